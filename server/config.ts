@@ -1,0 +1,216 @@
+// One typed table of every setting: its default, environment variable, command-line flag, and
+// whether the teacher may change it from the dashboard. Values are layered, lowest first:
+//   default < IT's machine-wide preset < teacher's saved setting < environment < flag < IT's lock
+// The README's configuration table is this table; keep them together.
+import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+type Kind = 'string' | 'integer' | 'number' | 'boolean';
+
+interface Spec<K extends Kind> {
+  kind: K;
+  default: K extends 'boolean' ? boolean : K extends 'string' ? string : number;
+  env?: string;
+  flag?: string;
+  /** Range for numbers. */
+  min?: number;
+  max?: number;
+  /** The teacher may change it from the dashboard's settings. */
+  teacher?: boolean;
+  /** Never shown back in full (API keys). */
+  secret?: boolean;
+  /** Read once at start: changing it needs a restart. */
+  restart?: boolean;
+  doc: string;
+}
+
+const spec = <K extends Kind>(s: Spec<K>): Spec<K> => s;
+
+export const SETTINGS = {
+  port: spec({ kind: 'integer', default: 8080, min: 0, max: 65535, env: 'READERAI_PORT', flag: 'port', teacher: true, restart: true, doc: 'TCP port for tablets and the dashboard (0 picks a free one).' }),
+  host: spec({ kind: 'string', default: '0.0.0.0', env: 'READERAI_HOST', flag: 'host', restart: true, doc: 'Address to listen on; 0.0.0.0 is every IPv4 interface (the classroom LAN).' }),
+  publicHost: spec({ kind: 'string', default: '', env: 'READERAI_PUBLIC_HOST', flag: 'public-host', teacher: true, doc: 'Address or name put in the join URL and QR code; empty finds the LAN address.' }),
+  dataDir: spec({ kind: 'string', default: defaultDataDir(), env: 'READERAI_DATA_DIR', flag: 'data-dir', restart: true, doc: 'Folder for the database and the admin token.' }),
+  adminToken: spec({ kind: 'string', default: '', env: 'READERAI_ADMIN_TOKEN', restart: true, secret: true, doc: 'Bearer token for the teacher API; empty generates one, kept in the data folder.' }),
+  teacherRemote: spec({ kind: 'boolean', default: false, env: 'READERAI_TEACHER_REMOTE', flag: 'teacher-remote', restart: true, doc: 'Allow the teacher dashboard and API from other machines (off: this machine only).' }),
+  geminiApiKey: spec({ kind: 'string', default: '', env: 'GEMINI_API_KEY', teacher: true, secret: true, doc: "Gemini API key. Empty: AI answers are off; questions go to the teacher, definitions come from the offline dictionary." }),
+  geminiModel: spec({ kind: 'string', default: 'gemini-2.5-flash', env: 'READERAI_GEMINI_MODEL', teacher: true, doc: 'Gemini model for answers and definitions.' }),
+  geminiBaseUrl: spec({ kind: 'string', default: '', env: 'READERAI_GEMINI_BASE_URL', doc: "Gemini API base URL; empty is Google's. Tests point it at a local stand-in." }),
+  gradeLevel: spec({ kind: 'integer', default: 3, min: 1, max: 12, env: 'READERAI_GRADE_LEVEL', teacher: true, doc: 'School grade the tutor pitches its answers at.' }),
+  llmMaxInFlight: spec({ kind: 'integer', default: 8, min: 1, max: 256, env: 'READERAI_LLM_MAX_IN_FLIGHT', teacher: true, doc: 'Most Gemini calls under way at once; more questions wait in a fair queue.' }),
+  questionsPer5Min: spec({ kind: 'integer', default: 10, min: 1, max: 1000, env: 'READERAI_QUESTIONS_PER_5MIN', teacher: true, doc: 'Questions one student may ask in 5 minutes.' }),
+  geminiRequestsPerMinute: spec({ kind: 'integer', default: 1000, min: 1, max: 1_000_000, env: 'READERAI_GEMINI_RPM', teacher: true, doc: "Requests per minute the API key's quota allows (for the capacity model)." }),
+  speechInput: spec({ kind: 'boolean', default: false, env: 'READERAI_SPEECH_INPUT', teacher: true, doc: "Let students speak questions (Chrome sends the audio to Google's speech service)." }),
+  nameFilter: spec({ kind: 'boolean', default: false, env: 'READERAI_NAME_FILTER', teacher: true, doc: 'Refuse rude names at join.' }),
+  maxConnectionsPerIp: spec({ kind: 'integer', default: 5000, min: 1, max: 1_000_000, env: 'READERAI_MAX_CONNECTIONS_PER_IP', doc: 'Student sockets from one address (schools may put every tablet behind one NAT).' }),
+  messagesPerSecond: spec({ kind: 'integer', default: 20, min: 1, max: 10_000, env: 'READERAI_MESSAGES_PER_SECOND', doc: 'Frames per second one socket may send (bursts of twice that are allowed).' }),
+  maxBufferedKb: spec({ kind: 'integer', default: 256, min: 16, max: 65_536, env: 'READERAI_MAX_BUFFERED_KB', doc: 'Unsent data kept for one slow tablet before it is dropped (it resumes on reconnect).' }),
+  heartbeatSeconds: spec({ kind: 'integer', default: 30, min: 1, max: 3600, env: 'READERAI_HEARTBEAT_SECONDS', doc: 'Ping interval; a socket that misses a pong is closed.' }),
+  capacityReservePct: spec({ kind: 'integer', default: 25, min: 0, max: 90, env: 'READERAI_CAPACITY_RESERVE_PCT', teacher: true, doc: 'Share of each resource kept free when computing headroom.' }),
+  tlsCert: spec({ kind: 'string', default: '', env: 'READERAI_TLS_CERT', restart: true, doc: "Path to the school's TLS certificate (PEM); with tlsKey, serves HTTPS/WSS." }),
+  tlsKey: spec({ kind: 'string', default: '', env: 'READERAI_TLS_KEY', restart: true, secret: true, doc: 'Path to the TLS private key (PEM).' }),
+};
+
+export type SettingKey = keyof typeof SETTINGS;
+type ValueOf<K extends SettingKey> = (typeof SETTINGS)[K]['default'];
+export type Settings = { [K in SettingKey]: ValueOf<K> };
+export type Layer = Partial<Record<SettingKey, unknown>>;
+export type SourceName = 'default' | 'machine' | 'teacher' | 'environment' | 'flag' | 'locked';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function defaultDataDir(): string {
+  const home = homedir();
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'ReaderAI');
+  if (process.platform === 'darwin') return join(home, 'Library', 'Application Support', 'ReaderAI');
+  return join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'readerai');
+}
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS, key);
+}
+
+/** Checks and converts one value (strings from env and flags are parsed). Throws ConfigError. */
+export function coerce<K extends SettingKey>(key: K, raw: unknown, from: string): ValueOf<K> {
+  const s = SETTINGS[key] as Spec<Kind>;
+  const bad = (why: string) => new ConfigError(`${from}: ${key} ${why} (got ${JSON.stringify(raw)}).`);
+  switch (s.kind) {
+    case 'string':
+      if (typeof raw !== 'string') throw bad('must be a string');
+      return raw.trim() as ValueOf<K>;
+    case 'boolean': {
+      if (typeof raw === 'boolean') return raw as ValueOf<K>;
+      const t = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+      if (['1', 'true', 'yes', 'on'].includes(t)) return true as ValueOf<K>;
+      if (['0', 'false', 'no', 'off', ''].includes(t)) return false as ValueOf<K>;
+      throw bad('must be true or false');
+    }
+    case 'integer':
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isFinite(n)) throw bad('must be a number');
+      if (s.kind === 'integer' && !Number.isInteger(n)) throw bad('must be a whole number');
+      if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) {
+        throw bad(`must be between ${s.min} and ${s.max}`);
+      }
+      return n as ValueOf<K>;
+    }
+  }
+}
+
+function checkLayer(layer: Record<string, unknown>, from: string): Layer {
+  const out: Layer = {};
+  for (const [key, raw] of Object.entries(layer)) {
+    if (!isSettingKey(key)) {
+      throw new ConfigError(`${from}: unknown setting "${key}". Known settings: ${Object.keys(SETTINGS).join(', ')}.`);
+    }
+    out[key] = coerce(key, raw, from);
+  }
+  return out;
+}
+
+export function envLayer(env: NodeJS.ProcessEnv): Layer {
+  const raw: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(SETTINGS) as [SettingKey, Spec<Kind>][]) {
+    const v = s.env ? env[s.env] : undefined;
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  return checkLayer(raw, 'environment');
+}
+
+export const USAGE = `Usage: npm run serve -- [options]
+${(Object.entries(SETTINGS) as [SettingKey, Spec<Kind>][])
+  .filter(([, s]) => s.flag)
+  .map(([, s]) => `  --${s.flag}${s.kind === 'boolean' ? '' : ' <value>'}`.padEnd(30) + s.doc)
+  .join('\n')}
+  --help                        Print this help.
+Every setting also has an environment variable; see README.md.`;
+
+export function flagLayer(argv: readonly string[]): { layer: Layer; help: boolean } {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  const byFlag = new Map<string, SettingKey>();
+  for (const [key, s] of Object.entries(SETTINGS) as [SettingKey, Spec<Kind>][]) {
+    if (!s.flag) continue;
+    options[s.flag] = { type: s.kind === 'boolean' ? 'boolean' : 'string' };
+    byFlag.set(s.flag, key);
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new ConfigError(`command line: ${(err as Error).message}\n${USAGE}`);
+  }
+  const raw: Record<string, unknown> = {};
+  for (const [flag, v] of Object.entries(values)) {
+    const key = byFlag.get(flag);
+    if (key && v !== undefined) raw[key] = v;
+  }
+  return { layer: checkLayer(raw, 'command line'), help: values.help === true };
+}
+
+/** IT's machine-wide file: `{ "preset": { ... }, "locked": { ... } }`, both optional. */
+export function machineLayers(json: unknown, path: string): { preset: Layer; locked: Layer } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(`${path}: must be a JSON object with "preset" and/or "locked".`);
+  }
+  const { preset = {}, locked = {}, ...rest } = json as Record<string, unknown>;
+  const extra = Object.keys(rest).filter((k) => k !== '$comment');
+  if (extra.length > 0) {
+    throw new ConfigError(`${path}: unknown top-level key(s) ${extra.join(', ')}; expected "preset" and "locked".`);
+  }
+  const asObject = (v: unknown, name: string) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`${path}: "${name}" must be an object.`);
+    return v as Record<string, unknown>;
+  };
+  return {
+    preset: checkLayer(asObject(preset, 'preset'), `${path} preset`),
+    locked: checkLayer(asObject(locked, 'locked'), `${path} locked`),
+  };
+}
+
+/** Where IT puts the machine-wide file on each platform. */
+export function machineConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.READERAI_MACHINE_CONFIG) return env.READERAI_MACHINE_CONFIG;
+  if (process.platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'ReaderAI', 'config.json');
+  if (process.platform === 'darwin') return '/Library/Application Support/ReaderAI/config.json';
+  return '/etc/readerai/config.json';
+}
+
+export interface Layers {
+  machine: Layer;
+  teacher: Layer;
+  environment: Layer;
+  flag: Layer;
+  locked: Layer;
+}
+
+const ORDER: readonly (keyof Layers)[] = ['locked', 'flag', 'environment', 'teacher', 'machine'];
+
+/** The effective value of every setting and the layer it came from. */
+export function resolve(layers: Layers): { settings: Settings; sources: Record<SettingKey, SourceName> } {
+  const settings = {} as Record<SettingKey, unknown>;
+  const sources = {} as Record<SettingKey, SourceName>;
+  for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+    const from = ORDER.find((name) => layers[name][key] !== undefined);
+    settings[key] = from ? layers[from][key] : SETTINGS[key].default;
+    sources[key] = from ?? 'default';
+  }
+  return { settings: settings as Settings, sources };
+}
+
+/** Why the teacher may not change a setting, or null if they may. */
+export function teacherCannotSet(key: SettingKey, sources: Record<SettingKey, SourceName>): string | null {
+  const s = SETTINGS[key] as Spec<Kind>;
+  if (!s.teacher) return `${key} is not a classroom setting; IT sets it (see README).`;
+  const source = sources[key];
+  if (source === 'locked') return `${key} is locked by your school's IT configuration.`;
+  if (source === 'environment' || source === 'flag') return `${key} is set by the server's ${source === 'flag' ? 'command line' : 'environment'}.`;
+  return null;
+}
+
+export function isSecret(key: SettingKey): boolean {
+  return (SETTINGS[key] as Spec<Kind>).secret === true;
+}

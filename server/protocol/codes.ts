@@ -1,0 +1,108 @@
+// Constants of the wire protocol, with no dependencies, so the web clients can import them
+// without pulling the schema library into their bundles. The schemas are in ./index.ts.
+
+/** Error codes carried by `ERROR { code, message }` frames and by HTTP error bodies. */
+export const ErrorCode = {
+  /** The frame was not valid JSON (or not valid UTF-8). */
+  BAD_JSON: 'BAD_JSON',
+  /** The frame was JSON but not `{ type, payload }` with the fields that type needs. */
+  BAD_MESSAGE: 'BAD_MESSAGE',
+  /** `type` names no message this server knows. */
+  UNKNOWN_TYPE: 'UNKNOWN_TYPE',
+  /** Binary frames are not part of the protocol. */
+  BINARY_NOT_ALLOWED: 'BINARY_NOT_ALLOWED',
+  /** The book id is not in the library. */
+  UNKNOWN_BOOK: 'UNKNOWN_BOOK',
+  /** `wordIdx` is past the end of the book. */
+  BAD_WORD_INDEX: 'BAD_WORD_INDEX',
+  /** Too many frames from this socket; slow down (frames over the limit are dropped). */
+  TOO_MANY_MESSAGES: 'TOO_MANY_MESSAGES',
+  /** The same questionId was used twice. */
+  DUPLICATE_QUESTION: 'DUPLICATE_QUESTION',
+  /** The answer could not be produced; the message says what the student should do. */
+  ANSWER_FAILED: 'ANSWER_FAILED',
+  /** Progress could not be saved just now; the tablet keeps it and the server retries. */
+  SAVE_DELAYED: 'SAVE_DELAYED',
+  // HTTP-only codes (join and teacher API).
+  WRONG_CLASS_CODE: 'WRONG_CLASS_CODE',
+  BAD_NAME: 'BAD_NAME',
+  BAD_TOKEN: 'BAD_TOKEN',
+  JOIN_LOCKED: 'JOIN_LOCKED',
+  BLOCKED: 'BLOCKED',
+  TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_REQUEST: 'BAD_REQUEST',
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * WebSocket close codes. 1000-range codes are the standard ones; the 4000 range is ours and tells
+ * the tablet whether to reconnect (REPLACED, REMOVED, BLOCKED and SESSION_ENDED: do not).
+ */
+export const CloseCode = {
+  /** Server shutting down; reconnect with backoff. */
+  GOING_AWAY: 1001,
+  /** Protocol violation that cannot be answered with an ERROR frame. */
+  PROTOCOL_ERROR: 1002,
+  /** Binary frames are not accepted. */
+  UNSUPPORTED_DATA: 1003,
+  /** Invalid UTF-8 in a text frame. */
+  INVALID_PAYLOAD: 1007,
+  /** Policy: flooding after warnings. */
+  POLICY_VIOLATION: 1008,
+  /** Frame over the 16 KB cap. */
+  MESSAGE_TOO_BIG: 1009,
+  /** Another socket with the same token took over (the same tablet reopened, or a second tab). */
+  REPLACED: 4000,
+  /** The teacher removed this student; they may join again. */
+  REMOVED: 4001,
+  /** The teacher blocked this student; joining again is refused until unblocked. */
+  BLOCKED: 4002,
+  /** The teacher ended the class session. */
+  SESSION_ENDED: 4003,
+  /** The tablet was not reading what the server sent (unsent buffer over the cap); reconnect. */
+  TOO_SLOW: 4004,
+  /** No pong to the server's ping: the connection was dead. */
+  TIMEOUT: 4005,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close codes after which a tablet must not reconnect on its own. */
+export const FINAL_CLOSE_CODES: readonly number[] = [
+  CloseCode.REPLACED,
+  CloseCode.REMOVED,
+  CloseCode.BLOCKED,
+  CloseCode.SESSION_ENDED,
+];
+
+/** Where an answer or definition came from. */
+export const AnswerSource = {
+  GEMINI: 'gemini',
+  CACHE: 'cache',
+  OFFLINE: 'offline',
+  TEACHER: 'teacher',
+} as const;
+export type AnswerSource = (typeof AnswerSource)[keyof typeof AnswerSource];
+
+/** What the teacher's grid shows for each student. */
+export const StudentStatus = {
+  READING: 'reading',
+  PAUSED: 'paused',
+  ASKING: 'asking',
+  IDLE: 'idle',
+  OFFLINE: 'offline',
+} as const;
+export type StudentStatus = (typeof StudentStatus)[keyof typeof StudentStatus];
+
+/** Limits every client can rely on. */
+export const Limits = {
+  NAME_MAX: 40,
+  QUESTION_MAX: 500,
+  WORD_MAX: 64,
+  ID_MAX: 64,
+  /** Largest frame the server accepts, in bytes. */
+  MAX_PAYLOAD: 16 * 1024,
+} as const;

@@ -1,0 +1,253 @@
+// The wire protocol: every frame and HTTP body that crosses between the server and its two web
+// clients (the student tablet app and the teacher dashboard). The server validates incoming frames
+// against these schemas; the clients import the types (`import type`) and the constants in
+// ./codes.ts, so their bundles do not carry the schema library.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Limits, ErrorCode } from './codes.js';
+
+export * from './codes.js';
+
+const Id = Type.String({ minLength: 1, maxLength: Limits.ID_MAX });
+const WordIdx = Type.Integer({ minimum: 0, maximum: 10_000_000 });
+const Context = Type.Object({ bookId: Id, wordIdx: WordIdx });
+const Source = Type.Union([
+  Type.Literal('gemini'),
+  Type.Literal('cache'),
+  Type.Literal('offline'),
+  Type.Literal('teacher'),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Student socket: client -> server
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Client -> server payload schemas, keyed by frame `type`. `seq` must grow; a stale or repeated
+ * seq changes nothing. `playing` (optional) says whether read-aloud is running, for the teacher's
+ * reading/paused status.
+ */
+export const ClientPayloads = {
+  PROGRESS_UPDATE: Type.Object({
+    bookId: Id,
+    wordIdx: WordIdx,
+    audioTs: Type.Number({ minimum: 0, maximum: 1e7 }),
+    seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    playing: Type.Optional(Type.Boolean()),
+  }),
+  STUDENT_INTERRUPTION: Type.Object({
+    questionId: Id,
+    questionText: Type.String({ minLength: 1, maxLength: Limits.QUESTION_MAX }),
+    context: Context,
+  }),
+  DEFINE_WORD: Type.Object({
+    requestId: Id,
+    word: Type.String({ minLength: 1, maxLength: Limits.WORD_MAX }),
+    context: Context,
+  }),
+  /** `raised` defaults to true; false lowers the hand. */
+  RAISE_HAND: Type.Object({ raised: Type.Optional(Type.Boolean()) }),
+} satisfies Record<string, TSchema>;
+
+export type ClientType = keyof typeof ClientPayloads;
+export type ClientPayload<T extends ClientType> = Static<(typeof ClientPayloads)[T]>;
+export type ClientMessage = { [T in ClientType]: { type: T; payload: ClientPayload<T> } }[ClientType];
+
+// ---------------------------------------------------------------------------------------------
+// Student socket: server -> client
+// ---------------------------------------------------------------------------------------------
+
+export const ServerPayloads = {
+  /** Sent right after connect: where this student is. `seq` is the last saved seq. */
+  SESSION_STATE: Type.Object({
+    studentId: Id,
+    name: Type.String(),
+    bookId: Id,
+    bookTitle: Type.String(),
+    wordIdx: WordIdx,
+    audioTs: Type.Number(),
+    seq: Type.Integer({ minimum: 0 }),
+    handRaised: Type.Boolean(),
+    /** Spoken questions are off unless the teacher allowed them (Chrome sends audio to Google). */
+    speechInput: Type.Boolean(),
+    /** Whether AI answers are on; when false, questions go to the teacher. */
+    aiAnswers: Type.Boolean(),
+  }),
+  /** Everything up to and including `seq` is committed to disk. */
+  PROGRESS_SAVED: Type.Object({ seq: Type.Integer({ minimum: 0 }) }),
+  /** Sent at once for every question; queuePosition 0 means it is being answered. */
+  INTERRUPTION_ACKNOWLEDGED: Type.Object({ questionId: Id, queuePosition: Type.Integer({ minimum: 0 }) }),
+  /** The question moved in the queue. */
+  QUEUE_POSITION: Type.Object({ questionId: Id, queuePosition: Type.Integer({ minimum: 0 }) }),
+  /** The teacher will answer this question by hand (no AI, or AI unavailable). */
+  TEACHER_WILL_ANSWER: Type.Object({ questionId: Id }),
+  ANSWER_CHUNK: Type.Object({ questionId: Id, text: Type.String() }),
+  /** The whole answer; `flagged` when the text is a fixed kind message standing in for a blocked one. */
+  ANSWER_DONE: Type.Object({
+    questionId: Id,
+    text: Type.String(),
+    source: Source,
+    flagged: Type.Optional(Type.Boolean()),
+  }),
+  /** The teacher hid an answer the student had been shown. */
+  ANSWER_HIDDEN: Type.Object({ questionId: Id }),
+  DEFINITION: Type.Object({ requestId: Id, word: Type.String(), text: Type.String(), source: Source }),
+  RATE_LIMITED: Type.Object({
+    retryAfterMs: Type.Integer({ minimum: 0 }),
+    questionId: Type.Optional(Id),
+    requestId: Type.Optional(Id),
+  }),
+  /** The teacher assigned a new book to the class. */
+  BOOK_ASSIGNED: Type.Object({ bookId: Id, bookTitle: Type.String() }),
+  HAND_STATE: Type.Object({ raised: Type.Boolean() }),
+  ERROR: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    questionId: Type.Optional(Id),
+    requestId: Type.Optional(Id),
+  }),
+} satisfies Record<string, TSchema>;
+
+export type ServerType = keyof typeof ServerPayloads;
+export type ServerPayload<T extends ServerType> = Static<(typeof ServerPayloads)[T]>;
+export type ServerMessage = { [T in ServerType]: { type: T; payload: ServerPayload<T> } }[ServerType];
+
+// ---------------------------------------------------------------------------------------------
+// HTTP bodies
+// ---------------------------------------------------------------------------------------------
+
+export const JoinRequest = Type.Object({
+  classCode: Type.String({ maxLength: 64 }),
+  // The name is checked by hand (server/classroom/names.ts) so each mistake gets a clear message.
+  name: Type.String({ maxLength: 1000 }),
+  token: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type JoinRequest = Static<typeof JoinRequest>;
+
+export const JoinResponse = Type.Object({
+  studentId: Id,
+  sessionId: Id,
+  token: Type.String(),
+  /** Ready to open: includes `?token=`. */
+  wsUrl: Type.String(),
+  name: Type.String(),
+  resumed: Type.Boolean(),
+});
+export type JoinResponse = Static<typeof JoinResponse>;
+
+/** Every HTTP error body: the status code, a code from ErrorCode and a sentence for people. */
+export const ErrorBody = Type.Object({
+  statusCode: Type.Integer(),
+  code: Type.String(),
+  error: Type.String(),
+  message: Type.String(),
+});
+export type ErrorBody = Static<typeof ErrorBody>;
+
+export const BookSummary = Type.Object({ id: Id, title: Type.String(), wordCount: Type.Integer() });
+export type BookSummary = Static<typeof BookSummary>;
+export const Book = Type.Object({ id: Id, title: Type.String(), words: Type.Array(Type.String()) });
+export type Book = Static<typeof Book>;
+
+// ---------------------------------------------------------------------------------------------
+// Teacher: REST views and the live feed (server -> dashboard only; actions go over REST)
+// ---------------------------------------------------------------------------------------------
+
+export const StudentView = Type.Object({
+  id: Id,
+  name: Type.String(),
+  status: Type.Union([
+    Type.Literal('reading'),
+    Type.Literal('paused'),
+    Type.Literal('asking'),
+    Type.Literal('idle'),
+    Type.Literal('offline'),
+  ]),
+  bookId: Id,
+  wordIdx: Type.Integer(),
+  wordCount: Type.Integer(),
+  /** 0..1 through the book. */
+  progress: Type.Number(),
+  /** Epoch milliseconds of the last frame or join. */
+  lastActivity: Type.Number(),
+  handRaised: Type.Boolean(),
+  blocked: Type.Boolean(),
+  questions: Type.Integer(),
+  readMs: Type.Number(),
+  wordsRead: Type.Integer(),
+});
+export type StudentView = Static<typeof StudentView>;
+
+export const QuestionStatus = Type.Union([
+  Type.Literal('queued'),
+  Type.Literal('answering'),
+  Type.Literal('answered'),
+  Type.Literal('waiting_teacher'),
+  Type.Literal('failed'),
+]);
+export type QuestionStatus = Static<typeof QuestionStatus>;
+
+export const FeedItem = Type.Object({
+  /** Server-wide id of the question (the student's questionId is only unique per student). */
+  id: Id,
+  studentId: Id,
+  studentName: Type.String(),
+  questionId: Id,
+  questionText: Type.String(),
+  bookId: Id,
+  wordIdx: Type.Integer(),
+  status: QuestionStatus,
+  answer: Type.String(),
+  source: Type.Union([Source, Type.Null()]),
+  /** Why the AI's answer was withheld (safety, recitation, empty, prompt blocked), if it was. */
+  flag: Type.Union([Type.String(), Type.Null()]),
+  hidden: Type.Boolean(),
+  askedAt: Type.Number(),
+  answeredAt: Type.Union([Type.Number(), Type.Null()]),
+});
+export type FeedItem = Static<typeof FeedItem>;
+
+export const ClassroomView = Type.Object({
+  sessionId: Id,
+  classCode: Type.String(),
+  joinUrl: Type.String(),
+  joinLocked: Type.Boolean(),
+  bookId: Id,
+  bookTitle: Type.String(),
+  startedAt: Type.Number(),
+  /** Network addresses the QR code can use; `publicHost` is the one in joinUrl. */
+  hosts: Type.Array(Type.Object({ address: Type.String(), iface: Type.String() })),
+  publicHost: Type.String(),
+});
+export type ClassroomView = Static<typeof ClassroomView>;
+
+/** Something the teacher must know that is not a student or a question (storage errors, etc.). */
+export const Alert = Type.Object({
+  id: Id,
+  level: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('error')]),
+  message: Type.String(),
+  at: Type.Number(),
+});
+export type Alert = Static<typeof Alert>;
+
+export const TeacherPayloads = {
+  /** The whole picture, sent on connect. */
+  SNAPSHOT: Type.Object({
+    classroom: ClassroomView,
+    students: Type.Array(StudentView),
+    feed: Type.Array(FeedItem),
+    alerts: Type.Array(Alert),
+  }),
+  /** What changed since the last frame; sent at most a few times a second. */
+  DELTA: Type.Object({
+    classroom: Type.Optional(ClassroomView),
+    students: Type.Optional(Type.Array(StudentView)),
+    removedStudentIds: Type.Optional(Type.Array(Id)),
+    feed: Type.Optional(Type.Array(FeedItem)),
+    alerts: Type.Optional(Type.Array(Alert)),
+  }),
+  /** Capacity panel figures (server/capacity). */
+  CAPACITY: Type.Record(Type.String(), Type.Unknown()),
+} satisfies Record<string, TSchema>;
+export type TeacherType = keyof typeof TeacherPayloads;
+export type TeacherPayload<T extends TeacherType> = Static<(typeof TeacherPayloads)[T]>;
+export type TeacherMessage = { [T in TeacherType]: { type: T; payload: TeacherPayload<T> } }[TeacherType];
