@@ -1,15 +1,23 @@
 // Runs the server in an Electron utilityProcess: a Node process that Electron starts and owns (it
-// ends with the app, shows up under the app's name, and talks over process.parentPort).
+// ends with the app, shows up under the app's name, and talks over process.parentPort). Its output
+// goes to the app's log file, and to the terminal too when one is attached (`npm start`).
 import { utilityProcess } from 'electron';
+import type { LogFile } from './log-file.js';
 import type { ForkServer } from './supervisor.js';
 
-export function forkWithUtilityProcess(modulePath: string, args: readonly string[] = []): ForkServer {
+export function forkWithUtilityProcess(modulePath: string, options: { log: LogFile; echo: boolean }): ForkServer {
   return (env) => {
-    const child = utilityProcess.fork(modulePath, [...args], {
+    const child = utilityProcess.fork(modulePath, [], {
       env,
       serviceName: 'ReaderAI Classroom server',
-      stdio: 'inherit',
+      stdio: 'pipe',
     });
+    for (const output of [child.stdout, child.stderr]) {
+      output?.on('data', (chunk: Buffer) => {
+        options.log.stream.write(chunk);
+        if (options.echo) process.stdout.write(chunk);
+      });
+    }
     return {
       postMessage: (msg) => child.postMessage(msg),
       kill: () => {
