@@ -1,0 +1,346 @@
+// The Electron shell's setup modules with `electron` mocked at the edge (its binary is not
+// installed here). The modules' own logic runs for real: sender checks, argument checks, the
+// encrypted key file on disk, navigation rules, CSP headers and the window's reaction to states.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IpcMainInvokeEvent, BrowserWindowConstructorOptions } from 'electron';
+
+const fake = vi.hoisted(() => {
+  type Listener = (...args: never[]) => unknown;
+  const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+  // A reversible stand-in for the OS keychain: the plaintext must never reach the disk.
+  const mask = (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a));
+  const windows: FakeWindow[] = [];
+  class FakeWebContents {
+    listeners = new Map<string, Listener[]>();
+    openHandler: ((d: { url: string }) => { action: string }) | null = null;
+    sent: [string, unknown][] = [];
+    on(name: string, fn: Listener) {
+      this.listeners.set(name, [...(this.listeners.get(name) ?? []), fn]);
+    }
+    setWindowOpenHandler(fn: (d: { url: string }) => { action: string }) {
+      this.openHandler = fn;
+    }
+    send(channel: string, payload: unknown) {
+      this.sent.push([channel, payload]);
+    }
+  }
+  class FakeWindow {
+    webContents = new FakeWebContents();
+    loaded: string[] = [];
+    constructor(public options: unknown) {
+      windows.push(this);
+    }
+    once() {}
+    loadURL(url: string) {
+      this.loaded.push(url);
+      return Promise.resolve();
+    }
+    isDestroyed() {
+      return false;
+    }
+  }
+  return {
+    handlers,
+    windows,
+    FakeWindow,
+    electron: {
+      ipcMain: { handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, fn) },
+      shell: { openPath: vi.fn(async (_path: string) => ''), openExternal: vi.fn(async (_url: string) => {}) },
+      powerSaveBlocker: { start: vi.fn((_type: string) => 7), stop: vi.fn((_id: number) => {}), isStarted: vi.fn((_id: number) => true) },
+      safeStorage: {
+        isEncryptionAvailable: vi.fn(() => true),
+        getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
+        encryptString: (s: string) => mask(Buffer.from(`v1:${s}`)),
+        decryptString: (b: Buffer) => {
+          const s = mask(b).toString();
+          if (!s.startsWith('v1:')) throw new Error('bad ciphertext');
+          return s.slice(3);
+        },
+      },
+      app: { on: vi.fn() },
+      BrowserWindow: FakeWindow,
+    },
+  };
+});
+vi.mock('electron', () => fake.electron);
+
+const { setupIpc } = await import('../electron/setup/ipc.js');
+const { setupGeminiKeyStore } = await import('../electron/setup/gemini-key.js');
+const { setupPowerSaveBlocker } = await import('../electron/setup/power.js');
+const { setupDashboardWindow, statusPage } = await import('../electron/setup/window.js');
+const { reflectStatus, serverEnvironment } = await import('../electron/setup/server.js');
+const { withCsp } = await import('../electron/setup/session.js');
+const { dashboardCsp } = await import('../electron/security/csp.js');
+const { isWebUrl } = await import('../electron/security/origin.js');
+import type { ServerStarted } from '../electron/server/messages.js';
+import type { ServerStatus } from '../electron/server/supervisor.js';
+
+const ORIGIN = 'http://127.0.0.1:8080';
+const SESSION: ServerStarted = {
+  type: 'server-started',
+  port: 8080,
+  dashboardUrl: `${ORIGIN}/teacher/#token=tok`,
+  joinUrl: 'http://192.168.1.20:8080/',
+  adminToken: 'tok',
+  dataDir: '/data/readerai',
+};
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'readerai-electron-'));
+  fake.handlers.clear();
+  vi.clearAllMocks();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function wireIpc() {
+  const ourContents = { id: 1 };
+  let origin: string | null = ORIGIN;
+  const supervisor = { session: SESSION as ServerStarted | null, status: { state: 'running', port: 8080, joinUrl: SESSION.joinUrl } as ServerStatus, restart: vi.fn(async () => {}) };
+  const geminiKey = setupGeminiKeyStore(join(dir, 'gemini-key.bin'));
+  const power = setupPowerSaveBlocker();
+  setupIpc({
+    dashboard: { window: { webContents: ourContents } as never, dashboardOrigin: () => origin },
+    supervisor,
+    geminiKey,
+    power,
+    dataDir: dir,
+  });
+  const trusted = { sender: ourContents, senderFrame: { url: `${ORIGIN}/teacher/`, parent: null } };
+  const call = (channel: string, event: unknown, ...args: unknown[]) => {
+    const handler = fake.handlers.get(channel);
+    if (!handler) throw new Error(`no handler for ${channel}`);
+    return Promise.resolve().then(() => handler(event as IpcMainInvokeEvent, ...args));
+  };
+  return { call, trusted, supervisor, setOrigin: (o: string | null) => (origin = o), ourContents };
+}
+
+describe('IPC handlers', () => {
+  it('answers our dashboard with the admin session and the server status', async () => {
+    const { call, trusted } = wireIpc();
+    expect(await call('readerai:session:get', trusted)).toEqual({
+      dashboardUrl: SESSION.dashboardUrl,
+      joinUrl: SESSION.joinUrl,
+      adminToken: 'tok',
+      port: 8080,
+      dataDir: '/data/readerai',
+    });
+    expect(await call('readerai:server-status:get', trusted)).toMatchObject({ state: 'running' });
+  });
+
+  it('refuses every sender that is not the top frame of our window on our origin', async () => {
+    const { call, trusted, setOrigin } = wireIpc();
+    const refused = /refused: the sender is not the ReaderAI dashboard/;
+    const cases = {
+      'another webContents': { ...trusted, sender: { id: 2 } },
+      'an iframe': { ...trusted, senderFrame: { url: `${ORIGIN}/teacher/`, parent: {} } },
+      'a page navigated elsewhere': { ...trusted, senderFrame: { url: 'https://evil.example/teacher/', parent: null } },
+      'same host, other port': { ...trusted, senderFrame: { url: 'http://127.0.0.1:9999/', parent: null } },
+      'a frame that is gone': { ...trusted, senderFrame: null },
+      'a data: status page': { ...trusted, senderFrame: { url: 'data:text/html,hi', parent: null } },
+    };
+    for (const [why, event] of Object.entries(cases)) {
+      await expect(call('readerai:session:get', event), why).rejects.toThrow(refused);
+      await expect(call('readerai:gemini-key:save', event, 'AIzaSomething'), why).rejects.toThrow(refused);
+    }
+    setOrigin(null); // a status page is showing: nothing is trusted
+    await expect(call('readerai:session:get', trusted)).rejects.toThrow(refused);
+    expect(existsSync(join(dir, 'gemini-key.bin'))).toBe(false);
+  });
+
+  it('refuses arguments of the wrong shape', async () => {
+    const { call, trusted } = wireIpc();
+    const bad = /refused: unexpected arguments/;
+    await expect(call('readerai:class-live:set', trusted, 'yes')).rejects.toThrow(bad);
+    await expect(call('readerai:class-live:set', trusted)).rejects.toThrow(bad);
+    await expect(call('readerai:gemini-key:save', trusted, 42)).rejects.toThrow(bad);
+    await expect(call('readerai:gemini-key:save', trusted, 'k'.repeat(600))).rejects.toThrow(bad);
+    await expect(call('readerai:session:get', trusted, 'extra')).rejects.toThrow(bad);
+    expect(fake.electron.powerSaveBlocker.start).not.toHaveBeenCalled();
+  });
+
+  it('saves the Gemini key encrypted, shows only a hint, and restarts the server', async () => {
+    const { call, trusted, supervisor } = wireIpc();
+    const key = 'AIzaSyExampleKey0000abcd';
+    expect(await call('readerai:gemini-key:get', trusted)).toEqual({ stored: false, hint: null, protection: 'os' });
+    expect(await call('readerai:gemini-key:save', trusted, `  ${key} `)).toEqual({ stored: true, hint: '…abcd', protection: 'os' });
+    const file = join(dir, 'gemini-key.bin');
+    expect(readFileSync(file).includes(Buffer.from(key))).toBe(false);
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(setupGeminiKeyStore(file).read()).toBe(key);
+    expect(supervisor.restart).toHaveBeenCalledTimes(1);
+    expect(await call('readerai:gemini-key:save', trusted, null)).toEqual({ stored: false, hint: null, protection: 'os' });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('will not store the key where the OS offers no encryption, and flags a weak Linux keyring', async () => {
+    const { call, trusted } = wireIpc();
+    fake.electron.safeStorage.isEncryptionAvailable.mockReturnValue(false);
+    await expect(call('readerai:gemini-key:save', trusted, 'AIzaKey1234')).rejects.toThrow(/no secure storage/);
+    fake.electron.safeStorage.isEncryptionAvailable.mockReturnValue(true);
+    fake.electron.safeStorage.getSelectedStorageBackend.mockReturnValue('basic_text');
+    const state = await call('readerai:gemini-key:get', trusted);
+    expect(state).toMatchObject({ protection: process.platform === 'linux' ? 'weak' : 'os' });
+    fake.electron.safeStorage.getSelectedStorageBackend.mockReturnValue('gnome_libsecret');
+  });
+
+  it('a key file that no longer decrypts (keychain reset) reads as no key', () => {
+    const file = join(dir, 'gemini-key.bin');
+    const lines: string[] = [];
+    const store = setupGeminiKeyStore(file, (l) => lines.push(l));
+    store.save('AIzaKey1234');
+    expect(store.read()).toBe('AIzaKey1234');
+    writeFileSync(file, 'garbage');
+    expect(store.read()).toBeNull();
+    expect(store.state()).toMatchObject({ stored: false });
+    expect(lines[0]).toMatch(/could not decrypt/);
+  });
+
+  it('keeps the machine awake exactly while a class is live', async () => {
+    const { call, trusted } = wireIpc();
+    const blocker = fake.electron.powerSaveBlocker;
+    await call('readerai:class-live:set', trusted, true);
+    await call('readerai:class-live:set', trusted, true);
+    expect(blocker.start).toHaveBeenCalledTimes(1);
+    expect(blocker.start).toHaveBeenCalledWith('prevent-app-suspension');
+    await call('readerai:class-live:set', trusted, false);
+    expect(blocker.stop).toHaveBeenCalledWith(7);
+    await call('readerai:class-live:set', trusted, false);
+    expect(blocker.stop).toHaveBeenCalledTimes(1);
+  });
+
+  it('opens the server data folder, and reports failure', async () => {
+    const { call, trusted } = wireIpc();
+    await call('readerai:data-folder:open', trusted);
+    expect(fake.electron.shell.openPath).toHaveBeenCalledWith('/data/readerai');
+    fake.electron.shell.openPath.mockResolvedValueOnce('No application');
+    await expect(call('readerai:data-folder:open', trusted)).rejects.toThrow(/No application/);
+  });
+});
+
+describe('dashboard window', () => {
+  function openWindow() {
+    const dashboard = setupDashboardWindow({ preload: '/app/preload.cjs', title: 'ReaderAI Classroom' });
+    const win = fake.windows.at(-1)!;
+    const emit = (name: string, url: string) => {
+      const event = { url, preventDefault: vi.fn() };
+      for (const fn of win.webContents.listeners.get(name) ?? []) (fn as (e: typeof event) => void)(event);
+      return event.preventDefault.mock.calls.length > 0;
+    };
+    return { dashboard, win, emit };
+  }
+
+  it('is sandboxed, isolated and without Node', () => {
+    const { win } = openWindow();
+    const prefs = (win.options as BrowserWindowConstructorOptions).webPreferences!;
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, preload: '/app/preload.cjs' });
+  });
+
+  it('stays on the dashboard origin and sends web links to the system browser', () => {
+    const { dashboard, emit } = openWindow();
+    dashboard.showDashboard(SESSION.dashboardUrl);
+    expect(dashboard.dashboardOrigin()).toBe(ORIGIN);
+    expect(emit('will-navigate', `${ORIGIN}/teacher/settings`)).toBe(false);
+    expect(emit('will-navigate', 'https://aistudio.google.com/apikey')).toBe(true);
+    expect(fake.electron.shell.openExternal).toHaveBeenCalledWith('https://aistudio.google.com/apikey');
+    expect(emit('will-redirect', 'http://127.0.0.1:9999/')).toBe(true);
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://server/share']) {
+      expect(emit('will-navigate', url)).toBe(true);
+    }
+    expect(fake.electron.shell.openExternal).toHaveBeenCalledTimes(2);
+  });
+
+  it('denies new windows, opening only http(s) links outside', () => {
+    const { win } = openWindow();
+    expect(win.webContents.openHandler!({ url: 'https://example.org/help' })).toEqual({ action: 'deny' });
+    expect(win.webContents.openHandler!({ url: 'file:///C:/Windows' })).toEqual({ action: 'deny' });
+    expect(fake.electron.shell.openExternal.mock.calls).toEqual([['https://example.org/help']]);
+  });
+
+  it('status pages are script-free data: pages that escape their text', () => {
+    const url = statusPage('Could not start', '<script>alert(1)</script> port 8080 in use');
+    const html = decodeURIComponent(url.slice('data:text/html;charset=utf-8,'.length));
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; port 8080 in use');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+  });
+});
+
+describe('window follows the server state', () => {
+  function fakeDashboard() {
+    let origin: string | null = null;
+    const calls: string[] = [];
+    return {
+      calls,
+      dashboardOrigin: () => origin,
+      showDashboard: (url: string) => {
+        origin = new URL(url).origin;
+        calls.push(`dashboard ${url}`);
+      },
+      showStatus: (title: string) => {
+        origin = null;
+        calls.push(`status ${title}`);
+      },
+      send: (channel: string, payload: ServerStatus) => calls.push(`send ${channel} ${payload.state}`),
+    };
+  }
+
+  it('shows a status page, then the dashboard; restarts keep the dashboard; a new port reloads it', () => {
+    const d = fakeDashboard();
+    reflectStatus(d, { state: 'starting', attempt: 1 }, null);
+    reflectStatus(d, { state: 'running', port: 8080, joinUrl: '' }, SESSION.dashboardUrl);
+    reflectStatus(d, { state: 'restarting', attempt: 2, retryInMs: 500, reason: 'server exited with code 3' }, null);
+    reflectStatus(d, { state: 'starting', attempt: 2 }, null);
+    reflectStatus(d, { state: 'running', port: 8080, joinUrl: '' }, SESSION.dashboardUrl);
+    reflectStatus(d, { state: 'running', port: 8081, joinUrl: '' }, 'http://127.0.0.1:8081/teacher/#token=t2');
+    expect(d.calls).toEqual([
+      'send readerai:server-status starting',
+      'status Starting the classroom server…',
+      'send readerai:server-status running',
+      `dashboard ${SESSION.dashboardUrl}`,
+      'send readerai:server-status restarting',
+      'send readerai:server-status starting',
+      'send readerai:server-status running',
+      'send readerai:server-status running',
+      'dashboard http://127.0.0.1:8081/teacher/#token=t2',
+    ]);
+  });
+
+  it('shows why when the server gives up', () => {
+    const d = fakeDashboard();
+    reflectStatus(d, { state: 'failed', reason: 'port 8080 is already in use' }, null);
+    expect(d.calls.at(-1)).toBe('status The classroom server could not start');
+    expect(d.dashboardOrigin()).toBeNull();
+  });
+});
+
+describe('server environment, CSP and links', () => {
+  it('passes the data folder and saved key, and never ELECTRON_RUN_AS_NODE', () => {
+    const env = serverEnvironment({ PATH: '/bin', ELECTRON_RUN_AS_NODE: '1', READERAI_SQLITE_BINDING: '/x.node' }, { dataDir: '/u', geminiKey: 'k' });
+    expect(env).toEqual({ PATH: '/bin', READERAI_SQLITE_BINDING: '/x.node', READERAI_DATA_DIR: '/u', GEMINI_API_KEY: 'k' });
+    expect(serverEnvironment({ READERAI_DATA_DIR: '/it', GEMINI_API_KEY: 'env' }, { dataDir: '/u', geminiKey: null })).toEqual({
+      READERAI_DATA_DIR: '/it',
+      GEMINI_API_KEY: 'env',
+    });
+  });
+
+  it('adds our CSP beside the server one', () => {
+    const headers = withCsp({ 'content-security-policy': ["default-src 'self'"], 'Content-Type': 'text/html' }, dashboardCsp(ORIGIN));
+    expect(headers['Content-Type']).toEqual(['text/html']);
+    expect(headers['content-security-policy']).toBeUndefined();
+    expect(headers['Content-Security-Policy']).toHaveLength(2);
+    const ours = headers['Content-Security-Policy']![1]!;
+    expect(ours).toContain("script-src 'self'");
+    expect(ours).toContain("connect-src 'self' ws://127.0.0.1:8080");
+    expect(ours).toContain("object-src 'none'");
+    expect(dashboardCsp('https://127.0.0.1:8443')).toContain('wss://127.0.0.1:8443');
+  });
+
+  it('only http and https count as web links', () => {
+    expect(['https://a.b/', 'http://a.b/'].map(isWebUrl)).toEqual([true, true]);
+    expect(['file:///x', 'javascript:1', 'mailto:a@b', 'not a url'].map(isWebUrl)).toEqual([false, false, false, false]);
+  });
+});
