@@ -1,0 +1,61 @@
+// `npm start` (after the build): the desktop app where Electron's binary is installed, otherwise
+// the headless server with the dashboard address printed, so the command always does something
+// useful. Runs under plain Node.
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildElectronSqlite } from '../native/sqlite-electron.js';
+import { forkWithNode } from '../server/fork-node.js';
+import { ServerSupervisor } from '../server/supervisor.js';
+import { findElectronBinary, hasDisplay } from './electron-binary.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const serverArgs = process.argv.slice(2);
+
+async function main(): Promise<void> {
+  const electron = findElectronBinary(root);
+  if (!electron.found) return runHeadless(`Electron's binary is not installed here: ${electron.reason}.`);
+  if (!hasDisplay()) return runHeadless('There is no display (DISPLAY/WAYLAND_DISPLAY unset) for the desktop window.');
+  let binding: string;
+  try {
+    binding = await buildElectronSqlite(root, { electronVersion: electron.version, platform: process.platform, arch: process.arch });
+  } catch (err) {
+    return runHeadless(`better-sqlite3 could not be built for Electron ${electron.version}: ${(err as Error).message}`);
+  }
+  runDesktop(electron.path, binding);
+}
+
+function runDesktop(binary: string, sqliteBinding: string): void {
+  const env: NodeJS.ProcessEnv = { ...process.env, READERAI_SQLITE_BINDING: sqliteBinding };
+  delete env.ELECTRON_RUN_AS_NODE;
+  const app = spawn(binary, [join(root, 'dist', 'electron', 'main.js')], { stdio: 'inherit', env });
+  // The app quits gracefully on these (it stops the server first); pass them on.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.kill(signal));
+  app.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+function runHeadless(why: string): void {
+  console.log(`${why}\nRunning the classroom server without the desktop window instead (as \`npm run serve\` does).`);
+  const supervisor = new ServerSupervisor({
+    fork: forkWithNode(join(root, 'dist', 'server', 'main.js'), serverArgs),
+    env: () => process.env,
+    log: (line) => console.error(`[start] ${line}`),
+  });
+  supervisor.on('status', (status) => {
+    const session = supervisor.session;
+    if (status.state === 'running' && session) {
+      console.log(`\nTeacher dashboard (open on this computer): ${session.dashboardUrl}\nStudents join at: ${session.joinUrl}\n`);
+    } else if (status.state === 'failed') {
+      console.error(`The server could not start: ${status.reason}`);
+      process.exit(1);
+    }
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      void supervisor.stop().then(() => process.exit(0));
+    });
+  }
+  supervisor.start();
+}
+
+await main();
