@@ -48,6 +48,7 @@ export const SETTINGS = {
   maxBufferedKb: spec({ kind: 'integer', default: 256, min: 16, max: 65_536, env: 'READERAI_MAX_BUFFERED_KB', doc: 'Unsent data kept for one slow tablet before it is dropped (it resumes on reconnect).' }),
   heartbeatSeconds: spec({ kind: 'integer', default: 30, min: 1, max: 3600, env: 'READERAI_HEARTBEAT_SECONDS', doc: 'Ping interval; a socket that misses a pong is closed.' }),
   capacityReservePct: spec({ kind: 'integer', default: 25, min: 0, max: 90, env: 'READERAI_CAPACITY_RESERVE_PCT', teacher: true, doc: 'Share of each resource kept free when computing headroom.' }),
+  logLevel: spec({ kind: 'string', default: 'warn', env: 'READERAI_LOG_LEVEL', flag: 'log-level', restart: true, doc: 'Server log detail: error, warn, info or debug.' }),
   tlsCert: spec({ kind: 'string', default: '', env: 'READERAI_TLS_CERT', restart: true, doc: "Path to the school's TLS certificate (PEM); with tlsKey, serves HTTPS/WSS." }),
   tlsKey: spec({ kind: 'string', default: '', env: 'READERAI_TLS_KEY', restart: true, secret: true, doc: 'Path to the TLS private key (PEM).' }),
 };

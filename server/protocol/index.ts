@@ -145,7 +145,14 @@ export type ErrorBody = Static<typeof ErrorBody>;
 
 export const BookSummary = Type.Object({ id: Id, title: Type.String(), wordCount: Type.Integer() });
 export type BookSummary = Static<typeof BookSummary>;
-export const Book = Type.Object({ id: Id, title: Type.String(), words: Type.Array(Type.String()) });
+export const Book = Type.Object({
+  id: Id,
+  title: Type.String(),
+  /** The text split on white space, punctuation kept with its word; wordIdx indexes this. */
+  words: Type.Array(Type.String()),
+  /** Indexes into words where a paragraph starts (display only). */
+  paragraphStarts: Type.Array(Type.Integer()),
+});
 export type Book = Static<typeof Book>;
 
 // ---------------------------------------------------------------------------------------------

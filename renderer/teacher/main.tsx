@@ -1,0 +1,2 @@
+// Placeholder until the dashboard lands (issue 5).
+document.getElementById('app')!.textContent = 'ReaderAI teacher dashboard';

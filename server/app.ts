@@ -1,0 +1,61 @@
+// The ReaderAI server as one Fastify plugin: the same app runs inside Electron (utilityProcess),
+// headless (`npm run serve`) and in tests (`buildApp` + inject, or listen on a free port).
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import websocket from '@fastify/websocket';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import classroom, { type ClassroomPluginOptions } from './plugins/classroom.js';
+import { errorHandler, securityHeaders } from './http/security.js';
+import { Tickets } from './http/tickets.js';
+import { Limits } from './protocol/codes.js';
+import health from './routes/health.js';
+import joinRoute from './routes/join.js';
+import books from './routes/books.js';
+import teacher from './routes/teacher.js';
+import teacherLive from './routes/teacher-live.js';
+import web from './routes/web.js';
+
+export interface AppOptions extends ClassroomPluginOptions {
+  adminToken: string;
+  /** Where the built web apps are (default: dist/renderer next to the compiled server). */
+  webRoot?: string;
+}
+
+const DEFAULT_WEB_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'renderer');
+
+export async function app(fastify: FastifyInstance, o: AppOptions): Promise<void> {
+  errorHandler(fastify);
+  securityHeaders(fastify, o.tls);
+  await fastify.register(websocket, {
+    options: {
+      maxPayload: Limits.MAX_PAYLOAD,
+      // Compression costs memory per socket and CPU per frame; our frames are tiny.
+      perMessageDeflate: false,
+      // The classroom keeps its own list of sockets.
+      clientTracking: false,
+    },
+  });
+  await fastify.register(classroom, o);
+  // teacherRemote needs a restart to change, so the value at start is the value.
+  const remoteAllowed = fastify.settings.current.teacherRemote;
+  const tickets = new Tickets();
+  await fastify.register(health);
+  await fastify.register(joinRoute, { tls: o.tls });
+  await fastify.register(books);
+  await fastify.register(teacher, { prefix: '/api/teacher', adminToken: o.adminToken, remoteAllowed, tickets });
+  await fastify.register(teacherLive, { tickets, remoteAllowed });
+  await fastify.register(web, { root: o.webRoot ?? DEFAULT_WEB_ROOT });
+}
+
+/** A ready-to-listen Fastify instance with the app registered. */
+export async function buildApp(o: AppOptions, server: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const fastify = Fastify({
+    logger: server.logger ?? false,
+    disableRequestLogging: true,
+    // Tablets reconnecting after a restart should not wait on keep-alive sockets to drain.
+    forceCloseConnections: true,
+    ...server,
+  });
+  await fastify.register(app, o);
+  return fastify;
+}

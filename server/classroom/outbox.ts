@@ -1,0 +1,24 @@
+// Sends frames to tablets. A tablet that stops reading (asleep, out of range) lets unsent data pile
+// up in the server; past the cap it is dropped, and it resumes from SESSION_STATE when it returns,
+// so one slow tablet never grows the server's memory.
+import type { ServerPayload, ServerType } from '../protocol/index.js';
+import type { Student } from './student.js';
+
+export class Outbox {
+  /** Tablets dropped for being too slow, for the capacity figures. */
+  dropped = 0;
+
+  constructor(private readonly maxBufferedBytes: number) {}
+
+  send<T extends ServerType>(student: Student, type: T, payload: ServerPayload<T>): void {
+    const socket = student.socket;
+    if (socket === null || socket.readyState !== 1) return;
+    if (socket.bufferedAmount > this.maxBufferedBytes) {
+      this.dropped++;
+      // A close frame would queue behind the backlog; cut the connection instead.
+      socket.terminate();
+      return;
+    }
+    socket.send(JSON.stringify({ type, payload }));
+  }
+}

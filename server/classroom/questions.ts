@@ -1,0 +1,277 @@
+// Questions and word definitions: from the student's frame, through the relay (Gemini, the
+// offline dictionary, or the teacher), back to the student and onto the teacher's feed.
+// Every question is recorded (SQLite, through the group commit) and visible to the teacher.
+import { ErrorCode, type ClientPayload, type FeedItem } from '../protocol/index.js';
+import type { Library } from '../books/library.js';
+import type { Relay } from '../llm/types.js';
+import type { Store } from '../store/store.js';
+import type { GroupCommit } from '../store/group-commit.js';
+import { HttpError } from './errors.js';
+import type { FeedSink } from './feed-sink.js';
+import { newId } from './ids.js';
+import type { Outbox } from './outbox.js';
+import type { Question, Student } from './student.js';
+
+/** Questions kept per student for replay after a reconnect. */
+const RECENT_PER_STUDENT = 3;
+/** Questions kept in memory for the teacher's feed (older ones are in SQLite). */
+const FEED_SIZE = 500;
+
+export interface QuestionDeskOptions {
+  store: Store;
+  writer: GroupCommit<Student>;
+  library: Library;
+  outbox: Outbox;
+  feed: FeedSink;
+  relay: () => Relay;
+  sessionId: () => string;
+  now?: () => number;
+}
+
+export class QuestionDesk {
+  /** Recent questions by server id, oldest first (Map keeps insertion order). */
+  readonly questions = new Map<string, Question>();
+  private readonly now: () => number;
+
+  constructor(private readonly o: QuestionDeskOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  ask(student: Student, p: ClientPayload<'STUDENT_INTERRUPTION'>): void {
+    const { outbox } = this.o;
+    const existing = student.recent.find((q) => q.questionId === p.questionId);
+    if (existing) {
+      // The tablet re-sent a question it asked before (it did not see the acknowledgement).
+      this.replay(existing);
+      return;
+    }
+    const book = this.o.library.get(p.context.bookId);
+    if (!book || p.context.wordIdx > book.words.length) {
+      outbox.send(student, 'ERROR', {
+        code: book ? ErrorCode.BAD_WORD_INDEX : ErrorCode.UNKNOWN_BOOK,
+        message: book ? 'That place is past the end of the book.' : 'That book is not in this class.',
+        questionId: p.questionId,
+      });
+      return;
+    }
+    const q: Question = {
+      id: newId(),
+      questionId: p.questionId,
+      student,
+      questionText: p.questionText,
+      bookId: book.id,
+      wordIdx: p.context.wordIdx,
+      status: 'queued',
+      queuePosition: 0,
+      answer: '',
+      source: null,
+      flag: null,
+      hidden: false,
+      askedAt: this.now(),
+      answeredAt: null,
+      cancel: null,
+    };
+    // The relay may answer synchronously (no key: straight to the teacher); those events must
+    // reach the tablet after the acknowledgement, so they wait until `acked`.
+    let acked = false;
+    const later = (fn: () => void) => (acked ? fn() : queueMicrotask(fn));
+    const result = this.o.relay().ask(
+      { studentKey: student.key, questionText: p.questionText, title: book.title, words: book.words, wordIdx: q.wordIdx },
+      {
+        position: (n) => later(() => this.position(q, n)),
+        chunk: (text) => later(() => this.chunk(q, text)),
+        done: (a) => later(() => this.finish(q, a.text, a.source, a.flag ?? null)),
+        teacher: () => later(() => this.toTeacher(q)),
+      },
+    );
+    if (!result.accepted) {
+      outbox.send(student, 'RATE_LIMITED', { retryAfterMs: result.retryAfterMs, questionId: p.questionId });
+      return;
+    }
+    q.cancel = result.cancel;
+    q.queuePosition = result.queuePosition;
+    student.questionCount++;
+    student.openQuestions++;
+    student.lastActivity = q.askedAt;
+    student.recent.push(q);
+    if (student.recent.length > RECENT_PER_STUDENT) student.recent.shift();
+    this.remember(q);
+    this.o.writer.run(() =>
+      this.o.store.insertQuestion({ ...this.row(q), sessionId: this.o.sessionId(), studentId: student.id }),
+    );
+    outbox.send(student, 'INTERRUPTION_ACKNOWLEDGED', { questionId: q.questionId, queuePosition: q.queuePosition });
+    acked = true;
+    this.o.feed.questionChanged(q);
+    this.o.feed.studentChanged(student);
+  }
+
+  async define(student: Student, p: ClientPayload<'DEFINE_WORD'>): Promise<void> {
+    const book = this.o.library.get(p.context.bookId);
+    if (!book || p.context.wordIdx > book.words.length) {
+      this.o.outbox.send(student, 'ERROR', { code: book ? ErrorCode.BAD_WORD_INDEX : ErrorCode.UNKNOWN_BOOK, message: 'That word is not in this book.', requestId: p.requestId });
+      return;
+    }
+    student.lastActivity = this.now();
+    try {
+      const r = await this.o.relay().define({ studentKey: student.key, word: p.word, title: book.title, words: book.words, wordIdx: p.context.wordIdx });
+      if (r.ok) this.o.outbox.send(student, 'DEFINITION', { requestId: p.requestId, word: p.word, text: r.text, source: r.source });
+      else this.o.outbox.send(student, 'RATE_LIMITED', { retryAfterMs: r.retryAfterMs, requestId: p.requestId });
+    } catch {
+      this.o.outbox.send(student, 'ERROR', { code: ErrorCode.ANSWER_FAILED, message: "Sorry, I couldn't look that word up just now. Try again in a moment.", requestId: p.requestId });
+    }
+  }
+
+  /**
+   * After a restart: the feed and each student's recent questions come back from SQLite. Questions
+   * that were open when the server stopped are handed to the teacher (the relay's queue is gone).
+   */
+  load(students: ReadonlyMap<string, Student>): void {
+    const rows = this.o.store.recentQuestions(this.o.sessionId(), FEED_SIZE).reverse();
+    for (const row of rows) {
+      const student = students.get(row.studentId);
+      if (!student) continue;
+      const q: Question = { ...row, student, status: row.status as Question['status'], source: row.source as Question['source'], queuePosition: 0, cancel: null };
+      student.questionCount++;
+      if (q.status === 'queued' || q.status === 'answering') {
+        q.status = 'waiting_teacher';
+        this.persist(q);
+      }
+      if (q.status === 'waiting_teacher') student.openQuestions++;
+      student.recent.push(q);
+      if (student.recent.length > RECENT_PER_STUDENT) student.recent.shift();
+      this.questions.set(q.id, q);
+    }
+  }
+
+  /** After SESSION_STATE: re-send what the tablet may have missed while it was away. */
+  replayFor(student: Student): void {
+    for (const q of student.recent) this.replay(q);
+  }
+
+  /** The teacher answers a question by hand (it reaches the student like any other answer). */
+  answerByTeacher(id: string, text: string): void {
+    const q = this.mustFind(id);
+    if (text.trim().length === 0) throw new HttpError(400, ErrorCode.BAD_REQUEST, 'The answer is empty.');
+    q.cancel?.();
+    this.finish(q, text.trim(), 'teacher', null, true);
+  }
+
+  hide(id: string, hidden: boolean): void {
+    const q = this.mustFind(id);
+    q.hidden = hidden;
+    this.persist(q);
+    if (hidden) this.o.outbox.send(q.student, 'ANSWER_HIDDEN', { questionId: q.questionId });
+    this.o.feed.questionChanged(q);
+  }
+
+  feedItem(q: Question): FeedItem {
+    return {
+      ...this.row(q),
+      studentId: q.student.id,
+      studentName: q.student.name,
+      source: q.source,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private position(q: Question, n: number): void {
+    if (q.status !== 'queued' && q.status !== 'answering') return;
+    q.queuePosition = n;
+    this.o.outbox.send(q.student, 'QUEUE_POSITION', { questionId: q.questionId, queuePosition: n });
+  }
+
+  private chunk(q: Question, text: string): void {
+    if (q.status !== 'queued' && q.status !== 'answering') return;
+    if (q.status === 'queued') {
+      q.status = 'answering';
+      this.o.feed.questionChanged(q);
+    }
+    q.queuePosition = 0;
+    q.answer += text;
+    this.o.outbox.send(q.student, 'ANSWER_CHUNK', { questionId: q.questionId, text });
+  }
+
+  private finish(q: Question, text: string, source: Question['source'] & string, flag: string | null, overrideTeacherWait = false): void {
+    const open = q.status === 'queued' || q.status === 'answering' || q.status === 'waiting_teacher';
+    if (!open && !overrideTeacherWait) return;
+    if (open) q.student.openQuestions--;
+    q.status = 'answered';
+    q.answer = text;
+    q.source = source;
+    q.flag = flag;
+    q.answeredAt = this.now();
+    q.cancel = null;
+    this.persist(q);
+    this.o.outbox.send(q.student, 'ANSWER_DONE', { questionId: q.questionId, text, source, ...(flag ? { flagged: true } : {}) });
+    this.o.feed.questionChanged(q);
+    this.o.feed.studentChanged(q.student);
+  }
+
+  private toTeacher(q: Question): void {
+    if (q.status !== 'queued' && q.status !== 'answering') return;
+    q.status = 'waiting_teacher';
+    q.cancel = null;
+    this.persist(q);
+    this.o.outbox.send(q.student, 'TEACHER_WILL_ANSWER', { questionId: q.questionId });
+    this.o.feed.questionChanged(q);
+  }
+
+  private replay(q: Question): void {
+    const { outbox } = this.o;
+    switch (q.status) {
+      case 'queued':
+      case 'answering':
+        outbox.send(q.student, 'INTERRUPTION_ACKNOWLEDGED', { questionId: q.questionId, queuePosition: q.queuePosition });
+        if (q.answer) outbox.send(q.student, 'ANSWER_CHUNK', { questionId: q.questionId, text: q.answer });
+        break;
+      case 'waiting_teacher':
+        outbox.send(q.student, 'TEACHER_WILL_ANSWER', { questionId: q.questionId });
+        break;
+      case 'answered':
+        if (q.hidden) outbox.send(q.student, 'ANSWER_HIDDEN', { questionId: q.questionId });
+        else outbox.send(q.student, 'ANSWER_DONE', { questionId: q.questionId, text: q.answer, source: q.source ?? 'teacher', ...(q.flag ? { flagged: true } : {}) });
+        break;
+      case 'failed':
+        break;
+    }
+  }
+
+  private remember(q: Question): void {
+    this.questions.set(q.id, q);
+    if (this.questions.size <= FEED_SIZE) return;
+    for (const [id, old] of this.questions) {
+      if (this.questions.size <= FEED_SIZE) break;
+      // Open questions stay until answered, however old.
+      if (old.status === 'answered' || old.status === 'failed') this.questions.delete(id);
+    }
+  }
+
+  private persist(q: Question): void {
+    const row = this.row(q);
+    this.o.writer.run(() => this.o.store.updateQuestion({ ...row, sessionId: '', studentId: q.student.id }));
+  }
+
+  private row(q: Question) {
+    return {
+      id: q.id,
+      questionId: q.questionId,
+      questionText: q.questionText,
+      bookId: q.bookId,
+      wordIdx: q.wordIdx,
+      status: q.status,
+      answer: q.answer,
+      source: q.source,
+      flag: q.flag,
+      hidden: q.hidden,
+      askedAt: q.askedAt,
+      answeredAt: q.answeredAt,
+    };
+  }
+
+  private mustFind(id: string): Question {
+    const q = this.questions.get(id);
+    if (!q) throw new HttpError(404, ErrorCode.NOT_FOUND, 'No such question (it may be from an earlier class).');
+    return q;
+  }
+}

@@ -1,0 +1,95 @@
+// The hot state of one student: ids and numbers, not the book. One of these exists per student
+// for the life of the class, so it stays small and its shape stays fixed (V8 hidden class).
+import type { WebSocket } from 'ws';
+import type { Dirty } from '../store/group-commit.js';
+import type { ProgressWrite } from '../store/store.js';
+import { StudentStatus } from '../protocol/codes.js';
+
+/** A question's live record, kept while it is open and for a while after (feed, replay on reconnect). */
+export interface Question {
+  id: string;
+  questionId: string;
+  student: Student;
+  questionText: string;
+  bookId: string;
+  wordIdx: number;
+  status: 'queued' | 'answering' | 'answered' | 'waiting_teacher' | 'failed';
+  queuePosition: number;
+  answer: string;
+  source: 'gemini' | 'cache' | 'offline' | 'teacher' | null;
+  flag: string | null;
+  hidden: boolean;
+  askedAt: number;
+  answeredAt: number | null;
+  cancel: (() => void) | null;
+}
+
+const READING_WINDOW_MS = 20_000;
+const IDLE_AFTER_MS = 120_000;
+/** Progress gaps longer than this are not counted as reading time (the tablet slept). */
+const MAX_READING_GAP_MS = 30_000;
+/** A jump forward by more than this many words is navigation, not reading. */
+const MAX_WORDS_PER_UPDATE = 400;
+
+export class Student implements Dirty, ProgressWrite {
+  queued = false;
+  socket: WebSocket | null = null;
+  /** Cleared by each heartbeat sweep, set by any frame or pong. */
+  alive = true;
+  address = '';
+  savedSeq: number;
+  playing = false;
+  handRaised = false;
+  openQuestions = 0;
+  questionCount = 0;
+  /** The last few questions, for replay after a reconnect (most recent last). */
+  recent: Question[] = [];
+  /** Flood control: frames left in the bucket and when it was last refilled. */
+  tokens = 0;
+  tokensAt = 0;
+  warnedAt = 0;
+  drops = 0;
+  lastStatus: StudentStatus = StudentStatus.OFFLINE;
+
+  constructor(
+    readonly id: string,
+    /** Opaque number for the relay's fairness and rate limits (never the id). */
+    readonly key: number,
+    readonly name: string,
+    readonly tokenHash: string,
+    public blocked: boolean,
+    public bookId: string,
+    public wordIdx: number,
+    public audioTs: number,
+    public seq: number,
+    public readMs: number,
+    public wordsRead: number,
+    public updatedAt: number,
+    public lastActivity: number,
+  ) {
+    this.savedSeq = seq;
+  }
+
+  /** Applies a newer position; reading time and words read grow only with plausible reading. */
+  move(bookId: string, wordIdx: number, audioTs: number, seq: number, playing: boolean, now: number): void {
+    const gap = now - this.updatedAt;
+    if (this.playing && gap > 0 && gap < MAX_READING_GAP_MS) this.readMs += gap;
+    const forward = wordIdx - this.wordIdx;
+    if (bookId === this.bookId && forward > 0 && forward <= MAX_WORDS_PER_UPDATE) this.wordsRead += forward;
+    this.bookId = bookId;
+    this.wordIdx = wordIdx;
+    this.audioTs = audioTs;
+    this.seq = seq;
+    this.playing = playing;
+    this.updatedAt = now;
+    this.lastActivity = now;
+  }
+
+  status(now: number): StudentStatus {
+    if (this.socket === null) return StudentStatus.OFFLINE;
+    if (this.openQuestions > 0) return StudentStatus.ASKING;
+    const quiet = now - this.lastActivity;
+    if (this.playing && quiet < READING_WINDOW_MS) return StudentStatus.READING;
+    return quiet < IDLE_AFTER_MS ? StudentStatus.PAUSED : StudentStatus.IDLE;
+  }
+}

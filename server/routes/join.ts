@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { JoinRequest, JoinResponse } from '../protocol/index.js';
+
+/** POST /api/join: a tablet joins the class (or resumes with its token). */
+export default async function join(app: FastifyInstance, opts: { tls: boolean }): Promise<void> {
+  app.post<{ Body: JoinRequest; Reply: JoinResponse }>(
+    '/api/join',
+    {
+      schema: { body: JoinRequest, response: { 200: JoinResponse } },
+      // Joins are rare; a body larger than this is not a join.
+      bodyLimit: 4096,
+    },
+    async (req) => {
+      const { student, token, resumed } = app.classroom.join(req.body, req.ip);
+      // The tablet reached us through this Host; its socket should use the same one.
+      const host = req.headers.host ?? `${app.publicHost()}`;
+      const sessionId = app.classroom.session.id;
+      return {
+        studentId: student.id,
+        sessionId,
+        token,
+        wsUrl: `${opts.tls ? 'wss' : 'ws'}://${host}/ws/${sessionId}?token=${encodeURIComponent(token)}`,
+        name: student.name,
+        resumed,
+      };
+    },
+  );
+}

@@ -1,0 +1,41 @@
+// Opens the classroom database: WAL, synchronous=NORMAL (a committed transaction survives a process
+// crash; after a power cut the last moments may be lost and the tablets re-send their positions),
+// then brings the schema up to date.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Absolute path to a better-sqlite3 .node file (the Electron-ABI build inside the app). */
+  nativeBinding?: string | undefined;
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  // Another process (an IT backup, a second server by mistake) may hold a lock briefly.
+  db.pragma('busy_timeout = 2000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `The database was written by a newer ReaderAI (schema ${current}; this version knows ${MIGRATIONS.length}). Update the app.`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,247 @@
+// Every SQL statement the server runs, behind named methods. Reads happen at start-up and on
+// teacher requests; writes from the hot path go through GroupCommit (see ./group-commit.ts).
+import type { Db } from './db.js';
+
+export interface SessionRow {
+  id: string;
+  classCode: string;
+  bookId: string;
+  joinLocked: boolean;
+  publicHost: string | null;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface StudentRow {
+  id: string;
+  sessionId: string;
+  name: string;
+  tokenHash: string;
+  createdAt: number;
+  blocked: boolean;
+  bookId: string | null;
+  wordIdx: number;
+  audioTs: number;
+  seq: number;
+  readMs: number;
+  wordsRead: number;
+  updatedAt: number | null;
+}
+
+export interface ProgressWrite {
+  id: string;
+  bookId: string;
+  wordIdx: number;
+  audioTs: number;
+  seq: number;
+  readMs: number;
+  wordsRead: number;
+  updatedAt: number;
+}
+
+export interface QuestionRow {
+  id: string;
+  sessionId: string;
+  studentId: string;
+  questionId: string;
+  questionText: string;
+  bookId: string;
+  wordIdx: number;
+  status: string;
+  answer: string;
+  source: string | null;
+  flag: string | null;
+  hidden: boolean;
+  askedAt: number;
+  answeredAt: number | null;
+}
+
+export interface BookRow {
+  id: string;
+  title: string;
+  text: string;
+  builtin: boolean;
+}
+
+const bool = (v: unknown) => v === 1 || v === true;
+
+export class Store {
+  private readonly s;
+
+  constructor(readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      activeSession: p(`SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1`),
+      insertSession: p(`INSERT INTO sessions (id, class_code, book_id, started_at) VALUES (?, ?, ?, ?)`),
+      updateSession: p(
+        `UPDATE sessions SET class_code = @classCode, book_id = @bookId, join_locked = @joinLocked,
+         public_host = @publicHost, ended_at = @endedAt WHERE id = @id`,
+      ),
+      studentsOf: p(
+        `SELECT s.*, p.book_id AS p_book_id, p.word_idx, p.audio_ts, p.seq, p.read_ms, p.words_read, p.updated_at
+         FROM students s LEFT JOIN progress p ON p.student_id = s.id
+         WHERE s.session_id = ? AND s.removed = 0 ORDER BY s.created_at`,
+      ),
+      insertStudent: p(
+        `INSERT INTO students (id, session_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+      ),
+      setBlocked: p(`UPDATE students SET blocked = ? WHERE id = ?`),
+      setRemoved: p(`UPDATE students SET removed = 1 WHERE id = ?`),
+      upsertProgress: p(
+        `INSERT INTO progress (student_id, book_id, word_idx, audio_ts, seq, read_ms, words_read, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (student_id) DO UPDATE SET book_id = excluded.book_id, word_idx = excluded.word_idx,
+           audio_ts = excluded.audio_ts, seq = excluded.seq, read_ms = excluded.read_ms,
+           words_read = excluded.words_read, updated_at = excluded.updated_at`,
+      ),
+      progressOf: p(`SELECT seq, word_idx AS wordIdx FROM progress WHERE student_id = ?`),
+      insertQuestion: p(
+        `INSERT INTO questions (id, session_id, student_id, question_id, question_text, book_id, word_idx, status, asked_at)
+         VALUES (@id, @sessionId, @studentId, @questionId, @questionText, @bookId, @wordIdx, @status, @askedAt)`,
+      ),
+      updateQuestion: p(
+        `UPDATE questions SET status = @status, answer = @answer, source = @source, flag = @flag,
+         hidden = @hidden, answered_at = @answeredAt WHERE id = @id`,
+      ),
+      recentQuestions: p(`SELECT * FROM questions WHERE session_id = ? ORDER BY asked_at DESC LIMIT ?`),
+      books: p(`SELECT id, title, text, builtin FROM books ORDER BY builtin DESC, title`),
+      upsertBook: p(
+        `INSERT INTO books (id, title, text, builtin, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, text = excluded.text`,
+      ),
+      getDefinition: p(`SELECT text, source FROM definitions WHERE key = ?`),
+      putDefinition: p(
+        `INSERT INTO definitions (key, word, text, source, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET text = excluded.text, source = excluded.source`,
+      ),
+      settings: p(`SELECT key, value FROM settings`),
+      putSetting: p(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+      deleteSetting: p(`DELETE FROM settings WHERE key = ?`),
+    };
+  }
+
+  activeSession(): SessionRow | undefined {
+    const r = this.s.activeSession.get() as Record<string, unknown> | undefined;
+    return r && toSession(r);
+  }
+
+  insertSession(session: SessionRow): void {
+    this.s.insertSession.run(session.id, session.classCode, session.bookId, session.startedAt);
+  }
+
+  updateSession(session: SessionRow): void {
+    this.s.updateSession.run({ ...session, joinLocked: session.joinLocked ? 1 : 0 });
+  }
+
+  studentsOf(sessionId: string): StudentRow[] {
+    return (this.s.studentsOf.all(sessionId) as Record<string, unknown>[]).map((r) => ({
+      id: r.id as string,
+      sessionId: r.session_id as string,
+      name: r.name as string,
+      tokenHash: r.token_hash as string,
+      createdAt: r.created_at as number,
+      blocked: bool(r.blocked),
+      bookId: (r.p_book_id as string | null) ?? null,
+      wordIdx: (r.word_idx as number | null) ?? 0,
+      audioTs: (r.audio_ts as number | null) ?? 0,
+      seq: (r.seq as number | null) ?? 0,
+      readMs: (r.read_ms as number | null) ?? 0,
+      wordsRead: (r.words_read as number | null) ?? 0,
+      updatedAt: (r.updated_at as number | null) ?? null,
+    }));
+  }
+
+  insertStudent(id: string, sessionId: string, name: string, tokenHash: string, createdAt: number): void {
+    this.s.insertStudent.run(id, sessionId, name, tokenHash, createdAt);
+  }
+
+  setBlocked(id: string, blocked: boolean): void {
+    this.s.setBlocked.run(blocked ? 1 : 0, id);
+  }
+
+  setRemoved(id: string): void {
+    this.s.setRemoved.run(id);
+  }
+
+  /** Hot path: positional parameters, so the caller's object is read in place (no copy). */
+  writeProgress(p: ProgressWrite): void {
+    this.s.upsertProgress.run(p.id, p.bookId, p.wordIdx, p.audioTs, p.seq, p.readMs, p.wordsRead, p.updatedAt);
+  }
+
+  /** The stored position of one student (used by tests and the benchmark's loss check). */
+  progressOf(studentId: string): { seq: number; wordIdx: number } | undefined {
+    return this.s.progressOf.get(studentId) as { seq: number; wordIdx: number } | undefined;
+  }
+
+  insertQuestion(q: QuestionRow): void {
+    this.s.insertQuestion.run(q);
+  }
+
+  updateQuestion(q: QuestionRow): void {
+    this.s.updateQuestion.run({ ...q, hidden: q.hidden ? 1 : 0 });
+  }
+
+  recentQuestions(sessionId: string, limit: number): QuestionRow[] {
+    return (this.s.recentQuestions.all(sessionId, limit) as Record<string, unknown>[]).map((r) => ({
+      id: r.id as string,
+      sessionId: r.session_id as string,
+      studentId: r.student_id as string,
+      questionId: r.question_id as string,
+      questionText: r.question_text as string,
+      bookId: r.book_id as string,
+      wordIdx: r.word_idx as number,
+      status: r.status as string,
+      answer: r.answer as string,
+      source: r.source as string | null,
+      flag: r.flag as string | null,
+      hidden: bool(r.hidden),
+      askedAt: r.asked_at as number,
+      answeredAt: r.answered_at as number | null,
+    }));
+  }
+
+  books(): BookRow[] {
+    return (this.s.books.all() as Record<string, unknown>[]).map((r) => ({
+      id: r.id as string,
+      title: r.title as string,
+      text: r.text as string,
+      builtin: bool(r.builtin),
+    }));
+  }
+
+  upsertBook(book: BookRow, createdAt: number): void {
+    this.s.upsertBook.run(book.id, book.title, book.text, book.builtin ? 1 : 0, createdAt);
+  }
+
+  getDefinition(key: string): { text: string; source: 'gemini' | 'offline' } | undefined {
+    return this.s.getDefinition.get(key) as { text: string; source: 'gemini' | 'offline' } | undefined;
+  }
+
+  putDefinition(key: string, word: string, text: string, source: string, createdAt: number): void {
+    this.s.putDefinition.run(key, word, text, source, createdAt);
+  }
+
+  /** The teacher's saved settings, as JSON values. */
+  settings(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const r of this.s.settings.all() as { key: string; value: string }[]) out[r.key] = JSON.parse(r.value);
+    return out;
+  }
+
+  putSetting(key: string, value: unknown): void {
+    if (value === undefined) this.s.deleteSetting.run(key);
+    else this.s.putSetting.run(key, JSON.stringify(value));
+  }
+}
+
+function toSession(r: Record<string, unknown>): SessionRow {
+  return {
+    id: r.id as string,
+    classCode: r.class_code as string,
+    bookId: r.book_id as string,
+    joinLocked: bool(r.join_locked),
+    publicHost: (r.public_host as string | null) ?? null,
+    startedAt: r.started_at as number,
+    endedAt: (r.ended_at as number | null) ?? null,
+  };
+}

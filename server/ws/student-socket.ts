@@ -1,0 +1,182 @@
+// A tablet's WebSocket: token checked before the upgrade, then frames decoded and dispatched.
+// Listeners are shared functions with the student stored on the socket, so a connection costs
+// no closures of its own.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {} from '@fastify/websocket';
+import type { RawData, WebSocket } from 'ws';
+import { CloseCode, ErrorCode } from '../protocol/index.js';
+import { decodeClientMessage } from '../protocol/decode.js';
+import type { Classroom } from '../classroom/classroom.js';
+import type { QuestionDesk } from '../classroom/questions.js';
+import type { Outbox } from '../classroom/outbox.js';
+import type { Student } from '../classroom/student.js';
+
+export interface StudentSocketOptions {
+  classroom: Classroom;
+  desk: QuestionDesk;
+  outbox: Outbox;
+  maxConnectionsPerIp: number;
+  messagesPerSecond: number;
+  /** Whether AI answers and spoken questions are on, for SESSION_STATE. */
+  features: () => { aiAnswers: boolean; speechInput: boolean };
+}
+
+type StudentSocket = WebSocket & { student: Student; hub: StudentHub };
+
+/** Frames over the limit within one second before the socket is closed for flooding. */
+const FLOOD_CLOSE_AFTER = 200;
+
+export class StudentHub {
+  private readonly perAddress = new Map<string, number>();
+  connected = 0;
+
+  constructor(readonly o: StudentSocketOptions) {}
+
+  register(app: FastifyInstance): void {
+    app.get<{ Params: { sessionId: string }; Querystring: { token?: string } }>(
+      '/ws/:sessionId',
+      {
+        websocket: true,
+        // Refuse before the upgrade, with an HTTP status the tablet can act on.
+        preValidation: async (req, reply) => {
+          const token = req.query.token;
+          const student = typeof token === 'string' ? this.o.classroom.authenticate(req.params.sessionId, token) : undefined;
+          if (!student) {
+            return reply.code(401).send({ statusCode: 401, code: ErrorCode.BAD_TOKEN, error: 'Unauthorized', message: 'Unknown or expired token; join again.' });
+          }
+          if ((this.perAddress.get(req.ip) ?? 0) >= this.o.maxConnectionsPerIp) {
+            return reply.code(429).send({ statusCode: 429, code: ErrorCode.TOO_MANY_CONNECTIONS, error: 'Too Many Requests', message: 'Too many tablets from this address.' });
+          }
+          (req as FastifyRequest & { student?: Student }).student = student;
+        },
+      },
+      (socket, req) => this.attach(socket as StudentSocket, (req as FastifyRequest & { student: Student }).student, req),
+    );
+  }
+
+  /** One sweep for every socket: a socket that missed the last ping is dead. */
+  heartbeat(): void {
+    for (const student of this.o.classroom.students.values()) {
+      const socket = student.socket;
+      if (socket === null) continue;
+      if (!student.alive) {
+        socket.terminate();
+        continue;
+      }
+      student.alive = false;
+      socket.ping();
+    }
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const student of this.o.classroom.students.values()) student.socket?.close(code, reason);
+  }
+
+  private attach(socket: StudentSocket, student: Student, req: FastifyRequest): void {
+    // After the upgrade the HTTP request and response objects are no longer needed; Fastify's
+    // upgrade path would otherwise keep them alive for the life of the socket.
+    const raw = req.raw.socket as unknown as { _httpMessage?: { detachSocket(s: unknown): void } };
+    raw._httpMessage?.detachSocket(req.raw.socket);
+    socket.removeAllListeners('error');
+    socket.on('error', onError);
+
+    const previous = student.socket;
+    student.socket = socket;
+    if (previous !== null) previous.close(CloseCode.REPLACED, 'Opened again on another tab or device');
+    socket.student = student;
+    socket.hub = this;
+    student.alive = true;
+    student.address = req.ip;
+    student.tokens = this.o.messagesPerSecond * 2;
+    student.tokensAt = Date.now();
+    student.lastActivity = student.tokensAt;
+    this.perAddress.set(req.ip, (this.perAddress.get(req.ip) ?? 0) + 1);
+    this.connected++;
+    socket.on('message', onMessage);
+    socket.on('pong', onPong);
+    socket.on('close', onClose);
+
+    const { aiAnswers, speechInput } = this.o.features();
+    this.o.outbox.send(student, 'SESSION_STATE', this.o.classroom.sessionState(student, aiAnswers, speechInput));
+    this.o.desk.replayFor(student);
+  }
+
+  /** Token bucket: messagesPerSecond, bursts of twice that. */
+  private admit(student: Student, now: number): boolean {
+    const rate = this.o.messagesPerSecond;
+    student.tokens = Math.min(rate * 2, student.tokens + ((now - student.tokensAt) * rate) / 1000);
+    student.tokensAt = now;
+    if (student.tokens >= 1) {
+      student.tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  handle(socket: StudentSocket, data: RawData, isBinary: boolean): void {
+    const student = socket.student;
+    if (student.socket !== socket) return;
+    student.alive = true;
+    const now = Date.now();
+    if (!this.admit(student, now)) {
+      if (now - student.warnedAt >= 1000) {
+        student.warnedAt = now;
+        student.drops = 0;
+        this.o.outbox.send(student, 'ERROR', { code: ErrorCode.TOO_MANY_MESSAGES, message: 'Too many messages; some were ignored.' });
+      } else if (++student.drops > FLOOD_CLOSE_AFTER) {
+        socket.close(CloseCode.POLICY_VIOLATION, 'Flooding');
+      }
+      return;
+    }
+    if (isBinary) {
+      this.o.outbox.send(student, 'ERROR', { code: ErrorCode.BINARY_NOT_ALLOWED, message: 'Send JSON text frames.' });
+      return;
+    }
+    const decoded = decodeClientMessage(data.toString());
+    if (!decoded.ok) {
+      this.o.outbox.send(student, 'ERROR', { code: decoded.code, message: decoded.message });
+      return;
+    }
+    const m = decoded.message;
+    switch (m.type) {
+      case 'PROGRESS_UPDATE':
+        this.o.classroom.progress(student, m.payload);
+        break;
+      case 'STUDENT_INTERRUPTION':
+        this.o.desk.ask(student, m.payload);
+        break;
+      case 'DEFINE_WORD':
+        void this.o.desk.define(student, m.payload);
+        break;
+      case 'RAISE_HAND':
+        this.o.classroom.raiseHand(student, m.payload.raised ?? true);
+        break;
+    }
+  }
+
+  closed(socket: StudentSocket): void {
+    const address = socket.student.address;
+    const n = (this.perAddress.get(address) ?? 1) - 1;
+    if (n > 0) this.perAddress.set(address, n);
+    else this.perAddress.delete(address);
+    this.connected--;
+    this.o.classroom.detach(socket.student, socket);
+  }
+}
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const socket = this as StudentSocket;
+  socket.hub.handle(socket, data, isBinary);
+}
+
+function onPong(this: WebSocket): void {
+  (this as StudentSocket).student.alive = true;
+}
+
+function onClose(this: WebSocket): void {
+  const socket = this as StudentSocket;
+  socket.hub.closed(socket);
+}
+
+/** Socket errors (resets, invalid frames) end in 'close'; there is nothing else to do. */
+function onError(): void {}
