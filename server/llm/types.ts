@@ -1,0 +1,64 @@
+// The boundary between the classroom (sockets, hot state, SQLite) and whatever answers questions
+// and defines words. The classroom never sees Gemini; the relay never sees a student's name, id,
+// token or address: it gets an opaque numeric key for fairness and rate limits, and the passage.
+import type { AnswerSource } from '../protocol/codes.js';
+
+export interface BookPassage {
+  title: string;
+  /** The whole book as words; the relay cuts the passage around wordIdx itself. */
+  words: readonly string[];
+  wordIdx: number;
+}
+
+export interface AskJob extends BookPassage {
+  /** Opaque per-student number: fairness and rate limits only. Never sent upstream. */
+  studentKey: number;
+  questionText: string;
+}
+
+export interface DefineJob extends BookPassage {
+  studentKey: number;
+  word: string;
+}
+
+/** Why an AI answer was withheld and replaced by a kind fixed message. */
+export type FlagReason = 'prompt_blocked' | 'safety' | 'recitation' | 'empty' | 'error';
+
+/** What happens to one question, in order: position* then (chunk* done) or teacher. */
+export interface AskEvents {
+  /** Position in the queue moved (0 = being answered now). */
+  position(queuePosition: number): void;
+  chunk(text: string): void;
+  done(answer: { text: string; source: AnswerSource; flag?: FlagReason }): void;
+  /** No AI available (no key, offline, failed): the teacher answers by hand. */
+  teacher(reason: string): void;
+}
+
+export type AskResult =
+  | { accepted: true; queuePosition: number; cancel(): void }
+  | { accepted: false; retryAfterMs: number };
+
+export type DefineResult =
+  | { ok: true; text: string; source: AnswerSource }
+  | { ok: false; retryAfterMs: number };
+
+export interface Relay {
+  /** Whether questions get AI answers right now (a key is set). */
+  readonly aiEnabled: boolean;
+  ask(job: AskJob, events: AskEvents): AskResult;
+  define(job: DefineJob): Promise<DefineResult>;
+  /** Figures for the dashboard and the capacity model. */
+  stats(): Record<string, number | string | boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Persistent store of word definitions (the core implements it over SQLite), so thirty taps on
+ * the same word cost one upstream call and a restart keeps what was learnt. Keys are opaque
+ * strings made by the relay (word + the sentence it was tapped in); `word` is kept for people
+ * reading the table.
+ */
+export interface DefinitionCacheStore {
+  get(key: string): { text: string; source: 'gemini' | 'offline' } | undefined;
+  put(key: string, word: string, text: string, source: 'gemini' | 'offline'): void;
+}
