@@ -1,0 +1,72 @@
+// Real Chromium for page tests: Debian's /usr/bin/chromium driven by playwright-core (which never
+// downloads a browser of its own). Shared by the student and teacher page tests.
+//
+//   const browser = await launchBrowser();
+//   const page = await newPage(browser, TABLET_LANDSCAPE);
+//   ...
+//   await saveScreenshot(page, 'student-join-1024x768');
+//   await browser.close();
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.READERAI_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Where screenshots and other artifacts go (gitignored). */
+export const ARTIFACTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
+
+/** Screen sizes the classroom has: a 10" tablet both ways, a phone-sized tablet, a small phone. */
+export const TABLET_LANDSCAPE = { width: 1024, height: 768 } as const;
+export const TABLET_PORTRAIT = { width: 768, height: 1024 } as const;
+export const PHONE = { width: 390, height: 844 } as const;
+export const SMALL_PHONE = { width: 360, height: 640 } as const;
+
+/**
+ * Launches headless Chromium. The flags keep it from reaching out to Google's services (this
+ * machine has no network but the registries, and refused connections slow every start).
+ */
+export async function launchBrowser(o: { args?: string[] } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      ...(o.args ?? []),
+    ],
+    timeout: 30_000,
+  });
+}
+
+/** A fresh context (its own storage, like a separate tablet) with one page at the given size. */
+export async function newPage(browser: Browser, viewport: { width: number; height: number } = TABLET_LANDSCAPE, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, hasTouch: true, deviceScaleFactor: 1, ...options });
+  const page = await context.newPage();
+  // A page error is a bug: keep them so a test can assert there were none.
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  pageErrors.set(page, errors);
+  return { context, page };
+}
+
+const pageErrors = new WeakMap<Page, string[]>();
+
+/** Uncaught exceptions thrown in the page since it was opened by newPage. */
+export function errorsOf(page: Page): string[] {
+  return pageErrors.get(page) ?? [];
+}
+
+/** Saves a full-viewport PNG under test-results/ and returns its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
