@@ -1,6 +1,7 @@
 // The ReaderAI server as one Fastify plugin: the same app runs inside Electron (utilityProcess),
 // headless (`npm run serve`) and in tests (`buildApp` + inject, or listen on a free port).
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import joinRoute from './routes/join.js';
 import books from './routes/books.js';
 import teacher from './routes/teacher.js';
 import teacherLive from './routes/teacher-live.js';
+import studentLive from './routes/student-live.js';
 import web from './routes/web.js';
 
 export interface AppOptions extends ClassroomPluginOptions {
@@ -23,7 +25,7 @@ export interface AppOptions extends ClassroomPluginOptions {
 
 const DEFAULT_WEB_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'renderer');
 
-export async function app(fastify: FastifyInstance, o: AppOptions): Promise<void> {
+async function readerAi(fastify: FastifyInstance, o: AppOptions): Promise<void> {
   errorHandler(fastify);
   securityHeaders(fastify, o.tls);
   await fastify.register(websocket, {
@@ -42,16 +44,21 @@ export async function app(fastify: FastifyInstance, o: AppOptions): Promise<void
   await fastify.register(health);
   await fastify.register(joinRoute, { tls: o.tls });
   await fastify.register(books);
+  await fastify.register(studentLive);
   await fastify.register(teacher, { prefix: '/api/teacher', adminToken: o.adminToken, remoteAllowed, tickets });
   await fastify.register(teacherLive, { tickets, remoteAllowed });
   await fastify.register(web, { root: o.webRoot ?? DEFAULT_WEB_ROOT });
 }
 
+/** Not encapsulated, so the decorators (classroom, settings, ...) are visible to the host. */
+export const app = fp(readerAi, { name: 'readerai' });
+
 /** A ready-to-listen Fastify instance with the app registered. */
 export async function buildApp(o: AppOptions, server: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: server.logger ?? false,
-    disableRequestLogging: true,
+    // One log line per request would be thousands a second with a full class.
+    logController: new LogController({ disableRequestLogging: true }),
     // Tablets reconnecting after a restart should not wait on keep-alive sockets to drain.
     forceCloseConnections: true,
     ...server,
