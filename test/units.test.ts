@@ -1,0 +1,81 @@
+// Small pure pieces: names, class codes, LAN address choice, the CSV report, tickets.
+import { describe, expect, it } from 'vitest';
+import { checkName, nameKey } from '../server/classroom/names.js';
+import { CLASS_CODE_ALPHABET, newClassCode, normaliseClassCode } from '../server/classroom/ids.js';
+import { chooseHost, hostAddresses } from '../server/net/lan.js';
+import { reportCsv } from '../server/classroom/report.js';
+import { Tickets } from '../server/http/tickets.js';
+import { AttemptLimiter } from '../server/classroom/attempts.js';
+import type { NetworkInterfaceInfo } from 'node:os';
+
+const v4 = (address: string, internal = false) => ({ address, family: 'IPv4', internal, netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: null }) as NetworkInterfaceInfo;
+
+describe('names', () => {
+  it('tidies white space and accepts accents and scripts', () => {
+    expect(checkName('  Zoë   Ann ', false)).toEqual({ ok: true, name: 'Zoë Ann' });
+    expect(checkName('明', false)).toEqual({ ok: true, name: '明' });
+  });
+  it('refuses rude names only when the filter is on', () => {
+    expect(checkName('fuck', true).ok).toBe(false);
+    expect(checkName('fuck', false).ok).toBe(true);
+    expect(checkName('Scunthorpe', true).ok).toBe(true);
+  });
+  it('matches blocked names ignoring case and accents', () => {
+    expect(nameKey('ZOË')).toBe(nameKey('zoe'));
+  });
+});
+
+describe('class codes', () => {
+  it('uses only unambiguous characters and forgives case and spacing', () => {
+    for (let i = 0; i < 200; i++) for (const c of newClassCode()) expect(CLASS_CODE_ALPHABET).toContain(c);
+    expect(CLASS_CODE_ALPHABET).not.toMatch(/[0O1IL2Z5S8B6G]/);
+    expect(normaliseClassCode(' ab-c d ')).toBe('ABCD');
+  });
+  it('limits wrong guesses per address', () => {
+    const limiter = new AttemptLimiter(3, 60_000);
+    for (let i = 0; i < 3; i++) limiter.fail('10.0.0.1', 0);
+    expect(limiter.retryAfter('10.0.0.1', 1000)).toBe(59_000);
+    expect(limiter.retryAfter('10.0.0.2', 1000)).toBe(0);
+    expect(limiter.retryAfter('10.0.0.1', 61_000)).toBe(0);
+  });
+});
+
+describe('LAN address', () => {
+  it('picks a private address on a real interface, not loopback or a container bridge', () => {
+    const ifaces = { lo: [v4('127.0.0.1', true)], docker0: [v4('172.17.0.1')], wlan0: [v4('192.168.1.23')] };
+    expect(chooseHost('', ifaces)).toEqual({ host: '192.168.1.23', warning: null });
+    expect(hostAddresses(ifaces).map((h) => h.iface)).toEqual(['wlan0', 'docker0']);
+  });
+  it('falls back to the first non-internal address and says so', () => {
+    const choice = chooseHost('', { lo: [v4('127.0.0.1', true)], eth0: [v4('203.0.113.9')] });
+    expect(choice.host).toBe('203.0.113.9');
+    expect(choice.warning).toMatch(/No private LAN address/);
+  });
+  it('uses READERAI_PUBLIC_HOST when set', () => {
+    expect(chooseHost('reader.school.lan', {})).toEqual({ host: 'reader.school.lan', warning: null });
+  });
+});
+
+describe('report', () => {
+  it('writes one row per student and defuses formula-looking names', () => {
+    const csv = reportCsv(
+      [
+        { id: 'a', name: '=HYPERLINK("x")', status: 'reading', bookId: 'b', wordIdx: 50, wordCount: 100, progress: 0.5, lastActivity: 0, handRaised: false, blocked: false, questions: 2, readMs: 90_000, wordsRead: 50 },
+      ],
+      () => 'The Book',
+    );
+    const lines = csv.replace('\uFEFF', '').trim().split('\r\n');
+    expect(lines[0]).toBe('Name,Minutes read,Words read,Questions asked,Book,Progress %,Status');
+    expect(lines[1]).toBe(`"'=HYPERLINK(""x"")",1.5,50,2,The Book,50,reading`);
+  });
+});
+
+describe('tickets', () => {
+  it('are single-use and expire', () => {
+    const t = new Tickets(1000);
+    const a = t.issue(0);
+    expect(t.redeem(a, 10)).toBe(true);
+    expect(t.redeem(a, 10)).toBe(false);
+    expect(t.redeem(t.issue(0), 2000)).toBe(false);
+  });
+});
