@@ -6,6 +6,7 @@ import websocket from '@fastify/websocket';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import classroom, { type ClassroomPluginOptions } from './plugins/classroom.js';
+import capacity from './plugins/capacity.js';
 import { errorHandler, securityHeaders } from './http/security.js';
 import { Tickets } from './http/tickets.js';
 import { Limits } from './protocol/codes.js';
@@ -38,6 +39,7 @@ async function readerAi(fastify: FastifyInstance, o: AppOptions): Promise<void> 
     },
   });
   await fastify.register(classroom, o);
+  await fastify.register(capacity, { adminToken: o.adminToken, dataDir: o.dataDir });
   // teacherRemote needs a restart to change, so the value at start is the value.
   const remoteAllowed = fastify.settings.current.teacherRemote;
   const tickets = new Tickets();

@@ -236,6 +236,86 @@ export const Alert = Type.Object({
 });
 export type Alert = Static<typeof Alert>;
 
+// Capacity panel (server/capacity): how many more students this machine can take, and why.
+const OrNull = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+export const CapacityLimit = Type.Union([Type.Literal('memory'), Type.Literal('descriptors'), Type.Literal('cpu'), Type.Literal('gemini')]);
+export type CapacityLimit = Static<typeof CapacityLimit>;
+/** One second of history, for the panel's chart. */
+export const CapacityPoint = Type.Object({
+  at: Type.Number(),
+  students: Type.Integer({ minimum: 0 }),
+  rssBytes: Type.Number(),
+  /** Process CPU, percent of one core. */
+  cpuPct: Type.Number(),
+  loopP99Ms: Type.Number(),
+  headroom: OrNull(Type.Integer()),
+});
+export type CapacityPoint = Static<typeof CapacityPoint>;
+export const CapacityView = Type.Object({
+  at: Type.Number(),
+  students: Type.Integer({ minimum: 0 }),
+  /** Students now plus headroom; null until per-student figures are measured. */
+  capacity: OrNull(Type.Integer()),
+  /** Students the machine can still take, keeping reservePct of every resource free. */
+  headroom: OrNull(Type.Integer()),
+  headroomPct: OrNull(Type.Number()),
+  /** The resource that runs out first. */
+  binding: OrNull(CapacityLimit),
+  /** Each resource's own headroom in students (null: unknown, or not a limit here). */
+  bounds: Type.Object({
+    memory: OrNull(Type.Integer()),
+    descriptors: OrNull(Type.Integer()),
+    cpu: OrNull(Type.Integer()),
+    gemini: OrNull(Type.Integer()),
+  }),
+  reservePct: Type.Number(),
+  /** Measured cost of one student: live (slope over the last minute) or the last benchmark's. */
+  perStudent: Type.Object({
+    bytes: OrNull(Type.Number()),
+    /** Percent of one core. */
+    cpuPct: OrNull(Type.Number()),
+    geminiPerMinute: OrNull(Type.Number()),
+    basis: Type.Union([Type.Literal('live'), Type.Literal('benchmark'), Type.Literal('none')]),
+  }),
+  process: Type.Object({
+    rssBytes: Type.Number(),
+    heapUsedBytes: Type.Number(),
+    heapTotalBytes: Type.Number(),
+    externalBytes: Type.Number(),
+    cpuPct: Type.Number(),
+    loopP50Ms: Type.Number(),
+    loopP99Ms: Type.Number(),
+    /** Share of time the event loop was busy, 0..1. */
+    loopUtilization: Type.Number(),
+    openFds: OrNull(Type.Integer()),
+    fdLimit: OrNull(Type.Integer()),
+  }),
+  system: Type.Object({
+    availableBytes: Type.Number(),
+    totalBytes: Type.Number(),
+    cgroupLimitBytes: OrNull(Type.Number()),
+    cores: Type.Integer(),
+  }),
+  sqlite: Type.Object({
+    lastCommitMs: Type.Number(),
+    maxCommitMs: Type.Number(),
+    commitsPerSec: Type.Number(),
+    rowsPerSec: Type.Number(),
+    pending: Type.Integer({ minimum: 0 }),
+    failures: Type.Integer({ minimum: 0 }),
+  }),
+  gemini: Type.Object({
+    enabled: Type.Boolean(),
+    inFlight: OrNull(Type.Number()),
+    queued: OrNull(Type.Number()),
+    requestsPerMinute: Type.Number(),
+    quotaPerMinute: Type.Number(),
+  }),
+  /** The last minute, oldest first. */
+  history: Type.Array(CapacityPoint),
+});
+export type CapacityView = Static<typeof CapacityView>;
+
 export const TeacherPayloads = {
   /** The whole picture, sent on connect. */
   SNAPSHOT: Type.Object({
@@ -252,8 +332,8 @@ export const TeacherPayloads = {
     feed: Type.Optional(Type.Array(FeedItem)),
     alerts: Type.Optional(Type.Array(Alert)),
   }),
-  /** Capacity panel figures (server/capacity). */
-  CAPACITY: Type.Record(Type.String(), Type.Unknown()),
+  /** Capacity panel figures (server/capacity), once a second while a dashboard is open. */
+  CAPACITY: CapacityView,
 } satisfies Record<string, TSchema>;
 export type TeacherType = keyof typeof TeacherPayloads;
 export type TeacherPayload<T extends TeacherType> = Static<(typeof TeacherPayloads)[T]>;

@@ -1,0 +1,99 @@
+// Turns each second's sample into the capacity panel's figures: keeps the last minute (for the
+// per-student slope and the chart), remembers the idle point, and applies the headroom model.
+import type { CapacityPoint, CapacityView } from '../protocol/index.js';
+import { cpuCoresUsable, estimatePerStudent, headroom, type LoadPoint, type MeasuredProfile, type PerStudent } from './model.js';
+import type { Sample } from './sampler.js';
+
+/** Seconds of history: the window for the slope and the chart. */
+export const WINDOW = 60;
+
+export interface MonitorOptions {
+  reservePct(): number;
+  /** Gemini requests per minute the API key allows. */
+  quotaPerMinute(): number;
+  aiEnabled(): boolean;
+  /** The last benchmark's figures on this machine, if any. */
+  profile(): MeasuredProfile | null;
+}
+
+export class CapacityMonitor {
+  private readonly window: LoadPoint[] = [];
+  private readonly history: CapacityPoint[] = [];
+  /** Memory and CPU with nobody connected: anchors the slope when the class holds steady. */
+  private idle: LoadPoint | null = null;
+  private perStudent: PerStudent | null = null;
+
+  constructor(private readonly o: MonitorOptions) {}
+
+  add(s: Sample): CapacityView {
+    const point: LoadPoint = { students: s.students, rssBytes: s.rssBytes, cpuCores: s.cpuCores, requestsPerMinute: s.gemini.requestsPerMinute };
+    push(this.window, point);
+    if (s.students === 0) this.idle = point;
+    const per = estimatePerStudent(this.window, this.idle, this.perStudent, this.o.profile());
+    this.perStudent = per;
+
+    const reservePct = this.o.reservePct();
+    const quotaPerMinute = this.o.quotaPerMinute();
+    const enabled = this.o.aiEnabled();
+    const requestsPerMinute = mean(this.window.map((p) => p.requestsPerMinute));
+    const h = headroom({
+      students: s.students,
+      reservePct,
+      perStudent: per,
+      memory: { availableBytes: s.availableBytes, totalBytes: s.totalBytes },
+      descriptors: { open: s.openFds, limit: s.fdLimit },
+      cpu: { usedCores: s.cpuCores, usableCores: cpuCoresUsable(s.cores) },
+      gemini: { enabled, quotaPerMinute, requestsPerMinute },
+    });
+    push(this.history, { at: s.at, students: s.students, rssBytes: s.rssBytes, cpuPct: pct(s.cpuCores), loopP99Ms: s.loopP99Ms, headroom: h.headroom });
+
+    return {
+      at: s.at,
+      students: s.students,
+      capacity: h.capacity,
+      headroom: h.headroom,
+      headroomPct: h.headroomPct,
+      binding: h.binding,
+      bounds: h.bounds,
+      reservePct,
+      perStudent: {
+        bytes: per.bytes === null ? null : Math.round(per.bytes),
+        cpuPct: per.cores === null ? null : pct(per.cores, 6),
+        geminiPerMinute: per.requestsPerMinute,
+        basis: per.basis,
+      },
+      process: {
+        rssBytes: s.rssBytes,
+        heapUsedBytes: s.heapUsedBytes,
+        heapTotalBytes: s.heapTotalBytes,
+        externalBytes: s.externalBytes,
+        cpuPct: pct(s.cpuCores),
+        loopP50Ms: s.loopP50Ms,
+        loopP99Ms: s.loopP99Ms,
+        loopUtilization: s.loopUtilization,
+        openFds: s.openFds,
+        // An unlimited limit has no JSON number; null reads as "no limit known".
+        fdLimit: s.fdLimit !== null && Number.isFinite(s.fdLimit) ? s.fdLimit : null,
+      },
+      system: { availableBytes: s.availableBytes, totalBytes: s.totalBytes, cgroupLimitBytes: s.cgroupLimitBytes, cores: s.cores },
+      sqlite: s.sqlite,
+      gemini: { enabled, inFlight: s.gemini.inFlight, queued: s.gemini.queued, requestsPerMinute, quotaPerMinute },
+      history: this.history,
+    };
+  }
+}
+
+function push<T>(ring: T[], item: T): void {
+  ring.push(item);
+  if (ring.length > WINDOW) ring.shift();
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Cores as percent of one core, rounded. */
+function pct(cores: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(cores * 100 * f) / f;
+}

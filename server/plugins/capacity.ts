@@ -1,0 +1,64 @@
+// The capacity panel: samples the process once a second, sends CAPACITY to open dashboards, and
+// serves GET /api/teacher/capacity (the benchmark reads it too). Registered after the classroom
+// plugin, whose decorators it reads.
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { CapacityView } from '../protocol/index.js';
+import { checkTeacherCaller } from '../http/security.js';
+import { Sampler } from '../capacity/sampler.js';
+import { CapacityMonitor } from '../capacity/monitor.js';
+import { readProfile, type ProfileFile } from '../capacity/profile.js';
+
+export interface CapacityPluginOptions {
+  adminToken: string;
+  /** Where `npm run bench` leaves its per-student figures (the data folder). */
+  dataDir: string;
+}
+
+const TICK_MS = 1000;
+/** The benchmark's file is looked at again this often (a bench may run while the app is open). */
+const PROFILE_REFRESH_MS = 60_000;
+
+async function capacityPlugin(app: FastifyInstance, o: CapacityPluginOptions): Promise<void> {
+  const remoteAllowed = app.settings.current.teacherRemote;
+  const sampler = new Sampler({
+    students: () => app.hub.connected,
+    writer: () => app.classroom.writer.stats,
+    pendingWrites: () => app.classroom.writer.pending,
+    relay: () => app.relay.stats(),
+  });
+  let profile: ProfileFile | null = readProfile(o.dataDir);
+  let profileReadAt = Date.now();
+  const monitor = new CapacityMonitor({
+    reservePct: () => app.settings.current.capacityReservePct,
+    quotaPerMinute: () => app.settings.current.geminiRequestsPerMinute,
+    aiEnabled: () => app.relay.aiEnabled,
+    profile: () => {
+      if (Date.now() - profileReadAt > PROFILE_REFRESH_MS) {
+        profile = readProfile(o.dataDir);
+        profileReadAt = Date.now();
+      }
+      return profile;
+    },
+  });
+
+  // A first sample now, so the endpoint always has figures.
+  let view = monitor.add(sampler.sample());
+  const timer = setInterval(() => {
+    view = monitor.add(sampler.sample());
+    if (app.feed.connected > 0) app.feed.broadcast('CAPACITY', view);
+  }, TICK_MS);
+  timer.unref();
+
+  app.get('/api/teacher/capacity', {
+    onRequest: async (req) => checkTeacherCaller(req, { adminToken: o.adminToken, remoteAllowed }),
+    schema: { response: { 200: CapacityView } },
+  }, async () => view);
+
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    sampler.stop();
+  });
+}
+
+export default fp(capacityPlugin, { name: 'capacity', dependencies: ['classroom'] });
