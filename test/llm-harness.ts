@@ -1,0 +1,116 @@
+// Shared pieces of the relay tests: settings from the real table, an in-memory definition
+// cache, a book, an event recorder, and a relay wired to the fake Gemini with the real SDK.
+import { SETTINGS, type Settings } from '../server/config.js';
+import { createRelay } from '../server/llm/index.js';
+import type { AskEvents, AskJob, DefinitionCacheStore, FlagReason, Relay } from '../server/llm/types.js';
+import type { AnswerSource } from '../server/protocol/codes.js';
+import { FakeGemini } from './support/fake-gemini.js';
+
+export function defaultSettings(over: Partial<Settings> = {}): Settings {
+  const defaults = Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, s.default])) as Settings;
+  return { ...defaults, ...over };
+}
+
+export class MemoryCache implements DefinitionCacheStore {
+  readonly rows = new Map<string, { word: string; text: string; source: 'gemini' | 'offline' }>();
+  get(key: string) {
+    const row = this.rows.get(key);
+    return row && { text: row.text, source: row.source };
+  }
+  put(key: string, word: string, text: string, source: 'gemini' | 'offline') {
+    this.rows.set(key, { word, text, source });
+  }
+}
+
+const SENTENCES = [
+  'Pip was a brave little fox who lived at the edge of the Whispering Wood.',
+  'Every morning she ran down to the river to watch the silver fish jump.',
+  'One day a storm rolled over the hills and the river grew wide and loud.',
+  'The old heron on the bank said the bridge had washed away in the night.',
+  'Pip wanted to reach her grandmother, who lived on the other side.',
+  'She gathered long reeds and wove them into a small, strong raft.',
+  'The water pushed and pulled, but Pip held on with all four paws.',
+  'At last she reached the far bank, wet and tired but very proud.',
+  'Her grandmother wrapped her in a warm blanket and made blackberry tea.',
+  'That night Pip dreamed of rivers, rafts and the bright stars above the wood.',
+];
+
+/** A small book: the ten sentences above, three times (so passages must be cut). */
+export const BOOK = { title: 'Pip and the River', words: SENTENCES.concat(SENTENCES, SENTENCES).join(' ').split(' ') };
+
+/** Index of the first occurrence of `word` (exact token) in the book. */
+export function wordIndex(word: string, from = 0): number {
+  const i = BOOK.words.indexOf(word, from);
+  if (i < 0) throw new Error(`"${word}" is not in the test book`);
+  return i;
+}
+
+export function askJob(studentKey: number, questionText: string, wordIdx = wordIndex('brave')): AskJob {
+  return { studentKey, questionText, title: BOOK.title, words: BOOK.words, wordIdx };
+}
+
+export type Heard =
+  | { type: 'position'; n: number }
+  | { type: 'chunk'; text: string }
+  | { type: 'done'; text: string; source: AnswerSource; flag?: FlagReason }
+  | { type: 'teacher'; reason: string };
+
+/** Records a question's events; `end` settles on done or teacher. */
+export function listen(): { events: AskEvents; heard: Heard[]; end: Promise<Heard> } {
+  const heard: Heard[] = [];
+  let settle!: (h: Heard) => void;
+  const end = new Promise<Heard>((resolve) => (settle = resolve));
+  const events: AskEvents = {
+    position: (n) => heard.push({ type: 'position', n }),
+    chunk: (text) => heard.push({ type: 'chunk', text }),
+    done: (a) => {
+      const h: Heard = { type: 'done', text: a.text, source: a.source, ...(a.flag ? { flag: a.flag } : {}) };
+      heard.push(h);
+      settle(h);
+    },
+    teacher: (reason) => {
+      const h: Heard = { type: 'teacher', reason };
+      heard.push(h);
+      settle(h);
+    },
+  };
+  return { events, heard, end };
+}
+
+/** Waits until `check` is true, polling every 5 ms, for at most `ms`. */
+export async function until(check: () => boolean, ms = 5_000): Promise<void> {
+  const stopAt = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > stopAt) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export interface Harness {
+  fake: FakeGemini;
+  relay: Relay;
+  /** The settings the relay reads on every call; tests change them in place. */
+  settings: Settings;
+  cache: MemoryCache;
+  clock: { now: number };
+  close(): Promise<void>;
+}
+
+/** A relay with a key, pointed at a fresh fake Gemini; `clock.now` drives the rate limits. */
+export async function startHarness(over: Partial<Settings> = {}, cache = new MemoryCache()): Promise<Harness> {
+  const fake = await FakeGemini.start();
+  const settings = defaultSettings({ geminiApiKey: 'test-key', geminiBaseUrl: fake.baseUrl, ...over });
+  const clock = { now: 1_000_000 };
+  const relay = createRelay({ getSettings: () => settings, cache, now: () => clock.now, random: () => 0.5 });
+  return {
+    fake,
+    relay,
+    settings,
+    cache,
+    clock,
+    close: async () => {
+      await relay.close();
+      await fake.close();
+    },
+  };
+}
