@@ -9,10 +9,8 @@ import { ConfigError, envLayer, flagLayer, machineConfigPath, machineLayers, res
 import { createRelay } from './llm/index.js';
 import { chooseHost } from './net/lan.js';
 import { CloseCode } from './protocol/codes.js';
+import type { ParentToServer, ServerToParent } from './host-messages.js';
 
-type ParentMessage =
-  | { type: 'server-started'; port: number; dashboardUrl: string; joinUrl: string; adminToken: string; dataDir: string }
-  | { type: 'server-error'; message: string };
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -22,7 +20,7 @@ interface ParentPort {
 /** Electron's utilityProcess gives process.parentPort; child_process.fork gives process.send. */
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
-function tellParent(message: ParentMessage): void {
+function tellParent(message: ServerToParent): void {
   if (parentPort) parentPort.postMessage(message);
   else process.send?.(message);
 }
@@ -110,7 +108,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   onParentMessage((m) => {
-    if ((m as { type?: unknown })?.type === 'shutdown') void stop('Asked to shut down');
+    if ((m as Partial<ParentToServer> | null)?.type === 'shutdown') void stop('Asked to shut down');
   });
 
   await app.listen({ port: settings.port, host: settings.host });

@@ -75,7 +75,7 @@ const { reflectStatus, serverEnvironment } = await import('../electron/setup/ser
 const { withCsp } = await import('../electron/setup/session.js');
 const { dashboardCsp } = await import('../electron/security/csp.js');
 const { isWebUrl } = await import('../electron/security/origin.js');
-import type { ServerStarted } from '../electron/server/messages.js';
+import type { ServerStarted } from '../server/host-messages.js';
 import type { ServerStatus } from '../electron/server/supervisor.js';
 
 const ORIGIN = 'http://127.0.0.1:8080';

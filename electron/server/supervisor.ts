@@ -3,7 +3,7 @@
 // Electron), so a crash in it never takes the teacher's window down: the supervisor restarts it
 // with exponential backoff and reports every change of state so the dashboard can say so.
 import { EventEmitter } from 'node:events';
-import { parseServerMessage, type ParentToServer, type ServerStarted } from './messages.js';
+import { parseServerMessage, type ParentToServer, type ServerStarted } from '../../server/host-messages.js';
 
 /** One running server process, whatever started it. */
 export interface ServerChild {

@@ -150,7 +150,8 @@ export class Classroom {
       this.o.outbox.send(student, 'ERROR', { code: ErrorCode.BAD_WORD_INDEX, message: `wordIdx ${p.wordIdx} is past the end of "${book.title}" (${book.words.length} words).` });
       return;
     }
-    student.move(p.bookId, p.wordIdx, p.audioTs, p.seq, p.playing ?? true, this.now());
+    // book.id, not p.bookId: the library's string is shared by every student; the parsed one is a copy.
+    student.move(book.id, p.wordIdx, p.audioTs, p.seq, p.playing ?? true, this.now());
     this.writer.mark(student);
     this.o.feed.studentChanged(student);
   }

@@ -39,7 +39,7 @@ export class QuestionDesk {
 
   ask(student: Student, p: ClientPayload<'STUDENT_INTERRUPTION'>): void {
     const { outbox } = this.o;
-    const existing = student.recent.find((q) => q.questionId === p.questionId);
+    const existing = student.recent?.find((q) => q.questionId === p.questionId);
     if (existing) {
       // The tablet re-sent a question it asked before (it did not see the acknowledgement).
       this.replay(existing);
@@ -93,8 +93,7 @@ export class QuestionDesk {
     student.questionCount++;
     student.openQuestions++;
     student.lastActivity = q.askedAt;
-    student.recent.push(q);
-    if (student.recent.length > RECENT_PER_STUDENT) student.recent.shift();
+    student.remember(q, RECENT_PER_STUDENT);
     this.remember(q);
     this.o.writer.run(() =>
       this.o.store.insertQuestion({ ...this.row(q), sessionId: this.o.sessionId(), studentId: student.id }),
@@ -137,15 +136,14 @@ export class QuestionDesk {
         this.persist(q);
       }
       if (q.status === 'waiting_teacher') student.openQuestions++;
-      student.recent.push(q);
-      if (student.recent.length > RECENT_PER_STUDENT) student.recent.shift();
+      student.remember(q, RECENT_PER_STUDENT);
       this.questions.set(q.id, q);
     }
   }
 
   /** After SESSION_STATE: re-send what the tablet may have missed while it was away. */
   replayFor(student: Student): void {
-    for (const q of student.recent) this.replay(q);
+    for (const q of student.recent ?? []) this.replay(q);
   }
 
   /** The teacher answers a question by hand (it reaches the student like any other answer). */

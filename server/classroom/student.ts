@@ -42,8 +42,8 @@ export class Student implements Dirty, ProgressWrite {
   handRaised = false;
   openQuestions = 0;
   questionCount = 0;
-  /** The last few questions, for replay after a reconnect (most recent last). */
-  recent: Question[] = [];
+  /** The last few questions, for replay after a reconnect (most recent last); null until the first. */
+  recent: Question[] | null = null;
   /** Flood control: frames left in the bucket and when it was last refilled. */
   tokens = 0;
   tokensAt = 0;
@@ -83,6 +83,12 @@ export class Student implements Dirty, ProgressWrite {
     this.playing = playing;
     this.updatedAt = now;
     this.lastActivity = now;
+  }
+
+  remember(q: Question, keep: number): void {
+    const recent = (this.recent ??= []);
+    recent.push(q);
+    if (recent.length > keep) recent.shift();
   }
 
   status(now: number): StudentStatus {

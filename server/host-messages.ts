@@ -1,4 +1,4 @@
-// The message contract between the server (dist/server/main.js) and whoever started it: Electron's
+// The message contract between the server (server/main.ts) and whoever started it: Electron's
 // utilityProcess (process.parentPort) or child_process.fork (process.send). Both carry the same
 // structured-clone messages, so one set of types and guards serves the app, `npm start` and tests.
 
