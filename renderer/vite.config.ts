@@ -3,6 +3,7 @@
 //   teacher/index.html  the teacher dashboard (/teacher/)
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { jsBudget } from './shared/js-budget.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -10,6 +11,10 @@ export default defineConfig({
   root: here('.'),
   base: '/',
   publicDir: false,
+  // Preact's automatic JSX runtime (tsconfig says the same for type-checking).
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // The student app must stay light for cheap tablets on busy school Wi-Fi (issue 4).
+  plugins: [jsBudget({ student: 60 * 1024 })],
   build: {
     outDir: here('../dist/renderer'),
     emptyOutDir: true,

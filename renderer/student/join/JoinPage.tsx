@@ -1,0 +1,91 @@
+// The QR code's target: the class code is filled in from ?code=, the child types a first name and
+// is reading. Also says how to get here by hand when a tablet has no camera.
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Limits } from '../../../server/protocol/codes.js';
+import { useStore } from '../ui/store.js';
+import type { Session } from '../session/session.js';
+import { Icon } from '../ui/icons.js';
+
+export function JoinPage({ session }: { session: Session }): JSX.Element {
+  const s = useStore(session.store, (st) => st);
+  const [code, setCode] = useState(s.classCode);
+  const [name, setName] = useState(s.name);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
+
+  // With the code already there, the next thing to do is type a name: open the keyboard for it.
+  useEffect(() => {
+    if (code) nameRef.current?.focus();
+  }, []);
+  useEffect(() => {
+    if (s.joinError) errorRef.current?.focus();
+  }, [s.joinError]);
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (!s.joining) void session.join(code, name);
+  };
+
+  return (
+    <main class="join">
+      <div class="join-card">
+        <div class="brand" aria-hidden="true">
+          <Icon name="book" />
+        </div>
+        <h1>Welcome to ReaderAI</h1>
+        <p class="lead">Type your first name to start reading with your class.</p>
+        <form onSubmit={submit} novalidate>
+          <label for="name">Name</label>
+          <input
+            id="name"
+            ref={nameRef}
+            name="name"
+            autocomplete="given-name"
+            autocapitalize="words"
+            spellcheck={false}
+            maxLength={Limits.NAME_MAX}
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+            required
+          />
+          <label for="code">Class code</label>
+          <input
+            id="code"
+            name="code"
+            class="code"
+            autocomplete="off"
+            autocapitalize="characters"
+            spellcheck={false}
+            maxLength={12}
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value.toUpperCase())}
+            aria-describedby="code-help"
+            required
+          />
+          <p id="code-help" class="hint">
+            {code ? 'Filled in from the code you scanned.' : 'It is on the board, under the QR code.'}
+          </p>
+          {s.joinError && (
+            <p class="error" role="alert" tabIndex={-1} ref={errorRef}>
+              {s.joinError}
+            </p>
+          )}
+          <button class="primary big" type="submit" disabled={s.joining || !name.trim() || !code.trim()}>
+            <Icon name="play" />
+            <span>{s.joining ? 'Joining…' : 'Start reading'}</span>
+          </button>
+        </form>
+      </div>
+      <section class="by-hand" aria-labelledby="by-hand-title">
+        <h2 id="by-hand-title">No camera? Join by typing</h2>
+        <ol>
+          <li>
+            Open the web browser and type <strong class="address">{location.host}</strong>
+          </li>
+          <li>Type your name and the class code{code ? <strong class="address"> {code}</strong> : ' from the board'}.</li>
+        </ol>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,148 @@
+// Ask: the narration is paused, the child types (or says, where the teacher allows it) a question,
+// sees it acknowledged at once and the answer arrive as it is written, can have it read aloud,
+// and goes back to the same word with "Keep reading".
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Limits } from '../../../server/protocol/codes.js';
+import { useStore } from '../ui/store.js';
+import type { Session } from '../session/session.js';
+import type { AskedQuestion } from '../session/questions.js';
+import { Dialog } from '../ui/Dialog.js';
+import { Icon } from '../ui/icons.js';
+import { useSay } from '../ui/useSay.js';
+import { useDictation } from './dictation.js';
+
+export function AskPanel({ session }: { session: Session }): JSX.Element {
+  const s = useStore(session.store, (st) => st);
+  const [text, setText] = useState('');
+  const voice = useSay(s.prefs.rate);
+  const dictation = useDictation(s.speechInput, (heard) => setText((t) => (t ? `${t} ${heard}` : heard)));
+  const now = useClock(s.questions.some((q) => q.status === 'limited' && q.retryAt > Date.now()));
+  const waitMs = Math.max(0, ...s.questions.filter((q) => q.status === 'limited').map((q) => q.retryAt - now));
+  const online = s.connection === 'open';
+  const listEnd = useRef<HTMLDivElement>(null);
+  const last = s.questions[s.questions.length - 1];
+
+  useEffect(() => listEnd.current?.scrollIntoView({ block: 'nearest' }), [s.questions.length, last?.answer.length]);
+
+  const send = (e: Event) => {
+    e.preventDefault();
+    if (!text.trim() || waitMs > 0) return;
+    dictation.stop();
+    session.ask(text);
+    setText('');
+  };
+
+  return (
+    <Dialog title="Ask a question" onClose={() => session.closeAsk()} class="ask">
+      <div class="sheet-head">
+        <h2>Ask a question</h2>
+        <button type="button" class="tool" onClick={() => session.closeAsk()}>
+          <Icon name="close" />
+          <span>Close</span>
+        </button>
+      </div>
+      <p class="hint">{s.aiAnswers ? 'Ask about the story or a word. The answer will be about the part you are reading.' : 'Your teacher will answer your questions.'}</p>
+
+      <div class="qa" aria-live="polite">
+        {s.questions.map((q) => (
+          <QuestionItem key={q.questionId} q={q} online={online} now={now} voice={voice} />
+        ))}
+        <div ref={listEnd} />
+      </div>
+
+      <form class="ask-form" onSubmit={send}>
+        <label for="question">Your question</label>
+        <textarea
+          id="question"
+          data-autofocus
+          rows={2}
+          maxLength={Limits.QUESTION_MAX}
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) send(e);
+          }}
+          placeholder="Why did…?  What is…?"
+        />
+        {waitMs > 0 && (
+          <p class="note" role="status">
+            Lots of questions right now! You can ask again in {Math.ceil(waitMs / 1000)} seconds.
+          </p>
+        )}
+        <div class="row">
+          {dictation.available && (
+            <button type="button" class="secondary" onClick={dictation.toggle} aria-pressed={dictation.listening}>
+              <Icon name="mic" />
+              <span>{dictation.listening ? 'Listening… tap to stop' : 'Say it'}</span>
+            </button>
+          )}
+          <button type="submit" class="primary" disabled={!text.trim() || waitMs > 0}>
+            <Icon name="send" />
+            <span>Ask</span>
+          </button>
+        </div>
+      </form>
+      <button type="button" class="primary big keep" onClick={() => session.keepReading()}>
+        <Icon name="play" />
+        <span>Keep reading</span>
+      </button>
+    </Dialog>
+  );
+}
+
+function QuestionItem({ q, online, now, voice }: { q: AskedQuestion; online: boolean; now: number; voice: ReturnType<typeof useSay> }): JSX.Element {
+  return (
+    <div class="qa-item" data-status={q.status}>
+      <p class="bubble mine">
+        <span class="sr">You asked: </span>
+        {q.text}
+      </p>
+      <div class="bubble reply">
+        <span class="sr">Answer: </span>
+        {q.answer && q.status !== 'hidden' ? <p class="answer">{q.answer}</p> : <p class="state">{stateText(q, online, now)}</p>}
+        {q.status === 'answering' && q.answer && <p class="state small">Still writing…</p>}
+        {q.status === 'answered' && q.source === 'teacher' && <p class="state small">From your teacher</p>}
+        {q.status === 'answered' && q.answer && voice.available && (
+          <button type="button" class="secondary" onClick={() => voice.toggle(q.questionId, q.answer)} aria-pressed={voice.speaking === q.questionId}>
+            <Icon name="speaker" />
+            <span>{voice.speaking === q.questionId ? 'Stop' : 'Read the answer to me'}</span>
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Where a question is, in words a six-year-old understands. */
+export function stateText(q: AskedQuestion, online: boolean, now: number): string {
+  switch (q.status) {
+    case 'sending':
+      return online ? 'Sending your question…' : "We're not connected right now. Your question will be sent when we are.";
+    case 'queued':
+      return q.queuePosition === 1 ? 'Got it! You are next in line.' : `Got it! You are number ${q.queuePosition} in line.`;
+    case 'answering':
+      return 'Got it! Thinking about your question…';
+    case 'answered':
+      return 'Here is your answer.';
+    case 'teacher':
+      return 'Your teacher will answer this one. Keep reading — the answer will show up here.';
+    case 'hidden':
+      return 'Your teacher took this answer away. You can ask your teacher about it.';
+    case 'limited':
+      return q.retryAt > now ? 'Lots of questions right now! Please wait a little and ask again.' : 'You can ask again now.';
+    case 'failed':
+      return q.error || "Sorry, that didn't work. Please try asking again.";
+  }
+}
+
+/** A ticking clock while something counts down. */
+function useClock(active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  return active ? now : Date.now();
+}

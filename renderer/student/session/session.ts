@@ -1,0 +1,478 @@
+// The student's side of the class: joining, the live socket, the book and the read-aloud, the
+// questions. The UI reads `store` and calls the methods below; nothing here knows about Preact.
+import type { Book, ClientMessage, JoinResponse, ServerMessage, ServerPayload } from '../../../server/protocol/index.js';
+import { CloseCode, FINAL_CLOSE_CODES, ErrorCode, Limits } from '../../../server/protocol/codes.js';
+import { SocketClient, StopReconnecting, type CloseInfo, type SocketStatus } from '../../shared/socket.js';
+import { Narrator, type NarrationMode } from '../narration/narrator.js';
+import { audioOffsets } from '../narration/timing.js';
+import { Store } from '../ui/store.js';
+import { Progress } from './progress.js';
+import { addQuestion, applyFrame, newQuestion, unsent, type AskedQuestion } from './questions.js';
+import { applyPrefs, loadPrefs, savePrefs, type Prefs } from './prefs.js';
+import { forget, hasFields, load, save } from './storage.js';
+
+/** What the tablet keeps to come back without asking again. */
+export interface Credentials {
+  classCode: string;
+  name: string;
+  studentId: string;
+  sessionId: string;
+  token: string;
+  wsUrl: string;
+}
+
+/** Why the class ended for this tablet (no automatic reconnect after these). */
+export type Farewell = 'replaced' | 'removed' | 'blocked' | 'ended' | 'locked';
+
+export interface Definition {
+  requestId: string;
+  word: string;
+  wordIdx: number;
+  text: string | null;
+  /** A sentence for the child when there is no meaning to show. */
+  problem: string;
+}
+
+export interface StudentState {
+  screen: 'join' | 'reader' | 'farewell';
+  farewell: Farewell | null;
+  /** Prefilled on the join page. */
+  classCode: string;
+  name: string;
+  joining: boolean;
+  joinError: string;
+  connection: SocketStatus;
+  /** Whether this page has been connected at least once (the first connect is not "offline"). */
+  everOpened: boolean;
+  book: Book | null;
+  bookError: string;
+  playing: boolean;
+  mode: NarrationMode;
+  handRaised: boolean;
+  /** A hand raise waiting for the connection. */
+  handPending: boolean;
+  speechInput: boolean;
+  aiAnswers: boolean;
+  questions: AskedQuestion[];
+  askOpen: boolean;
+  definition: Definition | null;
+  notice: string;
+  prefs: Prefs;
+}
+
+const isCredentials = (v: unknown): v is Credentials =>
+  hasFields(v, { classCode: 'string', name: 'string', studentId: 'string', sessionId: 'string', token: 'string', wsUrl: 'string' });
+const isQuestions = (v: unknown): v is AskedQuestion[] => Array.isArray(v) && v.every((q) => hasFields(q, { questionId: 'string', text: 'string', status: 'string', answer: 'string' }));
+
+const FAREWELL_BY_CODE: Record<number, Farewell> = {
+  [CloseCode.REPLACED]: 'replaced',
+  [CloseCode.REMOVED]: 'removed',
+  [CloseCode.BLOCKED]: 'blocked',
+  [CloseCode.SESSION_ENDED]: 'ended',
+};
+
+/** An HTTP error with the server's sentence for people. */
+class JoinError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfterMs = 0,
+  ) {
+    super(message);
+  }
+}
+
+export class Session {
+  readonly store: Store<StudentState>;
+  private creds: Credentials | null;
+  private socket: SocketClient<ServerMessage, ClientMessage> | null = null;
+  private progress: Progress | null = null;
+  private narrator: Narrator | null = null;
+  private offsets: Float64Array = new Float64Array(1);
+  private wordListener: ((wordIdx: number) => void) | null = null;
+  private pendingDefine: ServerPayload<'DEFINITION'> | null = null;
+  private wasPlayingBeforeAsk = false;
+
+  constructor(private readonly query: URLSearchParams) {
+    this.creds = load('student', isCredentials);
+    const code = (query.get('code') ?? '').trim().toUpperCase();
+    const prefs = loadPrefs();
+    applyPrefs(prefs);
+    // A QR code for another class means this is a new class: ask for the name again.
+    const resume = this.creds !== null && (code === '' || code === this.creds.classCode);
+    this.store = new Store<StudentState>({
+      screen: resume ? 'reader' : 'join',
+      farewell: null,
+      classCode: code || this.creds?.classCode || '',
+      name: this.creds?.name ?? '',
+      joining: false,
+      joinError: '',
+      connection: 'stopped',
+      everOpened: false,
+      book: null,
+      bookError: '',
+      playing: false,
+      mode: 'voice',
+      handRaised: false,
+      handPending: false,
+      speechInput: false,
+      aiAnswers: true,
+      questions: resume ? (load('questions', isQuestions) ?? []) : [],
+      askOpen: false,
+      definition: null,
+      notice: '',
+      prefs,
+    });
+    if (resume) this.startReading();
+    addEventListener('pagehide', () => this.progress?.flush());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.progress?.flush();
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Joining
+
+  async join(classCode: string, name: string): Promise<void> {
+    const s = this.store;
+    s.set({ joining: true, joinError: '', classCode, name });
+    try {
+      // A token from this tablet lets the server resume the same student when the name matches.
+      const sameChild = this.creds && this.creds.name.toLowerCase() === name.trim().toLowerCase() ? this.creds.token : undefined;
+      const r = await postJoin(classCode, name, sameChild);
+      this.setCredentials(classCode.trim().toUpperCase(), r);
+      if (!sameChild) s.set({ questions: [] });
+      s.set({ joining: false, screen: 'reader', farewell: null });
+      history.replaceState(null, '', '/');
+      this.startReading();
+    } catch (err) {
+      s.set({ joining: false, joinError: err instanceof JoinError ? err.message : "We couldn't reach your class. Check the Wi-Fi and try again." });
+    }
+  }
+
+  /** From a farewell screen back to the join page (removed, ended). */
+  joinAgain(): void {
+    this.stopReading();
+    forget('student');
+    this.creds = null;
+    this.store.set({ screen: 'join', farewell: null, joinError: '' });
+  }
+
+  /** After "replaced": take the class back to this tablet. */
+  readHere(): void {
+    this.store.set({ screen: 'reader', farewell: null });
+    this.startReading();
+  }
+
+  private setCredentials(classCode: string, r: JoinResponse): void {
+    this.creds = { classCode, name: r.name, studentId: r.studentId, sessionId: r.sessionId, token: r.token, wsUrl: r.wsUrl };
+    save('student', this.creds);
+    this.store.set({ name: r.name, classCode });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The connection
+
+  private startReading(): void {
+    const creds = this.creds!;
+    this.progress?.dispose();
+    this.progress = new Progress({
+      owner: `${creds.sessionId}:${creds.name.toLowerCase()}`,
+      send: (payload) => this.send({ type: 'PROGRESS_UPDATE', payload }),
+    });
+    // Show the book where the tablet left it while the socket connects (or the server is away).
+    const local = this.progress.current;
+    if (local) void this.openBook(local.bookId, local.wordIdx);
+    this.socket?.stop();
+    this.socket = new SocketClient<ServerMessage, ClientMessage>({
+      url: (info) => this.socketUrl(info.lastClose),
+      onMessage: (m) => this.onFrame(m),
+      onOpen: () => this.onOpen(),
+      onStatus: (status, detail) => this.onStatus(status, detail),
+      finalCloseCodes: FINAL_CLOSE_CODES,
+    });
+    this.socket.start();
+  }
+
+  private stopReading(): void {
+    this.narrator?.pause();
+    this.progress?.flush();
+    this.socket?.stop();
+    this.socket = null;
+  }
+
+  /**
+   * The URL for the next attempt. After an attempt that failed to open (the server was away, or
+   * refused the token: a browser cannot see which), ask over HTTP first: the answer tells a
+   * server that is still down (retry), a class that ended or a blocked student (stop), or gives a
+   * fresh URL.
+   */
+  private async socketUrl(lastClose: CloseInfo | null): Promise<string> {
+    const creds = this.creds;
+    if (!creds) throw new StopReconnecting('ended');
+    if (!lastClose || lastClose.wasOpen) return creds.wsUrl;
+    try {
+      const r = await postJoin(creds.classCode, creds.name, creds.token);
+      this.setCredentials(creds.classCode, r);
+      return r.wsUrl;
+    } catch (err) {
+      if (!(err instanceof JoinError) || err.status >= 500) throw err;
+      if (err.status === 429) throw Object.assign(err, { retryAfterMs: err.retryAfterMs });
+      if (err.code === ErrorCode.BLOCKED) throw new StopReconnecting('blocked');
+      if (err.code === ErrorCode.JOIN_LOCKED) throw new StopReconnecting('locked');
+      throw new StopReconnecting('ended');
+    }
+  }
+
+  private onStatus(status: SocketStatus, detail: unknown): void {
+    this.store.set({ connection: status });
+    if (status !== 'stopped' || detail === undefined) return;
+    const farewell = typeof detail === 'string' ? (detail as Farewell) : FAREWELL_BY_CODE[(detail as CloseInfo).code];
+    if (!farewell) return;
+    this.narrator?.pause();
+    this.progress?.flush();
+    if (farewell !== 'replaced' && farewell !== 'blocked') {
+      // The token is dead; keep the name and code to fill in the join page.
+      forget('student');
+    }
+    this.store.set({ screen: 'farewell', farewell, askOpen: false, definition: null });
+  }
+
+  private onOpen(): void {
+    this.store.set({ everOpened: true });
+    this.progress?.reconnected();
+  }
+
+  private send(m: ClientMessage): boolean {
+    return this.socket?.send(m) ?? false;
+  }
+
+  private onFrame(m: ServerMessage): void {
+    const s = this.store;
+    switch (m.type) {
+      case 'SESSION_STATE':
+        return void this.onSessionState(m.payload);
+      case 'PROGRESS_SAVED':
+        return this.progress?.saved(m.payload.seq);
+      case 'HAND_STATE':
+        return s.set({ handRaised: m.payload.raised, handPending: false });
+      case 'BOOK_ASSIGNED':
+        this.narrator?.pause();
+        s.set({ notice: `Your teacher picked a new book: ${m.payload.bookTitle}` });
+        return void this.openBook(m.payload.bookId, 0).then(() => this.moved(0));
+      case 'DEFINITION':
+        return this.onDefinition(m.payload.requestId, m.payload.text, '');
+      case 'RATE_LIMITED':
+        if (m.payload.requestId) return this.onDefinition(m.payload.requestId, null, 'Lots of words looked up just now! Wait a few seconds, then tap the word again.');
+        break;
+      case 'ERROR':
+        if (m.payload.requestId) return this.onDefinition(m.payload.requestId, null, m.payload.message);
+        break;
+    }
+    const questions = applyFrame(s.get().questions, m, Date.now());
+    if (questions !== s.get().questions) this.setQuestions(questions);
+  }
+
+  private async onSessionState(st: ServerPayload<'SESSION_STATE'>): Promise<void> {
+    const s = this.store;
+    s.set({ speechInput: st.speechInput, aiAnswers: st.aiAnswers, handRaised: s.get().handPending ? s.get().handRaised : st.handRaised });
+    const pos = this.progress!.reconcile(st);
+    const book = s.get().book;
+    const same = book?.id === pos.bookId && this.narrator?.position === pos.wordIdx;
+    if (!same && !(this.narrator?.playing && book?.id === pos.bookId)) await this.openBook(pos.bookId, pos.wordIdx);
+    // What waited for the connection.
+    if (s.get().handPending) this.send({ type: 'RAISE_HAND', payload: { raised: s.get().handRaised } });
+    for (const q of unsent(s.get().questions)) {
+      this.send({ type: 'STUDENT_INTERRUPTION', payload: { questionId: q.questionId, questionText: q.text, context: { bookId: q.bookId, wordIdx: q.wordIdx } } });
+    }
+    const d = s.get().definition;
+    if (d && d.text === null) this.sendDefine(d);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The book and the read-aloud
+
+  private async openBook(bookId: string, wordIdx: number): Promise<void> {
+    const s = this.store;
+    let book = s.get().book;
+    if (book?.id !== bookId) {
+      try {
+        const res = await fetch(`/api/books/${encodeURIComponent(bookId)}`);
+        if (!res.ok) throw new Error(String(res.status));
+        book = (await res.json()) as Book;
+      } catch {
+        if (!s.get().book) s.set({ bookError: "The book didn't load yet. We'll try again when we're connected." });
+        return;
+      }
+      this.narrator?.destroy();
+      this.offsets = audioOffsets(book.words);
+      this.narrator = new Narrator({
+        words: book.words,
+        paragraphStarts: book.paragraphStarts,
+        synth: typeof speechSynthesis === 'undefined' ? null : speechSynthesis,
+        lang: document.documentElement.lang || 'en',
+        onWord: (i) => this.moved(i),
+        onPlaying: (playing) => {
+          s.set({ playing });
+          if (!playing) this.progress?.flush();
+        },
+        onMode: (mode) => s.set({ mode }),
+      });
+      this.narrator.setRate(s.get().prefs.rate);
+      s.set({ book, bookError: '', playing: false });
+    }
+    this.narrator!.seek(Math.min(wordIdx, Math.max(0, book.words.length - 1)));
+  }
+
+  /** The current word changed (narration, a tap, a restore). */
+  private moved(wordIdx: number): void {
+    const book = this.store.get().book;
+    if (!book) return;
+    this.progress?.move(book.id, wordIdx, this.offsets[wordIdx] ?? 0, this.narrator?.playing ?? false);
+    this.wordListener?.(wordIdx);
+  }
+
+  /** The page's highlighter; called with the current word now and on every change. */
+  onWord(listener: ((wordIdx: number) => void) | null): void {
+    this.wordListener = listener;
+    if (listener && this.narrator) listener(this.narrator.position);
+  }
+
+  get wordIdx(): number {
+    return this.narrator?.position ?? 0;
+  }
+
+  play(from?: number): void {
+    this.store.set({ notice: '' });
+    this.narrator?.play(from);
+  }
+
+  pause(): void {
+    this.narrator?.pause();
+  }
+
+  /** Moves the reading place by whole sentences or paragraphs (the back/forward buttons). */
+  seek(wordIdx: number): void {
+    this.narrator?.seek(wordIdx);
+  }
+
+  setPrefs(patch: Partial<Prefs>): void {
+    const prefs = { ...this.store.get().prefs, ...patch };
+    savePrefs(prefs);
+    applyPrefs(prefs);
+    this.store.set({ prefs });
+    if (patch.rate !== undefined) this.narrator?.setRate(patch.rate);
+  }
+
+  dismissNotice(): void {
+    this.store.set({ notice: '' });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Words, questions, hand
+
+  define(wordIdx: number): void {
+    const book = this.store.get().book;
+    const raw = book?.words[wordIdx];
+    if (!book || raw === undefined) return;
+    this.narrator?.pause();
+    this.narrator?.seek(wordIdx);
+    const word = cleanWord(raw);
+    if (!word) return;
+    const d: Definition = { requestId: newId(), word, wordIdx, text: null, problem: '' };
+    this.store.set({ definition: d });
+    if (!this.sendDefine(d)) {
+      this.store.set({ definition: { ...d, problem: "We'll look this word up as soon as we're connected again." } });
+    }
+  }
+
+  closeDefinition(): void {
+    this.store.set({ definition: null });
+  }
+
+  private sendDefine(d: Definition): boolean {
+    const book = this.store.get().book;
+    if (!book) return false;
+    return this.send({ type: 'DEFINE_WORD', payload: { requestId: d.requestId, word: d.word, context: { bookId: book.id, wordIdx: d.wordIdx } } });
+  }
+
+  private onDefinition(requestId: string, text: string | null, problem: string): void {
+    const d = this.store.get().definition;
+    if (!d || d.requestId !== requestId) return;
+    // A retry after a rate limit or error gets a new request id, so the answer is not confused.
+    this.store.set({ definition: { ...d, text, problem, requestId: text === null ? newId() : requestId } });
+  }
+
+  retryDefinition(): void {
+    const d = this.store.get().definition;
+    if (!d) return;
+    const again = { ...d, text: null, problem: '' };
+    this.store.set({ definition: again });
+    if (!this.sendDefine(again)) this.store.set({ definition: { ...again, problem: "We'll look this word up as soon as we're connected again." } });
+  }
+
+  openAsk(): void {
+    this.wasPlayingBeforeAsk = this.narrator?.playing ?? false;
+    this.narrator?.pause();
+    this.progress?.flush();
+    this.store.set({ askOpen: true, definition: null });
+  }
+
+  /** Closes the Ask panel and goes on reading from the same word. */
+  keepReading(): void {
+    this.store.set({ askOpen: false });
+    this.play();
+  }
+
+  closeAsk(): void {
+    this.store.set({ askOpen: false });
+    if (this.wasPlayingBeforeAsk) this.play();
+  }
+
+  ask(text: string): void {
+    const book = this.store.get().book;
+    const questionText = text.trim().slice(0, Limits.QUESTION_MAX);
+    if (!book || !questionText) return;
+    this.progress?.flush();
+    const q = newQuestion(newId(), questionText, book.id, this.wordIdx, Date.now());
+    this.setQuestions(addQuestion(this.store.get().questions, q));
+    this.send({ type: 'STUDENT_INTERRUPTION', payload: { questionId: q.questionId, questionText, context: { bookId: book.id, wordIdx: q.wordIdx } } });
+  }
+
+  toggleHand(): void {
+    const raised = !this.store.get().handRaised;
+    const sent = this.send({ type: 'RAISE_HAND', payload: { raised } });
+    this.store.set({ handRaised: raised, handPending: !sent });
+  }
+
+  private setQuestions(questions: AskedQuestion[]): void {
+    this.store.set({ questions });
+    save('questions', questions);
+  }
+}
+
+async function postJoin(classCode: string, name: string, token: string | undefined): Promise<JoinResponse> {
+  const res = await fetch('/api/join', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ classCode: classCode.trim(), name: name.trim(), ...(token ? { token } : {}) }),
+  });
+  const body = (await res.json().catch(() => ({}))) as Partial<JoinResponse> & { code?: string; message?: string };
+  if (!res.ok) {
+    const retry = Number(res.headers.get('retry-after') ?? 0) * 1000;
+    throw new JoinError(res.status, body.code ?? '', body.message ?? 'Something went wrong. Please try again.', retry);
+  }
+  return body as JoinResponse;
+}
+
+/** A word as the dictionary wants it: no surrounding punctuation or quotes. */
+export function cleanWord(raw: string): string {
+  return raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').slice(0, Limits.WORD_MAX);
+}
+
+/** A random id (crypto.randomUUID is only there on https, and the class runs on plain http). */
+function newId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
