@@ -68,6 +68,10 @@ export function safeEqual(a: string, b: string): boolean {
 
 /** Sends HttpErrors as `{ statusCode, code, error, message }`; anything else is a logged 500. */
 export function errorHandler(app: FastifyInstance): void {
+  // Unknown paths get the same body shape as every other error (Fastify's default has no `code`).
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ statusCode: 404, code: ErrorCode.NOT_FOUND, error: 'Not Found', message: `Nothing at ${req.method} ${req.url.slice(0, 200)}.` }),
+  );
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof HttpError) {
       if (err.retryAfter !== undefined) reply.header('Retry-After', String(err.retryAfter));
