@@ -63,6 +63,8 @@ export async function buildApp(o: AppOptions, server: FastifyServerOptions = {})
     logController: new LogController({ disableRequestLogging: true }),
     // Tablets reconnecting after a restart should not wait on keep-alive sockets to drain.
     forceCloseConnections: true,
+    // A JSON API: a number where a string belongs is a client bug to report, not to coerce.
+    ajv: { customOptions: { coerceTypes: false } },
     ...server,
   });
   await fastify.register(app, o);
