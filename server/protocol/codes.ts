@@ -17,12 +17,8 @@ export const ErrorCode = {
   BAD_WORD_INDEX: 'BAD_WORD_INDEX',
   /** Too many frames from this socket; slow down (frames over the limit are dropped). */
   TOO_MANY_MESSAGES: 'TOO_MANY_MESSAGES',
-  /** The same questionId was used twice. */
-  DUPLICATE_QUESTION: 'DUPLICATE_QUESTION',
   /** The answer could not be produced; the message says what the student should do. */
   ANSWER_FAILED: 'ANSWER_FAILED',
-  /** Progress could not be saved just now; the tablet keeps it and the server retries. */
-  SAVE_DELAYED: 'SAVE_DELAYED',
   // HTTP-only codes (join and teacher API).
   WRONG_CLASS_CODE: 'WRONG_CLASS_CODE',
   BAD_NAME: 'BAD_NAME',
@@ -45,15 +41,11 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const CloseCode = {
   /** Server shutting down; reconnect with backoff. */
   GOING_AWAY: 1001,
-  /** Protocol violation that cannot be answered with an ERROR frame. */
-  PROTOCOL_ERROR: 1002,
-  /** Binary frames are not accepted. */
-  UNSUPPORTED_DATA: 1003,
-  /** Invalid UTF-8 in a text frame. */
+  /** Invalid UTF-8 in a text frame (sent by the ws library itself). */
   INVALID_PAYLOAD: 1007,
   /** Policy: flooding after warnings. */
   POLICY_VIOLATION: 1008,
-  /** Frame over the 16 KB cap. */
+  /** Frame over the 16 KB cap (sent by the ws library itself). */
   MESSAGE_TOO_BIG: 1009,
   /** Another socket with the same token took over (the same tablet reopened, or a second tab). */
   REPLACED: 4000,
@@ -63,10 +55,6 @@ export const CloseCode = {
   BLOCKED: 4002,
   /** The teacher ended the class session. */
   SESSION_ENDED: 4003,
-  /** The tablet was not reading what the server sent (unsent buffer over the cap); reconnect. */
-  TOO_SLOW: 4004,
-  /** No pong to the server's ping: the connection was dead. */
-  TIMEOUT: 4005,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
