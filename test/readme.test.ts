@@ -1,0 +1,22 @@
+// The README is the front door: its configuration table must name every setting, variable and
+// flag the server reads, and every message type of the protocol.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SETTINGS } from '../server/config.js';
+import { ClientPayloads, ServerPayloads } from '../server/protocol/index.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it.each(Object.entries(SETTINGS))('documents the setting %s with its variable, flag and default', (key, spec) => {
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+    expect(row, `no configuration row for ${key}`).toBeDefined();
+    if (spec.env) expect(row).toContain(`\`${spec.env}\``);
+    if ('flag' in spec && spec.flag) expect(row).toContain(`\`--${spec.flag}\``);
+    if (spec.default !== '' && key !== 'dataDir') expect(row).toContain(`\`${spec.default}\``);
+  });
+
+  it.each([...Object.keys(ClientPayloads), ...Object.keys(ServerPayloads)])('documents the %s frame', (type) => {
+    expect(readme).toContain(`| \`${type}\` |`);
+  });
+});
