@@ -55,6 +55,15 @@ function gatedUpstream(harness: Harness) {
     waiting: () => gates.length,
     /** Lets every held reply finish. */
     releaseAll: () => gates.splice(0).forEach((g) => g()),
+    /** Keeps letting held replies finish until `done()` (bounded by time). */
+    async releaseUntil(done: () => boolean): Promise<void> {
+      const stopAt = Date.now() + 10_000;
+      while (!done()) {
+        if (Date.now() > stopAt) throw new Error('answers did not all arrive');
+        gates.splice(0).forEach((g) => g());
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
   };
 }
 
@@ -75,10 +84,7 @@ describe('fair queue', () => {
     await until(() => upstream.waiting() === 4);
     expect(h.relay.stats()).toMatchObject({ inFlight: 4, queueDepth: 26 });
     // Release the held answers until everyone has one.
-    while (asks.some((a) => !a.heard.some((e) => e.type === 'done'))) {
-      upstream.releaseAll();
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await upstream.releaseUntil(() => asks.every((a) => a.heard.some((e) => e.type === 'done')));
     expect(upstream.maxOpen).toBe(4);
     // The first four started at once; the others in the order they asked.
     expect(started).toEqual(asks.slice(4).map((_, i) => `q${i + 4}`));
@@ -109,10 +115,7 @@ describe('fair queue', () => {
     // chatty1 and chatty2 run; the queue is chatty3, a, b, c, chatty4, chatty5, chatty6.
     expect(later.map((l) => l.heard)).toEqual([[], [], []]);
     await until(() => upstream.waiting() === 2);
-    while (h.fake.requests.length < 9 || upstream.waiting() > 0) {
-      upstream.releaseAll();
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await upstream.releaseUntil(() => h!.fake.requests.length === 9 && upstream.waiting() === 0);
     await Promise.all(ends);
     expect(started).toEqual(['chatty3', 'a', 'b', 'c', 'chatty4', 'chatty5', 'chatty6']);
     expect(h.fake.requests).toHaveLength(9);
@@ -133,10 +136,7 @@ describe('fair queue', () => {
     await until(() => third.heard.length > 0);
     expect(second.heard).toEqual([{ type: 'position', n: 0 }]);
     expect(third.heard).toEqual([{ type: 'position', n: 1 }]);
-    while (third.heard.at(-1)?.type !== 'done') {
-      upstream.releaseAll();
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await upstream.releaseUntil(() => third.heard.at(-1)?.type === 'done');
     expect(third.heard.map((e) => e.type)).toEqual(['position', 'position', 'chunk', 'done']);
   });
 
@@ -155,10 +155,7 @@ describe('fair queue', () => {
     // The question behind moves up when the cancelled one leaves.
     expect(behind.heard).toEqual([{ type: 'position', n: 1 }]);
     r1.cancel();
-    while (behind.heard.at(-1)?.type !== 'done') {
-      upstream.releaseAll();
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await upstream.releaseUntil(() => behind.heard.at(-1)?.type === 'done');
     expect(running.heard).toEqual([]);
     expect(waiting.heard).toEqual([]);
     expect(h.fake.requests.map(questionOf)).toEqual(['one', 'three']);
