@@ -21,6 +21,7 @@ export class CapacityMonitor {
   private readonly history: CapacityPoint[] = [];
   /** Memory and CPU with nobody connected: anchors the slope when the class holds steady. */
   private idle: LoadPoint | null = null;
+  private readonly idleSamples: LoadPoint[] = [];
   private perStudent: PerStudent | null = null;
 
   constructor(private readonly o: MonitorOptions) {}
@@ -28,7 +29,7 @@ export class CapacityMonitor {
   add(s: Sample): CapacityView {
     const point: LoadPoint = { students: s.students, rssBytes: s.rssBytes, cpuCores: s.cpuCores, requestsPerMinute: s.gemini.requestsPerMinute };
     push(this.window, point);
-    if (s.students === 0) this.idle = point;
+    if (s.students === 0) this.idle = this.idlePoint(point);
     const per = estimatePerStudent(this.window, this.idle, this.perStudent, this.o.profile());
     this.perStudent = per;
 
@@ -81,7 +82,17 @@ export class CapacityMonitor {
       history: this.history,
     };
   }
+
+  private idlePoint(latest: LoadPoint): LoadPoint {
+    this.idleSamples.push(latest);
+    if (this.idleSamples.length > IDLE_SAMPLES) this.idleSamples.shift();
+    const avg = (f: (p: LoadPoint) => number) => mean(this.idleSamples.map(f));
+    return { students: 0, rssBytes: avg((p) => p.rssBytes), cpuCores: avg((p) => p.cpuCores), requestsPerMinute: 0 };
+  }
 }
+
+/** Idle CPU is noisy second to second (timers, GC): the idle point averages the last few. */
+const IDLE_SAMPLES = 10;
 
 function push<T>(ring: T[], item: T): void {
   ring.push(item);

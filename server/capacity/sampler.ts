@@ -61,6 +61,8 @@ export function pickNumber(stats: Record<string, unknown>, names: readonly strin
 // The relay engineer names these; any of the usual spellings is accepted.
 const IN_FLIGHT = ['inFlight', 'active', 'running'];
 const QUEUED = ['queued', 'queueDepth', 'queueLength', 'waiting'];
+const PER_MINUTE = ['requestsLastMinute', 'requestsPerMinute'];
+/** Cumulative calls: the rate is derived from these when the relay gives no per-minute figure. */
 const UPSTREAM_CALLS = ['upstreamCalls', 'requests', 'calls'];
 
 export class Sampler {
@@ -142,7 +144,7 @@ export class Sampler {
       gemini: {
         inFlight: pickNumber(relay, IN_FLIGHT),
         queued: pickNumber(relay, QUEUED),
-        requestsPerMinute: (callsNow * 60) / seconds,
+        requestsPerMinute: pickNumber(relay, PER_MINUTE) ?? (callsNow * 60) / seconds,
       },
     };
   }

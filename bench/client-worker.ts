@@ -1,0 +1,314 @@
+// One client process of the load simulator: a slice of the virtual students. Each joins over HTTP
+// (ours) and opens its socket from its own loopback address, as a real tablet has its own, then
+// reads: a PROGRESS_UPDATE every progressEveryMs with a growing seq, and now and then a question.
+// Latencies are measured from send to the frame that answers it; errors are counted, not thrown.
+import http from 'node:http';
+import WebSocket from 'ws';
+import { Histogram } from './histogram.js';
+import { newCounters, type Counters, type FromWorker, type Latencies, type ToWorker, type WorkerConfig } from './messages.js';
+
+/** Each turn of the wheel handles the students whose slot is due. */
+const TURN_MS = 100;
+/** Joins and handshakes under way at once from one process. */
+const MAX_CONNECTING = 32;
+/** Sent-at times kept per student for progress acks (acks are cumulative and come in order). */
+const SENT_RING = 8;
+const ERROR_SAMPLES = 10;
+
+/** Student n's own loopback address: 127.a.b.c from 127.1.0.1 on (.0 and .255 skipped). */
+export function loopbackAddress(n: number): string {
+  const c = (n % 254) + 1;
+  const b = Math.floor(n / 254) % 256;
+  const a = 1 + Math.floor(n / (254 * 256));
+  return `127.${a}.${b}.${c}`;
+}
+
+class VirtualStudent {
+  ws: WebSocket | null = null;
+  id = '';
+  seq = 0;
+  acked = 0;
+  readonly sentAt = new Float64Array(SENT_RING);
+  /** questionId -> when it was sent, until acknowledged. */
+  readonly asked = new Map<string, number>();
+  /** questionId -> when it was sent, until answered. */
+  readonly answering = new Map<string, number>();
+  nextQuestion = 1;
+
+  constructor(
+    readonly n: number,
+    readonly address: string,
+  ) {}
+}
+
+class Worker {
+  private readonly students: VirtualStudent[] = [];
+  private readonly wheel: VirtualStudent[][];
+  private readonly c = newCounters();
+  private readonly lat = { progressSaved: new Histogram(), interruptionAck: new Histogram(), answer: new Histogram() };
+  private readonly samples: string[] = [];
+  private readonly bookJson: string;
+  private readonly askChance: number;
+  private stopping = false;
+  private turn = 0;
+  private turnTimer: NodeJS.Timeout | null = null;
+  private readonly startedAt = performance.now();
+
+  constructor(private readonly o: WorkerConfig) {
+    for (let k = 0; k < o.count; k++) this.students.push(new VirtualStudent(o.first + k, loopbackAddress(o.first + k)));
+    this.wheel = Array.from({ length: Math.max(1, Math.round(o.progressEveryMs / TURN_MS)) }, () => []);
+    this.bookJson = JSON.stringify(o.target.bookId);
+    this.askChance = o.progressEveryMs / o.questionEveryMs;
+  }
+
+  start(): void {
+    this.turnTimer = setInterval(() => this.turnWheel(), TURN_MS);
+    setInterval(() => send({ type: 'counters', counters: this.c }), 1000).unref();
+    this.ramp();
+  }
+
+  mark(): void {
+    for (const h of Object.values(this.lat)) h.reset();
+  }
+
+  async stop(drainMs: number): Promise<void> {
+    this.stopping = true;
+    if (this.turnTimer) clearInterval(this.turnTimer);
+    const deadline = performance.now() + drainMs;
+    while (performance.now() < deadline && this.students.some((s) => s.acked < s.seq || s.asked.size > 0 || s.answering.size > 0)) {
+      await sleep(100);
+    }
+    for (const s of this.students) {
+      if (s.acked < s.seq) this.c.errors.unackedProgress++;
+      this.c.errors.unansweredQuestions += s.asked.size + s.answering.size;
+    }
+    const latencies: Latencies = { progressSaved: this.lat.progressSaved.toJSON(), interruptionAck: this.lat.interruptionAck.toJSON(), answer: this.lat.answer.toJSON() };
+    const acked = this.students.filter((s) => s.id !== '').map((s): [string, number] => [s.id, s.acked]);
+    send({ type: 'final', counters: this.c, latencies, acked, samples: this.samples });
+    await this.closeAll();
+    send({ type: 'closed' });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private ramp(): void {
+    let next = 0;
+    let connecting = 0;
+    const timer = setInterval(() => {
+      const due = Math.min(this.o.count, Math.floor(((performance.now() - this.startedAt) / 1000) * this.o.rampPerSecond) + 1);
+      while (next < due && connecting < MAX_CONNECTING && !this.stopping) {
+        connecting++;
+        this.connect(this.students[next++]!).finally(() => connecting--);
+      }
+      if ((next >= this.o.count || this.stopping) && connecting === 0) {
+        clearInterval(timer);
+        send({ type: 'ramped', counters: this.c });
+      }
+    }, 10);
+  }
+
+  private async connect(s: VirtualStudent): Promise<void> {
+    const t = this.o.target;
+    let url: string;
+    if (t.kind === 'ours') {
+      try {
+        const joined = await joinClass(t.httpBase, t.classCode, `Reader ${s.n}`, s.address);
+        s.id = joined.studentId;
+        url = joined.wsUrl;
+        this.c.joined++;
+      } catch (err) {
+        this.fail('joinFailed', `join ${s.n}: ${(err as Error).message}`);
+        return;
+      }
+    } else {
+      s.id = `b${s.n}`;
+      url = `${t.wsBase}/ws`;
+    }
+    await new Promise<void>((resolve) => {
+      const ws = new WebSocket(url, { localAddress: s.address, perMessageDeflate: false });
+      let opened = false;
+      ws.on('open', () => {
+        opened = true;
+        s.ws = ws;
+        this.c.connected++;
+        // The baseline sends nothing on connect; ours sends SESSION_STATE first.
+        if (t.kind === 'baseline') this.enrol(s);
+        resolve();
+      });
+      ws.on('message', (data) => this.onFrame(s, String(data)));
+      ws.on('close', (code) => {
+        if (!opened) return;
+        this.c.connected--;
+        s.ws = null;
+        if (!this.stopping) this.fail('unexpectedClose', `student ${s.n} closed with ${code}`);
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        this.fail('connectFailed', `socket ${s.n}: HTTP ${res.statusCode}`);
+        ws.terminate();
+        resolve();
+      });
+      ws.on('error', (err) => {
+        if (opened) return;
+        this.fail('connectFailed', `socket ${s.n}: ${err.message}`);
+        resolve();
+      });
+    });
+  }
+
+  /** Puts a student on the wheel at a random phase, as tablets start reading at any moment. */
+  private enrol(s: VirtualStudent): void {
+    this.wheel[Math.floor(Math.random() * this.wheel.length)]!.push(s);
+  }
+
+  private turnWheel(): void {
+    // Catch up on turns a busy loop made late, so the rate stays the configured one.
+    const due = Math.floor((performance.now() - this.startedAt) / TURN_MS);
+    for (; this.turn <= due; this.turn++) {
+      const now = performance.now();
+      for (const s of this.wheel[this.turn % this.wheel.length]!) {
+        if (s.ws === null) continue;
+        this.sendProgress(s, now);
+        if (Math.random() < this.askChance) this.ask(s, now);
+      }
+    }
+  }
+
+  private sendProgress(s: VirtualStudent, now: number): void {
+    const seq = ++s.seq;
+    s.sentAt[seq % SENT_RING] = now;
+    const wordIdx = Math.min(seq * 12, this.o.target.wordCount);
+    s.ws!.send(`{"type":"PROGRESS_UPDATE","payload":{"bookId":${this.bookJson},"wordIdx":${wordIdx},"audioTs":${seq * 5},"seq":${seq},"playing":true}}`);
+    this.c.progressSent++;
+  }
+
+  private ask(s: VirtualStudent, now: number): void {
+    const questionId = `q${s.nextQuestion++}`;
+    s.asked.set(questionId, now);
+    const wordIdx = Math.min(s.seq * 12, this.o.target.wordCount);
+    s.ws!.send(
+      `{"type":"STUDENT_INTERRUPTION","payload":{"questionId":"${questionId}","questionText":"What does this word mean?","context":{"bookId":${this.bookJson},"wordIdx":${wordIdx}}}}`,
+    );
+    this.c.questionsSent++;
+  }
+
+  private onFrame(s: VirtualStudent, text: string): void {
+    const now = performance.now();
+    let frame: { type: string; payload: Record<string, unknown> };
+    try {
+      frame = JSON.parse(text) as typeof frame;
+    } catch {
+      this.fail('errorFrames', `student ${s.n}: frame is not JSON`);
+      return;
+    }
+    const p = frame.payload;
+    switch (frame.type) {
+      case 'SESSION_STATE':
+        s.seq = s.acked = Math.max(s.seq, p.seq as number);
+        this.enrol(s);
+        break;
+      case 'PROGRESS_SAVED': {
+        const seq = p.seq as number;
+        if (seq <= s.acked) break;
+        // Cumulative: every update up to seq is saved by this one ack.
+        for (let k = Math.max(s.acked + 1, seq - SENT_RING + 1); k <= seq; k++) this.lat.progressSaved.record(now - s.sentAt[k % SENT_RING]!);
+        this.c.progressAcked += seq - s.acked;
+        s.acked = seq;
+        break;
+      }
+      case 'INTERRUPTION_ACKNOWLEDGED': {
+        const id = p.questionId as string;
+        const sent = s.asked.get(id);
+        if (sent === undefined) break;
+        s.asked.delete(id);
+        s.answering.set(id, sent);
+        this.lat.interruptionAck.record(now - sent);
+        this.c.questionsAcked++;
+        break;
+      }
+      case 'ANSWER_DONE': {
+        const id = p.questionId as string;
+        const sent = s.answering.get(id);
+        if (sent === undefined) break;
+        s.answering.delete(id);
+        this.lat.answer.record(now - sent);
+        this.c.answers++;
+        break;
+      }
+      case 'TEACHER_WILL_ANSWER':
+        s.answering.delete(p.questionId as string);
+        this.fail('teacherFallback', `student ${s.n}: question ${String(p.questionId)} went to the teacher`);
+        break;
+      case 'RATE_LIMITED':
+        s.asked.delete(p.questionId as string);
+        this.fail('rateLimited', `student ${s.n}: rate limited ${JSON.stringify(p)}`);
+        break;
+      case 'ERROR':
+        this.fail('errorFrames', `student ${s.n}: ERROR ${String(p.code)} ${String(p.message)}`);
+        break;
+      // QUEUE_POSITION, ANSWER_CHUNK, HAND_STATE...: nothing to measure.
+    }
+  }
+
+  private fail(kind: keyof Counters['errors'], text: string): void {
+    this.c.errors[kind]++;
+    if (this.samples.length < ERROR_SAMPLES) this.samples.push(text);
+  }
+
+  private async closeAll(): Promise<void> {
+    const open = this.students.filter((s) => s.ws !== null);
+    await Promise.all(
+      open.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            const ws = s.ws!;
+            const timer = setTimeout(() => (ws.terminate(), resolve()), 5000);
+            ws.once('close', () => (clearTimeout(timer), resolve()));
+            ws.close(1000, 'bench done');
+          }),
+      ),
+    );
+  }
+}
+
+/** POST /api/join from the student's own address. */
+function joinClass(httpBase: string, classCode: string, name: string, localAddress: string): Promise<{ studentId: string; wsUrl: string }> {
+  const body = JSON.stringify({ classCode, name });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${httpBase}/api/join`,
+      { method: 'POST', localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 30_000 },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode} ${text.slice(0, 200)}`));
+          else resolve(JSON.parse(text) as { studentId: string; wsUrl: string });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('join timed out')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function send(m: FromWorker): void {
+  process.send?.(m);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Runs only as a forked child; importing the module (for loopbackAddress) starts nothing.
+if (process.send !== undefined && process.env.READERAI_BENCH_WORKER === '1') {
+  let worker: Worker | null = null;
+  process.on('message', (m: ToWorker) => {
+    if (m.type === 'start') {
+      worker = new Worker(m.config);
+      worker.start();
+    } else if (m.type === 'mark') worker?.mark();
+    else if (m.type === 'stop') void worker?.stop(m.drainMs).then(() => process.exit(0));
+  });
+  // The orchestrator went away: do not linger with thousands of sockets.
+  process.on('disconnect', () => process.exit(0));
+}

@@ -1,0 +1,98 @@
+// Child processes of the bench (the server under test, the baseline, the client processes) and
+// what /proc says about them: each server runs alone in its process, so its memory and CPU are
+// its own and not the clients'.
+import { fork, execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Forks a sibling module of this file. Under tsx (npm run bench, vitest) the sibling is the .ts
+ * source and the child needs tsx's loader; compiled into dist/bench it is the .js next to this one.
+ */
+export function forkSibling(name: string, env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe' = 'inherit'): ChildProcess {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const file = fileURLToPath(new URL(`./${name}${fromSource ? '.ts' : '.js'}`, import.meta.url));
+  return fork(file, [], {
+    env,
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+}
+
+/** Resolves with the first IPC message of `type`; rejects if the child exits or time runs out. */
+export function waitForMessage<T extends { type: string }>(child: ChildProcess, type: string, timeoutMs: number, output: () => string = () => ''): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`no ${type} from pid ${child.pid} within ${timeoutMs} ms\n${output()}`)), timeoutMs);
+    const onMessage = (m: { type?: string; message?: string }) => {
+      if (m?.type === type) done(null, m as T);
+      else if (m?.type === 'server-error') done(new Error(`server failed: ${m.message}\n${output()}`));
+    };
+    const onExit = (code: number | null) => done(new Error(`pid ${child.pid} exited (${code}) before ${type}\n${output()}`));
+    function done(err: Error | null, m?: T) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(m!);
+    }
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within graceMs. Resolves to the exit code. */
+export function stopChild(child: ChildProcess, graceMs = 20_000): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+let clockTicks: number | null = null;
+
+/** Kernel clock ticks per second (for /proc/<pid>/stat CPU times); 100 on nearly every Linux. */
+function ticksPerSecond(): number {
+  if (clockTicks === null) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+export interface ProcFigures {
+  rssBytes: number;
+  /** user + system CPU since the process started, seconds. */
+  cpuSeconds: number;
+}
+
+/** RSS and CPU time of a process, from /proc (Linux); null once it has gone. */
+export function readProc(pid: number): ProcFigures | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
+    // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    if (!Number.isFinite(rssKb) || !Number.isFinite(ticks)) return null;
+    return { rssBytes: rssKb * 1024, cpuSeconds: ticks / ticksPerSecond() };
+  } catch {
+    return null;
+  }
+}
+
+/** Median of the numbers (null for none). */
+export function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

@@ -1,0 +1,117 @@
+// `npm run bench -- --students 15000 --duration 60`: the load simulator from the command line.
+// Prints the table and the targets, writes bench-results/ and the per-student figures the
+// server's capacity panel uses (capacity-profile.json in the data folder). Exits 1 on any error
+// or lost update; a missed performance target is reported, not an exit code.
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { envLayer, resolve } from '../server/config.js';
+import { writeProfile } from '../server/capacity/profile.js';
+import { DEFAULTS, runBench, type BenchOptions } from './bench.js';
+import { formatReport, writeResults } from './report.js';
+
+const USAGE = `Usage: npm run bench -- [options]
+  --students N          virtual students (default ${DEFAULTS.students})
+  --duration S          measured seconds at full load (default ${DEFAULTS.durationS})
+  --progress-every S    seconds between progress updates per student (default ${DEFAULTS.progressEveryS})
+  --question-every S    mean seconds between questions per student (default ${DEFAULTS.questionEveryS})
+  --llm-latency MS      fake Gemini's wait before answering (default ${DEFAULTS.llmLatencyMs})
+  --chunk-delay MS      fake Gemini's pause between streamed chunks (default ${DEFAULTS.chunkDelayMs})
+  --clients N           client processes (default: one per 4,000 students, at least 2)
+  --ramp N              new students per second (default ${DEFAULTS.rampPerSecond})
+  --max-in-flight N     READERAI_LLM_MAX_IN_FLIGHT (default: sized for the question rate)
+  --rpm N               READERAI_GEMINI_RPM, the quota the capacity model uses (default ${DEFAULTS.geminiRpm})
+  --no-baseline         skip the bare ws baseline
+  --out DIR             results folder (default bench-results)
+  --data-dir DIR        where to leave capacity-profile.json (default: the server's data folder)
+  --no-profile          do not write capacity-profile.json`;
+
+function options(): { bench: Omit<BenchOptions, 'log' | 'status'>; out: string; dataDir: string | null } {
+  const { values } = parseArgs({
+    options: {
+      students: { type: 'string' },
+      duration: { type: 'string' },
+      'progress-every': { type: 'string' },
+      'question-every': { type: 'string' },
+      'llm-latency': { type: 'string' },
+      'chunk-delay': { type: 'string' },
+      clients: { type: 'string' },
+      ramp: { type: 'string' },
+      'max-in-flight': { type: 'string' },
+      rpm: { type: 'string' },
+      'no-baseline': { type: 'boolean' },
+      out: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'no-profile': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const num = (v: string | undefined, fallback: number, name: string) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number (got ${v})\n${USAGE}`);
+    return n;
+  };
+  const students = Math.floor(num(values.students, DEFAULTS.students, 'students'));
+  const maxInFlight = values['max-in-flight'] === undefined ? null : Math.floor(num(values['max-in-flight'], 0, 'max-in-flight'));
+  const dataDir = values['no-profile'] ? null : (values['data-dir'] ?? serverDataDir());
+  return {
+    bench: {
+      students,
+      durationS: num(values.duration, DEFAULTS.durationS, 'duration'),
+      progressEveryS: num(values['progress-every'], DEFAULTS.progressEveryS, 'progress-every'),
+      questionEveryS: num(values['question-every'], DEFAULTS.questionEveryS, 'question-every'),
+      llmLatencyMs: num(values['llm-latency'], DEFAULTS.llmLatencyMs, 'llm-latency'),
+      chunkDelayMs: num(values['chunk-delay'], DEFAULTS.chunkDelayMs, 'chunk-delay'),
+      clients: Math.floor(num(values.clients, Math.max(2, Math.ceil(students / 4000)), 'clients')),
+      rampPerSecond: num(values.ramp, DEFAULTS.rampPerSecond, 'ramp'),
+      baseline: !values['no-baseline'],
+      maxInFlight,
+      geminiRpm: Math.floor(num(values.rpm, DEFAULTS.geminiRpm, 'rpm')),
+      drainS: DEFAULTS.drainS,
+    },
+    out: values.out ?? 'bench-results',
+    dataDir,
+  };
+}
+
+/** The data folder the server on this machine uses (READERAI_DATA_DIR or the platform default). */
+function serverDataDir(): string {
+  return resolve({ machine: {}, teacher: {}, environment: envLayer(process.env), flag: {}, locked: {} }).settings.dataDir;
+}
+
+async function main(): Promise<void> {
+  const o = options();
+  const tty = process.stdout.isTTY;
+  let statusCount = 0;
+  const result = await runBench({
+    ...o.bench,
+    log: (line) => console.log(tty ? `\r\x1b[K${line}` : line),
+    // On a terminal the status line is redrawn; in a log, one line every 5 seconds.
+    status: (line) => (tty ? process.stdout.write(`\r\x1b[K${line.slice(0, (process.stdout.columns ?? 200) - 1)}`) : statusCount++ % 5 === 0 && console.log(line)),
+  });
+  if (tty) process.stdout.write('\r\x1b[K');
+  console.log('\n' + formatReport(result));
+  const file = writeResults(result, o.out);
+  console.log(`\nResults: ${file} (chart: ${join(o.out, 'latest.svg')})`);
+  if (o.dataDir && result.ours.students > 0) {
+    const profile = writeProfile(o.dataDir, {
+      measuredAt: Date.now(),
+      students: result.ours.students,
+      results: file,
+      bytesPerStudent: Math.max(0, result.ours.bytesPerStudent),
+      coresPerStudent: result.ours.coresPerStudent,
+      requestsPerStudentPerMinute: 60 / result.options.questionEveryS,
+    });
+    console.log(`Per-student figures for the capacity panel: ${profile}`);
+  }
+  process.exitCode = result.errors > 0 ? 1 : 0;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
