@@ -124,6 +124,18 @@ describe('broken streams', () => {
     await until(() => h!.relay.stats().inFlight === 0);
   });
 
+  it('stops calls under way when the relay closes, without a word to the student', async () => {
+    h = await startHarness();
+    h.fake.otherwise(() => ({ hang: true }));
+    const { events, heard } = listen();
+    h.relay.ask(askJob(1, 'Why?'), events);
+    await until(() => h!.fake.requests.length === 1);
+    await h.relay.close();
+    await until(() => h!.relay.stats().inFlight === 0, 1_000);
+    expect(h.relay.stats()).toMatchObject({ upstreamFailures: 0, toTeacher: 0 });
+    expect(heard).toEqual([]);
+  });
+
   it('falls back to the teacher when nothing listens at the address', async () => {
     h = await startHarness({ llmMaxRetries: 1 });
     const { FakeGemini } = await import('./support/fake-gemini.js');
