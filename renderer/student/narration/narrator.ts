@@ -100,7 +100,9 @@ export class Narrator {
   private halt(): void {
     this.run++;
     this.clearTimers();
-    if (this.modeNow !== 'silent' && this.o.synth?.speaking) this.o.synth.cancel();
+    // Also clears anything left queued (a meaning read aloud, a cancelled sentence).
+    const synth = this.o.synth;
+    if (this.modeNow !== 'silent' && synth && (synth.speaking || synth.pending)) synth.cancel();
   }
 
   private clearTimers(): void {
@@ -169,8 +171,6 @@ export class Narrator {
     this.watchdog = setTimeout(() => {
       if (live() && !started) this.fallBackToSilent(chunk.start);
     }, this.o.startTimeoutMs ?? 2500);
-    // A previous utterance left in the queue (another page's, a cancelled one) would delay ours.
-    if (synth.speaking || synth.pending) synth.cancel();
     synth.speak(u);
   }
 
