@@ -1,0 +1,125 @@
+// The book library: what the class can read, which book is assigned, and importing a new one
+// from a .txt or .epub file (read in the page, sent to the server as plain text).
+import { useState } from 'preact/hooks';
+import type { BookSummary } from '../../../server/protocol/index.js';
+import { readBookFile, type BookFile } from '../lib/book-file.js';
+import { count } from '../lib/format.js';
+import { useDashboard } from './context.js';
+import { useBooks } from './books.js';
+
+export function LibraryView() {
+  const { api, model, act, notify } = useDashboard();
+  const { books, reload } = useBooks();
+  const assigned = model.classroom?.bookId;
+  const assign = async (book: BookSummary) => {
+    const view = await act('assign the book', () => api.assignBook(book.id));
+    if (view) {
+      model.setClassroom(view);
+      notify(`"${book.title}" is now the class's book. Tablets switch to it.`);
+    }
+  };
+  return (
+    <div class="page">
+      <section class="card" aria-labelledby="import-title">
+        <h2 id="import-title">Add a book</h2>
+        <ImportForm
+          onAdded={async (book, andAssign) => {
+            await reload();
+            if (andAssign) await assign(book);
+          }}
+        />
+      </section>
+      <section class="card" aria-labelledby="library-title">
+        <h2 id="library-title">
+          Library <span class="count">{books.length}</span>
+        </h2>
+        <ul class="book-list" data-testid="book-list">
+          {books.map((b) => (
+            <li key={b.id} class={`book ${b.id === assigned ? 'book-assigned' : ''}`} data-book-id={b.id}>
+              <span class="book-title">{b.title}</span>
+              <span class="muted">{count(b.wordCount)} words</span>
+              <span class="spacer" />
+              {b.id === assigned ? (
+                <span class="tag tag-ok">✓ Assigned to the class</span>
+              ) : (
+                <button type="button" class="btn btn-small" onClick={() => void assign(b)}>
+                  Assign to class
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+function ImportForm({ onAdded }: { onAdded: (book: BookSummary, andAssign: boolean) => Promise<void> }) {
+  const { api, act, notify } = useDashboard();
+  const [file, setFile] = useState<BookFile | null>(null);
+  const [title, setTitle] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // A new key empties the file input after a book was added.
+  const [inputKey, setInputKey] = useState(0);
+  const pick = async (input: HTMLInputElement) => {
+    const chosen = input.files?.[0];
+    setError(null);
+    setFile(null);
+    if (!chosen) return;
+    try {
+      const book = await readBookFile(chosen);
+      setFile(book);
+      setTitle(book.title);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const add = async (andAssign: boolean) => {
+    if (!file) return;
+    setBusy(true);
+    const book = await act('add the book', () => api.importBook(title.trim() || file.title, file.text));
+    if (book) {
+      notify(`Added "${book.title}" (${count(book.wordCount)} words).`);
+      setFile(null);
+      setInputKey((k) => k + 1);
+      await onAdded(book, andAssign);
+    }
+    setBusy(false);
+  };
+  const words = file ? file.text.split(/\s+/).filter(Boolean).length : 0;
+  return (
+    <div class="import">
+      <label class="file-drop">
+        <input key={inputKey} type="file" accept=".txt,.epub,text/plain,application/epub+zip" onChange={(e) => void pick(e.currentTarget as HTMLInputElement)} data-testid="book-file" />
+        <span>
+          <strong>Choose a file</strong> — plain text (.txt) or EPUB without copy protection. Blank lines separate paragraphs.
+        </span>
+      </label>
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {file && (
+        <div class="import-preview">
+          <label class="field">
+            <span>Title</span>
+            <input type="text" maxLength={200} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} data-testid="book-title" />
+          </label>
+          <p class="muted small">
+            {count(words)} words. Starts: “{file.text.slice(0, 160).replace(/\s+/g, ' ')}…”
+          </p>
+          <div class="button-row">
+            <button type="button" class="btn btn-primary" disabled={busy || !title.trim()} onClick={() => void add(false)}>
+              Add to library
+            </button>
+            <button type="button" class="btn" disabled={busy || !title.trim()} onClick={() => void add(true)}>
+              Add and assign to class
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

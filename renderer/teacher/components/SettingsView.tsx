@@ -1,0 +1,176 @@
+// The settings the server reports (GET /api/teacher/settings), grouped for a teacher. Settings
+// the teacher may not change (set by IT, by the environment, or not classroom settings at all)
+// are shown read-only with the server's reason. Changes are saved together; the server checks
+// all of them before saving any.
+import { useEffect, useState } from 'preact/hooks';
+import type { SettingView } from '../lib/api.js';
+import { useDashboard } from './context.js';
+import { GeminiKeyRow } from './GeminiKeyRow.js';
+import { Icon } from './Icon.js';
+
+const GROUPS: { title: string; keys: string[] }[] = [
+  { title: 'AI answers (Google Gemini)', keys: ['geminiApiKey', 'geminiModel', 'gradeLevel'] },
+  { title: 'Students', keys: ['speechInput', 'nameFilter', 'questionsPer5Min', 'definitionsPer5Min'] },
+  { title: 'Limits', keys: ['llmMaxInFlight', 'geminiRequestsPerMinute', 'capacityReservePct'] },
+  { title: 'Network', keys: ['port', 'publicHost'] },
+];
+
+const LABELS: Record<string, string> = {
+  geminiApiKey: 'Gemini API key',
+  geminiModel: 'Model',
+  gradeLevel: 'Grade level',
+  speechInput: 'Spoken questions',
+  nameFilter: 'Refuse rude names',
+  questionsPer5Min: 'Questions per student per 5 minutes',
+  definitionsPer5Min: 'Word look-ups per student per 5 minutes',
+  llmMaxInFlight: 'AI answers at once',
+  geminiRequestsPerMinute: 'Gemini requests per minute (your quota)',
+  capacityReservePct: 'Capacity kept in reserve (%)',
+  port: 'Port',
+  publicHost: 'Address in the QR code',
+};
+
+const SOURCES: Record<SettingView['source'], string | null> = {
+  default: null,
+  teacher: 'saved by you',
+  machine: "school's preset",
+  environment: 'environment',
+  flag: 'command line',
+  locked: 'locked by IT',
+};
+
+export function SettingsView() {
+  const { api, act, notify } = useDashboard();
+  const [settings, setSettings] = useState<SettingView[] | null>(null);
+  const [draft, setDraft] = useState<Record<string, unknown>>({});
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void act('load the settings', api.settings).then((s) => s && setSettings(s));
+  }, []);
+  if (!settings) return <div class="empty-state">Loading settings…</div>;
+
+  const byKey = new Map(settings.map((s) => [s.key, s]));
+  const grouped = new Set(GROUPS.flatMap((g) => g.keys));
+  const others = settings.filter((s) => !grouped.has(s.key));
+  const changed = Object.keys(draft).length;
+  const save = async () => {
+    setError(null);
+    try {
+      setSettings(await api.saveSettings(draft));
+      const restart = Object.keys(draft).some((k) => byKey.get(k)?.needsRestart);
+      setDraft({});
+      notify(restart ? 'Settings saved. Some take effect when ReaderAI restarts.' : 'Settings saved.');
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const edit = (key: string, value: unknown) => setDraft((d) => ({ ...d, [key]: value }));
+  const row = (s: SettingView) =>
+    s.key === 'geminiApiKey' ? <GeminiKeyRow key={s.key} setting={s} onChanged={(list) => list && setSettings(list)} /> : <SettingRow key={s.key} s={s} draft={draft} onEdit={edit} />;
+
+  return (
+    <div class="page settings">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <div class="settings-bar">
+          <h2>Settings</h2>
+          <span class="spacer" />
+          {error && (
+            <span class="form-error" role="alert">
+              {error}
+            </span>
+          )}
+          <button type="button" class="btn" disabled={changed === 0} onClick={() => setDraft({})}>
+            Discard
+          </button>
+          <button type="submit" class="btn btn-primary" disabled={changed === 0} data-testid="save-settings">
+            Save {changed > 0 ? `${changed} change${changed > 1 ? 's' : ''}` : 'changes'}
+          </button>
+        </div>
+        {GROUPS.map((g) => (
+          <section class="card settings-group" key={g.title}>
+            <h3>{g.title}</h3>
+            {g.keys[0] === 'geminiApiKey' && <TermsNotice />}
+            {g.keys.map((k) => byKey.get(k)).filter((s): s is SettingView => s !== undefined).map(row)}
+          </section>
+        ))}
+        {others.length > 0 && (
+          <details class="card settings-group">
+            <summary>
+              <h3>Set by IT or at start ({others.length})</h3>
+            </summary>
+            {others.map(row)}
+          </details>
+        )}
+      </form>
+    </div>
+  );
+}
+
+/** The provider's terms, said plainly where the key is entered. */
+function TermsNotice() {
+  return (
+    <div class="terms" role="note">
+      <strong>Google's terms apply to AI answers.</strong> The Gemini API's additional terms forbid using it in services “directed towards or likely to be accessed by
+      individuals under the age of 18”, unless your school's own agreement with Google covers it. Check with your school before adding a key. Without a key,
+      students' questions come to you here, and word meanings come from the built-in dictionary.
+    </div>
+  );
+}
+
+function SettingRow({ s, draft, onEdit }: { s: SettingView; draft: Record<string, unknown>; onEdit: (key: string, value: unknown) => void }) {
+  const id = `setting-${s.key}`;
+  const value = s.key in draft ? draft[s.key] : s.value;
+  const source = SOURCES[s.source];
+  return (
+    <div class={`setting ${s.editable ? '' : 'setting-locked'}`} data-setting={s.key}>
+      <div class="setting-label">
+        <label for={id}>{LABELS[s.key] ?? s.key}</label>
+        {source && <span class="tag tag-quiet">{source}</span>}
+        {s.needsRestart && <span class="tag tag-quiet">after restart</span>}
+        <p class="muted small">{s.doc}</p>
+        {!s.editable && s.reason && <p class="small reason"><Icon name="lock" /> {s.reason}</p>}
+      </div>
+      <div class="setting-input">
+        <SettingInput id={id} s={s} value={value} onEdit={(v) => onEdit(s.key, v)} />
+        {s.editable && s.source === 'teacher' && !(s.key in draft) && (
+          <button type="button" class="link-btn small" onClick={() => onEdit(s.key, null)}>
+            Reset to default
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function SettingInput({ id, s, value, onEdit }: { id: string; s: SettingView; value: unknown; onEdit: (v: unknown) => void }) {
+  const disabled = !s.editable;
+  if (typeof s.value === 'boolean') {
+    return (
+      <label class="switch">
+        <input id={id} type="checkbox" role="switch" checked={value === true} disabled={disabled} onChange={(e) => onEdit((e.currentTarget as HTMLInputElement).checked)} />
+        <span>{value === true ? 'On' : 'Off'}</span>
+      </label>
+    );
+  }
+  if (typeof s.value === 'number') {
+    return (
+      <input
+        id={id}
+        type="number"
+        class="input-number"
+        value={value === null ? '' : String(value)}
+        disabled={disabled}
+        onInput={(e) => {
+          const raw = (e.currentTarget as HTMLInputElement).value;
+          onEdit(raw === '' ? null : Number(raw));
+        }}
+      />
+    );
+  }
+  return <input id={id} type="text" value={value === null ? '' : String(value ?? '')} disabled={disabled} onInput={(e) => onEdit((e.currentTarget as HTMLInputElement).value)} />;
+}

@@ -1,0 +1,79 @@
+// One student up close: their figures, their questions, and what the teacher can do about them.
+import type { StudentView } from '../../../server/protocol/index.js';
+import type { StudentAction } from '../lib/api.js';
+import { ago, clock, count, percent } from '../lib/format.js';
+import { useDashboard } from './context.js';
+import { Modal } from './Modal.js';
+import { StatusBadge } from './StatusBadge.js';
+import { Icon } from './Icon.js';
+
+export function StudentDialog({ student: s, bookTitle, onClose }: { student: StudentView; bookTitle: string; onClose: () => void }) {
+  const { api, model, act, notify } = useDashboard();
+  const questions = [...model.feed.values()].filter((q) => q.studentId === s.id).slice(-5).reverse();
+  const run = async (action: StudentAction, what: string, done: string) => {
+    const ok = await act(what, () => api.student(s.id, action));
+    if (ok) notify(done);
+    if (ok && action === 'remove') onClose();
+  };
+  return (
+    <Modal title={s.name} onClose={onClose}>
+      <div class="student-detail">
+        <StatusBadge status={s.status} />
+        {s.handRaised && <span class="tag"><Icon name="hand" /> Hand raised</span>}
+        {s.blocked && <span class="tag tag-blocked"><Icon name="block" /> Blocked</span>}
+      </div>
+      <dl class="facts">
+        <dt>Book</dt>
+        <dd>{bookTitle}</dd>
+        <dt>Progress</dt>
+        <dd>
+          {percent(s.progress)} (word {count(s.wordIdx)} of {count(s.wordCount)})
+        </dd>
+        <dt>Reading time</dt>
+        <dd>{Math.round(s.readMs / 60_000)} min</dd>
+        <dt>Words read</dt>
+        <dd>{count(s.wordsRead)}</dd>
+        <dt>Questions</dt>
+        <dd>{s.questions}</dd>
+        <dt>Last active</dt>
+        <dd>{ago(s.lastActivity, Date.now())}</dd>
+      </dl>
+      {questions.length > 0 && (
+        <>
+          <h3 class="subhead">Recent questions</h3>
+          <ul class="mini-feed">
+            {questions.map((q) => (
+              <li key={q.id}>
+                <span class="muted">{clock(q.askedAt)}</span> {q.questionText}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <div class="modal-actions">
+        {s.handRaised && (
+          <button type="button" class="btn" onClick={() => void run('lower-hand', 'lower the hand', `Lowered ${s.name}'s hand.`)}>
+            <Icon name="hand" /> Lower hand
+          </button>
+        )}
+        <button type="button" class="btn" onClick={() => void run('remove', 'remove the student', `${s.name} was removed. They can join again with the class code.`)}>
+          Remove from class
+        </button>
+        {s.blocked ? (
+          <button type="button" class="btn" onClick={() => void run('unblock', 'unblock the student', `${s.name} can join again.`)}>
+            Unblock
+          </button>
+        ) : (
+          <button type="button" class="btn btn-danger" onClick={() => void run('block', 'block the student', `${s.name} is blocked until you unblock them.`)}>
+            <Icon name="block" /> Block
+          </button>
+        )}
+        <span class="spacer" />
+        <button type="button" class="btn" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <p class="muted small">Remove: the tablet leaves the class and may join again. Block: the tablet and this name are refused until you unblock.</p>
+    </Modal>
+  );
+}

@@ -1,0 +1,135 @@
+// The bar across the top: which screen, whether the dashboard is live, the report and end class.
+import { useState } from 'preact/hooks';
+import type { LinkState } from '../lib/live.js';
+import { saveBlob } from '../lib/download.js';
+import { clock } from '../lib/format.js';
+import { useDashboard } from './context.js';
+import { Modal } from './Modal.js';
+import { Icon } from './Icon.js';
+
+export type Tab = 'class' | 'library' | 'settings';
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'class', label: 'Class' },
+  { id: 'library', label: 'Books' },
+  { id: 'settings', label: 'Settings' },
+];
+
+export function TopBar({ tab, onTab, link, onRetry }: { tab: Tab; onTab: (t: Tab) => void; link: LinkState; onRetry: () => void }) {
+  const { model } = useDashboard();
+  const room = model.classroom;
+  const [ending, setEnding] = useState(false);
+  return (
+    <header class="topbar">
+      <div class="brand">
+        <span class="brand-mark" aria-hidden="true">
+          R
+        </span>
+        <span class="brand-name">ReaderAI Classroom</span>
+      </div>
+      <nav class="tabs" aria-label="Screens">
+        {TABS.map((t) => (
+          <button key={t.id} type="button" class={`tab ${tab === t.id ? 'tab-on' : ''}`} aria-current={tab === t.id ? 'page' : undefined} onClick={() => onTab(t.id)}>
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      <div class="session-info">
+        {room && (
+          <>
+            <span class="session-book" title="The book assigned to the class">
+              {room.bookTitle}
+            </span>
+            <span class="muted">since {clock(room.startedAt)}</span>
+          </>
+        )}
+      </div>
+      <LinkPill link={link} onRetry={onRetry} />
+      <ExportButton />
+      <button type="button" class="btn btn-danger-quiet" disabled={!room} onClick={() => setEnding(true)}>
+        End class
+      </button>
+      {ending && <EndClassDialog onClose={() => setEnding(false)} />}
+    </header>
+  );
+}
+
+function LinkPill({ link, onRetry }: { link: LinkState; onRetry: () => void }) {
+  if (link.kind === 'live') {
+    return (
+      <span class="pill pill-live" role="status" data-link="live">
+        <span class="dot" aria-hidden="true" /> Live
+      </span>
+    );
+  }
+  if (link.kind === 'reconnecting') {
+    return (
+      <span class="pill pill-warn" role="status" data-link="reconnecting">
+        <span class="spinner" aria-hidden="true" /> Reconnecting…
+        <button type="button" class="link-btn" onClick={onRetry}>
+          Try now
+        </button>
+      </span>
+    );
+  }
+  return (
+    <span class="pill" role="status" data-link={link.kind}>
+      <span class="spinner" aria-hidden="true" /> Connecting…
+    </span>
+  );
+}
+
+function ExportButton() {
+  const { api, act } = useDashboard();
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      class="btn"
+      disabled={busy}
+      onClick={async () => {
+        setBusy(true);
+        const report = await act('export the report', api.reportCsv);
+        if (report) saveBlob(report.blob, report.filename);
+        setBusy(false);
+      }}
+    >
+      <Icon name="download" /> Export report
+    </button>
+  );
+}
+
+function EndClassDialog({ onClose }: { onClose: () => void }) {
+  const { api, model, act, notify } = useDashboard();
+  const online = [...model.students.values()].filter((s) => s.status !== 'offline').length;
+  return (
+    <Modal title="End this class?" onClose={onClose}>
+      <p>
+        Every tablet is told the class has ended and leaves the book ({online} connected now). A new class starts with a new code; students join it
+        afresh.
+      </p>
+      <p class="muted">Export the report first if you want this class's reading minutes and questions.</p>
+      <div class="modal-actions">
+        <ExportButton />
+        <span class="spacer" />
+        <button type="button" class="btn" onClick={onClose}>
+          Keep class going
+        </button>
+        <button
+          type="button"
+          class="btn btn-danger"
+          onClick={async () => {
+            const view = await act('end the class', api.endClass);
+            if (view) {
+              model.setClassroom(view);
+              notify(`Class ended. The new class code is ${view.classCode}.`);
+            }
+            onClose();
+          }}
+        >
+          End class
+        </button>
+      </div>
+    </Modal>
+  );
+}

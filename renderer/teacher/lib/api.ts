@@ -1,0 +1,85 @@
+// The teacher's REST API (server/routes/teacher.ts), typed. Every call carries the admin token;
+// a 401 means the token is wrong or stale, and the page goes back to the sign-in screen.
+import type { BookSummary, ClassroomView, ErrorBody, FeedItem, StudentView } from '../../../server/protocol/index.js';
+
+/** One row of GET /api/teacher/settings (server/settings.ts SettingView). */
+export interface SettingView {
+  key: string;
+  value: unknown;
+  isSet: boolean;
+  source: 'default' | 'machine' | 'teacher' | 'environment' | 'flag' | 'locked';
+  editable: boolean;
+  reason: string | null;
+  needsRestart: boolean;
+  doc: string;
+}
+
+export type StudentAction = 'remove' | 'block' | 'unblock' | 'lower-hand';
+
+/** An HTTP error with the server's sentence for people (ErrorBody.message). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export class TeacherApi {
+  constructor(
+    private readonly token: string,
+    /** Called on 401, before the call rejects. */
+    private readonly onUnauthorized: () => void,
+  ) {}
+
+  classroom = () => this.call<ClassroomView & { students: StudentView[] }>('GET', '/classroom');
+  feed = () => this.call<FeedItem[]>('GET', '/feed');
+  ticket = () => this.call<{ ticket: string; expiresInMs: number }>('POST', '/ticket');
+  rotateCode = () => this.call<ClassroomView>('POST', '/classroom/rotate-code');
+  lockJoining = (locked: boolean) => this.call<ClassroomView>('POST', '/classroom/lock', { locked });
+  /** null goes back to the address the server detected. */
+  usePublicHost = (host: string | null) => this.call<ClassroomView>('POST', '/classroom/public-host', { host });
+  assignBook = (bookId: string) => this.call<ClassroomView>('POST', '/classroom/book', { bookId });
+  endClass = () => this.call<ClassroomView>('POST', '/classroom/end');
+  student = (id: string, action: StudentAction) => this.call<{ ok: true }>('POST', `/students/${encodeURIComponent(id)}/${action}`);
+  answer = (feedId: string, text: string) => this.call<{ ok: true }>('POST', `/questions/${encodeURIComponent(feedId)}/answer`, { text });
+  hide = (feedId: string, hidden: boolean) => this.call<{ ok: true }>('POST', `/questions/${encodeURIComponent(feedId)}/hide`, { hidden });
+  settings = () => this.call<SettingView[]>('GET', '/settings');
+  /** Only the changed keys; null resets one to its default. All are checked before any is saved. */
+  saveSettings = (changes: Record<string, unknown>) => this.call<SettingView[]>('PUT', '/settings', changes);
+  importBook = (title: string, text: string) => this.call<BookSummary>('POST', '/books', { title, text });
+  /** The library is public (tablets read it); no token needed, but it does no harm. */
+  books = () => this.call<BookSummary[]>('GET', '/books', undefined, '/api');
+
+  async reportCsv(): Promise<{ blob: Blob; filename: string }> {
+    const res = await this.fetch('GET', '/report.csv');
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'readerai-report.csv';
+    return { blob: await res.blob(), filename };
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, prefix = '/api/teacher'): Promise<T> {
+    const res = await this.fetch(method, path, body, prefix);
+    return (await res.json()) as T;
+  }
+
+  private async fetch(method: string, path: string, body?: unknown, prefix = '/api/teacher'): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(prefix + path, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'Cannot reach the ReaderAI server. Is it still running?');
+    }
+    if (res.ok) return res;
+    const error = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
+    if (res.status === 401) this.onUnauthorized();
+    throw new ApiError(res.status, error?.code ?? 'HTTP_' + res.status, error?.message ?? `The server answered ${res.status}.`);
+  }
+}
