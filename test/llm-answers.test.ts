@@ -6,7 +6,7 @@ import { KIND_MESSAGES } from '../server/llm/relay.js';
 import { passageAround } from '../server/llm/prompt.js';
 import type { FlagReason } from '../server/llm/types.js';
 import { fixtureEvents } from './support/fake-gemini.js';
-import { askJob, BOOK, listen, startHarness, until, wordIndex, type Harness } from './llm-harness.js';
+import { askJob, BOOK, listen, startHarness, until, wordIndex, type Harness } from './support/llm-harness.js';
 
 /** The text parts of a recorded stream, chunk by chunk, as the fixture has them. */
 function fixtureTexts(name: string): string[] {

@@ -10,7 +10,7 @@ import { notInDictionary } from '../server/llm/relay.js';
 import type { DefineJob, DefinitionCacheStore } from '../server/llm/types.js';
 import { OfflineDictionary } from '../server/llm/wordnet.js';
 import { tempDir } from './support/server.js';
-import { BOOK, askJob, listen, startHarness, wordIndex, type Harness } from './llm-harness.js';
+import { BOOK, askJob, listen, startHarness, wordIndex, type Harness } from './support/llm-harness.js';
 
 let h: Harness | undefined;
 const cleanups: (() => void | Promise<void>)[] = [];

@@ -2,7 +2,7 @@
 // once under a cap of four, a chatty student who cannot starve the rest, queue positions,
 // per-student limits on a controlled clock, cancelling, and the usage figures.
 import { afterEach, describe, expect, it } from 'vitest';
-import { askJob, listen, startHarness, until, type Harness, type Heard } from './llm-harness.js';
+import { askJob, listen, startHarness, until, type Harness, type Heard } from './support/llm-harness.js';
 import type { RecordedRequest } from './support/fake-gemini.js';
 
 let h: Harness | undefined;

@@ -6,7 +6,7 @@ import { GeminiProvider } from '../server/llm/gemini.js';
 import { definitionRequest } from '../server/llm/prompt.js';
 import { UpstreamError } from '../server/llm/provider.js';
 import { KIND_MESSAGES } from '../server/llm/relay.js';
-import { askJob, BOOK, listen, startHarness, until, wordIndex, type Harness } from './llm-harness.js';
+import { askJob, BOOK, listen, startHarness, until, wordIndex, type Harness } from './support/llm-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

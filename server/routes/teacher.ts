@@ -107,5 +107,19 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
     return { id: book.id, title: book.title, wordCount: book.words.length };
   });
 
-  app.get('/stats', async () => ({ relay: app.relay.stats(), writer: app.classroom.writer.stats, droppedSlowTablets: app.outbox.dropped }));
+  app.get('/stats', async () => {
+    const relay = app.relay.stats();
+    // Student-hours of reading this session: the denominator of the AI's cost per student-hour.
+    let readMs = 0;
+    for (const s of app.classroom.students.values()) readMs += s.readMs;
+    const studentHours = readMs / 3_600_000;
+    const cost = typeof relay.costUsd === 'number' ? relay.costUsd : 0;
+    return {
+      relay,
+      studentHours: Number(studentHours.toFixed(3)),
+      costPerStudentHourUsd: studentHours > 0 ? Number((cost / studentHours).toFixed(4)) : null,
+      writer: app.classroom.writer.stats,
+      droppedSlowTablets: app.outbox.dropped,
+    };
+  });
 }

@@ -1,10 +1,10 @@
 // Shared pieces of the relay tests: settings from the real table, an in-memory definition
 // cache, a book, an event recorder, and a relay wired to the fake Gemini with the real SDK.
-import { SETTINGS, type Settings } from '../server/config.js';
-import { createRelay } from '../server/llm/index.js';
-import type { AskEvents, AskJob, DefinitionCacheStore, FlagReason, Relay } from '../server/llm/types.js';
-import type { AnswerSource } from '../server/protocol/codes.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { SETTINGS, type Settings } from '../../server/config.js';
+import { createRelay } from '../../server/llm/index.js';
+import type { AskEvents, AskJob, DefinitionCacheStore, FlagReason, Relay } from '../../server/llm/types.js';
+import type { AnswerSource } from '../../server/protocol/codes.js';
+import { FakeGemini } from './fake-gemini.js';
 
 export function defaultSettings(over: Partial<Settings> = {}): Settings {
   const defaults = Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, s.default])) as Settings;
