@@ -121,7 +121,19 @@ describe('the teacher', () => {
     await server?.stop();
   });
 
-  test('answers a question by hand, sees a raised hand, removes a student, ends the class', async () => {
+  test('a wrong class code gets a sentence a child can act on', async () => {
+    const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
+    await page.goto(`${server.url}/join?code=NOPE42`);
+    await page.getByLabel('Name', { exact: true }).fill('Zoe');
+    await page.getByRole('button', { name: 'Start reading' }).tap();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/class code is not right/);
+    await page.getByLabel('Class code').fill(new URL(server.joinUrl).searchParams.get('code')!);
+    await page.getByRole('button', { name: 'Start reading' }).tap();
+    await page.locator('.w').first().waitFor();
+    await context.close();
+  });
+
+  test('answers a question by hand, sees a raised hand, picks a book, removes a student, ends the class', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await joinFromQr(page, server.joinUrl, 'Eve');
 
@@ -147,6 +159,13 @@ describe('the teacher', () => {
     const eve = await studentOnServer(server, 'Eve');
     await teacherApi(server, `/students/${eve.id}/lower-hand`, { body: {} });
     await expect.poll(() => page.getByRole('button', { name: 'Raise hand' }).isVisible()).toBe(true);
+
+    // The teacher picks another book for the class: the tablet opens it at the start.
+    expect((await teacherApi(server, '/classroom/book', { body: { bookId: 'seed-that-waited' } })).status).toBe(200);
+    await expect.poll(() => page.locator('.title').textContent()).toBe('The Seed That Waited');
+    await expect.poll(() => page.locator('.banner').textContent()).toMatch(/Your teacher picked a new book/);
+    expect((await currentWord(page))!.idx).toBe(0);
+    await expect.poll(async () => (await studentOnServer(server, 'Eve')).bookId, { timeout: 10_000 }).toBe('seed-that-waited');
 
     // Removed: no reconnect, a kind message, and a way back in with the name filled in.
     await teacherApi(server, `/students/${eve.id}/remove`, { body: {} });
