@@ -38,6 +38,8 @@ export interface BenchOptions {
   geminiRpm: number;
   /** Seconds allowed, after traffic stops, for outstanding acks and answers. */
   drainS: number;
+  /** Node flags for our server's process, for profiling (--cpu-prof, --heapsnapshot-signal=SIGUSR2). */
+  serverNodeArgs: string[];
   log: (line: string) => void;
   /** Called about once a second with a one-line status (the CLI redraws it in place). */
   status?: (line: string) => void;
@@ -56,6 +58,7 @@ export const DEFAULTS: Omit<BenchOptions, 'log'> = {
   maxInFlight: null,
   geminiRpm: 10_000,
   drainS: 15,
+  serverNodeArgs: [],
 };
 
 export type ServerKind = Target['kind'];
@@ -143,7 +146,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   let ours: PhaseResult;
   let loss: LossCheck;
   try {
-    const server = await startServer(dataDir, upstream.baseUrl, o.maxInFlight, o.geminiRpm);
+    const server = await startServer(dataDir, upstream.baseUrl, o);
     let acked: Map<string, number>;
     try {
       const target = await classroomTarget(server.httpBase, server.adminToken);
@@ -167,7 +170,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     : null;
   return {
     startedAt,
-    options: { students: o.students, durationS: o.durationS, progressEveryS: o.progressEveryS, questionEveryS: o.questionEveryS, llmLatencyMs: o.llmLatencyMs, chunkDelayMs: o.chunkDelayMs, clients: o.clients, rampPerSecond: o.rampPerSecond, baseline: o.baseline, maxInFlight: o.maxInFlight, geminiRpm: o.geminiRpm, drainS: o.drainS },
+    options: { students: o.students, durationS: o.durationS, progressEveryS: o.progressEveryS, questionEveryS: o.questionEveryS, llmLatencyMs: o.llmLatencyMs, chunkDelayMs: o.chunkDelayMs, clients: o.clients, rampPerSecond: o.rampPerSecond, baseline: o.baseline, maxInFlight: o.maxInFlight, geminiRpm: o.geminiRpm, drainS: o.drainS, serverNodeArgs: o.serverNodeArgs },
     machine: { cores: availableParallelism(), node: process.version },
     baseline: baseline && strip(baseline),
     ours: strip(ours),
@@ -187,7 +190,7 @@ interface OurServer {
   output: () => string;
 }
 
-async function startServer(dataDir: string, geminiBaseUrl: string, maxInFlight: number, rpm: number): Promise<OurServer> {
+async function startServer(dataDir: string, geminiBaseUrl: string, o: Pick<BenchOptions, 'geminiRpm' | 'serverNodeArgs'> & { maxInFlight: number }): Promise<OurServer> {
   const { fork } = await import('node:child_process');
   const child = fork(SERVER_ENTRY, [], {
     env: {
@@ -199,9 +202,10 @@ async function startServer(dataDir: string, geminiBaseUrl: string, maxInFlight: 
       READERAI_MACHINE_CONFIG: join(dataDir, 'no-machine-config.json'),
       GEMINI_API_KEY: 'bench-fake-key',
       READERAI_GEMINI_BASE_URL: geminiBaseUrl,
-      READERAI_LLM_MAX_IN_FLIGHT: String(maxInFlight),
-      READERAI_GEMINI_RPM: String(rpm),
+      READERAI_LLM_MAX_IN_FLIGHT: String(o.maxInFlight),
+      READERAI_GEMINI_RPM: String(o.geminiRpm),
     },
+    execArgv: o.serverNodeArgs,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';

@@ -45,10 +45,11 @@ const post = (afterGc) => {
   const ms = (ns) => ns / 1e6;
   process.send?.({ type: 'bench-probe', at: Date.now(), rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal,
     loopP50Ms: ms(h.percentile(50)), loopP99Ms: ms(h.percentile(99)), loopMaxMs: ms(h.max), afterGc });
-  h.reset();
+  if (!afterGc) h.reset();
 };
 setInterval(() => post(false), 1000).unref();
-process.on('message', (m) => { if (m && m.type === 'bench-gc-sample') { globalThis.gc?.(); post(true); } });
+// The forced GC stalls the loop itself: that stall is the probe's, so it is not counted.
+process.on('message', (m) => { if (m && m.type === 'bench-gc-sample') { globalThis.gc?.(); post(true); setTimeout(() => h.reset(), 20); } });
 `;
 
 export interface ServerUnderTest {

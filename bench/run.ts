@@ -21,6 +21,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --max-in-flight N     READERAI_LLM_MAX_IN_FLIGHT (default: sized for the question rate)
   --rpm N               READERAI_GEMINI_RPM, the quota the capacity model uses (default ${DEFAULTS.geminiRpm})
   --no-baseline         skip the bare ws baseline
+  --server-node-args A  Node flags for our server, space-separated (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
   --out DIR             results folder (default bench-results)
   --data-dir DIR        where to leave capacity-profile.json (default: the server's data folder)
   --no-profile          do not write capacity-profile.json`;
@@ -39,6 +40,7 @@ function options(): { bench: Omit<BenchOptions, 'log' | 'status'>; out: string; 
       'max-in-flight': { type: 'string' },
       rpm: { type: 'string' },
       'no-baseline': { type: 'boolean' },
+      'server-node-args': { type: 'string' },
       out: { type: 'string' },
       'data-dir': { type: 'string' },
       'no-profile': { type: 'boolean' },
@@ -72,6 +74,7 @@ function options(): { bench: Omit<BenchOptions, 'log' | 'status'>; out: string; 
       maxInFlight,
       geminiRpm: Math.floor(num(values.rpm, DEFAULTS.geminiRpm, 'rpm')),
       drainS: DEFAULTS.drainS,
+      serverNodeArgs: values['server-node-args']?.split(' ').filter(Boolean) ?? [],
     },
     out: values.out ?? 'bench-results',
     dataDir,
