@@ -12,6 +12,11 @@
 //   socket.send({ type: 'PING', payload: {} }); // false when not open: keep it and send on onOpen
 import { Backoff, type BackoffOptions } from './backoff.js';
 
+/** A connection open this long was a success: the next drop starts from the smallest delay. */
+const STABLE_MS = 10_000;
+/** WebSocket.OPEN, spelled out so the client also runs where WebSocket is not a global (tests). */
+const OPEN = 1;
+
 export type SocketStatus = 'connecting' | 'open' | 'waiting' | 'stopped';
 
 export interface CloseInfo {
@@ -58,6 +63,7 @@ export class SocketClient<In, Out> {
   private running = false;
   private lastClose: CloseInfo | null = null;
   private generation = 0;
+  private openedAt = 0;
   /** Drops the current socket at once, without waiting for TCP to notice. */
   private abandon: (() => void) | null = null;
 
@@ -93,6 +99,7 @@ export class SocketClient<In, Out> {
     }
     const s = this.socket;
     this.socket = null;
+    this.abandon = null;
     s?.close(1000, 'closed by the app');
     this.setStatus('stopped', detail);
   }
@@ -100,7 +107,7 @@ export class SocketClient<In, Out> {
   /** Sends when open; returns false otherwise (the caller keeps what matters and resends on open). */
   send(message: Out): boolean {
     const s = this.socket;
-    if (!s || s.readyState !== WebSocket.OPEN || this.statusNow !== 'open') return false;
+    if (!s || s.readyState !== OPEN || this.statusNow !== 'open') return false;
     s.send(JSON.stringify(message));
     return true;
   }
@@ -141,8 +148,8 @@ export class SocketClient<In, Out> {
     socket.onopen = () => {
       if (this.socket !== socket) return;
       opened = true;
+      this.openedAt = Date.now();
       clearTimeout(openTimer);
-      this.backoff.reset();
       this.lastClose = null;
       this.setStatus('open');
       this.o.onOpen?.();
@@ -175,6 +182,9 @@ export class SocketClient<In, Out> {
     this.socket = null;
     this.abandon = null;
     this.lastClose = info;
+    // Only a connection that lasted counts as success: a server that accepts and drops at once
+    // must not be hammered at the smallest delay.
+    if (info.wasOpen && Date.now() - this.openedAt >= STABLE_MS) this.backoff.reset();
     this.o.onClose?.(info);
     if (!this.running) return;
     if (this.o.finalCloseCodes?.includes(info.code)) return this.stop(info);
