@@ -28,6 +28,7 @@ export class ApiError extends Error {
   }
 }
 
+/** Every call is an arrow property, so it can be passed around (`act('…', api.endClass)`). */
 export class TeacherApi {
   constructor(
     private readonly token: string,
@@ -54,12 +55,12 @@ export class TeacherApi {
   /** The library is public (tablets read it); no token needed, but it does no harm. */
   books = () => this.call<BookSummary[]>('GET', '/books', undefined, '/api');
 
-  async reportCsv(): Promise<{ blob: Blob; filename: string }> {
+  reportCsv = async (): Promise<{ blob: Blob; filename: string }> => {
     const res = await this.fetch('GET', '/report.csv');
     const disposition = res.headers.get('content-disposition') ?? '';
     const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'readerai-report.csv';
     return { blob: await res.blob(), filename };
-  }
+  };
 
   private async call<T>(method: string, path: string, body?: unknown, prefix = '/api/teacher'): Promise<T> {
     const res = await this.fetch(method, path, body, prefix);

@@ -1,0 +1,302 @@
+// The teacher dashboard in real Chromium against the real headless server (with a local stand-in
+// for Gemini): what a teacher sees as tablets join, read and ask, and what reaches a tablet when
+// the teacher acts. Each step waits for the DOM or the tablet's frames, never for a fixed time.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import jsQR from 'jsqr';
+import type { Browser, Page } from 'playwright-core';
+import { CloseCode, ErrorCode } from '../server/protocol/codes.js';
+import type { ClassroomView, FeedItem, StudentView } from '../server/protocol/index.js';
+import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
+import { FakeGemini } from './support/fake-gemini.js';
+import { startServer, teacherApi, type RunningServer } from './support/server.js';
+import { join, TestTablet } from './support/student-client.js';
+import { joinFromQr } from './support/student-page.js';
+
+const DESKTOP = { width: 1280, height: 800 };
+
+let fake: FakeGemini;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let classCode: string;
+const dialogs: string[] = [];
+const tablets: TestTablet[] = [];
+
+const env = (fakeUrl: string) => ({ GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: fakeUrl, READERAI_LLM_MAX_RETRIES: '0' });
+
+beforeAll(async () => {
+  fake = await FakeGemini.start();
+  server = await startServer({ env: env(fake.baseUrl) });
+  classCode = (await room()).classCode;
+  browser = await launchBrowser();
+  ({ page } = await newPage(browser, DESKTOP, { hasTouch: false }));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(`${server.url}/teacher/#token=${server.adminToken}`);
+  await live();
+});
+
+afterAll(async () => {
+  for (const t of tablets) t.close();
+  await browser?.close();
+  await server?.stop();
+  await fake?.close();
+});
+
+async function room(): Promise<ClassroomView & { students: StudentView[] }> {
+  return (await teacherApi<ClassroomView & { students: StudentView[] }>(server, '/classroom')).body;
+}
+
+async function live(): Promise<void> {
+  await page.locator('[data-link="live"]').waitFor();
+}
+
+/** A tablet that joined over HTTP and holds its socket open, as the student app does. */
+async function tablet(name: string, code = classCode) {
+  const res = await join(server.url, { classCode: code, name });
+  expect(res.status).toBe(200);
+  const t = await TestTablet.open(res.body.wsUrl);
+  tablets.push(t);
+  const state = await t.next('SESSION_STATE');
+  return { ...res.body, t, state };
+}
+
+const row = (studentId: string) => page.locator(`[data-student-id="${studentId}"]`);
+const card = (feedId: string) => page.locator(`[data-feed-id="${feedId}"]`);
+
+async function feedItem(studentId: string, questionId: string): Promise<FeedItem> {
+  let item: FeedItem | undefined;
+  await expect.poll(async () => (item = (await teacherApi<FeedItem[]>(server, '/feed')).body.find((f) => f.studentId === studentId && f.questionId === questionId))).toBeTruthy();
+  return item!;
+}
+
+/** Reads the QR code the way a tablet camera would: the drawn SVG, rasterised, through a decoder. */
+async function scanQr(selector: string): Promise<string | null> {
+  const size = 360;
+  // The page sends back one character per pixel (dark or light): far less to carry than RGBA.
+  const dark = await page.locator(selector).evaluate(async (svg, size) => {
+    const img = new Image();
+    img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = size;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0, size, size);
+    const { data } = ctx.getImageData(0, 0, size, size);
+    let out = '';
+    for (let i = 0; i < data.length; i += 4) out += data[i]! < 128 ? '1' : '0';
+    return out;
+  }, size);
+  const rgba = new Uint8ClampedArray(size * size * 4);
+  for (let p = 0; p < dark.length; p++) rgba.fill(dark[p] === '1' ? 0 : 255, p * 4, p * 4 + 3).fill(255, p * 4 + 3, p * 4 + 4);
+  return jsQR(rgba, size, size)?.data ?? null;
+}
+
+describe('the teacher dashboard, live', () => {
+  it('takes the admin token out of the address bar and keeps it for this window only', async () => {
+    expect(page.url()).toBe(`${server.url}/teacher/`);
+    expect(await page.evaluate(() => sessionStorage.getItem('readerai.adminToken'))).toBe(server.adminToken);
+  });
+
+  it('shows a QR code that scans to the join URL, and the class code', async () => {
+    const view = await room();
+    expect(await scanQr('.join svg.qr')).toBe(view.joinUrl);
+    expect((await page.getByTestId('class-code').textContent())?.replace(/\s/g, '')).toBe(view.classCode);
+    await expect.poll(() => page.getByTestId('join-url').textContent()).toBe(view.joinUrl);
+  });
+
+  it('a student who scans the QR code with the student app appears in the grid', async () => {
+    const joinUrl = await scanQr('.join svg.qr');
+    const tabletPage = (await newPage(browser)).page;
+    await joinFromQr(tabletPage, joinUrl!, 'Mina from the QR');
+    const mina = (await room()).students.find((s) => s.name === 'Mina from the QR')!;
+    await row(mina.id).getByText('Mina from the QR').waitFor();
+    await tabletPage.context().close();
+    // Closing the tablet's page drops its socket: the dashboard says so.
+    await row(mina.id).getByText('Offline').waitFor();
+  });
+
+  it('a student joining over a socket appears, and their reading shows as status and progress', async () => {
+    const s = await tablet('Rafael');
+    await row(s.studentId).getByText('Rafael').waitFor();
+    const book = (await (await fetch(`${server.url}/api/books/${s.state.bookId}`)).json()) as { words: string[] };
+    const half = Math.floor(book.words.length / 2);
+    s.t.send('PROGRESS_UPDATE', { bookId: s.state.bookId, wordIdx: half, audioTs: 12, seq: 1, playing: true });
+    await row(s.studentId).getByText('Reading').waitFor();
+    await row(s.studentId).getByText(`${Math.round((half / book.words.length) * 100)}%`).waitFor();
+  });
+
+  it('shows a hostile name as text: no element is made and nothing runs', async () => {
+    const name = '<img src=x onerror=alert(1)>';
+    const s = await tablet(name);
+    await expect.poll(() => row(s.studentId).locator('.name-text').textContent()).toBe(name);
+    expect(await page.locator('.students img, .feed img').count()).toBe(0);
+    s.t.send('STUDENT_INTERRUPTION', { questionId: 'x1', questionText: '<script>alert(2)</script>', context: { bookId: s.state.bookId, wordIdx: 3 } });
+    const item = await feedItem(s.studentId, 'x1');
+    await expect.poll(() => card(item.id).locator('.feed-q').textContent()).toBe('<script>alert(2)</script>');
+    expect(await card(item.id).locator('.feed-name').textContent()).toBe(name);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('a question appears in the feed and its answer streams in', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    fake.reply({ chunks: ['The keeper ', 'lit a lantern ', 'to guide the boat.'], before: (i) => (i === 1 ? held : Promise.resolve()) });
+    const s = await tablet('Priya');
+    s.t.send('STUDENT_INTERRUPTION', { questionId: 'q1', questionText: 'How did they save the boat?', context: { bookId: s.state.bookId, wordIdx: 40 } });
+    const item = await feedItem(s.studentId, 'q1');
+    await card(item.id).getByText('How did they save the boat?').waitFor();
+    // The first chunk is on the tablet and the dashboard while Gemini is still writing the rest.
+    await s.t.next('ANSWER_CHUNK');
+    await card(item.id).getByText('Answering').waitFor();
+    await card(item.id).getByText('The keeper').waitFor();
+    await row(s.studentId).getByText('Asking').waitFor();
+    release();
+    await card(item.id).getByText('The keeper lit a lantern to guide the boat.').waitFor();
+    await card(item.id).getByText('Answered by AI').waitFor();
+  });
+
+  it('marks a safety-withheld answer as flagged, and the teacher can hide it from the tablet', async () => {
+    fake.reply({ fixture: 'streaming-failure-finish-reason-safety.txt' });
+    const s = await tablet('Theo');
+    s.t.send('STUDENT_INTERRUPTION', { questionId: 'q1', questionText: 'Tell me something scary', context: { bookId: s.state.bookId, wordIdx: 10 } });
+    expect((await s.t.next('ANSWER_DONE')).flagged).toBe(true);
+    const item = await feedItem(s.studentId, 'q1');
+    await card(item.id).getByText('Flagged').waitFor();
+    const feed = page.locator('.feed');
+    await feed.getByRole('button', { name: /Flagged/ }).click();
+    await card(item.id).waitFor();
+    await card(item.id).getByRole('button', { name: 'Hide answer' }).click();
+    expect(await s.t.next('ANSWER_HIDDEN')).toEqual({ questionId: 'q1' });
+    await card(item.id).getByText('Hidden', { exact: true }).waitFor();
+    await feed.getByRole('button', { name: /^All/ }).click();
+  });
+
+  it('the teacher answers a waiting question by hand and the tablet receives it from the teacher', async () => {
+    // Gemini is unavailable (and retries are off in this server): the question goes to the teacher.
+    fake.reply({ status: 503 });
+    const s = await tablet('Noor');
+    s.t.send('STUDENT_INTERRUPTION', { questionId: 'q1', questionText: 'What is a harbour?', context: { bookId: s.state.bookId, wordIdx: 5 } });
+    await s.t.next('TEACHER_WILL_ANSWER');
+    const item = await feedItem(s.studentId, 'q1');
+    await card(item.id).getByText('Waiting for you', { exact: true }).waitFor();
+    await expect.poll(() => page.getByTestId('waiting-count').textContent()).toBe('1');
+    await card(item.id).getByRole('button', { name: 'Answer', exact: true }).click();
+    await page.getByLabel('Your answer').fill('A harbour is a safe place by the sea where boats stay.');
+    await saveScreenshot(page, 'dashboard-answer-dialog-1280x800');
+    await page.getByRole('button', { name: 'Send answer' }).click();
+    expect(await s.t.next('ANSWER_DONE')).toEqual({ questionId: 'q1', text: 'A harbour is a safe place by the sea where boats stay.', source: 'teacher' });
+    await card(item.id).getByText('Answered by you').waitFor();
+    await expect.poll(() => page.getByTestId('waiting-count').textContent()).toBe('0');
+  });
+
+  it('shows raised hands and lowers one', async () => {
+    const s = await tablet('Ines');
+    s.t.send('RAISE_HAND', {});
+    const hands = page.getByRole('region', { name: 'Raised hands' });
+    await hands.getByText('Ines').waitFor();
+    await hands.getByRole('button', { name: "Lower Ines's hand" }).click();
+    expect(await s.t.next('HAND_STATE', (p) => !p.raised)).toEqual({ raised: false });
+    await hands.waitFor({ state: 'detached' });
+  });
+
+  it('removes a student (who may join again) and blocks one (until unblocked)', async () => {
+    const a = await tablet('Oskar');
+    await row(a.studentId).getByRole('button', { name: 'Actions for Oskar' }).click();
+    await page.getByRole('button', { name: 'Remove from class' }).click();
+    expect(await a.t.closed()).toBe(CloseCode.REMOVED);
+    await row(a.studentId).waitFor({ state: 'detached' });
+    expect((await join(server.url, { classCode, name: 'Oskar' })).status).toBe(200);
+
+    const b = await tablet('Vera');
+    await row(b.studentId).getByRole('button', { name: 'Actions for Vera' }).click();
+    await page.getByRole('button', { name: 'Block' }).click();
+    expect(await b.t.closed()).toBe(CloseCode.BLOCKED);
+    await row(b.studentId).getByText('Blocked').waitFor();
+    expect((await join(server.url, { classCode, name: 'Vera' })).body.code).toBe(ErrorCode.BLOCKED);
+    await page.getByRole('button', { name: 'Unblock' }).click();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await row(b.studentId).getByText('Blocked').waitFor({ state: 'detached' });
+    expect((await join(server.url, { classCode, name: 'Vera' })).status).toBe(200);
+  });
+
+  it('locks joining and makes a new class code', async () => {
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
+    await page.getByTestId('join-state').getByText('Joining locked').waitFor();
+    expect((await join(server.url, { classCode, name: 'Late Larry' })).body.code).toBe(ErrorCode.JOIN_LOCKED);
+    await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+    await page.getByTestId('join-state').getByText('Open').waitFor();
+
+    await page.getByRole('button', { name: 'New code' }).click();
+    await expect.poll(async () => (await page.getByTestId('class-code').textContent())?.replace(/\s/g, '')).not.toBe(classCode);
+    const fresh = (await room()).classCode;
+    expect((await page.getByTestId('class-code').textContent())?.replace(/\s/g, '')).toBe(fresh);
+    expect((await join(server.url, { classCode, name: 'Old Code' })).body.code).toBe(ErrorCode.WRONG_CLASS_CODE);
+    expect(await scanQr('.join svg.qr')).toBe((await room()).joinUrl);
+    classCode = fresh;
+  });
+
+  it('watches thirty tablets appear and read, and the capacity panel shows live numbers', async () => {
+    const reading = await Promise.all(Array.from({ length: 30 }, (_, i) => tablet(`Reader ${String(i + 1).padStart(2, '0')}`)));
+    reading.forEach((s, i) => s.t.send('PROGRESS_UPDATE', { bookId: s.state.bookId, wordIdx: 5 + i * 7, audioTs: i, seq: 1, playing: i % 4 !== 0 }));
+    await page.getByRole('button', { name: /^Reading/ }).click();
+    await expect.poll(async () => Number(await page.getByRole('button', { name: /^Reading/ }).locator('.chip-n').textContent())).toBeGreaterThanOrEqual(22);
+    await page.locator('.students').getByRole('button', { name: /^All/ }).click();
+    // The panel's figure is the capacity monitor's count of connected students.
+    const online = async () => (await room()).students.filter((s) => s.status !== 'offline').length;
+    await expect.poll(async () => Number(await page.getByTestId('capacity-students').textContent()) === (await online())).toBe(true);
+    await page.getByTestId('loop-p99').waitFor();
+    await page.locator('.capacity .chart svg').waitFor();
+    await saveScreenshot(page, 'dashboard-class-1280x800');
+    await page.getByRole('button', { name: 'Project' }).click();
+    await page.locator('.projector').waitFor();
+    expect(await scanQr('.projector svg.qr')).toBe((await room()).joinUrl);
+    await saveScreenshot(page, 'dashboard-projector-1280x800');
+    await page.keyboard.press('Escape');
+    await page.locator('.projector').waitFor({ state: 'detached' });
+  });
+
+  it('exports the report as a CSV download', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^readerai-report-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFFName,Minutes read,Words read,Questions asked,Book,Progress %,Status');
+    for (const name of ['Rafael', 'Priya', 'Reader 30', '<img src=x onerror=alert(1)>']) expect(csv).toContain(name);
+  });
+
+  it('when the server restarts, shows "reconnecting", then finds the class as it was', async () => {
+    const before = await room();
+    const feedBefore = (await teacherApi<FeedItem[]>(server, '/feed')).body.length;
+    const { dataDir, port } = server;
+    await server.stop();
+    await page.locator('[data-link="reconnecting"]').waitFor();
+    server = await startServer({ dataDir, port, env: env(fake.baseUrl) });
+    await live();
+    const after = await room();
+    expect(after.classCode).toBe(before.classCode);
+    expect(after.students.map((s) => s.id).sort()).toEqual(before.students.map((s) => s.id).sort());
+    await expect.poll(() => page.getByTestId('student-count').textContent()).toBe(String(before.students.length));
+    await expect.poll(() => page.locator('.feed-card').count()).toBeGreaterThan(0);
+    expect((await teacherApi<FeedItem[]>(server, '/feed')).body.length).toBe(feedBefore);
+    // The restart dropped every socket (these test tablets do not come back): still in the class, offline.
+    const rafael = before.students.find((s) => s.name === 'Rafael')!;
+    await row(rafael.id).getByText('Offline').waitFor();
+  });
+
+  it('ends the class: tablets are told, and a new class code is shown', async () => {
+    const s = await tablet('Last One');
+    await page.getByRole('button', { name: 'End class' }).click();
+    await page.getByRole('dialog', { name: 'End this class?' }).getByRole('button', { name: 'End class' }).click();
+    expect(await s.t.closed()).toBe(CloseCode.SESSION_ENDED);
+    await expect.poll(() => page.getByTestId('student-count').textContent()).toBe('0');
+    const fresh = (await room()).classCode;
+    expect(fresh).not.toBe(classCode);
+    await expect.poll(async () => (await page.getByTestId('class-code').textContent())?.replace(/\s/g, '')).toBe(fresh);
+    expect(await page.locator('.feed-card').count()).toBe(0);
+    expect(errorsOf(page)).toEqual([]);
+    expect(dialogs).toEqual([]);
+  });
+});
