@@ -38,11 +38,13 @@ export interface ProbeSample {
 
 const PROBE = `
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-const h = monitorEventLoopDelay({ resolution: 10 });
+const RESOLUTION_MS = 10;
+const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 h.enable();
 const post = (afterGc) => {
   const m = process.memoryUsage();
-  const ms = (ns) => ns / 1e6;
+  // Each recorded value is the whole gap between two samples: the delay is what exceeds the interval.
+  const ms = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
   process.send?.({ type: 'bench-probe', at: Date.now(), rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal,
     loopP50Ms: ms(h.percentile(50)), loopP99Ms: ms(h.percentile(99)), loopMaxMs: ms(h.max), afterGc });
   if (!afterGc) h.reset();

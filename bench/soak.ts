@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   console.log('min  rss MB  heap MB(after GC)  loop p99/max ms  connected/students  progress sent/acked  questions/answered  lost');
   for (let minute = 1; minute <= MINUTES; minute++) {
     await new Promise((r) => setTimeout(r, started + minute * 60_000 - Date.now()));
-    const window = server.samples.filter((s) => !s.afterGc && s.at > Date.now() - 60_000);
+    const window = server.samples.filter((s) => !s.afterGc && s.at > Math.max(started, Date.now() - 60_000));
     const sample = await server.sample({ gc: true });
     const health = (await (await fetch(`${server.url}/healthz`)).json()) as { students: number };
     ackedTotal = fleet.tablets.reduce((n, t) => n + t.acked, 0);

@@ -146,7 +146,7 @@ describe('the teacher API wants the admin token', () => {
 
 describe('Origin checks on the teacher socket', () => {
   it('accepts the dashboard from this origin, or with no Origin (not a browser)', async () => {
-    for (const headers of [{ origin: server.url }, {}]) {
+    for (const headers of [{ origin: server.url }, {}] as Record<string, string>[]) {
       const s = await openTeacherSocket(server, headers);
       s.close();
     }
