@@ -18,8 +18,8 @@ const ANSWER = ['A lighthouse ', 'is a tall tower ', 'with a bright lamp ', 'tha
 
 beforeAll(async () => {
   gemini = await FakeGemini.start();
-  // Slow enough that the page can be seen part-way through the answer.
-  gemini.otherwise(() => ({ chunks: ANSWER, chunkDelayMs: 250 }));
+  // Word meanings and any question without a scripted reply.
+  gemini.otherwise(() => ({ chunks: ANSWER, chunkDelayMs: 50 }));
   server = await startServer({ env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: gemini.baseUrl } });
   browser = await launchBrowser();
 });
@@ -58,23 +58,28 @@ describe('student tablet, with a voice that reports word boundaries', () => {
     await page.getByRole('button', { name: 'Ask', exact: true }).tap();
     await expect.poll(() => page.getByRole('button', { name: 'Read to me' }).isVisible()).toBe(true);
     const pausedAt = (await currentWord(page))!;
+    // The answer is held after its second part, so the page can be seen mid-stream.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    gemini.reply({ chunks: ANSWER, chunkDelayMs: 50, before: (i) => (i === 2 ? held : Promise.resolve()) });
     await page.getByLabel('Your question').fill('What is a lighthouse?');
     await page.getByRole('dialog').getByRole('button', { name: 'Ask', exact: true }).tap();
-    // Part of the answer while the rest is still coming.
-    await expect.poll(() => page.locator('.qa-item .answer').first().textContent(), { timeout: 10_000 }).toMatch(/^A lighthouse/);
-    const partial = (await page.locator('.qa-item .answer').first().textContent()) ?? '';
-    expect(partial.length).toBeLessThan(ANSWER.join('').length);
+    await expect.poll(() => page.locator('.qa-item .answer').first().textContent(), { timeout: 10_000 }).toBe(ANSWER.slice(0, 2).join(''));
+    expect(await page.getByText('Still writing…').isVisible()).toBe(true);
     await saveScreenshot(page, 'student-ask-streaming-1024x768');
+    release();
     await expect.poll(() => page.locator('.qa-item .answer').first().textContent(), { timeout: 15_000 }).toBe(ANSWER.join(''));
     await expect.poll(() => page.getByRole('button', { name: 'Read the answer to me' }).isVisible()).toBe(true);
     await saveScreenshot(page, 'student-ask-answered-1024x768');
     const question = gemini.requests.find((r) => r.raw.includes('What is a lighthouse?'));
     expect(question, 'the question reached Gemini').toBeDefined();
 
+    const spokenBefore = await page.evaluate(() => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances.length);
     await page.getByRole('button', { name: 'Keep reading' }).tap();
     await expect.poll(() => page.getByRole('button', { name: 'Pause' }).isVisible()).toBe(true);
-    const spokenAfter = await page.evaluate(() => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances.at(-1));
-    expect(spokenAfter?.startsWith(pausedAt.text)).toBe(true);
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances.length)).toBeGreaterThan(spokenBefore);
+    const resumedWith = await page.evaluate((n) => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances[n], spokenBefore);
+    expect(resumedWith?.startsWith(pausedAt.text)).toBe(true);
 
     // Tap a word: narration pauses and its meaning appears, with "Read it to me".
     const target = page.locator('.w', { hasText: /^lighthouse\.?$/ }).first();
@@ -119,6 +124,20 @@ describe('student tablet, with a voice that reports word boundaries', () => {
     expect(small).toEqual([]);
     // Nothing sticks out sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await page.locator('.w').nth(5).tap();
+    await page.getByRole('dialog').locator('.meaning').waitFor();
+    await saveScreenshot(page, 'student-word-390x844');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).tap();
+    await page.getByRole('button', { name: 'Ask', exact: true }).tap();
+    await page.getByLabel('Your question').fill('Why does the lamp turn?');
+    await page.getByRole('dialog').getByRole('button', { name: 'Ask', exact: true }).tap();
+    await expect.poll(() => page.locator('.qa-item .answer').first().textContent(), { timeout: 15_000 }).toBe(ANSWER.join(''));
+    await saveScreenshot(page, 'student-ask-390x844');
+    // Turned sideways: the controls still fit and the book still shows.
+    await page.getByRole('button', { name: 'Keep reading' }).tap();
+    await page.setViewportSize({ width: PHONE.height, height: PHONE.width });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.height);
+    await saveScreenshot(page, 'student-reader-844x390');
     expect(errorsOf(page)).toEqual([]);
     await context.close();
   });

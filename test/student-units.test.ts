@@ -116,6 +116,19 @@ describe('progress on the tablet', () => {
     p.dispose();
   });
 
+  test('pausing at the same word is news for the teacher: sent with playing false', () => {
+    const { p, sent } = tracker();
+    p.move('book', 5, 1, true);
+    p.flush();
+    p.setPlaying(false);
+    p.flush();
+    expect(sent.map((u) => [u.wordIdx, u.seq, u.playing])).toEqual([
+      [5, 1, true],
+      [5, 2, false],
+    ]);
+    p.dispose();
+  });
+
   test('offline moves are sent once on reconnect, and only the latest', () => {
     let online = false;
     const sent: number[] = [];

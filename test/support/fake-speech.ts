@@ -18,6 +18,8 @@ export interface SpeechLogEntry {
 
 export interface FakeSpeechState {
   log: SpeechLogEntry[];
+  /** The highlighted word at the moment each utterance was handed to speak(). */
+  highlightedAtSpeak: (string | null)[];
   spoken: string[];
   utterances: string[];
   cancels: number;
@@ -25,7 +27,7 @@ export interface FakeSpeechState {
 
 /** Runs in the page (serialised by Playwright): no closures over test-side values. */
 export function installFakeSpeech(o: FakeSpeechOptions): void {
-  const state: FakeSpeechState = { log: [], spoken: [], utterances: [], cancels: 0 };
+  const state: FakeSpeechState = { log: [], highlightedAtSpeak: [], spoken: [], utterances: [], cancels: 0 };
   (window as unknown as { __speech: FakeSpeechState }).__speech = state;
   const wordMs = o.wordMs ?? 120;
 
@@ -87,6 +89,7 @@ export function installFakeSpeech(o: FakeSpeechOptions): void {
     onvoiceschanged: null,
     getVoices: () => [voice],
     speak(u: FakeUtterance) {
+      state.highlightedAtSpeak.push(document.querySelector('.w.now')?.textContent ?? null);
       queue.push(u);
       if (!current) next();
     },

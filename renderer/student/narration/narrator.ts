@@ -24,6 +24,8 @@ export interface NarratorOptions {
   onWord(wordIdx: number): void;
   onPlaying(playing: boolean): void;
   onMode?(mode: NarrationMode): void;
+  /** Read to the last word. */
+  onFinished?(): void;
   /** The voice had not started this long after speak(): treat it as missing. */
   startTimeoutMs?: number;
 }
@@ -121,6 +123,7 @@ export class Narrator {
     if (from >= this.o.words.length) {
       this.isPlaying = false;
       this.o.onPlaying(false);
+      this.o.onFinished?.();
       return;
     }
     const chunk = chunkAt(this.o.words, this.o.paragraphStarts, from);

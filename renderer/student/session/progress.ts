@@ -73,6 +73,13 @@ export class Progress {
     if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.o.intervalMs ?? 3000);
   }
 
+  /** Read-aloud started or stopped at the same word: the teacher's grid shows reading or paused. */
+  setPlaying(playing: boolean): void {
+    const p = this.p;
+    if (p) this.move(p.bookId, p.wordIdx, p.audioTs, playing);
+    else this.playing = playing;
+  }
+
   /** Sends the latest position now if the server does not have it yet. */
   flush(): void {
     if (this.timer !== null) clearTimeout(this.timer);

@@ -211,11 +211,11 @@ export class Session {
   private async socketUrl(lastClose: CloseInfo | null): Promise<string> {
     const creds = this.creds;
     if (!creds) throw new StopReconnecting('ended');
-    if (!lastClose || lastClose.wasOpen) return creds.wsUrl;
+    if (!lastClose || lastClose.wasOpen) return sameHost(creds.wsUrl);
     try {
       const r = await postJoin(creds.classCode, creds.name, creds.token);
       this.setCredentials(creds.classCode, r);
-      return r.wsUrl;
+      return sameHost(r.wsUrl);
     } catch (err) {
       if (!(err instanceof JoinError) || err.status >= 500) throw err;
       if (err.status === 429) throw Object.assign(err, { retryAfterMs: err.retryAfterMs });
@@ -315,9 +315,11 @@ export class Session {
         onWord: (i) => this.moved(i),
         onPlaying: (playing) => {
           s.set({ playing });
+          this.progress?.setPlaying(playing);
           if (!playing) this.progress?.flush();
         },
         onMode: (mode) => s.set({ mode }),
+        onFinished: () => s.set({ notice: 'The end! You read the whole book. Well done!' }),
       });
       this.narrator.setRate(s.get().prefs.rate);
       s.set({ book, bookError: '', playing: false });
@@ -464,6 +466,16 @@ async function postJoin(classCode: string, name: string, token: string | undefin
     throw new JoinError(res.status, body.code ?? '', body.message ?? 'Something went wrong. Please try again.', retry);
   }
   return body as JoinResponse;
+}
+
+/**
+ * The socket goes to the host this page came from: the teacher may have switched the address
+ * the QR code uses (another network card) since the tablet stored its URL.
+ */
+function sameHost(wsUrl: string): string {
+  const u = new URL(wsUrl);
+  u.host = location.host;
+  return u.toString();
 }
 
 /** A word as the dictionary wants it: no surrounding punctuation or quotes. */
