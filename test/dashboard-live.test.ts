@@ -3,7 +3,7 @@
 // the teacher acts. Each step waits for the DOM or the tablet's frames, never for a fixed time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { CloseCode, ErrorCode } from '../server/protocol/codes.js';
 import type { ClassroomView, FeedItem, StudentView } from '../server/protocol/index.js';
@@ -12,6 +12,9 @@ import { FakeGemini } from './support/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
 import { joinFromQr } from './support/student-page.js';
+
+// jsqr is CommonJS with an ES-style default export: Node's loader hands over the module object.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as typeof jsQRModule.default;
 
 const DESKTOP = { width: 1280, height: 800 };
 

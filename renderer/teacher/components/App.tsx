@@ -30,7 +30,8 @@ export function App({ api, model, link, onRetry }: AppProps) {
 
   const notify = useCallback((message: string, tone: Notice['tone'] = 'info') => {
     const id = nextId.current++;
-    setNotices((list) => [...list.slice(-3), { id, message, tone }]);
+    // Two at most: a quick run of actions should not bury the feed under messages.
+    setNotices((list) => [...list.slice(-1), { id, message, tone }]);
     setTimeout(() => setNotices((list) => list.filter((n) => n.id !== id)), tone === 'error' ? 10_000 : 4_000);
   }, []);
 

@@ -1,7 +1,7 @@
 // The last minute of students connected against the machine's estimated capacity (students plus
 // headroom), drawn as SVG without a chart library. Time runs left to right to the newest reading.
 import type { CapacityPoint } from '../../../server/protocol/index.js';
-import { count } from '../lib/format.js';
+import { count, niceCeiling } from '../lib/format.js';
 
 const W = 300;
 const H = 96;
@@ -71,11 +71,4 @@ export function CapacityChart({ history }: { history: readonly CapacityPoint[] }
       </figcaption>
     </figure>
   );
-}
-
-/** A round number at or above n for the chart's top line (1, 2 or 5 × 10^k). */
-export function niceCeiling(n: number): number {
-  const power = 10 ** Math.floor(Math.log10(n));
-  for (const step of [1, 2, 5]) if (step * power >= n) return step * power;
-  return 10 * power;
 }

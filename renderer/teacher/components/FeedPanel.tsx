@@ -63,17 +63,11 @@ function FeedCard({ q, onOpen }: { q: FeedItem; onOpen: () => void }) {
     <article class={`feed-card ${waiting ? 'feed-waiting' : ''} ${q.flag ? 'feed-flagged' : ''}`} data-feed-id={q.id} aria-label={`Question from ${q.studentName}`}>
       <header class="feed-head">
         <span class="feed-name">{q.studentName}</span>
-        <span class="muted">{clock(q.askedAt)}</span>
+        <span class="muted feed-time">{clock(q.askedAt)}</span>
         <span class="spacer" />
-        {q.flag && (
-          <span class="tag tag-flag" title={`The AI's answer was withheld: ${q.flag}`}>
-            <Icon name="flag" /> Flagged
-          </span>
-        )}
-        {q.hidden && <span class="tag">Hidden</span>}
         <QuestionState q={q} />
       </header>
-      <p class="feed-q clamp-2">{q.questionText}</p>
+      <p class="feed-q clamp-1">{q.questionText}</p>
       <p class={`feed-a clamp-2 ${q.answer ? '' : 'muted'}`}>{q.answer || (waiting ? 'Waiting for your answer.' : q.status === 'failed' ? 'No answer could be produced.' : 'Answer on its way…')}</p>
       <footer class="feed-actions">
         {waiting ? (
@@ -86,6 +80,13 @@ function FeedCard({ q, onOpen }: { q: FeedItem; onOpen: () => void }) {
           </button>
         )}
         {q.status === 'answered' && <HideAnswerButton q={q} small />}
+        <span class="spacer" />
+        {q.flag && (
+          <span class="tag tag-flag" title={`The AI's answer was withheld: ${q.flag}`}>
+            <Icon name="flag" /> Flagged
+          </span>
+        )}
+        {q.hidden && <span class="tag">Hidden</span>}
       </footer>
     </article>
   );

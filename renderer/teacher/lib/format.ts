@@ -39,3 +39,10 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function spacedCode(code: string): string {
   return code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code;
 }
+
+/** A round number at or above n for the chart's top line (1, 2 or 5 × 10^k). */
+export function niceCeiling(n: number): number {
+  const power = 10 ** Math.floor(Math.log10(n));
+  for (const step of [1, 2, 5]) if (step * power >= n) return step * power;
+  return 10 * power;
+}

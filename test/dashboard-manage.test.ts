@@ -1,0 +1,155 @@
+// The dashboard's other screens in real Chromium against the real server (no Gemini key): the
+// settings (teacher-editable ones saved, environment-set ones read-only with the reason), the book
+// library (importing .txt and .epub files, assigning a book to the class), and a class far larger
+// than the screen (the student list stays windowed).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strToU8, zipSync } from 'fflate';
+import type { Browser, Page } from 'playwright-core';
+import type { Book, BookSummary } from '../server/protocol/index.js';
+import type { SettingView } from '../renderer/teacher/lib/api.js';
+import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
+import { startServer, teacherApi, type RunningServer } from './support/server.js';
+import { join, TestTablet } from './support/student-client.js';
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let classCode: string;
+
+beforeAll(async () => {
+  server = await startServer({ env: { READERAI_GRADE_LEVEL: '4' } });
+  classCode = new URL(server.joinUrl).searchParams.get('code')!;
+  browser = await launchBrowser();
+  ({ page } = await newPage(browser, { width: 1280, height: 800 }, { hasTouch: false }));
+  await page.goto(`${server.url}/teacher/#token=${server.adminToken}`);
+  await page.locator('[data-link="live"]').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const setting = async (key: string) => (await teacherApi<SettingView[]>(server, '/settings')).body.find((s) => s.key === key)!;
+const book = async (id: string) => (await (await fetch(`${server.url}/api/books/${id}`)).json()) as Book;
+const tab = (name: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name, exact: true });
+
+describe('settings', () => {
+  it('saves what the teacher may change, and shows the rest read-only with the reason', async () => {
+    await tab('Settings').click();
+    await page.getByText("Google's terms apply to AI answers.").waitFor();
+    await page.getByText('“directed towards or likely to be accessed by individuals under the age of 18”', { exact: false }).waitFor();
+
+    // Set in the server's environment: not editable here, and the page says why.
+    const grade = page.locator('[data-setting="gradeLevel"]');
+    expect(await grade.locator('input').isDisabled()).toBe(true);
+    await grade.getByText("gradeLevel is set by the server's environment.").waitFor();
+
+    const questions = page.locator('[data-setting="questionsPer5Min"]');
+    await questions.locator('input').fill('7');
+    await page.getByTestId('save-settings').click();
+    await questions.getByText('saved by you').waitFor();
+    expect(await setting('questionsPer5Min')).toMatchObject({ value: 7, source: 'teacher' });
+
+    await questions.getByRole('button', { name: 'Reset to default' }).click();
+    await page.getByTestId('save-settings').click();
+    await questions.getByText('saved by you').waitFor({ state: 'detached' });
+    expect(await setting('questionsPer5Min')).toMatchObject({ value: 10, source: 'default' });
+    await saveScreenshot(page, 'dashboard-settings-1280x800');
+  });
+
+  it('shows the server refusing a value, and saves nothing', async () => {
+    await page.locator('[data-setting="questionsPer5Min"] input').fill('0');
+    await page.getByTestId('save-settings').click();
+    await page.getByRole('alert').getByText(/questionsPer5Min must be between 1 and 1000/).waitFor();
+    expect((await setting('questionsPer5Min')).value).toBe(10);
+    await page.getByRole('button', { name: 'Discard' }).click();
+  });
+
+  it('saves the Gemini key without ever showing it back, and removes it', async () => {
+    const row = page.locator('[data-setting="geminiApiKey"]');
+    await row.getByText('No key: AI answers are off').waitFor();
+    await row.getByLabel('Gemini API key').fill('AIzaTestKey-1234');
+    await row.getByRole('button', { name: 'Save key' }).click();
+    await row.getByText('A key is set (••••1234)').waitFor();
+    expect(await setting('geminiApiKey')).toMatchObject({ isSet: true, value: '••••1234' });
+    expect(await page.content()).not.toContain('AIzaTestKey');
+    await row.getByRole('button', { name: 'Remove key' }).click();
+    await row.getByText('No key: AI answers are off').waitFor();
+    expect((await setting('geminiApiKey')).isSet).toBe(false);
+  });
+});
+
+describe('books', () => {
+  it('imports a .txt file and assigns it: every tablet is told', async () => {
+    const res = await join(server.url, { classCode, name: 'Ada' });
+    const tablet = await TestTablet.open(res.body.wsUrl);
+    await tablet.next('SESSION_STATE');
+    await tab('Books').click();
+    const text = 'The Otter and the Moon\n\nOnce upon a time an otter looked up.\r\n\r\n\r\nThe moon looked back.';
+    await page.getByTestId('book-file').setInputFiles({ name: 'the_otter_and_the_moon.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    expect(await page.getByTestId('book-title').inputValue()).toBe('the otter and the moon');
+    await page.getByTestId('book-title').fill('The Otter and the Moon');
+    await page.getByRole('button', { name: 'Add and assign to class' }).click();
+    const assigned = await tablet.next('BOOK_ASSIGNED');
+    expect(assigned.bookTitle).toBe('The Otter and the Moon');
+    const imported = await book(assigned.bookId);
+    expect(imported.words.slice(0, 5)).toEqual(['The', 'Otter', 'and', 'the', 'Moon']);
+    expect(imported.paragraphStarts).toEqual([0, 5, 13]);
+    await page.locator(`[data-book-id="${assigned.bookId}"]`).getByText('Assigned to the class').waitFor();
+    tablet.close();
+  });
+
+  it('imports an .epub in spine order, as paragraphs of text', async () => {
+    const epub = zipSync({
+      mimetype: strToU8('application/epub+zip'),
+      'META-INF/container.xml': strToU8('<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>'),
+      'OEBPS/content.opf': strToU8(
+        '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>The Lantern Keeper</dc:title></metadata>' +
+          '<manifest><item id="c2" href="text/chapter%202.xhtml" media-type="application/xhtml+xml"/><item id="c1" href="text/one.xhtml" media-type="application/xhtml+xml"/><item id="notes" href="text/notes.xhtml" media-type="application/xhtml+xml"/><item id="css" href="style.css" media-type="text/css"/></manifest>' +
+          '<spine><itemref idref="c1"/><itemref idref="notes" linear="no"/><itemref idref="c2"/></spine></package>',
+      ),
+      'OEBPS/text/one.xhtml': strToU8(
+        '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>One</title><style>p{}</style></head><body><h1>Chapter One</h1><p>The keeper <em>lit</em> a lantern.</p><p>The boat<br/>came home.</p><script>alert(1)</script></body></html>',
+      ),
+      'OEBPS/text/notes.xhtml': strToU8('<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Answer key: not for reading.</p></body></html>'),
+      'OEBPS/text/chapter 2.xhtml': strToU8('<html xmlns="http://www.w3.org/1999/xhtml"><body><div><p>Morning came.</p></div></body></html>'),
+      'OEBPS/style.css': strToU8('p { margin: 0 }'),
+    });
+    await page.getByTestId('book-file').setInputFiles({ name: 'lantern.epub', mimeType: 'application/epub+zip', buffer: Buffer.from(epub) });
+    expect(await page.getByTestId('book-title').inputValue()).toBe('The Lantern Keeper');
+    await page.getByRole('button', { name: 'Add to library', exact: true }).click();
+    const row = page.locator('[data-book-id]', { hasText: 'The Lantern Keeper' });
+    await row.waitFor();
+    const id = (await row.getAttribute('data-book-id'))!;
+    const imported = await book(id);
+    expect(imported.words.join(' ')).toBe('Chapter One The keeper lit a lantern. The boat came home. Morning came.');
+    expect(imported.paragraphStarts).toEqual([0, 2, 7, 11]);
+    const listed = (await (await fetch(`${server.url}/api/books`)).json()) as BookSummary[];
+    expect(listed.some((b) => b.id === id)).toBe(true);
+    await saveScreenshot(page, 'dashboard-books-1280x800');
+  });
+
+  it('says plainly when a file is not a book it can read', async () => {
+    await page.getByTestId('book-file').setInputFiles({ name: 'broken.epub', mimeType: 'application/epub+zip', buffer: Buffer.from('not a zip') });
+    await page.getByRole('alert').getByText('This EPUB file could not be opened').waitFor();
+  });
+});
+
+describe('a class larger than the screen', () => {
+  it('lists 300 students with only the rows in view in the page, and scrolls to the last', async () => {
+    const names = Array.from({ length: 300 }, (_, i) => `Pupil ${String(i + 1).padStart(3, '0')}`);
+    for (const name of names) expect((await join(server.url, { classCode, name })).status).toBe(200);
+    await tab('Class').click();
+    await expect.poll(() => page.getByTestId('student-count').textContent()).toBe(String(300 + 1));
+    const rows = page.locator('.student-list .student-row');
+    expect(await rows.count()).toBeLessThan(40);
+    await page.locator('.student-list').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.locator('.student-list').getByText('Pupil 300').waitFor();
+    expect(await rows.count()).toBeLessThan(40);
+    await page.getByRole('searchbox', { name: 'Find a student by name' }).fill('pupil 15');
+    // Pupil 150 to Pupil 159.
+    await expect.poll(() => rows.count()).toBe(10);
+    expect(errorsOf(page)).toEqual([]);
+  });
+});
