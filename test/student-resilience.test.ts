@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { errorsOf, launchBrowser, newPage, saveScreenshot, TABLET_LANDSCAPE, TABLET_PORTRAIT } from './support/browser.js';
 import { FakeGemini } from './support/fake-gemini.js';
-import { installFakeSpeech } from './support/fake-speech.js';
+import { installFakeRecognition, installFakeSpeech } from './support/fake-speech.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { classroom, currentWord, joinFromQr, studentOnServer, waitForWord } from './support/student-page.js';
 import type { FeedItem } from '../server/protocol/index.js';
@@ -135,10 +135,13 @@ describe('the teacher', () => {
 
   test('answers a question by hand, sees a raised hand, picks a book, removes a student, ends the class', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
+    await page.addInitScript(installFakeRecognition, 'this must not be offered');
     await joinFromQr(page, server.joinUrl, 'Eve');
 
     await page.getByRole('button', { name: 'Ask', exact: true }).tap();
     await expect.poll(() => page.getByText('Your teacher will answer your questions.').isVisible()).toBe(true);
+    // Spoken questions are off unless the teacher turns them on, even where the browser has them.
+    expect(await page.getByRole('button', { name: 'Say it' }).count()).toBe(0);
     await page.getByLabel('Your question').fill('Why is the sea salty?');
     await page.getByRole('dialog').getByRole('button', { name: 'Ask', exact: true }).tap();
     await expect.poll(() => page.locator('.qa-item .state').last().textContent(), { timeout: 10_000 }).toMatch(/Your teacher will answer this one/);

@@ -113,3 +113,33 @@ export function installFakeSpeech(o: FakeSpeechOptions): void {
   Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
   Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: FakeUtterance, configurable: true });
 }
+
+/**
+ * A stand-in for the browser's speech recognition (Chrome's webkitSpeechRecognition): start()
+ * "hears" `text` and reports it as one final result. Counts starts in `window.__heard`.
+ */
+export function installFakeRecognition(text: string): void {
+  const w = window as unknown as { __heard: number; webkitSpeechRecognition: unknown; SpeechRecognition: unknown };
+  w.__heard = 0;
+  class FakeRecognition {
+    lang = '';
+    interimResults = false;
+    continuous = false;
+    onresult: ((e: unknown) => void) | null = null;
+    onend: (() => void) | null = null;
+    onerror: (() => void) | null = null;
+    start() {
+      w.__heard++;
+      setTimeout(() => {
+        const result = Object.assign([{ transcript: text, confidence: 0.9 }], { isFinal: true });
+        this.onresult?.({ resultIndex: 0, results: [result] });
+        this.onend?.();
+      }, 100);
+    }
+    stop() {
+      this.onend?.();
+    }
+  }
+  Object.defineProperty(window, 'SpeechRecognition', { value: FakeRecognition, configurable: true });
+  Object.defineProperty(window, 'webkitSpeechRecognition', { value: FakeRecognition, configurable: true });
+}

@@ -46,7 +46,7 @@ export function AskPanel({ session }: { session: Session }): JSX.Element {
 
       <div class="qa" aria-live="polite">
         {s.questions.map((q) => (
-          <QuestionItem key={q.questionId} q={q} online={online} now={now} voice={voice} />
+          <QuestionItem key={q.questionId} q={q} online={online} now={now} voice={voice} onAgain={() => session.askAgain(q.questionId)} />
         ))}
         <div ref={listEnd} />
       </div>
@@ -67,7 +67,7 @@ export function AskPanel({ session }: { session: Session }): JSX.Element {
         />
         {waitMs > 0 && (
           <p class="note" role="status">
-            Lots of questions right now! You can ask again in {Math.ceil(waitMs / 1000)} seconds.
+            Lots of questions right now! You can ask again in {waitWords(waitMs)}.
           </p>
         )}
         <div class="row">
@@ -91,7 +91,9 @@ export function AskPanel({ session }: { session: Session }): JSX.Element {
   );
 }
 
-function QuestionItem({ q, online, now, voice }: { q: AskedQuestion; online: boolean; now: number; voice: ReturnType<typeof useSay> }): JSX.Element {
+function QuestionItem(props: { q: AskedQuestion; online: boolean; now: number; voice: ReturnType<typeof useSay>; onAgain: () => void }): JSX.Element {
+  const { q, online, now, voice } = props;
+  const canRetry = (q.status === 'limited' && q.retryAt <= now) || q.status === 'failed';
   return (
     <div class="qa-item" data-status={q.status}>
       <p class="bubble mine">
@@ -103,6 +105,12 @@ function QuestionItem({ q, online, now, voice }: { q: AskedQuestion; online: boo
         {q.answer && q.status !== 'hidden' ? <p class="answer">{q.answer}</p> : <p class="state">{stateText(q, online, now)}</p>}
         {q.status === 'answering' && q.answer && <p class="state small">Still writing…</p>}
         {q.status === 'answered' && q.source === 'teacher' && <p class="state small">From your teacher</p>}
+        {canRetry && (
+          <button type="button" class="secondary" onClick={props.onAgain}>
+            <Icon name="send" />
+            <span>Ask it again</span>
+          </button>
+        )}
         {q.status === 'answered' && q.answer && voice.available && (
           <button type="button" class="secondary" onClick={() => voice.toggle(q.questionId, q.answer)} aria-pressed={voice.speaking === q.questionId}>
             <Icon name="speaker" />
@@ -130,10 +138,17 @@ export function stateText(q: AskedQuestion, online: boolean, now: number): strin
     case 'hidden':
       return 'Your teacher took this answer away. You can ask your teacher about it.';
     case 'limited':
-      return q.retryAt > now ? 'Lots of questions right now! Please wait a little and ask again.' : 'You can ask again now.';
+      return q.retryAt > now ? "Too many questions for now, so this one wasn't sent yet." : 'You can ask this again now.';
     case 'failed':
       return q.error || "Sorry, that didn't work. Please try asking again.";
   }
+}
+
+/** "12 seconds", "about 5 minutes": a wait a child can picture. */
+export function waitWords(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 90) return `${s} ${s === 1 ? 'second' : 'seconds'}`;
+  return `about ${Math.ceil(s / 60)} minutes`;
 }
 
 /** A ticking clock while something counts down. */

@@ -442,6 +442,14 @@ export class Session {
     this.send({ type: 'STUDENT_INTERRUPTION', payload: { questionId: q.questionId, questionText, context: { bookId: book.id, wordIdx: q.wordIdx } } });
   }
 
+  /** A question that was refused (rate limit, error) goes again as a new question. */
+  askAgain(questionId: string): void {
+    const old = this.store.get().questions.find((q) => q.questionId === questionId);
+    if (!old) return;
+    this.setQuestions(this.store.get().questions.filter((q) => q !== old));
+    this.ask(old.text);
+  }
+
   toggleHand(): void {
     const raised = !this.store.get().handRaised;
     const sent = this.send({ type: 'RAISE_HAND', payload: { raised } });
