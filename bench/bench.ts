@@ -287,7 +287,13 @@ async function drive(target: Target, child: ChildProcess, o: BenchOptions & { ma
 
     phase = 'ramp';
     workers.start();
-    await workers.ramped;
+    // A ramp that takes three times its planned length plus two minutes means the server is stuck.
+    const rampLimitS = (3 * o.students) / o.rampPerSecond + 120;
+    let stalled: NodeJS.Timeout | undefined;
+    await Promise.race([
+      workers.ramped,
+      new Promise((_, reject) => (stalled = setTimeout(() => reject(new Error(`the ramp did not finish in ${rampLimitS} s: the server stopped keeping up`)), rampLimitS * 1000))),
+    ]).finally(() => clearTimeout(stalled));
     phase = 'settle';
     // Every student has sent its first updates before the measured window starts.
     await sleep(o.progressEveryS * 1000 + 1000);

@@ -125,7 +125,8 @@ class Worker {
       url = `${t.wsBase}/ws`;
     }
     await new Promise<void>((resolve) => {
-      const ws = new WebSocket(url, { localAddress: s.address, perMessageDeflate: false });
+      // A server that stops answering must fail the connect, not hang the ramp.
+      const ws = new WebSocket(url, { localAddress: s.address, perMessageDeflate: false, handshakeTimeout: 30_000 });
       let opened = false;
       ws.on('open', () => {
         opened = true;

@@ -178,6 +178,8 @@ export class Tablet {
   attempt = 0;
   /** When the current outage began (the drop), for reconnect times; null while connected. */
   downSince: number | null = null;
+  /** When the latest SESSION_STATE arrived (Date.now()). */
+  backAt = 0;
   /** SESSION_STATE of the latest connection. */
   state: { seq: number; wordIdx: number; studentId: string } | null = null;
   stopped = false;
@@ -245,6 +247,7 @@ export class Tablet {
         if (p.seq > 0 && p.wordIdx !== wordAt(p.seq)) this.fleet.counters.wrongPositions++;
         this.state = { seq: p.seq, wordIdx: p.wordIdx, studentId: p.studentId };
         this.bookId = p.bookId;
+        this.backAt = Date.now();
         // The tablet's own seq only grows; after a crash it re-sends where it really is.
         this.seq = Math.max(this.seq, p.seq);
         this.open = true;

@@ -86,12 +86,15 @@ export class CapacityMonitor {
   private idlePoint(latest: LoadPoint): LoadPoint {
     this.idleSamples.push(latest);
     if (this.idleSamples.length > IDLE_SAMPLES) this.idleSamples.shift();
-    const avg = (f: (p: LoadPoint) => number) => mean(this.idleSamples.map(f));
-    return { students: 0, rssBytes: avg((p) => p.rssBytes), cpuCores: avg((p) => p.cpuCores), requestsPerMinute: 0 };
+    const least = (f: (p: LoadPoint) => number) => Math.min(...this.idleSamples.map(f));
+    return { students: 0, rssBytes: least((p) => p.rssBytes), cpuCores: least((p) => p.cpuCores), requestsPerMinute: 0 };
   }
 }
 
-/** Idle CPU is noisy second to second (timers, GC): the idle point averages the last few. */
+/**
+ * The idle point is the least RSS and CPU of the last few idle seconds: start-up (loading, JIT,
+ * garbage not yet collected) would otherwise count as idle and hide what students cost.
+ */
 const IDLE_SAMPLES = 10;
 
 function push<T>(ring: T[], item: T): void {
