@@ -59,12 +59,10 @@ export function CapacityChart({ history }: { history: readonly CapacityPoint[] }
         <span>1 min ago</span>
         <span class="chart-legend">
           <span class="key key-students" aria-hidden="true" /> students
-          {capacity ? (
+          {capacity && (
             <>
               <span class="key key-capacity" aria-hidden="true" /> capacity
             </>
-          ) : (
-            lastCapacity !== null && <span>· capacity above the chart</span>
           )}
         </span>
         <span>top {count(top)}</span>

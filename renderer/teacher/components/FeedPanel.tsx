@@ -8,6 +8,7 @@ import { useDashboard } from './context.js';
 import { VirtualList } from './VirtualList.js';
 import { QuestionDialog } from './QuestionDialog.js';
 import { HideAnswerButton, QuestionState } from './QuestionParts.js';
+import { FilterChip } from './FilterChip.js';
 import { Icon } from './Icon.js';
 
 type View = 'waiting' | 'all' | 'flagged';
@@ -32,15 +33,18 @@ export function FeedPanel() {
       <div class="card-head">
         <h2 id="feed-title">Questions</h2>
         <div class="filters" role="group" aria-label="Show questions">
-          <button type="button" class={`chip ${view === 'waiting' ? 'chip-on' : ''} ${waiting.length > 0 ? 'chip-attention' : ''}`} aria-pressed={view === 'waiting'} onClick={() => setView('waiting')}>
-            Needs you <span class="chip-n" data-testid="waiting-count">{waiting.length}</span>
-          </button>
-          <button type="button" class={`chip ${view === 'all' ? 'chip-on' : ''}`} aria-pressed={view === 'all'} onClick={() => setView('all')}>
-            All <span class="chip-n">{model.feed.size}</span>
-          </button>
-          <button type="button" class={`chip ${view === 'flagged' ? 'chip-on' : ''}`} aria-pressed={view === 'flagged'} onClick={() => setView('flagged')}>
-            <Icon name="flag" /> Flagged <span class="chip-n">{flagged.length}</span>
-          </button>
+          <FilterChip on={view === 'waiting'} onClick={() => setView('waiting')} label="Needs you" n={waiting.length} tone={waiting.length > 0 ? 'attention' : undefined} testId="waiting-count" />
+          <FilterChip on={view === 'all'} onClick={() => setView('all')} label="All" n={model.feed.size} />
+          <FilterChip
+            on={view === 'flagged'}
+            onClick={() => setView('flagged')}
+            label={
+              <>
+                <Icon name="flag" /> Flagged
+              </>
+            }
+            n={flagged.length}
+          />
         </div>
       </div>
       <VirtualList

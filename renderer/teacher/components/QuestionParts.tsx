@@ -41,7 +41,7 @@ export function HideAnswerButton({ q, small = false, onDone }: { q: FeedItem; sm
         onDone?.();
       }}
     >
-      {q.hidden ? 'Show answer again' : 'Hide answer'}
+      {q.hidden ? 'Show again' : 'Hide answer'}
     </button>
   );
 }

@@ -9,6 +9,7 @@ import { useNow } from './hooks.js';
 import { STATUS_ORDER, StatusBadge, statusLabel } from './StatusBadge.js';
 import { VirtualList } from './VirtualList.js';
 import { StudentDialog } from './StudentDialog.js';
+import { FilterChip } from './FilterChip.js';
 import { Icon } from './Icon.js';
 
 type Sort = 'name' | 'status' | 'progress' | 'activity';
@@ -16,7 +17,10 @@ type Filter = StudentView['status'] | 'all' | 'hands';
 
 const ROW_HEIGHT = 52;
 
-const byName = (a: StudentView, b: StudentView) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+// One collator for every comparison (localeCompare with options builds one per call, which is slow
+// when 2,000 names are re-sorted several times a second); numeric puts "Reader 2" before "Reader 10".
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+const byName = (a: StudentView, b: StudentView) => collator.compare(a.name, b.name);
 const SORTS: Record<Sort, (a: StudentView, b: StudentView) => number> = {
   name: byName,
   status: (a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || byName(a, b),
@@ -62,7 +66,7 @@ export function StudentPanel() {
         <div class="filters" role="group" aria-label="Show students">
           <FilterChip on={filter === 'all'} onClick={() => setFilter('all')} label="All" n={total} />
           {STATUS_ORDER.map((s) => (
-            <FilterChip key={s} on={filter === s} onClick={() => setFilter(filter === s ? 'all' : s)} label={statusLabel(s)} n={counts[s]} status={s} />
+            <FilterChip key={s} on={filter === s} onClick={() => setFilter(filter === s ? 'all' : s)} label={statusLabel(s)} n={counts[s]} tone={s} />
           ))}
         </div>
       </div>
@@ -101,14 +105,6 @@ export function StudentPanel() {
       />
       {open && <StudentDialog student={open} bookTitle={title(open.bookId)} onClose={() => setOpenId(null)} />}
     </section>
-  );
-}
-
-function FilterChip({ on, onClick, label, n, status }: { on: boolean; onClick: () => void; label: string; n: number; status?: StudentView['status'] }) {
-  return (
-    <button type="button" class={`chip ${on ? 'chip-on' : ''} ${status ? `chip-${status}` : ''}`} aria-pressed={on} onClick={onClick}>
-      {label} <span class="chip-n">{n}</span>
-    </button>
   );
 }
 

@@ -57,14 +57,14 @@ export function TopBar({ tab, onTab, link, onRetry }: { tab: Tab; onTab: (t: Tab
 function LinkPill({ link, onRetry }: { link: LinkState; onRetry: () => void }) {
   if (link.kind === 'live') {
     return (
-      <span class="pill pill-live" role="status" data-link="live">
+      <span class="tag pill tag-ok" role="status" data-link="live">
         <span class="dot" aria-hidden="true" /> Live
       </span>
     );
   }
   if (link.kind === 'reconnecting') {
     return (
-      <span class="pill pill-warn" role="status" data-link="reconnecting">
+      <span class="tag pill tag-warn" role="status" data-link="reconnecting">
         <span class="spinner" aria-hidden="true" /> Reconnecting…
         <button type="button" class="link-btn" onClick={onRetry}>
           Try now
@@ -73,7 +73,7 @@ function LinkPill({ link, onRetry }: { link: LinkState; onRetry: () => void }) {
     );
   }
   return (
-    <span class="pill" role="status" data-link={link.kind}>
+    <span class="tag pill" role="status" data-link={link.kind}>
       <span class="spinner" aria-hidden="true" /> Connecting…
     </span>
   );
