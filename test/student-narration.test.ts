@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { errorsOf, launchBrowser, newPage, saveScreenshot, SMALL_PHONE, TABLET_LANDSCAPE, TABLET_PORTRAIT } from './support/browser.js';
 import { installFakeSpeech, type FakeSpeechState } from './support/fake-speech.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { currentWord, joinFromQr, studentOnServer, waitForWord } from './support/student-page.js';
 
 let browser: Browser;
@@ -106,6 +106,56 @@ describe('reading settings', () => {
     await page.locator('.w.now').waitFor();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('contrast');
     expect(await page.evaluate(() => document.documentElement.dataset.font)).toBe('dyslexic');
+    expect(errorsOf(page)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('keyboard', () => {
+  test('arrow keys move the reading place word by word; Enter looks the word up', async () => {
+    const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
+    await joinFromQr(page, server.joinUrl, 'Jo');
+    const start = (await currentWord(page))!.idx;
+    await page.locator('.book').focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+    expect((await currentWord(page))!.idx).toBe(start + 2);
+    const word = (await currentWord(page))!.text.replace(/[^A-Za-z]/g, '');
+    await page.keyboard.press('Enter');
+    const card = page.getByRole('dialog', { name: `What “${word}” means` });
+    await card.waitFor();
+    // Focus is in the card, on Close; Escape closes it and goes back to the book.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => card.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('book'))).toBe(true);
+    expect(errorsOf(page)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('long books', () => {
+  test('a 15,000-word book is shown a stretch at a time; moving on and reloading keep the place', async () => {
+    const paragraph = (p: number) => Array.from({ length: 50 }, (_, i) => `word${p}x${i}${i === 49 ? '.' : ''}`).join(' ');
+    const text = Array.from({ length: 300 }, (_, p) => paragraph(p)).join('\n\n');
+    const added = await teacherApi<{ id: string; wordCount: number }>(server, '/books', { body: { title: 'A Very Long Book', text } });
+    expect(added.body.wordCount).toBe(15_000);
+    const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
+    await joinFromQr(page, server.joinUrl, 'Kit');
+    await teacherApi(server, '/classroom/book', { body: { bookId: added.body.id } });
+    await expect.poll(() => page.locator('.title').textContent()).toBe('A Very Long Book');
+    const spans = await page.locator('.w').count();
+    expect(spans).toBeLessThan(6000);
+
+    await page.getByRole('button', { name: 'Show what comes next' }).tap();
+    const at = (await currentWord(page))!.idx;
+    expect(at).toBeGreaterThanOrEqual(spans);
+    expect(await page.locator('.w').first().getAttribute('data-i')).not.toBe('0');
+    await expect.poll(async () => (await studentOnServer(server, 'Kit')).wordIdx, { timeout: 10_000 }).toBe(at);
+
+    await page.reload();
+    await page.locator('.w.now').waitFor();
+    expect((await currentWord(page))!.idx).toBe(at);
+    expect(await page.getByRole('button', { name: 'Show the part before' }).isVisible()).toBe(true);
     expect(errorsOf(page)).toEqual([]);
     await context.close();
   });

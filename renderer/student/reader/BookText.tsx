@@ -54,8 +54,28 @@ export function BookText({ session, book, lineFocus }: { session: Session; book:
     if (t) session.define(Number(t.dataset.i));
   };
 
+  // Keyboards and switch access: arrows move word by word, Enter or Space looks the word up.
+  const onKey = (e: KeyboardEvent) => {
+    const i = session.wordIdx;
+    if (e.key === 'ArrowRight') session.seek(Math.min(book.words.length - 1, i + 1));
+    else if (e.key === 'ArrowLeft') session.seek(Math.max(0, i - 1));
+    else if (e.key === 'Enter' || e.key === ' ') session.define(i);
+    else return;
+    e.preventDefault();
+  };
+
   return (
-    <div class={`book ${lineFocus ? 'focus-on' : ''}`} ref={root} onClick={onTap}>
+    <div
+      class={`book ${lineFocus ? 'focus-on' : ''}`}
+      ref={root}
+      onClick={onTap}
+      onKeyDown={onKey}
+      tabIndex={0}
+      aria-describedby="book-keys"
+    >
+      <p id="book-keys" class="sr">
+        Tap a word, or use the arrow keys and Enter, to hear what it means.
+      </p>
       {range[0] > 0 && (
         <button class="more" type="button" onClick={() => session.seek(Math.max(0, range[0] - 1))}>
           Show the part before
