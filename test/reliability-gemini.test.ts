@@ -46,8 +46,9 @@ type Outcome = 'gemini' | 'teacher' | 'other';
 async function groupAsks(tag: string, deadlineMs: number): Promise<{ outcomes: Outcome[]; positions: number[]; savedDuring: number }> {
   const questionId = (i: number) => `${tag}-${i}`;
   fleet.tablets.forEach((t, i) => t.ask(questionId(i), `Why did the keeper climb the stairs? (${tag})`));
+  type End = Extract<ServerMessage, { type: 'ANSWER_DONE' | 'TEACHER_WILL_ANSWER' }>;
   const ended = (t: Tablet, i: number) =>
-    (heard.get(t) ?? []).find((m) => (m.type === 'ANSWER_DONE' || m.type === 'TEACHER_WILL_ANSWER') && m.payload.questionId === questionId(i));
+    (heard.get(t) ?? []).find((m): m is End => (m.type === 'ANSWER_DONE' || m.type === 'TEACHER_WILL_ANSWER') && m.payload.questionId === questionId(i));
   // Reading goes on during the storm: a progress update from everyone every 300 ms.
   const ackedBefore = fleet.tablets.reduce((n, t) => n + t.acked, 0);
   const deadline = Date.now() + deadlineMs;
