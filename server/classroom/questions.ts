@@ -181,13 +181,12 @@ export class QuestionDesk {
 
   private chunk(q: Question, text: string): void {
     if (q.status !== 'queued' && q.status !== 'answering') return;
-    if (q.status === 'queued') {
-      q.status = 'answering';
-      this.o.feed.questionChanged(q);
-    }
+    q.status = 'answering';
     q.queuePosition = 0;
     q.answer += text;
     this.o.outbox.send(q.student, 'ANSWER_CHUNK', { questionId: q.questionId, text });
+    // The teacher watches answers stream too; the feed batches these to a few frames a second.
+    this.o.feed.questionChanged(q);
   }
 
   private finish(q: Question, text: string, source: Question['source'] & string, flag: string | null, overrideTeacherWait = false): void {
