@@ -1,9 +1,10 @@
 // The fair queue and the limits, through the relay and the fake Gemini: thirty students at
 // once under a cap of four, a chatty student who cannot starve the rest, queue positions,
 // per-student limits on a controlled clock, cancelling, and the usage figures.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { askJob, listen, startHarness, until, type Harness, type Heard } from './support/llm-harness.js';
 import type { RecordedRequest } from './support/fake-gemini.js';
+import { FairQueue, FRONT } from '../server/llm/fair-queue.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -197,5 +198,42 @@ describe('usage figures', () => {
     // The last chunk comes two pauses after the first.
     expect(Number(stats.totalMsP50)).toBeGreaterThan(Number(stats.firstChunkMsP50));
     expect(Number(stats.totalMsP95)).toBeGreaterThanOrEqual(Number(stats.totalMsP50));
+  });
+});
+
+describe('a backed-up queue', () => {
+  it('tells the front at once and the rest in bounded sweeps, so draining does not flood sockets', async () => {
+
+    vi.useFakeTimers();
+    try {
+      const queue = new FairQueue(() => 1);
+      const told: number[] = [];
+      const gates: (() => void)[] = [];
+      const run = () => new Promise<void>((resolve) => gates.push(resolve));
+      const size = 2_000;
+      const positions: number[] = [];
+      for (let key = 0; key <= size; key++) {
+        positions.push(queue.submit(key, run, () => told.push(key)).position);
+      }
+      // Submitting reports each place exactly, and costs no notifications.
+      expect(positions.slice(0, 4)).toEqual([0, 1, 2, 3]);
+      expect(positions.at(-1)).toBe(size);
+      expect(told).toEqual([]);
+      // Start 100 tasks one after another: only the front hears at once.
+      for (let i = 0; i < 100; i++) {
+        gates.shift()!();
+        await vi.advanceTimersByTimeAsync(0);
+      }
+      expect(queue.inFlight).toBe(1);
+      expect(told.length).toBeLessThanOrEqual(100 * (FRONT + 1));
+      const beforeSweep = told.length;
+      await vi.advanceTimersByTimeAsync(2_000);
+      // One sweep tells each far-back task at most once, and only those that moved a tenth.
+      expect(told.length - beforeSweep).toBeLessThanOrEqual(size);
+      expect(told.length - beforeSweep).toBeGreaterThan(0);
+      queue.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -2,6 +2,11 @@
 // students (round-robin by student key), so one chatty student cannot starve the others.
 // A waiting task's position is its place in the order the queue would serve it if nothing new
 // arrived: every student's first task, in turn, then every student's second, and so on.
+//
+// Telling every waiting task that it moved on every start would cost O(queue) frames per event,
+// and a backed-up queue would then spend its time announcing itself instead of draining. So the
+// front of the queue (the next FRONT places, where a child is watching closely) hears at once,
+// and the rest hear from a sweep every SWEEP_MS, only when their place changed noticeably.
 
 export interface Ticket {
   /** 0 when it started at once, else its place in the queue (1 = next). */
@@ -14,13 +19,20 @@ interface Task {
   key: number;
   run: () => Promise<void>;
   onPosition: (position: number) => void;
+  /** The place last told to the task's owner (0 once started). */
   position: number;
 }
 
+/** Places that hear every move at once. */
+export const FRONT = 20;
+const SWEEP_MS = 2_000;
+
 export class FairQueue {
   private running = 0;
+  private waitingCount = 0;
   /** Waiting tasks per student, oldest first; Map order is whose turn comes next. */
   private readonly waiting = new Map<number, Task[]>();
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly cap: () => number) {}
 
@@ -29,14 +41,13 @@ export class FairQueue {
   }
 
   get depth(): number {
-    let n = 0;
-    for (const tasks of this.waiting.values()) n += tasks.length;
-    return n;
+    return this.waitingCount;
   }
 
   /**
-   * Runs `run` when a slot is free and it is this student's turn. `onPosition` hears every later
-   * change of place, ending with 0 when the task starts (not called for a task that starts at once).
+   * Runs `run` when a slot is free and it is this student's turn. `onPosition` hears later
+   * changes of place (see above), ending with 0 when the task starts (not called for a task that
+   * starts at once).
    */
   submit(key: number, run: () => Promise<void>, onPosition: (position: number) => void = () => {}): Ticket {
     const task: Task = { key, run, onPosition, position: 0 };
@@ -47,9 +58,17 @@ export class FairQueue {
     const mine = this.waiting.get(key);
     if (mine) mine.push(task);
     else this.waiting.set(key, [task]);
-    this.renumber(task);
+    this.waitingCount++;
+    task.position = this.placeOf(task, mine ? mine.length - 1 : 0);
     this.pump(); // the cap may have been raised since the last task finished
+    this.scheduleSweep();
     return { position: task.position, cancel: () => this.remove(task) };
+  }
+
+  /** Stops the sweep timer (the relay is closing). */
+  close(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
   }
 
   private start(task: Task): void {
@@ -72,12 +91,13 @@ export class FairQueue {
       // This student had their turn: to the back of the line (or out of it).
       this.waiting.delete(key);
       if (tasks.length > 0) this.waiting.set(key, tasks);
+      this.waitingCount--;
       task.position = 0;
       task.onPosition(0);
       this.start(task);
       started = true;
     }
-    if (started) this.renumber();
+    if (started) this.renumber(FRONT);
   }
 
   private remove(task: Task): boolean {
@@ -86,27 +106,58 @@ export class FairQueue {
     if (!tasks || i < 0) return false;
     tasks.splice(i, 1);
     if (tasks.length === 0) this.waiting.delete(task.key);
-    this.renumber();
+    this.waitingCount--;
+    this.renumber(FRONT);
     return true;
   }
 
-  /** Recomputes every waiting task's place and tells those that moved (but not `silent`). */
-  private renumber(silent?: Task): void {
-    const lists = [...this.waiting.values()];
+  /** The place of a task that is `round`-th in its student's list: O(students waiting). */
+  private placeOf(task: Task, round: number): number {
+    let ahead = 0;
+    let passed = false;
+    for (const [key, tasks] of this.waiting) {
+      if (key === task.key) {
+        passed = true;
+        ahead += round + 1;
+      } else {
+        ahead += Math.min(tasks.length, passed ? round : round + 1);
+      }
+    }
+    return ahead;
+  }
+
+  /**
+   * Walks the queue in serving order up to place `limit` and tells tasks whose place changed:
+   * all of them within FRONT, the others only when they moved by a tenth or more.
+   */
+  private renumber(limit: number): void {
     let position = 0;
-    for (let round = 0; ; round++) {
+    for (let round = 0; position < limit; round++) {
       let any = false;
-      for (const tasks of lists) {
+      for (const tasks of this.waiting.values()) {
         const task = tasks[round];
         if (!task) continue;
         any = true;
-        position++;
-        if (task.position !== position) {
+        if (++position > limit) break;
+        if (task.position === position) continue;
+        if (position <= FRONT || Math.abs(task.position - position) >= task.position / 10) {
           task.position = position;
-          if (task !== silent) task.onPosition(position);
+          task.onPosition(position);
         }
       }
       if (!any) break;
     }
+  }
+
+  private scheduleSweep(): void {
+    if (this.sweepTimer || this.waitingCount <= FRONT) return;
+    this.sweepTimer = setInterval(() => {
+      if (this.waitingCount <= FRONT) {
+        this.close();
+        return;
+      }
+      this.renumber(Infinity);
+    }, SWEEP_MS);
+    this.sweepTimer.unref();
   }
 }

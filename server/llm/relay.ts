@@ -343,6 +343,7 @@ export class ClassroomRelay implements Relay {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.queue.close();
     for (const control of this.running) control.abort();
     await Promise.allSettled([...this.work]);
     await this.dictionary.close();
