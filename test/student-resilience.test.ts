@@ -11,6 +11,8 @@ import { installFakeRecognition, installFakeSpeech } from './support/fake-speech
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { classroom, currentWord, joinFromQr, studentOnServer, waitForWord } from './support/student-page.js';
 import type { FeedItem } from '../server/protocol/index.js';
+import { connect, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
 let browser: Browser;
 
@@ -107,6 +109,81 @@ describe('network and server trouble', () => {
     expect((await currentWord(page))!.idx).toBe(place);
     expect(errorsOf(page)).toEqual([]);
     await context.close();
+  });
+});
+
+/**
+ * A TCP relay in front of the server that can go silent: `freeze()` stops every connection it
+ * carries without closing any (what a Wi-Fi hand-over or a sleeping access point does), while new
+ * connections still get through.
+ */
+async function silentableRelay(port: number): Promise<{ url: string; freeze(): void; close(): Promise<void> }> {
+  const live = new Set<{ freeze(): void; destroy(): void }>();
+  const all = new Set<{ destroy(): void }>();
+  const relay = createServer((down) => {
+    const up = connect(port, '127.0.0.1');
+    down.pipe(up);
+    up.pipe(down);
+    const pair = {
+      freeze() {
+        down.unpipe(up);
+        up.unpipe(down);
+        down.pause();
+        up.pause();
+        // The server may close its end meanwhile; the tablet must not hear about it.
+        up.removeAllListeners('end');
+        up.on('error', () => {});
+        down.on('error', () => {});
+      },
+      destroy() {
+        down.destroy();
+        up.destroy();
+      },
+    };
+    live.add(pair);
+    all.add(pair);
+    up.on('error', () => down.destroy());
+    down.on('error', () => up.destroy());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}`,
+    freeze() {
+      for (const p of live) p.freeze();
+      live.clear();
+    },
+    async close() {
+      for (const p of all) p.destroy();
+      await new Promise((r) => relay.close(r));
+    },
+  };
+}
+
+describe('a connection that dies without closing', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test('is noticed (no reply to a frame), replaced, and the place reaches the server', async () => {
+    const relay = await silentableRelay(server.port);
+    const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
+    await page.addInitScript(installFakeSpeech, { boundaries: true, wordMs: 60 });
+    await joinFromQr(page, `${relay.url}/join?code=${new URL(server.joinUrl).searchParams.get('code')}`, 'Ola');
+    await page.getByRole('button', { name: 'Read to me' }).tap();
+    await waitForWord(page, 5);
+    relay.freeze();
+    await waitForWord(page, 30);
+    await page.getByRole('button', { name: 'Pause' }).tap();
+    const place = (await currentWord(page))!.idx;
+    // The socket still looks open to the browser; the tablet finds out by the missing replies.
+    await expect.poll(async () => (await studentOnServer(server, 'Ola')).wordIdx, { timeout: 30_000, interval: 500 }).toBe(place);
+    expect(errorsOf(page)).toEqual([]);
+    await context.close();
+    await relay.close();
   });
 });
 

@@ -112,6 +112,14 @@ export class SocketClient<In, Out> {
     return true;
   }
 
+  /**
+   * The app heard nothing back in time (a Wi-Fi hand-over or a sleep can leave a socket that looks
+   * open but leads nowhere, for minutes): drop it now and reconnect.
+   */
+  drop(): void {
+    this.abandon?.();
+  }
+
   /** Skips the current wait (the network came back, the page woke up, the user asked). */
   retryNow(withinMs = 0): void {
     if (!this.running || this.statusNow !== 'waiting') return;

@@ -89,6 +89,15 @@ export class Progress {
     if (this.o.send({ bookId: p.bookId, wordIdx: p.wordIdx, audioTs: p.audioTs, seq: p.seq, playing: this.playing })) this.sentSeq = p.seq;
   }
 
+  /**
+   * The latest position as an update, to send again as a "are you there?": the server answers a
+   * seq it already has at once with PROGRESS_SAVED, even while its disk is busy.
+   */
+  latest(): ClientPayload<'PROGRESS_UPDATE'> | null {
+    const p = this.p;
+    return p && p.seq > 0 ? { bookId: p.bookId, wordIdx: p.wordIdx, audioTs: p.audioTs, seq: p.seq, playing: this.playing } : null;
+  }
+
   /** The socket opened again: what was sent on the old one may never have arrived. */
   reconnected(): void {
     this.sentSeq = 0;

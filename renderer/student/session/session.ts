@@ -64,6 +64,11 @@ const isCredentials = (v: unknown): v is Credentials =>
   hasFields(v, { classCode: 'string', name: 'string', studentId: 'string', sessionId: 'string', token: 'string', wsUrl: 'string' });
 const isQuestions = (v: unknown): v is AskedQuestion[] => Array.isArray(v) && v.every((q) => hasFields(q, { questionId: 'string', text: 'string', status: 'string', answer: 'string' }));
 
+/** How long a reply may take before the tablet asks again, and then gives up on the socket. */
+const QUIET_MS = 6000;
+/** Hidden this long (a sleep, another app): check the socket when the page is back. */
+const WOKE_AFTER_MS = 15_000;
+
 const FAREWELL_BY_CODE: Record<number, Farewell> = {
   [CloseCode.REPLACED]: 'replaced',
   [CloseCode.REMOVED]: 'removed',
@@ -93,6 +98,9 @@ export class Session {
   private wordListener: ((wordIdx: number) => void) | null = null;
   private pendingDefine: ServerPayload<'DEFINITION'> | null = null;
   private wasPlayingBeforeAsk = false;
+  /** Running while a reply is due: see expectReply. */
+  private quietTimer: ReturnType<typeof setTimeout> | null = null;
+  private hiddenAt = 0;
 
   constructor(private readonly query: URLSearchParams) {
     this.creds = load('student', isCredentials);
@@ -127,7 +135,13 @@ export class Session {
     if (resume) this.startReading();
     addEventListener('pagehide', () => this.progress?.flush());
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden') this.progress?.flush();
+      if (document.visibilityState === 'hidden') {
+        this.hiddenAt = Date.now();
+        this.progress?.flush();
+      } else if (this.hiddenAt && Date.now() - this.hiddenAt > WOKE_AFTER_MS) {
+        // After a sleep the socket may be dead without knowing it: ask at once.
+        this.probe();
+      }
     });
   }
 
@@ -227,6 +241,10 @@ export class Session {
 
   private onStatus(status: SocketStatus, detail: unknown): void {
     this.store.set({ connection: status });
+    if (status !== 'open' && this.quietTimer !== null) {
+      clearTimeout(this.quietTimer);
+      this.quietTimer = null;
+    }
     if (status !== 'stopped' || detail === undefined) return;
     const farewell = typeof detail === 'string' ? (detail as Farewell) : FAREWELL_BY_CODE[(detail as CloseInfo).code];
     if (!farewell) return;
@@ -244,12 +262,40 @@ export class Session {
     this.progress?.reconnected();
   }
 
+  /** Sends a frame; those the server answers at once also start the liveness check. */
   private send(m: ClientMessage): boolean {
-    return this.socket?.send(m) ?? false;
+    const sent = this.socket?.send(m) ?? false;
+    if (sent && m.type !== 'DEFINE_WORD') this.expectReply(true);
+    return sent;
+  }
+
+  /**
+   * A frame was sent that the server answers (PROGRESS_SAVED, an acknowledgement, HAND_STATE).
+   * If nothing at all comes back for a while, ask once more with a frame the server answers
+   * without touching its disk (the latest position again); still nothing: the socket is dead.
+   */
+  private expectReply(probeFirst: boolean): void {
+    if (this.quietTimer !== null) return;
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = null;
+      if (probeFirst) this.probe();
+      else this.socket?.drop();
+    }, QUIET_MS);
+  }
+
+  private probe(): void {
+    if (this.socket?.status !== 'open') return;
+    const latest = this.progress?.latest();
+    if (!latest || !this.socket.send({ type: 'PROGRESS_UPDATE', payload: latest })) return;
+    if (this.quietTimer !== null) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
+    this.expectReply(false);
   }
 
   private onFrame(m: ServerMessage): void {
     const s = this.store;
+    if (this.quietTimer !== null) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
     switch (m.type) {
       case 'SESSION_STATE':
         return void this.onSessionState(m.payload);
@@ -298,7 +344,7 @@ export class Session {
     let book = s.get().book;
     if (book?.id !== bookId) {
       try {
-        const res = await fetch(`/api/books/${encodeURIComponent(bookId)}`);
+        const res = await fetch(`/api/books/${encodeURIComponent(bookId)}`, { signal: timeout(HTTP_TIMEOUT_MS) });
         if (!res.ok) throw new Error(String(res.status));
         book = (await res.json()) as Book;
       } catch {
@@ -462,8 +508,12 @@ export class Session {
   }
 }
 
+/** A request on a connection that went silent would otherwise wait for minutes. */
+const HTTP_TIMEOUT_MS = 10_000;
+
 async function postJoin(classCode: string, name: string, token: string | undefined): Promise<JoinResponse> {
   const res = await fetch('/api/join', {
+    signal: timeout(HTTP_TIMEOUT_MS),
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ classCode: classCode.trim(), name: name.trim(), ...(token ? { token } : {}) }),
@@ -474,6 +524,12 @@ async function postJoin(classCode: string, name: string, token: string | undefin
     throw new JoinError(res.status, body.code ?? '', body.message ?? 'Something went wrong. Please try again.', retry);
   }
   return body as JoinResponse;
+}
+
+function timeout(ms: number): AbortSignal {
+  const c = new AbortController();
+  setTimeout(() => c.abort(), ms);
+  return c.signal;
 }
 
 /**
