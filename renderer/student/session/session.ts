@@ -69,6 +69,9 @@ const QUIET_MS = 6000;
 /** Hidden this long (a sleep, another app): check the socket when the page is back. */
 const WOKE_AFTER_MS = 15_000;
 
+/** Shown once, when a child first joins: the two things to try. */
+const FIRST_TIME_TIP = 'Tap “Read to me” to hear the story. Tap any word to find out what it means.';
+
 const FAREWELL_BY_CODE: Record<number, Farewell> = {
   [CloseCode.REPLACED]: 'replaced',
   [CloseCode.REMOVED]: 'removed',
@@ -157,7 +160,7 @@ export class Session {
       const r = await postJoin(classCode, name, sameChild);
       this.setCredentials(classCode.trim().toUpperCase(), r);
       if (!sameChild) s.set({ questions: [] });
-      s.set({ joining: false, screen: 'reader', farewell: null });
+      s.set({ joining: false, screen: 'reader', farewell: null, notice: r.resumed ? '' : FIRST_TIME_TIP });
       history.replaceState(null, '', '/');
       this.startReading();
     } catch (err) {
@@ -429,7 +432,7 @@ export class Session {
     const word = cleanWord(raw);
     if (!word) return;
     const d: Definition = { requestId: newId(), word, wordIdx, text: null, problem: '' };
-    this.store.set({ definition: d });
+    this.store.set({ definition: d, ...(this.store.get().notice === FIRST_TIME_TIP ? { notice: '' } : {}) });
     if (!this.sendDefine(d)) {
       this.store.set({ definition: { ...d, problem: "We'll look this word up as soon as we're connected again." } });
     }
