@@ -5,6 +5,7 @@
 // Each phase: idle figures, ramp up, settle, a measured hold, drain. Memory and CPU are read from
 // /proc/<pid>; latencies are measured by the clients. After ours stops, every acknowledged progress
 // update is looked up in its SQLite file: an acknowledged update that is not there is a loss.
+import { SERVER_NODE_FLAGS } from '../server/node-flags.js';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -205,7 +206,7 @@ async function startServer(dataDir: string, geminiBaseUrl: string, o: Pick<Bench
       READERAI_LLM_MAX_IN_FLIGHT: String(o.maxInFlight),
       READERAI_GEMINI_RPM: String(o.geminiRpm),
     },
-    execArgv: o.serverNodeArgs,
+    execArgv: [...SERVER_NODE_FLAGS, ...o.serverNodeArgs],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';

@@ -99,3 +99,27 @@ describe('group commit', () => {
     expect(db.prepare('SELECT count(*) AS n FROM kv').get()).toEqual({ n: 3 });
   });
 });
+
+describe('checkpointer', () => {
+  it('checkpoints the WAL from a worker thread while the main connection writes', async () => {
+    const { Checkpointer } = await import('../server/store/checkpointer.js');
+    const db = openDatabase(join(tempDir(), 'cp.db'));
+    const cp = new Checkpointer(db, { intervalMs: 50 });
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    db.exec('CREATE TABLE t (x)');
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    const deadline = Date.now() + 10_000;
+    while (cp.stats.checkpoints < 3 && Date.now() < deadline) {
+      db.transaction(() => {
+        for (let i = 0; i < 100; i++) insert.run(i);
+      })();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(cp.stats.checkpoints).toBeGreaterThanOrEqual(3);
+    expect(cp.stats.failures).toBe(0);
+    await cp.stop();
+    // The final checkpoint on stop leaves an empty WAL.
+    expect(db.pragma('wal_checkpoint(PASSIVE)')).toEqual([{ busy: 0, log: 0, checkpointed: 0 }]);
+    db.close();
+  });
+});

@@ -3,10 +3,11 @@
 // server sees `process.send` instead of `process.parentPort`; the messages are the same.
 import { fork } from 'node:child_process';
 import type { ForkServer } from './supervisor.js';
+import { SERVER_NODE_FLAGS } from '../../server/node-flags.js';
 
 export function forkWithNode(modulePath: string, args: readonly string[] = []): ForkServer {
   return (env) => {
-    const child = fork(modulePath, [...args], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(modulePath, [...args], { env, execArgv: [...SERVER_NODE_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return {
       postMessage: (msg) => {
         if (child.connected) child.send(msg);

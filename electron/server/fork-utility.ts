@@ -3,12 +3,14 @@
 // goes to the app's log file, and to the terminal too when one is attached (`npm start`).
 import { utilityProcess } from 'electron';
 import type { LogFile } from './log-file.js';
+import { SERVER_NODE_FLAGS } from '../../server/node-flags.js';
 import type { ForkServer } from './supervisor.js';
 
 export function forkWithUtilityProcess(modulePath: string, options: { log: LogFile; echo: boolean }): ForkServer {
   return (env) => {
     const child = utilityProcess.fork(modulePath, [], {
       env,
+      execArgv: [...SERVER_NODE_FLAGS],
       serviceName: 'ReaderAI Classroom server',
       stdio: 'pipe',
     });

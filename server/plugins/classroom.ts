@@ -16,6 +16,7 @@ import { chooseHost, hostAddresses } from '../net/lan.js';
 import { CloseCode } from '../protocol/codes.js';
 import { SettingsService } from '../settings.js';
 import { openDatabase } from '../store/db.js';
+import { Checkpointer } from '../store/checkpointer.js';
 import { Store } from '../store/store.js';
 import { StudentHub } from '../ws/student-socket.js';
 
@@ -39,6 +40,7 @@ export interface ClassroomPluginOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
+    checkpointer: Checkpointer;
     settings: SettingsService;
     library: Library;
     classroom: Classroom;
@@ -54,6 +56,7 @@ declare module 'fastify' {
 
 async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions): Promise<void> {
   const store = new Store(openDatabase(join(o.dataDir, 'readerai.db'), { nativeBinding: o.sqliteBinding }));
+  const checkpointer = new Checkpointer(store.db, { nativeBinding: o.sqliteBinding });
   const settings = new SettingsService(store, o.layers);
   const library = new Library(store);
   const feed = new TeacherFeed();
@@ -113,6 +116,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   heartbeat.unref();
 
   app.decorate('store', store);
+  app.decorate('checkpointer', checkpointer);
   app.decorate('settings', settings);
   app.decorate('library', library);
   app.decorate('classroom', classroom);
@@ -134,6 +138,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     classroom.writer.stop();
     classroom.writer.flush();
     await relay.close();
+    await checkpointer.stop();
     store.db.close();
   });
 }

@@ -119,6 +119,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
       studentHours: Number(studentHours.toFixed(3)),
       costPerStudentHourUsd: studentHours > 0 ? Number((cost / studentHours).toFixed(4)) : null,
       writer: app.classroom.writer.stats,
+      checkpoints: app.checkpointer.stats,
       droppedSlowTablets: app.outbox.dropped,
     };
   });

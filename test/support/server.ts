@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../server/node-flags.js';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));
 
@@ -39,6 +40,7 @@ export async function startServer(o: { dataDir?: string; port?: number; env?: Re
       READERAI_MACHINE_CONFIG: join(dataDir, 'no-machine-config.json'),
       ...o.env,
     },
+    execArgv: [...SERVER_NODE_FLAGS],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
