@@ -51,7 +51,7 @@ export class Classroom {
       write: (s) => o.store.writeProgress(s),
       saved: (s) => {
         s.savedSeq = s.seq;
-        o.outbox.send(s, 'PROGRESS_SAVED', { seq: s.seq });
+        o.outbox.progressSaved(s, s.seq);
       },
       failed: (err, attempt) => {
         // Students keep reading: their tablets hold their positions until a commit goes through.
