@@ -111,12 +111,14 @@ async function main(): Promise<void> {
     if ((m as Partial<ParentToServer> | null)?.type === 'shutdown') void stop('Asked to shut down');
   });
 
-  await app.listen({ port: settings.port, host: settings.host });
+  // The app has read the teacher's saved settings (a port chosen in the dashboard applies here).
+  const live = app.settings.current;
+  await app.listen({ port: live.port, host: live.host });
   const port = (app.server.address() as { port: number }).port;
   const proto = tls ? 'https' : 'http';
   const view = app.classroom.view();
   const dashboardUrl = `${proto}://127.0.0.1:${port}/teacher/#token=${token}`;
-  const { warning } = chooseHost(settings.publicHost);
+  const { warning } = chooseHost(live.publicHost);
 
   console.log(
     [
@@ -127,7 +129,7 @@ async function main(): Promise<void> {
       `  Teacher dashboard:  ${dashboardUrl}`,
       `  (open the dashboard on this machine; it carries the admin token)`,
       `  Data folder:        ${settings.dataDir}`,
-      `  AI answers:         ${app.relay.aiEnabled ? `on (${settings.geminiModel})` : 'off (no Gemini API key): questions go to the teacher'}`,
+      `  AI answers:         ${app.relay.aiEnabled ? `on (${live.geminiModel})` : 'off (no Gemini API key): questions go to the teacher'}`,
       ...(warning ? [`  Note: ${warning}`] : []),
       'Press Ctrl-C to stop.',
       '',

@@ -2,8 +2,11 @@
 // teacher auth, graceful shutdown and restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { createServer, type AddressInfo } from 'node:net';
 import { CloseCode, ErrorCode, Limits } from '../server/protocol/codes.js';
-import { startServer, teacherApi, type RunningServer } from './support/server.js';
+import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
+import { writeFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import { join, TestTablet } from './support/student-client.js';
 
 let server: RunningServer;
@@ -242,6 +245,30 @@ describe('shutdown and restart', () => {
       back.close();
     } finally {
       await again.stop();
+    }
+  });
+
+  it('listens on the port the teacher chose in the settings after a restart', async () => {
+    const freePort = () =>
+      new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = probe.address() as AddressInfo;
+          probe.close(() => resolve(port));
+        });
+      });
+    const [preset, chosen] = [await freePort(), await freePort()];
+    // IT presets a port (the teacher may change a preset, not a lock); no READERAI_PORT.
+    const dataDir = tempDir();
+    writeFileSync(joinPath(dataDir, 'no-machine-config.json'), JSON.stringify({ preset: { port: preset } }));
+    const first = await startServer({ dataDir, env: { READERAI_PORT: '' } });
+    expect(first.port).toBe(preset);
+    expect((await teacherApi(first, '/settings', { method: 'PUT', body: { port: chosen } })).status).toBe(200);
+    await first.stop();
+    const second = await startServer({ dataDir, env: { READERAI_PORT: '' } });
+    try {
+      expect(second.port).toBe(chosen);
+    } finally {
+      await second.stop();
     }
   });
 });
