@@ -16,7 +16,8 @@ import { waitForMessage } from './processes.js';
 
 export { loopbackAddress } from './client-worker.js';
 
-const SERVER_ENTRY = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
+/** The built server: beside dist/bench when this file runs compiled, under dist/ when run by tsx. */
+const SERVER_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/server/main.js' : '../server/main.js', import.meta.url));
 
 // ---------------------------------------------------------------------------------------------
 // The server under test, with a probe preloaded into its process: every second it posts its
