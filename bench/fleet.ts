@@ -264,6 +264,7 @@ export class Tablet {
         break;
       case 'ERROR':
         this.fleet.counters.errorFrames++;
+        this.fleet.frame(this, m);
         break;
       default:
         this.fleet.frame(this, m);

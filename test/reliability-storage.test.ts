@@ -73,14 +73,22 @@ async function nothingLost(c: Awaited<ReturnType<typeof classOf>>): Promise<void
   expect(c.fleet.counters).toMatchObject({ lostUpdates: 0, wrongPositions: 0 });
 }
 
+/** Another process (a backup tool, a second copy of the app) takes the write lock; returns release. */
+function holdWriteLock(dataDir: string): () => void {
+  const other = new Database(join(dataDir, 'readerai.db'), { timeout: 0 });
+  other.exec('BEGIN EXCLUSIVE');
+  return () => {
+    other.exec('ROLLBACK');
+    other.close();
+  };
+}
+
 describe('the database is locked by another process', () => {
   it('alerts the teacher, acknowledges nothing until saved, stays up, and saves everything once the lock goes', async () => {
     const c = await classOf(5, 254 * 256 + 150);
     const ackedBefore = c.fleet.tablets.map((t) => t.acked);
 
-    // Another process (a backup tool, a second copy of the app) takes the write lock.
-    const other = new Database(join(c.server.dataDir, 'readerai.db'), { timeout: 0 });
-    other.exec('BEGIN EXCLUSIVE');
+    const release = holdWriteLock(c.server.dataDir);
     let released = false;
     try {
       await keepReading(c.fleet, 6);
@@ -99,14 +107,32 @@ describe('the database is locked by another process', () => {
       expect(c.fleet.tablets.map((t) => t.acked)).toEqual(ackedBefore);
       expect(c.fleet.openCount).toBe(5);
     } finally {
-      other.exec('ROLLBACK');
-      other.close();
+      release();
       released = true;
     }
     expect(released).toBe(true);
     await nextTeacherFrame(c.teacher, 'DELTA', (d) => (d.alerts ?? []).some((a) => a.level === 'info'), 20_000);
     expect(alertsIn(c.teacher).map((a) => a.level)).toEqual(['error', 'info']);
     await nothingLost(c);
+  });
+
+  // KNOWN GAP (reported): ErrorCode.SAVE_DELAYED is documented in server/protocol/codes.ts ("the
+  // tablet keeps it and the server retries") but nothing sends it: the GroupCommit `failed`
+  // callback in server/classroom/classroom.ts only alerts the teacher. Flip to `it` once tablets
+  // whose rows are in a failing batch get ERROR { code: SAVE_DELAYED }.
+  it.fails('tells the tablets whose saves are delayed (ERROR SAVE_DELAYED)', async () => {
+    const c = await classOf(2, 254 * 256 + 160);
+    const release = holdWriteLock(c.server.dataDir);
+    try {
+      await keepReading(c.fleet, 2);
+      const delayed = new Set<string>();
+      c.fleet.onFrame = (t, m) => {
+        if (m.type === 'ERROR' && m.payload.code === 'SAVE_DELAYED') delayed.add(t.name);
+      };
+      await waitUntil(() => delayed.size === 2, 8_000, 'SAVE_DELAYED on both tablets');
+    } finally {
+      release();
+    }
   });
 });
 
