@@ -160,6 +160,37 @@ describe('student socket', () => {
   });
 });
 
+describe('heartbeat', () => {
+  it('cuts a socket that stops answering pings and keeps one that answers', async () => {
+    const own = await startServer({ env: { READERAI_HEARTBEAT_SECONDS: '1' } });
+    try {
+      const code = new URL(own.joinUrl).searchParams.get('code')!;
+      const open = async (name: string) => {
+        const res = await join(own.url, { classCode: code, name });
+        const tablet = await TestTablet.open(res.body.wsUrl);
+        await tablet.next('SESSION_STATE');
+        return tablet;
+      };
+      const [healthy, frozen] = [await open('Awake'), await open('Asleep')];
+      // A tablet that went to sleep: its socket stays open but nothing is read or answered.
+      (frozen.ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline) {
+        const { body } = await teacherApi<{ students: { name: string; status: string }[] }>(own, '/classroom');
+        if (body.students.find((s) => s.name === 'Asleep')?.status === 'offline') break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const { body } = await teacherApi<{ students: { name: string; status: string }[] }>(own, '/classroom');
+      expect(body.students.find((s) => s.name === 'Asleep')?.status).toBe('offline');
+      expect(body.students.find((s) => s.name === 'Awake')?.status).not.toBe('offline');
+      expect(healthy.closeCode).toBeNull();
+      healthy.close();
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
 describe('teacher API', () => {
   it('refuses requests without the admin token, or with a wrong one', async () => {
     expect((await fetch(`${server.url}/api/teacher/classroom`)).status).toBe(401);

@@ -112,7 +112,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   // Settings that tablets see take effect on their next connect; the dashboard hears at once.
   settings.onChange(() => feed.classroomChanged());
 
-  const heartbeat = setInterval(() => hub.heartbeat(), settings.current.heartbeatSeconds * 1000);
+  const heartbeat = setInterval(() => hub.heartbeatTick(settings.current.heartbeatSeconds), 1000);
   heartbeat.unref();
 
   app.decorate('store', store);

@@ -28,6 +28,8 @@ const FLOOD_CLOSE_AFTER = 200;
 
 export class StudentHub {
   private readonly perAddress = new Map<string, number>();
+  /** Where the heartbeat sweep is in the class (Map iterators see later joins and leaves). */
+  private sweep: Iterator<Student> | null = null;
   connected = 0;
 
   constructor(readonly o: StudentSocketOptions) {}
@@ -54,9 +56,23 @@ export class StudentHub {
     );
   }
 
-  /** One sweep for every socket: a socket that missed the last ping is dead. */
-  heartbeat(): void {
-    for (const student of this.o.classroom.students.values()) {
+  /**
+   * One sweep for all sockets, spread over the period: called every second, it pings the next
+   * 1/periodSeconds of the class, so each socket is pinged once a period and 15,000 pings never
+   * leave in one burst (that held the event loop, and every acknowledgement, for a second).
+   * A socket that has not answered since its previous ping is dead.
+   */
+  heartbeatTick(periodSeconds: number): void {
+    const students = this.o.classroom.students;
+    let slice = Math.ceil(students.size / periodSeconds);
+    this.sweep ??= students.values();
+    while (slice-- > 0) {
+      const next = this.sweep.next();
+      if (next.done) {
+        this.sweep = null;
+        return;
+      }
+      const student = next.value;
       const socket = student.socket;
       if (socket === null) continue;
       if (!student.alive) {
