@@ -63,6 +63,22 @@ describe('routes', () => {
     expect(other.statusCode).toBe(403);
   });
 
+  it('limits new students per address (generously: a school may share one address)', async () => {
+    const own = await build();
+    try {
+      const code = own.classroom.session.classCode;
+      const statuses: number[] = [];
+      for (let i = 0; i < 301; i++) {
+        statuses.push((await own.inject({ method: 'POST', url: '/api/join', payload: { classCode: code, name: `Kid ${i}` }, remoteAddress: '10.1.1.1' })).statusCode);
+      }
+      expect(statuses.slice(0, 300).every((s) => s === 200)).toBe(true);
+      expect(statuses[300]).toBe(429);
+      expect((await own.inject({ method: 'POST', url: '/api/join', payload: { classCode: code, name: 'Next door' }, remoteAddress: '10.1.1.2' })).statusCode).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('keeps the teacher API to this machine unless remote access is on', async () => {
     expect((await teacher('GET', '/classroom', undefined, '192.168.1.50')).statusCode).toBe(403);
     expect((await teacher('GET', '/classroom')).statusCode).toBe(200);

@@ -151,13 +151,15 @@ describe('invalid UTF-8 and control characters', () => {
     expect(res.body.name).toBe('Ana Bob');
   });
 
-  it('keeps a question with control characters as data: the teacher sees exactly what was sent', async () => {
+  it('strips control and format characters (a bidi override, say) from questions but keeps new lines', async () => {
     const s = await joinTablet(server, 'Controls');
-    const text = 'Why\u0000 is\u0007 the\u001b[2J sky\r\n blue?';
+    const text = 'Why\u0000 is\u0007 the\u001b[2J sky\r\n blue\u202E?txt.exe';
     s.tablet.send('STUDENT_INTERRUPTION', { questionId: 'cc1', questionText: text, context: { bookId: s.bookId, wordIdx: 0 } });
     await s.tablet.next('INTERRUPTION_ACKNOWLEDGED', (p) => p.questionId === 'cc1');
     const feed = await teacherApi<{ studentId: string; questionId: string; questionText: string }[]>(server, '/feed');
-    expect(feed.body.find((q) => q.studentId === s.studentId && q.questionId === 'cc1')?.questionText).toBe(text);
+    expect(feed.body.find((q) => q.studentId === s.studentId && q.questionId === 'cc1')?.questionText).toBe('Why is the[2J sky\n blue?txt.exe');
+    // Nothing but control characters is no question at all.
+    expect(await errorFor(s, JSON.stringify({ type: 'STUDENT_INTERRUPTION', payload: { questionId: 'cc2', questionText: '\u0000\u202E', context: { bookId: s.bookId, wordIdx: 0 } } }))).toMatchObject({ code: ErrorCode.BAD_MESSAGE, questionId: 'cc2' });
     s.tablet.close();
   });
 });

@@ -33,7 +33,7 @@ describe('class codes', () => {
   });
   it('limits wrong guesses per address', () => {
     const limiter = new AttemptLimiter(3, 60_000);
-    for (let i = 0; i < 3; i++) limiter.fail('10.0.0.1', 0);
+    for (let i = 0; i < 3; i++) limiter.record('10.0.0.1', 0);
     expect(limiter.retryAfter('10.0.0.1', 1000)).toBe(59_000);
     expect(limiter.retryAfter('10.0.0.2', 1000)).toBe(0);
     expect(limiter.retryAfter('10.0.0.1', 61_000)).toBe(0);

@@ -1,5 +1,6 @@
-// Limits wrong class-code guesses per address. A whole school may share one address behind NAT,
-// so the limit is generous for typos (30 a minute) and hopeless for guessing 113 million codes.
+// Counts events per address in a fixed window: wrong class-code guesses (30 a minute: generous
+// for typos, hopeless for guessing 113 million codes; a whole school may share one address behind
+// NAT) and new students joining.
 export class AttemptLimiter {
   private readonly byAddress = new Map<string, { count: number; resetAt: number }>();
 
@@ -15,7 +16,7 @@ export class AttemptLimiter {
     return entry.count >= this.maxFailures ? entry.resetAt - now : 0;
   }
 
-  fail(address: string, now = Date.now()): void {
+  record(address: string, now = Date.now()): void {
     const entry = this.byAddress.get(address);
     if (!entry || entry.resetAt <= now) {
       // Forget stale addresses now and then so the map cannot grow without bound.

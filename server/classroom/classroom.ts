@@ -41,6 +41,9 @@ export class Classroom {
   private readonly byToken = new Map<string, Student>();
   private readonly blockedNames = new Set<string>();
   private readonly attempts = new AttemptLimiter();
+  /** New students per address: generous (a whole school may share one address), but a script
+   * that knows the code cannot fill the class with thousands of names. */
+  private readonly joins = new AttemptLimiter(300, 60_000);
   private nextKey = 1;
   readonly writer: GroupCommit<Student>;
   private readonly now: () => number;
@@ -81,7 +84,7 @@ export class Classroom {
       throw new HttpError(429, ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong class codes. Please wait a minute and try again.', Math.ceil(wait / 1000));
     }
     if (normaliseClassCode(body.classCode) !== this.session.classCode) {
-      this.attempts.fail(address, this.now());
+      this.attempts.record(address, this.now());
       throw new HttpError(403, ErrorCode.WRONG_CLASS_CODE, 'That class code is not right. Check the code on the board.');
     }
     if (this.session.joinLocked) {
@@ -92,10 +95,21 @@ export class Classroom {
     if (this.blockedNames.has(nameKey(checked.name))) {
       throw new HttpError(403, ErrorCode.BLOCKED, 'Your teacher has paused your access. Please ask your teacher.');
     }
+    const joinWait = this.joins.retryAfter(address, this.now());
+    if (joinWait > 0) {
+      throw new HttpError(429, ErrorCode.TOO_MANY_ATTEMPTS, 'Too many new students from this network at once. Please wait a minute and try again.', Math.ceil(joinWait / 1000));
+    }
     const token = newToken();
     const now = this.now();
     const student = new Student(newId(), this.nextKey++, checked.name, hashToken(token), false, this.session.bookId, 0, 0, 0, 0, 0, now, now);
-    this.o.store.insertStudent(student.id, this.session.id, student.name, student.tokenHash, now);
+    try {
+      this.o.store.insertStudent(student.id, this.session.id, student.name, student.tokenHash, now);
+    } catch (err) {
+      // Disk full or the database locked by another program: nothing was promised yet.
+      this.o.feed.alert('error', `A student could not join: saving failed (${(err as Error).message}).`);
+      throw new HttpError(503, ErrorCode.SERVER_BUSY, 'The class computer is busy right now. Please try again in a moment.', 5);
+    }
+    this.joins.record(address, now);
     this.add(student);
     this.o.feed.studentChanged(student);
     return { student, token, resumed: false };

@@ -45,6 +45,13 @@ export class QuestionDesk {
       this.replay(existing);
       return;
     }
+    // Control and format characters (a right-to-left override, say) could disguise the question
+    // on the teacher's screen; new lines are kept.
+    const questionText = p.questionText.replace(/(?!\n)[\p{Cc}\p{Cf}]/gu, '').trim();
+    if (questionText.length === 0) {
+      outbox.send(student, 'ERROR', { code: ErrorCode.BAD_MESSAGE, message: 'The question is empty.', questionId: p.questionId });
+      return;
+    }
     const book = this.o.library.get(p.context.bookId);
     if (!book || p.context.wordIdx > book.words.length) {
       outbox.send(student, 'ERROR', {
@@ -58,7 +65,7 @@ export class QuestionDesk {
       id: newId(),
       questionId: p.questionId,
       student,
-      questionText: p.questionText,
+      questionText,
       bookId: book.id,
       wordIdx: p.context.wordIdx,
       status: 'queued',
@@ -76,7 +83,7 @@ export class QuestionDesk {
     let acked = false;
     const later = (fn: () => void) => (acked ? fn() : queueMicrotask(fn));
     const result = this.o.relay().ask(
-      { studentKey: student.key, questionText: p.questionText, title: book.title, words: book.words, wordIdx: q.wordIdx },
+      { studentKey: student.key, questionText, title: book.title, words: book.words, wordIdx: q.wordIdx },
       {
         position: (n) => later(() => this.position(q, n)),
         chunk: (text) => later(() => this.chunk(q, text)),

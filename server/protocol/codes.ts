@@ -31,6 +31,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   BAD_REQUEST: 'BAD_REQUEST',
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
+  /** The server could not save just now (disk full, database locked); try again shortly. */
+  SERVER_BUSY: 'SERVER_BUSY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

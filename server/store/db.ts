@@ -19,8 +19,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  // Another process (an IT backup, a second server by mistake) may hold a lock briefly.
-  db.pragma('busy_timeout = 2000');
+  // Another process (an IT backup, a second server by mistake) may hold a lock. SQLite waits
+  // synchronously, on the event loop every tablet shares, so wait only briefly: the group commit
+  // keeps the batch and retries, and a join that cannot be saved is told to try again.
+  db.pragma('busy_timeout = 50');
   migrate(db);
   return db;
 }
