@@ -194,3 +194,25 @@ describe('recorded one-shot responses (definitions) through the provider', () =>
     expect(err).toMatchObject({ status: 429, retryable: true, retryAfterMs: 2500 });
   });
 });
+
+describe('an outage', () => {
+  it('after three questions in a row find Gemini down, sends the rest straight to the teacher', async () => {
+    h = await startHarness({ llmMaxInFlight: 1, llmMaxRetries: 0 });
+    h.fake.otherwise(() => ({ status: 503 }));
+    const asked = Array.from({ length: 10 }, (_, i) => {
+      const l = listen();
+      h!.relay.ask(askJob(i + 1, `Question ${i}?`), l.events);
+      return l.end;
+    });
+    const ends = await Promise.all(asked);
+    expect(ends.slice(0, 3)).toEqual(Array(3).fill({ type: 'teacher', reason: 'upstream_http_503' }));
+    expect(ends.slice(3)).toEqual(Array(7).fill({ type: 'teacher', reason: 'gemini_unavailable' }));
+    expect(h.fake.requests).toHaveLength(3);
+    expect(h.relay.stats()).toMatchObject({ geminiUnavailable: true });
+    // New questions during the pause do not wait either.
+    const late = listen();
+    h.relay.ask(askJob(99, 'Still there?'), late.events);
+    expect(await late.end).toEqual({ type: 'teacher', reason: 'gemini_unavailable' });
+    expect(h.fake.requests).toHaveLength(3);
+  });
+});

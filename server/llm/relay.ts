@@ -61,6 +61,10 @@ function describe(err: unknown): string {
   return 'upstream_error';
 }
 
+/** Questions in a row that found Gemini unavailable before the relay stops trying for a while. */
+const OUTAGE_AFTER = 3;
+const OUTAGE_MS = 15_000;
+
 export class ClassroomRelay implements Relay {
   private readonly queue: FairQueue;
   private readonly questionLimits: SlidingWindowLimiter;
@@ -75,6 +79,8 @@ export class ClassroomRelay implements Relay {
   private readonly running = new Set<AbortController>();
   private readonly work = new Set<Promise<unknown>>();
   private closed = false;
+  private failuresInARow = 0;
+  private outageUntil = 0;
   private providerSignature = '';
   private providerInstance: Provider | undefined;
   private readonly random: () => number;
@@ -128,10 +134,11 @@ export class ClassroomRelay implements Relay {
       done: (answer) => last() && events.done(answer),
       teacher: (reason) => last() && events.teacher(reason),
     };
-    if (!s.geminiApiKey || this.closed) {
+    const noAi = !s.geminiApiKey ? 'no_api_key' : this.closed ? 'relay_closed' : this.inOutage() ? 'gemini_unavailable' : null;
+    if (noAi) {
       this.statsData.toTeacher++;
       // After the return, so the core acknowledges the question before hearing its fate.
-      queueMicrotask(() => out.teacher(this.closed ? 'relay_closed' : 'no_api_key'));
+      queueMicrotask(() => out.teacher(noAi));
       return { accepted: true, queuePosition: 0, cancel: () => control.abort() };
     }
     const ticket = this.queue.submit(job.studentKey, () => this.track(control, () => this.answer(job, out, control.signal)), out.position);
@@ -180,13 +187,23 @@ export class ClassroomRelay implements Relay {
     if (outcome.flag) this.statsData.withheld[outcome.flag]++;
   }
 
+  /**
+   * After OUTAGE_AFTER questions in a row found Gemini unreachable, overloaded or too slow, the
+   * next OUTAGE_MS of questions go straight to the teacher: otherwise each would wait out its own
+   * deadline, and the last in a long queue would wait minutes. Then Gemini is tried again, and a
+   * single failure of that first try starts another pause.
+   */
+  private inOutage(): boolean {
+    return Date.now() < this.outageUntil;
+  }
+
   private async answer(job: AskJob, out: AskEvents, cancelled: AbortSignal): Promise<void> {
     if (cancelled.aborted || this.closed) return;
     const s = this.settings();
-    if (!s.geminiApiKey) {
-      // The key was removed while this question waited.
+    if (!s.geminiApiKey || this.inOutage()) {
+      // The key was removed, or Gemini went away, while this question waited.
       this.statsData.toTeacher++;
-      out.teacher('no_api_key');
+      out.teacher(s.geminiApiKey ? 'gemini_unavailable' : 'no_api_key');
       return;
     }
     const provider = this.provider(s);
@@ -207,6 +224,7 @@ export class ClassroomRelay implements Relay {
         this.plan(s, started + deadlineMs, signal, () => firstChunkAt === undefined),
       );
       this.record(outcome, s);
+      this.failuresInARow = 0;
       this.statsData.totalMs.add(Date.now() - started);
       if (firstChunkAt !== undefined) this.statsData.firstChunkMs.add(firstChunkAt - started);
       if (outcome.flag) {
@@ -227,6 +245,12 @@ export class ClassroomRelay implements Relay {
         out.done({ text: KIND_MESSAGES.error, source: 'gemini', flag: 'error' });
       } else {
         this.statsData.toTeacher++;
+        if (++this.failuresInARow >= OUTAGE_AFTER) {
+          this.outageUntil = Date.now() + OUTAGE_MS;
+          // The first question after the pause is the probe: one more failure starts another.
+          this.failuresInARow = OUTAGE_AFTER - 1;
+          this.o.log?.warn({ seconds: OUTAGE_MS / 1000 }, 'Gemini keeps failing; questions go to the teacher for a while');
+        }
         out.teacher(reason);
       }
     }
@@ -338,6 +362,7 @@ export class ClassroomRelay implements Relay {
       rpmQuota: s.geminiRequestsPerMinute,
       rpmUsedPct: Number(((100 * lastMinute) / s.geminiRequestsPerMinute).toFixed(2)),
       definitionsInMemory: this.definitions.size,
+      geminiUnavailable: this.inOutage(),
     });
   }
 
