@@ -5,7 +5,7 @@
 // Each phase: idle figures, ramp up, settle, a measured hold, drain. Memory and CPU are read from
 // /proc/<pid>; latencies are measured by the clients. After ours stops, every acknowledged progress
 // update is looked up in its SQLite file: an acknowledged update that is not there is a loss.
-import { SERVER_NODE_FLAGS } from '../server/node-flags.js';
+import { serverEnv, serverExecArgv } from './server-env.js';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -194,19 +194,15 @@ interface OurServer {
 async function startServer(dataDir: string, geminiBaseUrl: string, o: Pick<BenchOptions, 'geminiRpm' | 'serverNodeArgs'> & { maxInFlight: number }): Promise<OurServer> {
   const { fork } = await import('node:child_process');
   const child = fork(SERVER_ENTRY, [], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      READERAI_PORT: '0',
-      READERAI_HOST: '127.0.0.1',
-      READERAI_PUBLIC_HOST: '127.0.0.1',
-      READERAI_DATA_DIR: dataDir,
-      READERAI_MACHINE_CONFIG: join(dataDir, 'no-machine-config.json'),
-      GEMINI_API_KEY: 'bench-fake-key',
-      READERAI_GEMINI_BASE_URL: geminiBaseUrl,
-      READERAI_LLM_MAX_IN_FLIGHT: String(o.maxInFlight),
-      READERAI_GEMINI_RPM: String(o.geminiRpm),
-    },
-    execArgv: [...SERVER_NODE_FLAGS, ...o.serverNodeArgs],
+    env: serverEnv(dataDir, {
+      env: {
+        GEMINI_API_KEY: 'bench-fake-key',
+        READERAI_GEMINI_BASE_URL: geminiBaseUrl,
+        READERAI_LLM_MAX_IN_FLIGHT: String(o.maxInFlight),
+        READERAI_GEMINI_RPM: String(o.geminiRpm),
+      },
+    }),
+    execArgv: serverExecArgv(o.serverNodeArgs),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVER_NODE_FLAGS } from '../../server/node-flags.js';
+import { serverEnv, serverExecArgv } from '../../bench/server-env.js';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));
 
@@ -31,16 +31,8 @@ export function tempDir(prefix = 'readerai-test-'): string {
 export async function startServer(o: { dataDir?: string; port?: number; env?: Record<string, string>; args?: string[] } = {}): Promise<RunningServer> {
   const dataDir = o.dataDir ?? tempDir();
   const proc = fork(SERVER_ENTRY, o.args ?? [], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      READERAI_PORT: String(o.port ?? 0),
-      READERAI_HOST: '127.0.0.1',
-      READERAI_PUBLIC_HOST: '127.0.0.1',
-      READERAI_DATA_DIR: dataDir,
-      READERAI_MACHINE_CONFIG: join(dataDir, 'no-machine-config.json'),
-      ...o.env,
-    },
-    execArgv: [...SERVER_NODE_FLAGS],
+    env: serverEnv(dataDir, { port: o.port ?? 0, env: o.env ?? {} }),
+    execArgv: serverExecArgv(),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';

@@ -1,0 +1,23 @@
+// How every harness starts the real server for a measurement or a test: on loopback, on a free
+// port unless told otherwise, with its own data folder and no machine-wide configuration, and with
+// the same Node flags as in production. Used by the load bench, the storm and soak fleets, and
+// test/support/server.ts.
+import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../server/node-flags.js';
+
+export function serverEnv(dataDir: string, o: { port?: number; env?: Record<string, string> } = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    READERAI_PORT: String(o.port ?? 0),
+    READERAI_HOST: '127.0.0.1',
+    READERAI_PUBLIC_HOST: '127.0.0.1',
+    READERAI_DATA_DIR: dataDir,
+    // A path that does not exist unless a test writes it: IT's real file never leaks in.
+    READERAI_MACHINE_CONFIG: join(dataDir, 'no-machine-config.json'),
+    ...o.env,
+  };
+}
+
+export function serverExecArgv(extra: readonly string[] = []): string[] {
+  return [...SERVER_NODE_FLAGS, ...extra];
+}
