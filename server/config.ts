@@ -49,6 +49,7 @@ export const SETTINGS = {
   speechInput: spec({ kind: 'boolean', default: false, env: 'READERAI_SPEECH_INPUT', teacher: true, doc: "Let students speak questions (Chrome sends the audio to Google's speech service)." }),
   nameFilter: spec({ kind: 'boolean', default: false, env: 'READERAI_NAME_FILTER', teacher: true, doc: 'Refuse rude names at join.' }),
   maxConnectionsPerIp: spec({ kind: 'integer', default: 5000, min: 1, max: 1_000_000, env: 'READERAI_MAX_CONNECTIONS_PER_IP', doc: 'Student sockets from one address (schools may put every tablet behind one NAT).' }),
+  joinsPerMinutePerIp: spec({ kind: 'integer', default: 600, min: 1, max: 1_000_000, env: 'READERAI_JOINS_PER_MINUTE_PER_IP', doc: 'New students one address may add in a minute (a whole school may share one address; a script that knows the code cannot fill the class).' }),
   messagesPerSecond: spec({ kind: 'integer', default: 20, min: 1, max: 10_000, env: 'READERAI_MESSAGES_PER_SECOND', doc: 'Frames per second one socket may send (bursts of twice that are allowed).' }),
   maxBufferedKb: spec({ kind: 'integer', default: 256, min: 16, max: 65_536, env: 'READERAI_MAX_BUFFERED_KB', doc: 'Unsent data kept for one slow tablet before it is dropped (it resumes on reconnect).' }),
   heartbeatSeconds: spec({ kind: 'integer', default: 30, min: 1, max: 3600, env: 'READERAI_HEARTBEAT_SECONDS', doc: 'Ping interval; a socket that misses a pong is closed.' }),

@@ -21,6 +21,7 @@ export interface ClassroomOptions {
   feed: FeedSink;
   /** Whether rude names are refused (a teacher setting, read at each join). */
   nameFilter: () => boolean;
+  joinsPerMinutePerIp: number;
   /** The join URL for a class code (depends on the chosen network address and port). */
   joinUrl: (classCode: string, publicHost: string | null) => string;
   /** Addresses the QR code may use, and the one in use when the teacher picked none. */
@@ -41,15 +42,15 @@ export class Classroom {
   private readonly byToken = new Map<string, Student>();
   private readonly blockedNames = new Set<string>();
   private readonly attempts = new AttemptLimiter();
-  /** New students per address: generous (a whole school may share one address), but a script
-   * that knows the code cannot fill the class with thousands of names. */
-  private readonly joins = new AttemptLimiter(300, 60_000);
+  /** New students per address per minute (setting joinsPerMinutePerIp). */
+  private readonly joins: AttemptLimiter;
   private nextKey = 1;
   readonly writer: GroupCommit<Student>;
   private readonly now: () => number;
 
   constructor(private readonly o: ClassroomOptions) {
     this.now = o.now ?? Date.now;
+    this.joins = new AttemptLimiter(o.joinsPerMinutePerIp, 60_000);
     this.writer = new GroupCommit<Student>(o.store.db, {
       write: (s) => o.store.writeProgress(s),
       saved: (s) => {

@@ -75,6 +75,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     outbox,
     feed,
     nameFilter: () => settings.current.nameFilter,
+    joinsPerMinutePerIp: settings.current.joinsPerMinutePerIp,
     joinUrl: (code, host) => `${o.tls ? 'https' : 'http'}://${host ?? detectedHost()}:${port()}/join?code=${code}`,
     hosts: () => hostAddresses(interfaces?.()),
     defaultHost: detectedHost,
