@@ -2,8 +2,10 @@
 // mirrors this list; a test keeps them equal), the desktop app's utilityProcess, the benchmarks
 // and the tests.
 //
-// A young generation of 2 MB per semi-space instead of V8's default of up to 16 MB: the server
-// allocates a little garbage per frame for thousands of sockets, and a large nursery shows up as
-// resident memory for no gain. Measured by `npm run bench` at 6,000 students: 12.0 -> 10.3 KiB of
-// RSS per student, server CPU unchanged (17% of one core in both runs).
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+// The young generation is pinned at 16 MB per semi-space (V8's usual maximum on 64-bit), the size
+// the capacity figures were measured with, whatever V8's heap heuristics would pick. A smaller
+// nursery looked better at 6,000 students on a busy machine, but at 15,000 on a quiet one (three
+// runs each, bench/FINDINGS.md section 5) 2 MB cost more CPU (median 44% against 40% of one core:
+// a scavenge every ~30 ms, 7% of a core in minor GC against 3%), raised the PROGRESS_SAVED p99
+// (55 against 41 ms) and saved no memory (16.8 against 17.3 KiB per student).
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
