@@ -13,16 +13,35 @@ export async function classroom(server: RunningServer): Promise<ClassroomView & 
 
 /**
  * Opens the QR code's URL and joins as `name`, the way a child would: the name field has the
- * keyboard already, so typing and one tap on "Start reading" are all it takes. Returns the taps.
+ * keyboard already, so typing and one tap on "Start reading" are all it takes. Returns the taps the
+ * page received (pointer presses, counted in the page from the first load on).
  */
 export async function joinFromQr(page: Page, joinUrl: string, name: string): Promise<number> {
+  await page.addInitScript(countTaps);
   await page.goto(joinUrl);
+  const before = await tapsSoFar(page);
   const field = page.getByLabel('Name', { exact: true });
   await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
   await page.keyboard.type(name);
   await page.getByRole('button', { name: 'Start reading' }).tap();
   await page.locator('.w').first().waitFor();
-  return 1;
+  return (await tapsSoFar(page)) - before;
+}
+
+/** Runs in the page before its scripts: counts pointer presses in sessionStorage (kept across loads). */
+function countTaps(): void {
+  const w = window as unknown as { tapCounter?: boolean };
+  if (w.tapCounter) return; // once per document, however many times it was added
+  w.tapCounter = true;
+  addEventListener(
+    'pointerdown',
+    () => sessionStorage.setItem('test-taps', String(Number(sessionStorage.getItem('test-taps') ?? 0) + 1)),
+    true,
+  );
+}
+
+function tapsSoFar(page: Page): Promise<number> {
+  return page.evaluate(() => Number(sessionStorage.getItem('test-taps') ?? 0));
 }
 
 /** The highlighted word: its index in the book and its text, or null. */
