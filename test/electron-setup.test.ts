@@ -1,10 +1,13 @@
 // The Electron shell's setup modules with `electron` mocked at the edge (its binary is not
 // installed here). The modules' own logic runs for real: sender checks, argument checks, the
 // encrypted key file on disk, navigation rules, CSP headers and the window's reaction to states.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+// The IPC handlers talk to a real supervisor running the real dist/server/main.js (with plain
+// Node's fork in place of Electron's utilityProcess, as `npm start` does without Electron).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { IpcMainInvokeEvent, BrowserWindowConstructorOptions } from 'electron';
 
 const fake = vi.hoisted(() => {
@@ -76,7 +79,11 @@ const { withCsp } = await import('../electron/setup/session.js');
 const { dashboardCsp } = await import('../electron/security/csp.js');
 const { isWebUrl } = await import('../electron/security/origin.js');
 import type { ServerStarted } from '../server/host-messages.js';
-import type { ServerStatus } from '../electron/server/supervisor.js';
+import { ServerSupervisor, type ServerStatus } from '../electron/server/supervisor.js';
+import { forkWithNode } from '../electron/server/fork-node.js';
+import type { GeminiKeyStore } from '../electron/setup/gemini-key.js';
+
+const REAL_SERVER = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
 
 const ORIGIN = 'http://127.0.0.1:8080';
 const SESSION: ServerStarted = {
@@ -96,43 +103,87 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function wireIpc() {
-  const ourContents = { id: 1 };
-  let origin: string | null = ORIGIN;
-  const supervisor = { session: SESSION as ServerStarted | null, status: { state: 'running', port: 8080, joinUrl: SESSION.joinUrl } as ServerStatus, restart: vi.fn(async () => {}) };
-  const geminiKey = setupGeminiKeyStore(join(dir, 'gemini-key.bin'));
-  const power = setupPowerSaveBlocker();
-  setupIpc({
-    dashboard: { window: { webContents: ourContents } as never, dashboardOrigin: () => origin },
-    supervisor,
-    geminiKey,
-    power,
-    dataDir: dir,
+// One real server for the IPC tests, started the way setupServer does: the environment is read
+// at every (re)start, with the key the current test's key store holds.
+let supervisor: ServerSupervisor;
+let serverDir: string;
+let keyStore: GeminiKeyStore | null = null;
+beforeAll(async () => {
+  serverDir = mkdtempSync(join(tmpdir(), 'readerai-electron-server-'));
+  supervisor = new ServerSupervisor({
+    fork: forkWithNode(REAL_SERVER),
+    env: () =>
+      serverEnvironment(
+        { ...process.env, READERAI_PORT: '0', READERAI_HOST: '127.0.0.1', READERAI_MACHINE_CONFIG: join(serverDir, 'none.json') },
+        { dataDir: serverDir, geminiKey: keyStore?.read() ?? null },
+      ),
+    shutdownTimeoutMs: 10_000,
   });
+  supervisor.start();
+  await runningAgain();
+}, 60_000);
+afterAll(async () => {
+  await supervisor?.stop();
+  rmSync(serverDir, { recursive: true, force: true });
+});
+
+/** Resolves once the supervisor reports the server running (bounded by the test timeout). */
+function runningAgain(): Promise<ServerStarted> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (supervisor.status.state !== 'running') return false;
+      supervisor.off('status', check);
+      resolve(supervisor.session!);
+      return true;
+    };
+    if (!check()) supervisor.on('status', check);
+  });
+}
+
+/** What the running server says about its Gemini key (the teacher API on the current session). */
+async function serverKey(): Promise<{ isSet: boolean; value: unknown }> {
+  const s = supervisor.session!;
+  const res = await fetch(`http://127.0.0.1:${s.port}/api/teacher/settings`, { headers: { authorization: `Bearer ${s.adminToken}` } });
+  return ((await res.json()) as { key: string; isSet: boolean; value: unknown }[]).find((x) => x.key === 'geminiApiKey')!;
+}
+
+function wireIpc() {
+  // The real window (over the mocked BrowserWindow), showing the dashboard of ORIGIN.
+  const dashboard = setupDashboardWindow({ preload: '/app/preload.cjs', title: 'ReaderAI Classroom' });
+  dashboard.showDashboard(SESSION.dashboardUrl);
+  const ourContents = fake.windows.at(-1)!.webContents;
+  const geminiKey = setupGeminiKeyStore(join(dir, 'gemini-key.bin'));
+  keyStore = geminiKey;
+  const power = setupPowerSaveBlocker();
+  setupIpc({ dashboard, supervisor, geminiKey, power, dataDir: dir });
   const trusted = { sender: ourContents, senderFrame: { url: `${ORIGIN}/teacher/`, parent: null } };
   const call = (channel: string, event: unknown, ...args: unknown[]) => {
     const handler = fake.handlers.get(channel);
     if (!handler) throw new Error(`no handler for ${channel}`);
     return Promise.resolve().then(() => handler(event as IpcMainInvokeEvent, ...args));
   };
-  return { call, trusted, supervisor, setOrigin: (o: string | null) => (origin = o), ourContents };
+  return { call, trusted, showStatusPage: () => dashboard.showStatus('Restarting the classroom server…', ''), ourContents };
 }
 
 describe('IPC handlers', () => {
   it('answers our dashboard with the admin session and the server status', async () => {
     const { call, trusted } = wireIpc();
-    expect(await call('readerai:session:get', trusted)).toEqual({
-      dashboardUrl: SESSION.dashboardUrl,
-      joinUrl: SESSION.joinUrl,
-      adminToken: 'tok',
-      port: 8080,
-      dataDir: '/data/readerai',
+    const session = (await call('readerai:session:get', trusted)) as { dashboardUrl: string; joinUrl: string; adminToken: string; port: number; dataDir: string };
+    expect(session).toEqual({
+      dashboardUrl: `http://127.0.0.1:${session.port}/teacher/#token=${session.adminToken}`,
+      joinUrl: expect.stringMatching(/^http:\/\/.+\/join\?code=/),
+      adminToken: expect.stringMatching(/.{16,}/),
+      port: expect.any(Number),
+      dataDir: serverDir,
     });
-    expect(await call('readerai:server-status:get', trusted)).toMatchObject({ state: 'running' });
+    // The token really opens the teacher API of the server that is running.
+    const res = await fetch(`http://127.0.0.1:${session.port}/api/teacher/classroom`, { headers: { authorization: `Bearer ${session.adminToken}` } });
+    expect(res.status).toBe(200);
+    expect(await call('readerai:server-status:get', trusted)).toEqual({ state: 'running', port: session.port, joinUrl: session.joinUrl });
   });
 
   it('refuses every sender that is not the top frame of our window on our origin', async () => {
-    const { call, trusted, setOrigin } = wireIpc();
+    const { call, trusted, showStatusPage } = wireIpc();
     const refused = /refused: the sender is not the ReaderAI dashboard/;
     const cases = {
       'another webContents': { ...trusted, sender: { id: 2 } },
@@ -146,7 +197,7 @@ describe('IPC handlers', () => {
       await expect(call('readerai:session:get', event), why).rejects.toThrow(refused);
       await expect(call('readerai:gemini-key:save', event, 'AIzaSomething'), why).rejects.toThrow(refused);
     }
-    setOrigin(null); // a status page is showing: nothing is trusted
+    showStatusPage(); // a status page is showing: nothing is trusted
     await expect(call('readerai:session:get', trusted)).rejects.toThrow(refused);
     expect(existsSync(join(dir, 'gemini-key.bin'))).toBe(false);
   });
@@ -162,18 +213,32 @@ describe('IPC handlers', () => {
     expect(fake.electron.powerSaveBlocker.start).not.toHaveBeenCalled();
   });
 
-  it('saves the Gemini key encrypted, shows only a hint, and restarts the server', async () => {
-    const { call, trusted, supervisor } = wireIpc();
+  it('saves the Gemini key encrypted, shows only a hint, and restarts the server, which then has it', async () => {
+    const { call, trusted } = wireIpc();
     const key = 'AIzaSyExampleKey0000abcd';
+    const before = supervisor.session!;
+    expect((await serverKey()).isSet).toBe(false);
     expect(await call('readerai:gemini-key:get', trusted)).toEqual({ stored: false, hint: null, protection: 'os' });
+    const states: string[] = [];
+    const note = (st: ServerStatus) => states.push(st.state);
+    supervisor.on('status', note);
     expect(await call('readerai:gemini-key:save', trusted, `  ${key} `)).toEqual({ stored: true, hint: '…abcd', protection: 'os' });
     const file = join(dir, 'gemini-key.bin');
     expect(readFileSync(file).includes(Buffer.from(key))).toBe(false);
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(setupGeminiKeyStore(file).read()).toBe(key);
-    expect(supervisor.restart).toHaveBeenCalledTimes(1);
+    // A new server process, started with the saved key.
+    const after = await runningAgain();
+    supervisor.off('status', note);
+    expect(states).toEqual(['stopping', 'stopped', 'starting', 'running']);
+    expect(after.adminToken).toBe(before.adminToken); // same data folder, same token
+    expect(await serverKey()).toMatchObject({ isSet: true, value: '••••abcd' });
+
     expect(await call('readerai:gemini-key:save', trusted, null)).toEqual({ stored: false, hint: null, protection: 'os' });
     expect(existsSync(file)).toBe(false);
+    expect(supervisor.status.state).toBe('stopping'); // the restart began with the save
+    await runningAgain();
+    expect((await serverKey()).isSet).toBe(false);
   });
 
   it('will not store the key where the OS offers no encryption, and flags a weak Linux keyring', async () => {
@@ -215,7 +280,8 @@ describe('IPC handlers', () => {
   it('opens the server data folder, and reports failure', async () => {
     const { call, trusted } = wireIpc();
     await call('readerai:data-folder:open', trusted);
-    expect(fake.electron.shell.openPath).toHaveBeenCalledWith('/data/readerai');
+    // The folder the running server reported, not the app's default.
+    expect(fake.electron.shell.openPath).toHaveBeenCalledWith(serverDir);
     fake.electron.shell.openPath.mockResolvedValueOnce('No application');
     await expect(call('readerai:data-folder:open', trusted)).rejects.toThrow(/No application/);
   });
@@ -270,49 +336,35 @@ describe('dashboard window', () => {
 });
 
 describe('window follows the server state', () => {
-  function fakeDashboard() {
-    let origin: string | null = null;
-    const calls: string[] = [];
-    return {
-      calls,
-      dashboardOrigin: () => origin,
-      showDashboard: (url: string) => {
-        origin = new URL(url).origin;
-        calls.push(`dashboard ${url}`);
-      },
-      showStatus: (title: string) => {
-        origin = null;
-        calls.push(`status ${title}`);
-      },
-      send: (channel: string, payload: ServerStatus) => calls.push(`send ${channel} ${payload.state}`),
-    };
+  // The real DashboardWindow over the mocked BrowserWindow: what it loaded and what it sent.
+  function realWindow() {
+    const dashboard = setupDashboardWindow({ preload: '/app/preload.cjs', title: 'ReaderAI Classroom' });
+    const win = fake.windows.at(-1)!;
+    const loaded = () => win.loaded.map((url) => (url.startsWith('data:') ? `status ${statusTitle(url)}` : `dashboard ${url}`));
+    const sent = () => win.webContents.sent.map(([channel, payload]) => `${channel} ${(payload as ServerStatus).state}`);
+    return { dashboard, loaded, sent };
   }
+  const statusTitle = (url: string) => /<h1>(.*?)<\/h1>/.exec(decodeURIComponent(url.slice(url.indexOf(',') + 1)))?.[1];
 
   it('shows a status page, then the dashboard; restarts keep the dashboard; a new port reloads it', () => {
-    const d = fakeDashboard();
+    const { dashboard: d, loaded, sent } = realWindow();
     reflectStatus(d, { state: 'starting', attempt: 1 }, null);
     reflectStatus(d, { state: 'running', port: 8080, joinUrl: '' }, SESSION.dashboardUrl);
     reflectStatus(d, { state: 'restarting', attempt: 2, retryInMs: 500, reason: 'server exited with code 3' }, null);
     reflectStatus(d, { state: 'starting', attempt: 2 }, null);
     reflectStatus(d, { state: 'running', port: 8080, joinUrl: '' }, SESSION.dashboardUrl);
     reflectStatus(d, { state: 'running', port: 8081, joinUrl: '' }, 'http://127.0.0.1:8081/teacher/#token=t2');
-    expect(d.calls).toEqual([
-      'send readerai:server-status starting',
-      'status Starting the classroom server…',
-      'send readerai:server-status running',
-      `dashboard ${SESSION.dashboardUrl}`,
-      'send readerai:server-status restarting',
-      'send readerai:server-status starting',
-      'send readerai:server-status running',
-      'send readerai:server-status running',
-      'dashboard http://127.0.0.1:8081/teacher/#token=t2',
-    ]);
+    expect(sent()).toEqual(['starting', 'running', 'restarting', 'starting', 'running', 'running'].map((state) => `readerai:server-status ${state}`));
+    expect(loaded()).toEqual(['status Starting the classroom server…', `dashboard ${SESSION.dashboardUrl}`, 'dashboard http://127.0.0.1:8081/teacher/#token=t2']);
+    expect(d.dashboardOrigin()).toBe('http://127.0.0.1:8081');
   });
 
   it('shows why when the server gives up', () => {
-    const d = fakeDashboard();
+    const { dashboard: d, loaded } = realWindow();
+    reflectStatus(d, { state: 'running', port: 8080, joinUrl: '' }, SESSION.dashboardUrl);
     reflectStatus(d, { state: 'failed', reason: 'port 8080 is already in use' }, null);
-    expect(d.calls.at(-1)).toBe('status The classroom server could not start');
+    expect(loaded().at(-1)).toBe('status The classroom server could not start');
+    expect(decodeURIComponent(fake.windows.at(-1)!.loaded.at(-1)!)).toContain('port 8080 is already in use');
     expect(d.dashboardOrigin()).toBeNull();
   });
 });

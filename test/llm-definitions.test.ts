@@ -1,16 +1,15 @@
 // Word definitions: one upstream call for thirty taps, the sense of the sentence in the key,
 // the cache persisting in a real SQLite file across a restart, the offline dictionary when
 // there is no key or Gemini is down, and the whole no-key classroom flow.
-import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRelay } from '../server/llm/index.js';
 import { notInDictionary } from '../server/llm/relay.js';
-import type { DefineJob, DefinitionCacheStore } from '../server/llm/types.js';
+import type { DefineJob } from '../server/llm/types.js';
 import { OfflineDictionary } from '../server/llm/wordnet.js';
 import { tempDir } from './support/server.js';
-import { BOOK, askJob, listen, startHarness, wordIndex, type Harness } from './support/llm-harness.js';
+import { BOOK, askJob, listen, SqliteCache, startHarness, wordIndex, type Harness } from './support/llm-harness.js';
 
 let h: Harness | undefined;
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -23,19 +22,6 @@ afterEach(async () => {
 function defineJob(studentKey: number, token: string, from = 0): DefineJob {
   const wordIdx = wordIndex(token, from);
   return { studentKey, word: token, title: BOOK.title, words: BOOK.words, wordIdx };
-}
-
-/** The core's side of the contract, over a SQLite table this test creates. */
-function sqliteCache(path: string): DefinitionCacheStore & { close(): void } {
-  const db = new Database(path);
-  db.exec('CREATE TABLE IF NOT EXISTS definitions (key TEXT PRIMARY KEY, word TEXT NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL)');
-  const get = db.prepare<[string], { text: string; source: 'gemini' | 'offline' }>('SELECT text, source FROM definitions WHERE key = ?');
-  const put = db.prepare('INSERT OR REPLACE INTO definitions (key, word, text, source) VALUES (?, ?, ?, ?)');
-  return {
-    get: (key) => get.get(key),
-    put: (key, word, text, source) => void put.run(key, word, text, source),
-    close: () => db.close(),
-  };
 }
 
 describe('definitions with Gemini', () => {
@@ -54,6 +40,8 @@ describe('definitions with Gemini', () => {
     expect(h.fake.requests[0]?.method).toBe('generateContent');
     expect(await h.relay.define(defineJob(31, 'brave'))).toEqual({ ok: true, text: 'Brave means you do something even when you feel scared.', source: 'cache' });
     expect(h.fake.requests).toHaveLength(1);
+    // One row in the database file, not thirty.
+    expect(h.cache.count()).toBe(1);
     expect(h.relay.stats()).toMatchObject({ definitions: 31, mergedDefinitions: 29, cacheHits: 1, cacheMisses: 30, upstreamCalls: 1 });
   });
 
@@ -77,9 +65,10 @@ describe('definitions with Gemini', () => {
   it('keeps definitions across a restart in a real SQLite file', async () => {
     const dir = tempDir('readerai-llm-');
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 'cache.db');
+    // The server's own database file and Store (not a table this test makes up).
+    const path = join(dir, 'readerai.db');
 
-    const firstCache = sqliteCache(path);
+    const firstCache = new SqliteCache(path);
     h = await startHarness();
     const settings = h.settings;
     const before = createRelay({ getSettings: () => settings, cache: firstCache });
@@ -89,7 +78,7 @@ describe('definitions with Gemini', () => {
     firstCache.close();
 
     // A new process: a new connection, a new relay, an upstream that would fail if asked.
-    const secondCache = sqliteCache(path);
+    const secondCache = new SqliteCache(path);
     cleanups.push(() => secondCache.close());
     const after = createRelay({ getSettings: () => settings, cache: secondCache });
     cleanups.push(() => after.close());
@@ -108,7 +97,7 @@ describe('definitions with Gemini', () => {
     expect(withheld).toMatchObject({ ok: true, source: 'offline' });
     expect(withheld.ok && withheld.text).toMatch(/^Raft \(a naming word\)/);
     // Nothing failed or withheld was cached.
-    expect(h.cache.rows.size).toBe(0);
+    expect(h.cache.count()).toBe(0);
     expect(h.relay.stats()).toMatchObject({ withheld_safety: 1, upstreamFailures: 1, offlineDefinitions: 2 });
   });
 

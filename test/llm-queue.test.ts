@@ -203,24 +203,36 @@ describe('usage figures', () => {
 
 describe('a backed-up queue', () => {
   it('tells the front at once and the rest in bounded sweeps, so draining does not flood sockets', async () => {
-
     vi.useFakeTimers();
     try {
       const queue = new FairQueue(() => 1);
       const told: number[] = [];
+      // Each student's places as they were told them.
+      const heardBy = new Map<number, number[]>();
       const gates: (() => void)[] = [];
       const run = () => new Promise<void>((resolve) => gates.push(resolve));
       const size = 2_000;
       const positions: number[] = [];
       for (let key = 0; key <= size; key++) {
-        positions.push(queue.submit(key, run, () => told.push(key)).position);
+        positions.push(
+          queue.submit(key, run, (p) => {
+            told.push(key);
+            heardBy.set(key, [...(heardBy.get(key) ?? []), p]);
+          }).position,
+        );
       }
       // Submitting reports each place exactly, and costs no notifications.
       expect(positions.slice(0, 4)).toEqual([0, 1, 2, 3]);
       expect(positions.at(-1)).toBe(size);
       expect(told).toEqual([]);
-      // Start 100 tasks one after another: only the front hears at once.
-      for (let i = 0; i < 100; i++) {
+      // The first start: the one starting hears 0 and the FRONT places behind it hear their new
+      // place at once, in order; nobody further back hears anything yet.
+      gates.shift()!();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(told).toEqual(Array.from({ length: FRONT + 1 }, (_, i) => 1 + i));
+      for (let place = 1; place <= FRONT; place++) expect(heardBy.get(1 + place), `place ${place}`).toEqual([place]);
+      // 99 more starts one after another: only the front hears at once.
+      for (let i = 1; i < 100; i++) {
         gates.shift()!();
         await vi.advanceTimersByTimeAsync(0);
       }
@@ -231,6 +243,9 @@ describe('a backed-up queue', () => {
       // One sweep tells each far-back task at most once, and only those that moved a tenth.
       expect(told.length - beforeSweep).toBeLessThanOrEqual(size);
       expect(told.length - beforeSweep).toBeGreaterThan(0);
+      // 100 places forward is a tenth for the task at place 900 (first told 1000), not at 1901.
+      expect(heardBy.get(1000)?.at(-1)).toBe(900);
+      expect(heardBy.has(size)).toBe(false);
       queue.close();
     } finally {
       vi.useRealTimers();

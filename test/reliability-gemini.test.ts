@@ -45,7 +45,8 @@ type Outcome = 'gemini' | 'teacher' | 'other';
 /** Everyone asks at once while reading; resolves with how each question ended. */
 async function groupAsks(tag: string, deadlineMs: number): Promise<{ outcomes: Outcome[]; positions: number[]; savedDuring: number }> {
   const questionId = (i: number) => `${tag}-${i}`;
-  fleet.tablets.forEach((t, i) => t.ask(questionId(i), `Why did the keeper climb the stairs? (${tag})`));
+  // Each question's own text, so the calls upstream can be told apart.
+  fleet.tablets.forEach((t, i) => t.ask(questionId(i), `Why did the keeper climb the stairs? (${questionId(i)})`));
   type End = Extract<ServerMessage, { type: 'ANSWER_DONE' | 'TEACHER_WILL_ANSWER' }>;
   const ended = (t: Tablet, i: number) =>
     (heard.get(t) ?? []).find((m): m is End => (m.type === 'ANSWER_DONE' || m.type === 'TEACHER_WILL_ANSWER') && m.payload.questionId === questionId(i));
@@ -70,6 +71,16 @@ async function groupAsks(tag: string, deadlineMs: number): Promise<{ outcomes: O
   return { outcomes, positions, savedDuring: fleet.tablets.reduce((n, t) => n + t.acked, 0) - ackedBefore };
 }
 
+/** Asks now and then (the relay may be pausing Gemini for 15 s) until Gemini answers one again. */
+async function untilGeminiAnswers(tag: string): Promise<void> {
+  const answeredByGemini = () => fleet.tablets.some((t) => (heard.get(t) ?? []).some((m) => m.type === 'ANSWER_DONE' && String(m.payload.questionId).startsWith(tag) && m.payload.source === 'gemini'));
+  for (let i = 0; i < 10 && !answeredByGemini(); i++) {
+    fleet.tablets[i % fleet.tablets.length]!.ask(`${tag}-${i}`, 'Is the cat safe?');
+    await new Promise((r) => setTimeout(r, 4_000));
+  }
+  await waitUntil(answeredByGemini, 10_000, `answered by Gemini (${tag})`);
+}
+
 async function serverStillFine(): Promise<void> {
   expect(server.proc.exitCode).toBeNull();
   expect((await rawHttp(server.url, { path: '/healthz' })).status).toBe(200);
@@ -90,7 +101,18 @@ describe('Gemini faults during a class', () => {
     expect(Math.max(...positions)).toBeGreaterThan(0);
     expect(savedDuring).toBeGreaterThan(0);
     // Retries are bounded: at most 1 + maxRetries calls per question.
-    expect(fake.requests.length - before).toBeLessThanOrEqual(GROUP * 3);
+    const calls = fake.requests.slice(before);
+    expect(calls.length).toBeLessThanOrEqual(GROUP * 3);
+    // Retried as told: a question refused with "retry in 1s" is not sent again sooner.
+    const questionOf = (r: (typeof calls)[number]) => /\((r429-\d+)\)/.exec(r.raw)?.[1];
+    let retried = 0;
+    calls.slice(0, 10).forEach((refused, k) => {
+      const next = calls.slice(k + 1).find((r) => questionOf(r) === questionOf(refused));
+      if (!next) return; // handed to the teacher instead
+      retried++;
+      expect(next.receivedAt - refused.receivedAt, `retry of ${questionOf(refused)}`).toBeGreaterThanOrEqual(1000);
+    });
+    expect(retried).toBeGreaterThan(0);
     await serverStillFine();
   });
 
@@ -109,22 +131,30 @@ describe('Gemini faults during a class', () => {
   });
 
   it('Gemini hangs: each call is cut at the deadline and its question goes to the teacher; it recovers after', async () => {
+    // The 503 storm left the relay pausing Gemini (questions go straight to the teacher for 15 s).
+    // Wait until Gemini answers again: otherwise no call would reach the hang and nothing is cut.
+    fake.otherwise(() => ({ chunks: ['Back again.'] }));
+    await untilGeminiAnswers('before-hang');
+    const before = fake.requests.length;
     fake.otherwise(() => ({ hang: true }));
     const started = Date.now();
     const { outcomes, savedDuring } = await groupAsks('hang', 60_000);
     expect(outcomes).toEqual(Array(GROUP).fill('teacher'));
     expect(savedDuring).toBeGreaterThan(0);
     console.log(`hang: all ${GROUP} questions with the teacher after ${Date.now() - started} ms (deadline 5 s, 2 at a time)`);
+    // Calls really hung, and the server cut each one when its question's 5 s ran out (its clock
+    // starts a moment before the request arrives, hence a little under 5 s here).
+    const hung = fake.requests.slice(before);
+    expect(hung.length).toBeGreaterThan(0);
+    for (const r of hung) {
+      await waitUntil(() => r.closedAt !== undefined, 10_000, 'hung call cut');
+      expect(r.closedAt! - r.receivedAt).toBeGreaterThanOrEqual(4_000);
+    }
     await serverStillFine();
 
     // Gemini is back. The relay paused it after repeated failures (questions go to the teacher
     // for 15 s), so ask now and then until one is answered by Gemini again.
     fake.otherwise(() => ({ chunks: ['Back again.'] }));
-    const answeredByGemini = () => fleet.tablets.some((t) => (heard.get(t) ?? []).some((m) => m.type === 'ANSWER_DONE' && String(m.payload.questionId).startsWith('after-hang') && m.payload.source === 'gemini'));
-    for (let i = 0; i < 10 && !answeredByGemini(); i++) {
-      fleet.tablets[i % fleet.tablets.length]!.ask(`after-hang-${i}`, 'Is the cat safe?');
-      await new Promise((r) => setTimeout(r, 4_000));
-    }
-    await waitUntil(answeredByGemini, 10_000, 'answered after recovery');
-  });
+    await untilGeminiAnswers('after-hang');
+  }, 120_000);
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, ErrorCode } from '../server/protocol/codes.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
-import { classCodeOf, joinTablet, openTeacherSocket, rawHttp, type RawResponse } from './support/reliability.js';
+import { classCodeOf, joinTablet, nextTeacherFrame, openTeacherSocket, rawHttp, type RawResponse } from './support/reliability.js';
 
 let server: RunningServer;
 
@@ -47,7 +47,21 @@ describe('join codes cannot be brute-forced', () => {
 
   it('does not count a right code or a resume by token against the address', async () => {
     const code = classCodeOf(server);
-    for (let i = 0; i < 35; i++) expect((await joinFrom('127.0.0.5', code, `Kid ${i}`)).status).toBe(200);
+    const joined: { studentId: string; token: string }[] = [];
+    for (let i = 0; i < 35; i++) {
+      const res = await joinFrom('127.0.0.5', code, `Kid ${i}`);
+      expect(res.status).toBe(200);
+      joined.push(JSON.parse(res.body) as { studentId: string; token: string });
+    }
+    // The same 35 tablets come back with their tokens (a Wi-Fi drop, say): each resumes as itself.
+    for (const j of joined) {
+      const res = await rawHttp(server.url, { method: 'POST', path: '/api/join', localAddress: '127.0.0.5', body: JSON.stringify({ classCode: code, name: 'Kid', token: j.token }) });
+      expect(JSON.parse(res.body)).toMatchObject({ studentId: j.studentId, resumed: true });
+    }
+    // None of those 70 was counted: the address still has all 30 wrong guesses before the 429.
+    const wrong = code.startsWith('AAA') ? 'CCCCCC' : 'AAAAAA';
+    for (let i = 0; i < 30; i++) expect((await joinFrom('127.0.0.5', wrong)).status, `wrong code ${i + 1}`).toBe(403);
+    expect((await joinFrom('127.0.0.5', wrong)).status).toBe(429);
   });
 });
 
@@ -148,6 +162,8 @@ describe('Origin checks on the teacher socket', () => {
   it('accepts the dashboard from this origin, or with no Origin (not a browser)', async () => {
     for (const headers of [{ origin: server.url }, {}] as Record<string, string>[]) {
       const s = await openTeacherSocket(server, headers);
+      // Accepted means served, not just upgraded: the class arrives.
+      expect((await nextTeacherFrame(s, 'SNAPSHOT')).classroom.classCode, JSON.stringify(headers)).toBe(classCodeOf(server));
       s.close();
     }
   });

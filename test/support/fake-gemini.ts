@@ -42,6 +42,8 @@ export interface RecordedRequest {
     generationConfig?: Record<string, unknown>;
   };
   receivedAt: number;
+  /** When the connection closed (the reply ended, or the client gave up on it). */
+  closedAt?: number;
 }
 
 const STATUS_NAMES: Record<number, string> = {
@@ -135,6 +137,7 @@ export class FakeGemini {
       receivedAt: Date.now(),
     };
     this.requests.push(recorded);
+    res.on('close', () => (recorded.closedAt = Date.now()));
     const reply = this.script.shift() ?? this.fallback(recorded);
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     if (recorded.method === 'streamGenerateContent') await this.stream(reply, res);

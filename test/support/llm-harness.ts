@@ -1,24 +1,49 @@
-// Shared pieces of the relay tests: settings from the real table, an in-memory definition
-// cache, a book, an event recorder, and a relay wired to the fake Gemini with the real SDK.
+// Shared pieces of the relay tests: settings from the real table, the definition cache as the
+// server keeps it (the real Store over a SQLite file), a book, an event recorder, and a relay wired
+// to the fake Gemini with the real SDK.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { SETTINGS, type Settings } from '../../server/config.js';
 import { createRelay } from '../../server/llm/index.js';
 import type { AskEvents, AskJob, DefinitionCacheStore, FlagReason, Relay } from '../../server/llm/types.js';
 import type { AnswerSource } from '../../server/protocol/codes.js';
+import { openDatabase } from '../../server/store/db.js';
+import { Store } from '../../server/store/store.js';
 import { FakeGemini } from './fake-gemini.js';
+import { tempDir } from './server.js';
 
 export function defaultSettings(over: Partial<Settings> = {}): Settings {
   const defaults = Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, s.default])) as Settings;
   return { ...defaults, ...over };
 }
 
-export class MemoryCache implements DefinitionCacheStore {
-  readonly rows = new Map<string, { word: string; text: string; source: 'gemini' | 'offline' }>();
+/**
+ * The definition cache the server gives the relay: our Store over a real SQLite file (migrated by
+ * openDatabase), with the same two-line adapter as server/plugins/classroom.ts. Not a stand-in:
+ * a test of the relay's cache goes through the SQL the server runs.
+ */
+export class SqliteCache implements DefinitionCacheStore {
+  readonly store: Store;
+  /** The folder made for this cache when no file was given (removed by close). */
+  private readonly ownDir: string | null;
+
+  constructor(file?: string) {
+    this.ownDir = file ? null : tempDir('readerai-llm-');
+    this.store = new Store(openDatabase(file ?? join(this.ownDir!, 'readerai.db')));
+  }
   get(key: string) {
-    const row = this.rows.get(key);
-    return row && { text: row.text, source: row.source };
+    return this.store.getDefinition(key);
   }
   put(key: string, word: string, text: string, source: 'gemini' | 'offline') {
-    this.rows.set(key, { word, text, source });
+    this.store.putDefinition(key, word, text, source, Date.now());
+  }
+  /** Definitions stored in the file. */
+  count(): number {
+    return (this.store.db.prepare('SELECT count(*) AS n FROM definitions').get() as { n: number }).n;
+  }
+  close(): void {
+    if (this.store.db.open) this.store.db.close();
+    if (this.ownDir) rmSync(this.ownDir, { recursive: true, force: true });
   }
 }
 
@@ -91,13 +116,13 @@ export interface Harness {
   relay: Relay;
   /** The settings the relay reads on every call; tests change them in place. */
   settings: Settings;
-  cache: MemoryCache;
+  cache: SqliteCache;
   clock: { now: number };
   close(): Promise<void>;
 }
 
 /** A relay with a key, pointed at a fresh fake Gemini; `clock.now` drives the rate limits. */
-export async function startHarness(over: Partial<Settings> = {}, cache = new MemoryCache()): Promise<Harness> {
+export async function startHarness(over: Partial<Settings> = {}, cache = new SqliteCache()): Promise<Harness> {
   const fake = await FakeGemini.start();
   const settings = defaultSettings({ geminiApiKey: 'test-key', geminiBaseUrl: fake.baseUrl, ...over });
   const clock = { now: 1_000_000 };
@@ -111,6 +136,7 @@ export async function startHarness(over: Partial<Settings> = {}, cache = new Mem
     close: async () => {
       await relay.close();
       await fake.close();
+      cache.close();
     },
   };
 }
