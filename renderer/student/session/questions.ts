@@ -91,8 +91,3 @@ export function applyFrame(list: readonly AskedQuestion[], m: ServerMessage, now
 export function unsent(list: readonly AskedQuestion[]): AskedQuestion[] {
   return list.filter((q) => q.status === 'sending');
 }
-
-/** Whether a question is still waiting for something (the Ask panel stays lively). */
-export function isOpen(q: AskedQuestion): boolean {
-  return q.status === 'sending' || q.status === 'queued' || q.status === 'answering' || q.status === 'teacher';
-}
