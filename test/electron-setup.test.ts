@@ -7,7 +7,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { IpcMainInvokeEvent, BrowserWindowConstructorOptions } from 'electron';
 
 const fake = vi.hoisted(() => {
@@ -82,8 +81,7 @@ import type { ServerStarted } from '../server/host-messages.js';
 import { ServerSupervisor, type ServerStatus } from '../electron/server/supervisor.js';
 import { forkWithNode } from '../electron/server/fork-node.js';
 import type { GeminiKeyStore } from '../electron/setup/gemini-key.js';
-
-const REAL_SERVER = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
+import { REAL_SERVER, waitFor } from './support/supervisor.js';
 
 const ORIGIN = 'http://127.0.0.1:8080';
 const SESSION: ServerStarted = {
@@ -127,17 +125,10 @@ afterAll(async () => {
   rmSync(serverDir, { recursive: true, force: true });
 });
 
-/** Resolves once the supervisor reports the server running (bounded by the test timeout). */
-function runningAgain(): Promise<ServerStarted> {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (supervisor.status.state !== 'running') return false;
-      supervisor.off('status', check);
-      resolve(supervisor.session!);
-      return true;
-    };
-    if (!check()) supervisor.on('status', check);
-  });
+/** Resolves with the session once the supervisor reports the server running. */
+async function runningAgain(): Promise<ServerStarted> {
+  await waitFor(supervisor, (st) => st.state === 'running', 30_000);
+  return supervisor.session!;
 }
 
 /** What the running server says about its Gemini key (the teacher API on the current session). */

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServerSupervisor, type ServerStatus, type SupervisorOptions } from '../electron/server/supervisor.js';
 import { forkWithNode } from '../electron/server/fork-node.js';
+import { REAL_SERVER, waitFor } from './support/supervisor.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/fake-server.mjs', import.meta.url));
-const REAL_SERVER = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
 
 let dir: string;
 let runsFile: string;
@@ -43,21 +43,6 @@ function supervise(env: Record<string, string>, options: Partial<SupervisorOptio
   s.on('status', (st) => statuses.push(st));
   supervisor = s;
   return { s, statuses };
-}
-
-/** Resolves with the first status matching `pred` (bounded by vitest's test timeout). */
-function waitFor(s: ServerSupervisor, pred: (st: ServerStatus) => boolean, ms = 15_000): Promise<ServerStatus> {
-  if (pred(s.status)) return Promise.resolve(s.status);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching status within ${ms} ms (last: ${JSON.stringify(s.status)})`)), ms);
-    const onStatus = (st: ServerStatus) => {
-      if (!pred(st)) return;
-      clearTimeout(timer);
-      s.off('status', onStatus);
-      resolve(st);
-    };
-    s.on('status', onStatus);
-  });
 }
 
 async function get(url: string): Promise<string> {

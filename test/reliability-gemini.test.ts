@@ -76,7 +76,7 @@ async function untilGeminiAnswers(tag: string): Promise<void> {
   const answeredByGemini = () => fleet.tablets.some((t) => (heard.get(t) ?? []).some((m) => m.type === 'ANSWER_DONE' && String(m.payload.questionId).startsWith(tag) && m.payload.source === 'gemini'));
   for (let i = 0; i < 10 && !answeredByGemini(); i++) {
     fleet.tablets[i % fleet.tablets.length]!.ask(`${tag}-${i}`, 'Is the cat safe?');
-    await new Promise((r) => setTimeout(r, 4_000));
+    await sleep(4_000);
   }
   await waitUntil(answeredByGemini, 10_000, `answered by Gemini (${tag})`);
 }

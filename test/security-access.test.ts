@@ -19,8 +19,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const joinFrom = (address: string, classCode: string, name = 'Guesser') =>
-  rawHttp(server.url, { method: 'POST', path: '/api/join', localAddress: address, body: JSON.stringify({ classCode, name }) });
+const joinFrom = (address: string, classCode: string, name = 'Guesser', token?: string) =>
+  rawHttp(server.url, { method: 'POST', path: '/api/join', localAddress: address, body: JSON.stringify({ classCode, name, token }) });
 
 describe('join codes cannot be brute-forced', () => {
   it('allows 30 wrong codes a minute per address, then answers 429 with Retry-After (even to the right code)', async () => {
@@ -55,7 +55,7 @@ describe('join codes cannot be brute-forced', () => {
     }
     // The same 35 tablets come back with their tokens (a Wi-Fi drop, say): each resumes as itself.
     for (const j of joined) {
-      const res = await rawHttp(server.url, { method: 'POST', path: '/api/join', localAddress: '127.0.0.5', body: JSON.stringify({ classCode: code, name: 'Kid', token: j.token }) });
+      const res = await joinFrom('127.0.0.5', code, 'Kid', j.token);
       expect(JSON.parse(res.body)).toMatchObject({ studentId: j.studentId, resumed: true });
     }
     // None of those 70 was counted: the address still has all 30 wrong guesses before the 429.

@@ -63,7 +63,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   const outbox = new Outbox(settings.current.maxBufferedKb * 1024);
   const relay = o.createRelay({
     getSettings: () => settings.current,
-    cache: { get: (key) => store.getDefinition(key), put: (key, word, text, source) => store.putDefinition(key, word, text, source, Date.now()) },
+    cache: store.definitionCache(),
     log: app.log,
   });
   const interfaces = o.interfaces;

@@ -221,6 +221,14 @@ export class Store {
     this.s.putDefinition.run(key, word, text, source, createdAt);
   }
 
+  /** The definitions table as the relay's cache (server/llm's DefinitionCacheStore), stamped now. */
+  definitionCache() {
+    return {
+      get: (key: string) => this.getDefinition(key),
+      put: (key: string, word: string, text: string, source: 'gemini' | 'offline') => this.putDefinition(key, word, text, source, Date.now()),
+    };
+  }
+
   /** The teacher's saved settings, as JSON values. */
   settings(): Record<string, unknown> {
     const out: Record<string, unknown> = {};

@@ -19,23 +19,20 @@ export function defaultSettings(over: Partial<Settings> = {}): Settings {
 
 /**
  * The definition cache the server gives the relay: our Store over a real SQLite file (migrated by
- * openDatabase), with the same two-line adapter as server/plugins/classroom.ts. Not a stand-in:
- * a test of the relay's cache goes through the SQL the server runs.
+ * openDatabase), through the same `definitionCache()` the server uses. Not a stand-in: a test of
+ * the relay's cache goes through the SQL the server runs.
  */
 export class SqliteCache implements DefinitionCacheStore {
   readonly store: Store;
+  readonly get: DefinitionCacheStore['get'];
+  readonly put: DefinitionCacheStore['put'];
   /** The folder made for this cache when no file was given (removed by close). */
   private readonly ownDir: string | null;
 
   constructor(file?: string) {
     this.ownDir = file ? null : tempDir('readerai-llm-');
     this.store = new Store(openDatabase(file ?? join(this.ownDir!, 'readerai.db')));
-  }
-  get(key: string) {
-    return this.store.getDefinition(key);
-  }
-  put(key: string, word: string, text: string, source: 'gemini' | 'offline') {
-    this.store.putDefinition(key, word, text, source, Date.now());
+    ({ get: this.get, put: this.put } = this.store.definitionCache());
   }
   /** Definitions stored in the file. */
   count(): number {
