@@ -1,7 +1,7 @@
 // Reads this process's figures once a second: memory, CPU, event-loop delay and utilisation,
 // descriptors, free memory, SQLite commits and the Gemini relay's queue. Each read is cheap (no
 // listing of sockets, no walk over students): the sampler must not move the figures it measures.
-import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization, type ELDHistogram } from 'node:perf_hooks';
 import { availableParallelism, freemem, totalmem } from 'node:os';
 import { cgroupMemoryReader, fdLimit, FdCounter, type CgroupMemory } from './system.js';
 
@@ -66,7 +66,7 @@ const PER_MINUTE = ['requestsLastMinute', 'requestsPerMinute'];
 const UPSTREAM_CALLS = ['upstreamCalls', 'requests', 'calls'];
 
 export class Sampler {
-  private readonly loop: IntervalHistogram;
+  private readonly loop: ELDHistogram;
   private readonly fds = new FdCounter();
   private readonly fdMax = fdLimit();
   private readonly cgroup: (() => CgroupMemory | null) | null = cgroupMemoryReader();
