@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { FINAL_CLOSE_CODES, type JoinResponse, type ServerMessage } from '../server/protocol/index.js';
+import { FINAL_CLOSE_CODES, type JoinResponse, type ServerMessage } from '../shared/protocol/index.js';
 import { waitForMessage } from './processes.js';
 
 export { loopbackAddress } from './client-worker.js';

@@ -9,7 +9,7 @@ import classroom, { type ClassroomPluginOptions } from './plugins/classroom.js';
 import capacity from './plugins/capacity.js';
 import { errorHandler, securityHeaders } from './http/security.js';
 import { Tickets } from './http/tickets.js';
-import { Limits } from './protocol/codes.js';
+import { Limits } from '../shared/protocol/codes.js';
 import health from './routes/health.js';
 import joinRoute from './routes/join.js';
 import books from './routes/books.js';

@@ -8,7 +8,7 @@ import { buildApp } from './app.js';
 import { ConfigError, envLayer, flagLayer, machineConfigPath, machineLayers, resolve, USAGE, type Layers } from './config.js';
 import { createRelay } from './llm/index.js';
 import { chooseHost } from './net/lan.js';
-import { CloseCode } from './protocol/codes.js';
+import { CloseCode } from '../shared/protocol/codes.js';
 import type { ParentToServer, ServerToParent } from './host-messages.js';
 
 

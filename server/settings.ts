@@ -3,7 +3,7 @@
 // relay rebuilds its Gemini client when the key or model changes).
 import { coerce, isSecret, isSettingKey, resolve, SETTINGS, teacherCannotSet, type Layers, type SettingKey, type Settings, type SourceName } from './config.js';
 import { HttpError } from './classroom/errors.js';
-import { ErrorCode } from './protocol/codes.js';
+import { ErrorCode } from '../shared/protocol/codes.js';
 import type { Store } from './store/store.js';
 
 export interface SettingView {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGemini } from './support/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
-import type { FeedItem } from '../server/protocol/index.js';
+import type { FeedItem } from '../shared/protocol/index.js';
 
 let fake: FakeGemini;
 let server: RunningServer;

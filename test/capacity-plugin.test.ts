@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { CapacityView, type TeacherMessage } from '../server/protocol/index.js';
+import { CapacityView, type TeacherMessage } from '../shared/protocol/index.js';
 import { writeProfile } from '../server/capacity/profile.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { join as joinClass, TestTablet } from './support/student-client.js';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
-import type { Book, BookSummary } from '../server/protocol/index.js';
+import type { Book, BookSummary } from '../shared/protocol/index.js';
 import type { SettingView } from '../renderer/teacher/lib/api.js';
 import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';

@@ -2,7 +2,7 @@
 // frames, which rows a windowed list renders, and the chart's scale.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { ClassroomView, FeedItem, StudentView, TeacherMessage } from '../server/protocol/index.js';
+import type { ClassroomView, FeedItem, StudentView, TeacherMessage } from '../shared/protocol/index.js';
 import { ClassModel } from '../renderer/teacher/lib/model.js';
 import { rowWindow } from '../renderer/teacher/lib/windowing.js';
 import { niceCeiling } from '../renderer/teacher/lib/format.js';

@@ -1,4 +1,4 @@
-// Property-based fuzzing of the student-socket decoder (server/protocol/decode.ts), the one function
+// Property-based fuzzing of the student-socket decoder (shared/protocol/decode.ts), the one function
 // every byte from a tablet goes through. Bounded for CI: FUZZ_RUNS cases per property (default
 // 400); set FUZZ_SEED to replay a failure fast-check reported.
 //
@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Kind, type TSchema } from '@sinclair/typebox';
-import { decodeClientMessage } from '../server/protocol/decode.js';
-import { ClientPayloads, ErrorCode } from '../server/protocol/index.js';
+import { decodeClientMessage } from '../shared/protocol/decode.js';
+import { ClientPayloads, ErrorCode } from '../shared/protocol/index.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 const params: fc.Parameters<unknown> = { numRuns: RUNS, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) };

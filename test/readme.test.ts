@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../server/config.js';
-import { ClientPayloads, ServerPayloads } from '../server/protocol/index.js';
+import { ClientPayloads, ServerPayloads } from '../shared/protocol/index.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

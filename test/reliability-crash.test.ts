@@ -5,7 +5,7 @@
 // the seq in SESSION_STATE after the restart. The teacher's dashboard comes back with the same class.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Fleet, loopbackAddress, waitUntil, wordAt } from '../bench/fleet.js';
-import type { TeacherPayload } from '../server/protocol/index.js';
+import type { TeacherPayload } from '../shared/protocol/index.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { classCodeOf, nextTeacherFrame, openTeacherSocket, sleep } from './support/reliability.js';
 

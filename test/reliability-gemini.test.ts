@@ -5,7 +5,7 @@
 // nothing crashes. (The relay's retry rules themselves are unit-tested in llm-resilience.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fleet, loopbackAddress, waitUntil, type Tablet } from '../bench/fleet.js';
-import type { FeedItem, ServerMessage } from '../server/protocol/index.js';
+import type { FeedItem, ServerMessage } from '../shared/protocol/index.js';
 import { FakeGemini } from './support/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { classCodeOf, rawHttp, sleep } from './support/reliability.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Fleet, loopbackAddress, waitUntil, wordAt } from '../bench/fleet.js';
-import type { Alert } from '../server/protocol/index.js';
+import type { Alert } from '../shared/protocol/index.js';
 import { startServer, tempDir, type RunningServer } from './support/server.js';
 import type { TestTablet } from './support/student-client.js';
 import { classCodeOf, nextTeacherFrame, openTeacherSocket, rawHttp, sleep } from './support/reliability.js';

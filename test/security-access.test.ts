@@ -5,7 +5,7 @@
 // response carries the security headers and the CSP.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode, ErrorCode } from '../server/protocol/codes.js';
+import { CloseCode, ErrorCode } from '../shared/protocol/codes.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
 import { classCodeOf, joinTablet, nextTeacherFrame, openTeacherSocket, rawHttp, type RawResponse } from './support/reliability.js';

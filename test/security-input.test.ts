@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode, ErrorCode, Limits } from '../server/protocol/codes.js';
+import { CloseCode, ErrorCode, Limits } from '../shared/protocol/codes.js';
 import { SERVER_ENTRY, startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
 import { classCodeOf, joinTablet, rawHttp, type JoinedTablet } from './support/reliability.js';

@@ -4,7 +4,7 @@
 // the teacher sees the attempt, word for word, in the feed. Real server, real socket, and the local
 // Gemini stand-in recording exactly what would have been sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedItem } from '../server/protocol/index.js';
+import type { FeedItem } from '../shared/protocol/index.js';
 import { FakeGemini } from './support/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { joinTablet } from './support/reliability.js';

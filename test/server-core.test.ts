@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createServer, type AddressInfo } from 'node:net';
-import { CloseCode, ErrorCode, Limits } from '../server/protocol/codes.js';
+import { CloseCode, ErrorCode, Limits } from '../shared/protocol/codes.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { writeFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';

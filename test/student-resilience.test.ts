@@ -10,7 +10,7 @@ import { FakeGemini } from './support/fake-gemini.js';
 import { installFakeRecognition, installFakeSpeech } from './support/fake-speech.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { classroom, currentWord, joinFromQr, studentOnServer, waitForWord } from './support/student-page.js';
-import type { FeedItem } from '../server/protocol/index.js';
+import type { FeedItem } from '../shared/protocol/index.js';
 import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 

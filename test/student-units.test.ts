@@ -7,7 +7,7 @@ import { chunkAt, wordAtChar } from '../renderer/student/narration/chunks.js';
 import { audioOffsets, wordAtAudio, wordMs } from '../renderer/student/narration/timing.js';
 import { Progress } from '../renderer/student/session/progress.js';
 import { addQuestion, applyFrame, newQuestion, unsent } from '../renderer/student/session/questions.js';
-import type { ClientPayload, ServerMessage } from '../server/protocol/index.js';
+import type { ClientPayload, ServerMessage } from '../shared/protocol/index.js';
 
 describe('reconnect backoff (full jitter)', () => {
   test('each delay is drawn from [0, min(cap, base * 2^n)) and the window resets after success', () => {

@@ -1,6 +1,6 @@
 // Turns each second's sample into the capacity panel's figures: keeps the last minute (for the
 // per-student slope and the chart), remembers the idle point, and applies the headroom model.
-import type { CapacityPoint, CapacityView } from '../protocol/index.js';
+import type { CapacityPoint, CapacityView } from '../../shared/protocol/index.js';
 import { cpuCoresUsable, estimatePerStudent, headroom, type LoadPoint, type MeasuredProfile, type PerStudent } from './model.js';
 import type { Sample } from './sampler.js';
 

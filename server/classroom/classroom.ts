@@ -1,8 +1,8 @@
 // The class in session: who is in it, where each student is, and what the teacher can do to it.
 // State lives in memory (one small Student per student); SQLite is written through GroupCommit
 // for progress and directly for rare events (join, block, session changes).
-import { CloseCode, ErrorCode, type ServerPayload } from '../protocol/index.js';
-import type { ClassroomView, StudentView } from '../protocol/index.js';
+import { CloseCode, ErrorCode, type ServerPayload } from '../../shared/protocol/index.js';
+import type { ClassroomView, StudentView } from '../../shared/protocol/index.js';
 import type { Library, LoadedBook } from '../books/library.js';
 import { GroupCommit } from '../store/group-commit.js';
 import type { SessionRow, Store } from '../store/store.js';

@@ -1,5 +1,5 @@
 // Errors that become HTTP responses: status, a code from the protocol's ErrorCode, a sentence.
-import type { ErrorCode } from '../protocol/codes.js';
+import type { ErrorCode } from '../../shared/protocol/codes.js';
 
 export class HttpError extends Error {
   constructor(

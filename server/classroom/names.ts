@@ -1,6 +1,6 @@
 // Checks the name a student types at join. Names are untrusted: they are shown on the teacher's
 // screen (always as text) and never sent to Gemini.
-import { Limits } from '../protocol/codes.js';
+import { Limits } from '../../shared/protocol/codes.js';
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
 
 export type NameCheck = { ok: true; name: string } | { ok: false; message: string };

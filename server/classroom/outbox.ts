@@ -1,7 +1,7 @@
 // Sends frames to tablets. A tablet that stops reading (asleep, out of range) lets unsent data pile
 // up in the server; past the cap it is dropped, and it resumes from SESSION_STATE when it returns,
 // so one slow tablet never grows the server's memory.
-import type { ServerPayload, ServerType } from '../protocol/index.js';
+import type { ServerPayload, ServerType } from '../../shared/protocol/index.js';
 import type { Student } from './student.js';
 
 export class Outbox {

@@ -1,7 +1,7 @@
 // Questions and word definitions: from the student's frame, through the relay (Gemini, the
 // offline dictionary, or the teacher), back to the student and onto the teacher's feed.
 // Every question is recorded (SQLite, through the group commit) and visible to the teacher.
-import { ErrorCode, type ClientPayload, type FeedItem } from '../protocol/index.js';
+import { ErrorCode, type ClientPayload, type FeedItem } from '../../shared/protocol/index.js';
 import type { Library } from '../books/library.js';
 import type { Relay } from '../llm/types.js';
 import type { Store } from '../store/store.js';

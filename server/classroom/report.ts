@@ -1,5 +1,5 @@
 // The end-of-class report the teacher exports: one CSV row per student.
-import type { StudentView } from '../protocol/index.js';
+import type { StudentView } from '../../shared/protocol/index.js';
 
 const HEADER = ['Name', 'Minutes read', 'Words read', 'Questions asked', 'Book', 'Progress %', 'Status'];
 

@@ -3,7 +3,7 @@
 import type { WebSocket } from 'ws';
 import type { Dirty } from '../store/group-commit.js';
 import type { ProgressWrite } from '../store/store.js';
-import { StudentStatus } from '../protocol/codes.js';
+import { StudentStatus } from '../../shared/protocol/codes.js';
 
 /** A question's live record, kept while it is open and for a while after (feed, replay on reconnect). */
 export interface Question {

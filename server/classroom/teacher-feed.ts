@@ -1,7 +1,7 @@
 // The teacher's live view over WebSocket: a SNAPSHOT on connect, then DELTA frames carrying only
 // what changed, at most four a second, so a class of thousands stays smooth on the dashboard.
 import type { WebSocket } from 'ws';
-import type { Alert, FeedItem, StudentView, TeacherPayload, TeacherType } from '../protocol/index.js';
+import type { Alert, FeedItem, StudentView, TeacherPayload, TeacherType } from '../../shared/protocol/index.js';
 import type { FeedSink } from './feed-sink.js';
 import { newId } from './ids.js';
 import type { Question, Student } from './student.js';

@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../classroom/errors.js';
-import { ErrorCode } from '../protocol/codes.js';
+import { ErrorCode } from '../../shared/protocol/codes.js';
 
 /** Host header values we are willing to echo into the CSP. */
 const SAFE_HOST = /^[A-Za-z0-9.\-:[\]]{1,255}$/;

@@ -1,7 +1,7 @@
 // The boundary between the classroom (sockets, hot state, SQLite) and whatever answers questions
 // and defines words. The classroom never sees Gemini; the relay never sees a student's name, id,
 // token or address: it gets an opaque numeric key for fairness and rate limits, and the passage.
-import type { AnswerSource } from '../protocol/codes.js';
+import type { AnswerSource } from '../../shared/protocol/codes.js';
 
 export interface BookPassage {
   title: string;

@@ -3,7 +3,7 @@
 // plugin, whose decorators it reads.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { CapacityView } from '../protocol/index.js';
+import { CapacityView } from '../../shared/protocol/index.js';
 import { checkTeacherCaller } from '../http/security.js';
 import { Sampler } from '../capacity/sampler.js';
 import { CapacityMonitor } from '../capacity/monitor.js';

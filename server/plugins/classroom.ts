@@ -13,7 +13,7 @@ import { TeacherFeed } from '../classroom/teacher-feed.js';
 import type { Layers } from '../config.js';
 import type { DefinitionCacheStore, Relay } from '../llm/types.js';
 import { chooseHost, hostAddresses } from '../net/lan.js';
-import { CloseCode } from '../protocol/codes.js';
+import { CloseCode } from '../../shared/protocol/codes.js';
 import { SettingsService } from '../settings.js';
 import { openDatabase } from '../store/db.js';
 import { Checkpointer } from '../store/checkpointer.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { Book, BookSummary, ErrorCode } from '../protocol/index.js';
+import { Book, BookSummary, ErrorCode } from '../../shared/protocol/index.js';
 import { HttpError } from '../classroom/errors.js';
 
 /** The library, readable by tablets: GET /api/books and GET /api/books/:id. */

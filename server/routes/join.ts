@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { JoinRequest, JoinResponse } from '../protocol/index.js';
+import { JoinRequest, JoinResponse } from '../../shared/protocol/index.js';
 
 /** POST /api/join: a tablet joins the class (or resumes with its token). */
 export default async function join(app: FastifyInstance, opts: { tls: boolean }): Promise<void> {

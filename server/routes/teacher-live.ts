@@ -1,7 +1,7 @@
 // GET /ws/teacher?ticket=...: the dashboard's live feed (SNAPSHOT, then DELTA frames).
 import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/websocket';
-import { ErrorCode } from '../protocol/codes.js';
+import { ErrorCode } from '../../shared/protocol/codes.js';
 import { isLoopback } from '../http/security.js';
 import type { Tickets } from '../http/tickets.js';
 

@@ -2,7 +2,7 @@
 // on, a caller on this machine (the guard runs before any route in this plugin).
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { ClassroomView, FeedItem, StudentView } from '../protocol/index.js';
+import { ClassroomView, FeedItem, StudentView } from '../../shared/protocol/index.js';
 import { checkTeacherCaller, type TeacherGuardOptions } from '../http/security.js';
 import { reportCsv } from '../classroom/report.js';
 import { Tickets } from '../http/tickets.js';

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
-import { ErrorCode } from '../protocol/codes.js';
+import { ErrorCode } from '../../shared/protocol/codes.js';
 
 export default async function web(app: FastifyInstance, o: { root: string }): Promise<void> {
   if (!existsSync(o.root)) {

@@ -4,8 +4,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/websocket';
 import type { RawData, WebSocket } from 'ws';
-import { CloseCode, ErrorCode } from '../protocol/index.js';
-import { decodeClientMessage } from '../protocol/decode.js';
+import { CloseCode, ErrorCode } from '../../shared/protocol/index.js';
+import { decodeClientMessage } from '../../shared/protocol/decode.js';
 import type { Classroom } from '../classroom/classroom.js';
 import type { QuestionDesk } from '../classroom/questions.js';
 import type { Outbox } from '../classroom/outbox.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SETTINGS, type Settings } from '../../server/config.js';
 import { createRelay } from '../../server/llm/index.js';
 import type { AskEvents, AskJob, DefinitionCacheStore, FlagReason, Relay } from '../../server/llm/types.js';
-import type { AnswerSource } from '../../server/protocol/codes.js';
+import type { AnswerSource } from '../../shared/protocol/codes.js';
 import { openDatabase } from '../../server/store/db.js';
 import { Store } from '../../server/store/store.js';
 import { FakeGemini } from './fake-gemini.js';

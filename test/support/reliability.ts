@@ -1,7 +1,7 @@
 // Helpers shared by the reliability and security suites (test/reliability-*, test/security-*):
 // a whole class of tablets, the teacher's live socket, and raw HTTP from a chosen source address.
 import { request } from 'node:http';
-import type { ServerType, TeacherPayload, TeacherType } from '../../server/protocol/index.js';
+import type { ServerType, TeacherPayload, TeacherType } from '../../shared/protocol/index.js';
 import { teacherApi, type RunningServer } from './server.js';
 import { join, TestTablet } from './student-client.js';
 

@@ -1,7 +1,7 @@
 // A tablet as tests see it: joins over HTTP, opens the socket, records every frame, and waits for
 // frames by type. Uses the `ws` package (the same library the server uses) over real sockets.
 import WebSocket from 'ws';
-import type { JoinResponse, ServerMessage, ServerPayload, ServerType } from '../../server/protocol/index.js';
+import type { JoinResponse, ServerMessage, ServerPayload, ServerType } from '../../shared/protocol/index.js';
 
 export async function join(baseUrl: string, body: { classCode: string; name: string; token?: string }, headers: Record<string, string> = {}): Promise<{ status: number; body: JoinResponse & { code?: string; message?: string } }> {
   const res = await fetch(`${baseUrl}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

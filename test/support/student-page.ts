@@ -2,7 +2,7 @@
 // the teacher API where the server thinks the student is.
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { ClassroomView, StudentView } from '../../server/protocol/index.js';
+import type { ClassroomView, StudentView } from '../../shared/protocol/index.js';
 import { teacherApi, type RunningServer } from './server.js';
 
 export async function classroom(server: RunningServer): Promise<ClassroomView & { students: StudentView[] }> {

@@ -2,7 +2,7 @@
 // is reading. Also says how to get here by hand when a tablet has no camera.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Limits } from '../../../server/protocol/codes.js';
+import { Limits } from '../../../shared/protocol/codes.js';
 import { useStore } from '../ui/store.js';
 import type { Session } from '../session/session.js';
 import { Icon } from '../ui/icons.js';

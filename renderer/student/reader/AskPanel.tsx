@@ -3,7 +3,7 @@
 // and goes back to the same word with "Keep reading".
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Limits } from '../../../server/protocol/codes.js';
+import { Limits } from '../../../shared/protocol/codes.js';
 import { useStore } from '../ui/store.js';
 import type { Session } from '../session/session.js';
 import type { AskedQuestion } from '../session/questions.js';

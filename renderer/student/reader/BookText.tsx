@@ -2,7 +2,7 @@
 // toggling a class on one span, not by re-rendering thousands of words for every spoken word.
 import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Book } from '../../../server/protocol/index.js';
+import type { Book } from '../../../shared/protocol/index.js';
 import type { Session } from '../session/session.js';
 
 /** Books longer than this are shown a stretch at a time, so cheap tablets stay quick. */

@@ -10,7 +10,7 @@
 // On (re)connect the server's SESSION_STATE says what it has. If the tablet's seq is higher, the
 // server lost its last moments (a crash, a restore): the tablet's position wins and is sent.
 // Otherwise the server's wins (another tablet, or this one after its storage was cleared).
-import type { ClientPayload } from '../../../server/protocol/index.js';
+import type { ClientPayload } from '../../../shared/protocol/index.js';
 import { hasFields, load, save } from './storage.js';
 
 export interface SavedProgress {

@@ -5,7 +5,7 @@
 // answer's text, ANSWER_CHUNK appends, ANSWER_DONE has the whole text), so an answer that was
 // streaming when the Wi-Fi dropped is shown in full. Questions the server never acknowledged are
 // sent again on reconnect (the server ignores a questionId it already has).
-import type { ServerMessage } from '../../../server/protocol/index.js';
+import type { ServerMessage } from '../../../shared/protocol/index.js';
 
 export type QuestionStatus =
   /** Not yet acknowledged: kept on the tablet and (re)sent when connected. */

@@ -1,7 +1,7 @@
 // The student's side of the class: joining, the live socket, the book and the read-aloud, the
 // questions. The UI reads `store` and calls the methods below; nothing here knows about Preact.
-import type { Book, ClientMessage, JoinResponse, ServerMessage, ServerPayload } from '../../../server/protocol/index.js';
-import { CloseCode, FINAL_CLOSE_CODES, ErrorCode, Limits } from '../../../server/protocol/codes.js';
+import type { Book, ClientMessage, JoinResponse, ServerMessage, ServerPayload } from '../../../shared/protocol/index.js';
+import { CloseCode, FINAL_CLOSE_CODES, ErrorCode, Limits } from '../../../shared/protocol/codes.js';
 import { SocketClient, StopReconnecting, type CloseInfo, type SocketStatus } from '../../shared/socket.js';
 import { Narrator, type NarrationMode } from '../narration/narrator.js';
 import { audioOffsets } from '../narration/timing.js';

@@ -1,6 +1,6 @@
 // The last minute of students connected against the machine's estimated capacity (students plus
 // headroom), drawn as SVG without a chart library. Time runs left to right to the newest reading.
-import type { CapacityPoint } from '../../../server/protocol/index.js';
+import type { CapacityPoint } from '../../../shared/protocol/index.js';
 import { count, niceCeiling } from '../lib/format.js';
 
 const W = 300;

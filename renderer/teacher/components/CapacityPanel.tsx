@@ -1,6 +1,6 @@
 // How many more students this machine can take, and what runs out first, from the capacity
 // monitor's CAPACITY frames (server/capacity, once a second), with a minute of history.
-import type { CapacityView } from '../../../server/protocol/index.js';
+import type { CapacityView } from '../../../shared/protocol/index.js';
 import { bytes, count } from '../lib/format.js';
 import { useDashboard } from './context.js';
 import { CapacityChart } from './CapacityChart.js';

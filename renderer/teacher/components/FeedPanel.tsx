@@ -2,7 +2,7 @@
 // their own tab; flagged (safety-withheld) answers are marked and can be listed alone. Each card
 // has a fixed height so the list can be windowed; the full text opens in a dialog.
 import { useMemo, useState } from 'preact/hooks';
-import type { FeedItem } from '../../../server/protocol/index.js';
+import type { FeedItem } from '../../../shared/protocol/index.js';
 import { clock } from '../lib/format.js';
 import { useDashboard } from './context.js';
 import { VirtualList } from './VirtualList.js';

@@ -1,7 +1,7 @@
 // How students get in: a big QR code with the join address and the class code, and the teacher's
 // controls over joining (new code, lock, which network address the code uses, projector view).
 import { useState } from 'preact/hooks';
-import type { ClassroomView } from '../../../server/protocol/index.js';
+import type { ClassroomView } from '../../../shared/protocol/index.js';
 import { spacedCode } from '../lib/format.js';
 import { useDashboard } from './context.js';
 import { QrCode } from './QrCode.js';

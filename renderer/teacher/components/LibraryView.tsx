@@ -1,7 +1,7 @@
 // The book library: what the class can read, which book is assigned, and importing a new one
 // from a .txt or .epub file (read in the page, sent to the server as plain text).
 import { useState } from 'preact/hooks';
-import type { BookSummary } from '../../../server/protocol/index.js';
+import type { BookSummary } from '../../../shared/protocol/index.js';
 import { readBookFile, type BookFile } from '../lib/book-file.js';
 import { count } from '../lib/format.js';
 import { useDashboard } from './context.js';

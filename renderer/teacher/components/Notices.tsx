@@ -1,7 +1,7 @@
 // Messages in the corner: results of the teacher's own actions (they fade), and the server's
 // alerts (saving trouble and the like), which stay until dismissed.
 import { useState } from 'preact/hooks';
-import type { Alert } from '../../../server/protocol/index.js';
+import type { Alert } from '../../../shared/protocol/index.js';
 import { Icon } from './Icon.js';
 
 export interface Notice {

@@ -1,7 +1,7 @@
 // The join screen for the projector: the QR code as large as the screen allows, the class code in
 // letters a back row can read, and the address for anyone typing it. Full screen where allowed.
 import { useEffect, useRef } from 'preact/hooks';
-import type { ClassroomView } from '../../../server/protocol/index.js';
+import type { ClassroomView } from '../../../shared/protocol/index.js';
 import { spacedCode } from '../lib/format.js';
 import { QrCode } from './QrCode.js';
 import { Icon } from './Icon.js';

@@ -1,7 +1,7 @@
 // A question in full: the student's words, the answer so far, and the teacher's own answer box
 // (for a question waiting on them, or to replace an answer they do not like).
 import { useState } from 'preact/hooks';
-import type { FeedItem } from '../../../server/protocol/index.js';
+import type { FeedItem } from '../../../shared/protocol/index.js';
 import { clock } from '../lib/format.js';
 import { useDashboard } from './context.js';
 import { Modal } from './Modal.js';

@@ -1,5 +1,5 @@
 // Pieces the feed card and the question dialog share: the state label and the hide button.
-import type { FeedItem } from '../../../server/protocol/index.js';
+import type { FeedItem } from '../../../shared/protocol/index.js';
 import { useDashboard } from './context.js';
 import { Icon } from './Icon.js';
 

@@ -1,5 +1,5 @@
 // A student's status as colour, shape and word together, so it reads without colour vision.
-import type { StudentView } from '../../../server/protocol/index.js';
+import type { StudentView } from '../../../shared/protocol/index.js';
 
 type Status = StudentView['status'];
 

@@ -1,5 +1,5 @@
 // One student up close: their figures, their questions, and what the teacher can do about them.
-import type { StudentView } from '../../../server/protocol/index.js';
+import type { StudentView } from '../../../shared/protocol/index.js';
 import type { StudentAction } from '../lib/api.js';
 import { ago, clock, count, percent } from '../lib/format.js';
 import { useDashboard } from './context.js';

@@ -1,7 +1,7 @@
 // The students: a count per status (each a filter), raised hands, and a windowed list of rows
 // with name, status, book, progress and last activity. Student names are shown as text only.
 import { useMemo, useState } from 'preact/hooks';
-import type { StudentView } from '../../../server/protocol/index.js';
+import type { StudentView } from '../../../shared/protocol/index.js';
 import { ago, percent, plural } from '../lib/format.js';
 import { useDashboard } from './context.js';
 import { useBooks } from './books.js';

@@ -1,7 +1,7 @@
 // Book titles for the student list and the library, fetched from GET /api/books and again when a
 // book the dashboard has not seen turns up (the teacher just imported one).
 import { useEffect, useState } from 'preact/hooks';
-import type { BookSummary } from '../../../server/protocol/index.js';
+import type { BookSummary } from '../../../shared/protocol/index.js';
 import { useDashboard } from './context.js';
 
 export function useBooks(): { books: BookSummary[]; reload: () => Promise<void>; title: (id: string) => string } {

@@ -1,6 +1,6 @@
 // The teacher's REST API (server/routes/teacher.ts), typed. Every call carries the admin token;
 // a 401 means the token is wrong or stale, and the page goes back to the sign-in screen.
-import type { BookSummary, ClassroomView, ErrorBody, FeedItem, StudentView } from '../../../server/protocol/index.js';
+import type { BookSummary, ClassroomView, ErrorBody, FeedItem, StudentView } from '../../../shared/protocol/index.js';
 
 /** One row of GET /api/teacher/settings (server/settings.ts SettingView). */
 export interface SettingView {

@@ -2,7 +2,7 @@
 // /ws/teacher?ticket=..., and hand every frame to the model. Reconnecting with backoff is the
 // shared SocketClient's job (renderer/shared/socket.ts); after a drop the server's SNAPSHOT on the
 // new socket replaces everything, so nothing missed in between is lost.
-import type { TeacherMessage } from '../../../server/protocol/index.js';
+import type { TeacherMessage } from '../../../shared/protocol/index.js';
 import { SocketClient, StopReconnecting } from '../../shared/socket.js';
 import { ApiError } from './api.js';
 
