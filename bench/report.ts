@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LatencySummary } from './histogram.js';
-import type { BenchResult, PhaseResult, TimelinePoint } from './bench.js';
+import type { BenchResult, TimelinePoint } from './bench.js';
 
 export interface TargetCheck {
   name: string;

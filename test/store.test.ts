@@ -66,7 +66,7 @@ describe('group commit', () => {
     await tick();
     expect(gc.stats.commits).toBe(1);
     expect(saved).toHaveLength(1000);
-    for (const [id, value, stored] of saved) expect(stored).toBe(value);
+    for (const [, value, stored] of saved) expect(stored).toBe(value);
     expect(saved.map(([id]) => id)).toEqual(rows.map((r) => r.id));
   });
 

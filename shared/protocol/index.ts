@@ -3,7 +3,7 @@
 // against these schemas; the clients import the types (`import type`) and the constants in
 // ./codes.ts, so their bundles do not carry the schema library.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Limits, ErrorCode } from './codes.js';
+import { Limits } from './codes.js';
 
 export * from './codes.js';
 

@@ -99,13 +99,12 @@ export class Session {
   private narrator: Narrator | null = null;
   private offsets: Float64Array = new Float64Array(1);
   private wordListener: ((wordIdx: number) => void) | null = null;
-  private pendingDefine: ServerPayload<'DEFINITION'> | null = null;
   private wasPlayingBeforeAsk = false;
   /** Running while a reply is due: see expectReply. */
   private quietTimer: ReturnType<typeof setTimeout> | null = null;
   private hiddenAt = 0;
 
-  constructor(private readonly query: URLSearchParams) {
+  constructor(query: URLSearchParams) {
     this.creds = load('student', isCredentials);
     const code = (query.get('code') ?? '').trim().toUpperCase();
     const prefs = loadPrefs();
