@@ -5,7 +5,13 @@
 // Run as its own process (forked by the bench); it tells its parent the port it listens on.
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws', perMessageDeflate: false, clientTracking: false });
+const wss = new WebSocketServer({
+  host: '127.0.0.1',
+  port: 0,
+  path: '/ws',
+  perMessageDeflate: false,
+  clientTracking: false,
+});
 
 function onMessage(this: WebSocket, data: RawData): void {
   const frame = JSON.parse(String(data)) as { type: string; payload: { seq?: number; questionId?: string } };

@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Histogram, summarise, type LatencySummary } from './histogram.js';
-import { newCounters, type Counters, type FromWorker, type Target, type ToWorker, type WorkerConfig } from './messages.js';
+import {
+  newCounters,
+  type Counters,
+  type FromWorker,
+  type Target,
+  type ToWorker,
+  type WorkerConfig,
+} from './messages.js';
 import { forkSibling, median, readProc, stopChild, waitForMessage } from './processes.js';
 import { startUpstream } from './upstream.js';
 
@@ -93,7 +100,14 @@ export interface PhaseResult {
   interruptionAck: LatencySummary;
   answer: LatencySummary;
   /** The server's own figures from GET /api/teacher/capacity over the hold (ours only). */
-  reported: { loopP99MsMedian: number | null; bytesPerStudent: number | null; cpuPctPerStudent: number | null; basis: string | null; headroom: number | null; binding: string | null } | null;
+  reported: {
+    loopP99MsMedian: number | null;
+    bytesPerStudent: number | null;
+    cpuPctPerStudent: number | null;
+    basis: string | null;
+    headroom: number | null;
+    binding: string | null;
+  } | null;
 }
 
 export interface LossCheck {
@@ -116,7 +130,9 @@ export interface BenchResult {
 }
 
 /** Questions per second times the answer's duration, doubled: enough Gemini calls in flight. */
-export function inFlightFor(o: Pick<BenchOptions, 'students' | 'questionEveryS' | 'llmLatencyMs' | 'chunkDelayMs'>): number {
+export function inFlightFor(
+  o: Pick<BenchOptions, 'students' | 'questionEveryS' | 'llmLatencyMs' | 'chunkDelayMs'>,
+): number {
   const perSecond = o.students / o.questionEveryS;
   const seconds = (o.llmLatencyMs + 3 * o.chunkDelayMs) / 1000;
   return Math.min(256, Math.max(8, Math.ceil(perSecond * seconds * 2)));
@@ -166,12 +182,30 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     rmSync(dataDir, { recursive: true, force: true });
   }
 
-  const ratios = baseline && baseline.bytesPerStudent > 0 && baseline.coresPerStudent > 0
-    ? { memory: ours.bytesPerStudent / baseline.bytesPerStudent, cpu: ours.coresPerStudent / baseline.coresPerStudent }
-    : null;
+  const ratios =
+    baseline && baseline.bytesPerStudent > 0 && baseline.coresPerStudent > 0
+      ? {
+          memory: ours.bytesPerStudent / baseline.bytesPerStudent,
+          cpu: ours.coresPerStudent / baseline.coresPerStudent,
+        }
+      : null;
   return {
     startedAt,
-    options: { students: o.students, durationS: o.durationS, progressEveryS: o.progressEveryS, questionEveryS: o.questionEveryS, llmLatencyMs: o.llmLatencyMs, chunkDelayMs: o.chunkDelayMs, clients: o.clients, rampPerSecond: o.rampPerSecond, baseline: o.baseline, maxInFlight: o.maxInFlight, geminiRpm: o.geminiRpm, drainS: o.drainS, serverNodeArgs: o.serverNodeArgs },
+    options: {
+      students: o.students,
+      durationS: o.durationS,
+      progressEveryS: o.progressEveryS,
+      questionEveryS: o.questionEveryS,
+      llmLatencyMs: o.llmLatencyMs,
+      chunkDelayMs: o.chunkDelayMs,
+      clients: o.clients,
+      rampPerSecond: o.rampPerSecond,
+      baseline: o.baseline,
+      maxInFlight: o.maxInFlight,
+      geminiRpm: o.geminiRpm,
+      drainS: o.drainS,
+      serverNodeArgs: o.serverNodeArgs,
+    },
     machine: { cores: availableParallelism(), node: process.version },
     baseline: baseline && strip(baseline),
     ours: strip(ours),
@@ -191,7 +225,11 @@ interface OurServer {
   output: () => string;
 }
 
-async function startServer(dataDir: string, geminiBaseUrl: string, o: Pick<BenchOptions, 'geminiRpm' | 'serverNodeArgs'> & { maxInFlight: number }): Promise<OurServer> {
+async function startServer(
+  dataDir: string,
+  geminiBaseUrl: string,
+  o: Pick<BenchOptions, 'geminiRpm' | 'serverNodeArgs'> & { maxInFlight: number },
+): Promise<OurServer> {
   const { fork } = await import('node:child_process');
   const child = fork(SERVER_ENTRY, [], {
     env: serverEnv(dataDir, {
@@ -208,7 +246,12 @@ async function startServer(dataDir: string, geminiBaseUrl: string, o: Pick<Bench
   let output = '';
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  const started = await waitForMessage<{ type: string; port: number; adminToken: string }>(child, 'server-started', 30_000, () => output);
+  const started = await waitForMessage<{ type: string; port: number; adminToken: string }>(
+    child,
+    'server-started',
+    30_000,
+    () => output,
+  );
   return { child, httpBase: `http://127.0.0.1:${started.port}`, adminToken: started.adminToken, output: () => output };
 }
 
@@ -235,7 +278,13 @@ interface CapacityReport {
 type Driven = PhaseResult & { acked: Map<string, number> };
 
 /** One server's phase: idle, ramp, settle, hold, drain. */
-async function drive(target: Target, child: ChildProcess, o: BenchOptions & { maxInFlight: number }, timeline: TimelinePoint[], ours?: OurServer): Promise<Driven> {
+async function drive(
+  target: Target,
+  child: ChildProcess,
+  o: BenchOptions & { maxInFlight: number },
+  timeline: TimelinePoint[],
+  ours?: OurServer,
+): Promise<Driven> {
   const pid = child.pid!;
   const began = performance.now();
   let phase: TimelinePoint['phase'] = 'idle';
@@ -255,7 +304,14 @@ async function drive(target: Target, child: ChildProcess, o: BenchOptions & { ma
     last = p;
     lastAt = now;
     const c = total();
-    timeline.push({ server: target.kind, t: round((now - began) / 1000, 1), phase, students: c.connected, rssBytes: p.rssBytes, cpuPct: round(cpuPct, 1) });
+    timeline.push({
+      server: target.kind,
+      t: round((now - began) / 1000, 1),
+      phase,
+      students: c.connected,
+      rssBytes: p.rssBytes,
+      cpuPct: round(cpuPct, 1),
+    });
     if (phase === 'hold') {
       hold.rss.push(p.rssBytes);
       hold.cpu.push(cpuPct);
@@ -289,7 +345,13 @@ async function drive(target: Target, child: ChildProcess, o: BenchOptions & { ma
     let stalled: NodeJS.Timeout | undefined;
     await Promise.race([
       workers.ramped,
-      new Promise((_, reject) => (stalled = setTimeout(() => reject(new Error(`the ramp did not finish in ${rampLimitS} s: the server stopped keeping up`)), rampLimitS * 1000))),
+      new Promise(
+        (_, reject) =>
+          (stalled = setTimeout(
+            () => reject(new Error(`the ramp did not finish in ${rampLimitS} s: the server stopped keeping up`)),
+            rampLimitS * 1000,
+          )),
+      ),
     ]).finally(() => clearTimeout(stalled));
     phase = 'settle';
     // Every student has sent its first updates before the measured window starts.
@@ -331,7 +393,14 @@ async function drive(target: Target, child: ChildProcess, o: BenchOptions & { ma
       interruptionAck: summarise(lat.interruptionAck),
       answer: summarise(lat.answer),
       reported: rep
-        ? { loopP99MsMedian: median(hold.loopP99), bytesPerStudent: rep.perStudent.bytes, cpuPctPerStudent: rep.perStudent.cpuPct, basis: rep.perStudent.basis, headroom: rep.headroom, binding: rep.binding }
+        ? {
+            loopP99MsMedian: median(hold.loopP99),
+            bytesPerStudent: rep.perStudent.bytes,
+            cpuPctPerStudent: rep.perStudent.cpuPct,
+            basis: rep.perStudent.basis,
+            headroom: rep.headroom,
+            binding: rep.binding,
+          }
         : null,
       acked,
     };
@@ -355,7 +424,14 @@ function spawnWorkers(target: Target, o: BenchOptions) {
   for (let k = 0; k < n; k++) {
     const count = Math.floor(o.students / n) + (k < o.students % n ? 1 : 0);
     const child = forkSibling('client-worker', { PATH: process.env.PATH ?? '', READERAI_BENCH_WORKER: '1' });
-    configs.push({ target, first, count, rampPerSecond: o.rampPerSecond / n, progressEveryMs: o.progressEveryS * 1000, questionEveryMs: o.questionEveryS * 1000 });
+    configs.push({
+      target,
+      first,
+      count,
+      rampPerSecond: o.rampPerSecond / n,
+      progressEveryMs: o.progressEveryS * 1000,
+      questionEveryMs: o.questionEveryS * 1000,
+    });
     first += count;
     child.on('message', (m: FromWorker) => {
       if (m.type === 'counters' || m.type === 'ramped' || m.type === 'final') counters.set(k, m.counters);
@@ -371,7 +447,9 @@ function spawnWorkers(target: Target, o: BenchOptions) {
     start: () => children.forEach((c, k) => post(c, { type: 'start', config: configs[k]! })),
     broadcast: (m: ToWorker) => children.forEach((c) => post(c, m)),
     async stop(drainMs: number) {
-      const exits = children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : c.once('exit', () => resolve()))));
+      const exits = children.map(
+        (c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : c.once('exit', () => resolve()))),
+      );
       children.forEach((c) => post(c, { type: 'stop', drainMs }));
       await Promise.race([Promise.all(exits), sleep(drainMs + 20_000)]);
       if (finals.length < n) throw new Error(`only ${finals.length} of ${n} client processes reported`);
@@ -386,7 +464,8 @@ export function checkLoss(dbFile: string, acked: ReadonlyMap<string, number>): L
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
     const stored = new Map<string, number>();
-    for (const r of db.prepare('SELECT student_id AS id, seq FROM progress').all() as { id: string; seq: number }[]) stored.set(r.id, r.seq);
+    for (const r of db.prepare('SELECT student_id AS id, seq FROM progress').all() as { id: string; seq: number }[])
+      stored.set(r.id, r.seq);
     let lost = 0;
     const examples: string[] = [];
     for (const [id, seq] of acked) {
@@ -406,7 +485,16 @@ export function checkLoss(dbFile: string, acked: ReadonlyMap<string, number>): L
 function sumCounters(all: readonly Counters[]): Counters {
   const out: Counters = newCounters();
   for (const c of all) {
-    for (const k of ['connected', 'joined', 'progressSent', 'progressAcked', 'questionsSent', 'questionsAcked', 'answers'] as const) out[k] += c[k];
+    for (const k of [
+      'connected',
+      'joined',
+      'progressSent',
+      'progressAcked',
+      'questionsSent',
+      'questionsAcked',
+      'answers',
+    ] as const)
+      out[k] += c[k];
     for (const k of Object.keys(out.errors) as (keyof Counters['errors'])[]) out.errors[k] += c.errors[k];
   }
   return out;

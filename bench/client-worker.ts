@@ -5,7 +5,14 @@
 import http from 'node:http';
 import WebSocket from 'ws';
 import { Histogram } from './histogram.js';
-import { newCounters, type Counters, type FromWorker, type Latencies, type ToWorker, type WorkerConfig } from './messages.js';
+import {
+  newCounters,
+  type Counters,
+  type FromWorker,
+  type Latencies,
+  type ToWorker,
+  type WorkerConfig,
+} from './messages.js';
 
 /** Each turn of the wheel handles the students whose slot is due. */
 const TURN_MS = 100;
@@ -75,14 +82,21 @@ class Worker {
     this.stopping = true;
     if (this.turnTimer) clearInterval(this.turnTimer);
     const deadline = performance.now() + drainMs;
-    while (performance.now() < deadline && this.students.some((s) => s.acked < s.seq || s.asked.size > 0 || s.answering.size > 0)) {
+    while (
+      performance.now() < deadline &&
+      this.students.some((s) => s.acked < s.seq || s.asked.size > 0 || s.answering.size > 0)
+    ) {
       await sleep(100);
     }
     for (const s of this.students) {
       if (s.acked < s.seq) this.c.errors.unackedProgress++;
       this.c.errors.unansweredQuestions += s.asked.size + s.answering.size;
     }
-    const latencies: Latencies = { progressSaved: this.lat.progressSaved.toJSON(), interruptionAck: this.lat.interruptionAck.toJSON(), answer: this.lat.answer.toJSON() };
+    const latencies: Latencies = {
+      progressSaved: this.lat.progressSaved.toJSON(),
+      interruptionAck: this.lat.interruptionAck.toJSON(),
+      answer: this.lat.answer.toJSON(),
+    };
     const acked = this.students.filter((s) => s.id !== '').map((s): [string, number] => [s.id, s.acked]);
     send({ type: 'final', counters: this.c, latencies, acked, samples: this.samples });
     await this.closeAll();
@@ -95,7 +109,10 @@ class Worker {
     let next = 0;
     let connecting = 0;
     const timer = setInterval(() => {
-      const due = Math.min(this.o.count, Math.floor(((performance.now() - this.startedAt) / 1000) * this.o.rampPerSecond) + 1);
+      const due = Math.min(
+        this.o.count,
+        Math.floor(((performance.now() - this.startedAt) / 1000) * this.o.rampPerSecond) + 1,
+      );
       while (next < due && connecting < MAX_CONNECTING && !this.stopping) {
         connecting++;
         this.connect(this.students[next++]!).finally(() => connecting--);
@@ -178,7 +195,9 @@ class Worker {
     const seq = ++s.seq;
     s.sentAt[seq % SENT_RING] = now;
     const wordIdx = Math.min(seq * 12, this.o.target.wordCount);
-    s.ws!.send(`{"type":"PROGRESS_UPDATE","payload":{"bookId":${this.bookJson},"wordIdx":${wordIdx},"audioTs":${seq * 5},"seq":${seq},"playing":true}}`);
+    s.ws!.send(
+      `{"type":"PROGRESS_UPDATE","payload":{"bookId":${this.bookJson},"wordIdx":${wordIdx},"audioTs":${seq * 5},"seq":${seq},"playing":true}}`,
+    );
     this.c.progressSent++;
   }
 
@@ -211,7 +230,8 @@ class Worker {
         const seq = p.seq as number;
         if (seq <= s.acked) break;
         // Cumulative: every update up to seq is saved by this one ack.
-        for (let k = Math.max(s.acked + 1, seq - SENT_RING + 1); k <= seq; k++) this.lat.progressSaved.record(now - s.sentAt[k % SENT_RING]!);
+        for (let k = Math.max(s.acked + 1, seq - SENT_RING + 1); k <= seq; k++)
+          this.lat.progressSaved.record(now - s.sentAt[k % SENT_RING]!);
         this.c.progressAcked += seq - s.acked;
         s.acked = seq;
         break;
@@ -272,12 +292,23 @@ class Worker {
 }
 
 /** POST /api/join from the student's own address. */
-function joinClass(httpBase: string, classCode: string, name: string, localAddress: string): Promise<{ studentId: string; wsUrl: string }> {
+function joinClass(
+  httpBase: string,
+  classCode: string,
+  name: string,
+  localAddress: string,
+): Promise<{ studentId: string; wsUrl: string }> {
   const body = JSON.stringify({ classCode, name });
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${httpBase}/api/join`,
-      { method: 'POST', localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 30_000 },
+      {
+        method: 'POST',
+        localAddress,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        timeout: 30_000,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

@@ -18,7 +18,9 @@ import { waitForMessage } from './processes.js';
 export { loopbackAddress } from './client-worker.js';
 
 /** The built server: beside dist/bench when this file runs compiled, under dist/ when run by tsx. */
-const SERVER_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/server/main.js' : '../server/main.js', import.meta.url));
+const SERVER_ENTRY = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '../dist/server/main.js' : '../server/main.js', import.meta.url),
+);
 
 // ---------------------------------------------------------------------------------------------
 // The server under test, with a probe preloaded into its process: every second it posts its
@@ -76,7 +78,9 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'readerai-bench-'));
 }
 
-export async function launchServer(o: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<ServerUnderTest> {
+export async function launchServer(
+  o: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
+): Promise<ServerUnderTest> {
   const dataDir = o.dataDir ?? tempDataDir();
   const proc = fork(SERVER_ENTRY, [], {
     env: serverEnv(dataDir, { port: o.port ?? 0, env: { READERAI_LOG_LEVEL: 'error', ...o.env } }),
@@ -90,7 +94,12 @@ export async function launchServer(o: { dataDir?: string; port?: number; env?: R
     if (m?.type === 'bench-probe') samples.push(m as ProbeSample);
   });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const started = await waitForMessage<{ type: string; port: number; adminToken: string; joinUrl: string }>(proc, 'server-started', 30_000, () => errors);
+  const started = await waitForMessage<{ type: string; port: number; adminToken: string; joinUrl: string }>(
+    proc,
+    'server-started',
+    30_000,
+    () => errors,
+  );
   return {
     proc,
     port: started.port,
@@ -127,10 +136,17 @@ export async function launchServer(o: { dataDir?: string; port?: number; env?: R
 }
 
 /** A teacher API call with the admin token (JSON in, JSON out). */
-export async function teacherCall<T>(server: { url: string; adminToken: string }, path: string, body?: unknown): Promise<T> {
+export async function teacherCall<T>(
+  server: { url: string; adminToken: string },
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${server.url}/api/teacher${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${server.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${server.adminToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (!res.ok) throw new Error(`teacher ${path}: HTTP ${res.status}`);
@@ -190,7 +206,11 @@ export class Tablet {
 
   connect(): void {
     if (this.stopped) return;
-    const ws = new WebSocket(this.wsUrl, { localAddress: this.address, handshakeTimeout: 15_000, perMessageDeflate: false });
+    const ws = new WebSocket(this.wsUrl, {
+      localAddress: this.address,
+      handshakeTimeout: 15_000,
+      perMessageDeflate: false,
+    });
     this.ws = ws;
     ws.on('message', (data) => this.onFrame(JSON.parse(String(data)) as ServerMessage));
     ws.on('close', (code) => this.onClose(ws, code));
@@ -211,13 +231,29 @@ export class Tablet {
     if (!this.open || this.ws === null) return false;
     this.seq++;
     this.wordIdx = wordAt(this.seq);
-    this.ws.send(JSON.stringify({ type: 'PROGRESS_UPDATE', payload: { bookId: this.bookId, wordIdx: this.wordIdx, audioTs: this.wordIdx * 0.4, seq: this.seq, playing: true } }));
+    this.ws.send(
+      JSON.stringify({
+        type: 'PROGRESS_UPDATE',
+        payload: {
+          bookId: this.bookId,
+          wordIdx: this.wordIdx,
+          audioTs: this.wordIdx * 0.4,
+          seq: this.seq,
+          playing: true,
+        },
+      }),
+    );
     return true;
   }
 
   ask(questionId: string, text: string): boolean {
     if (!this.open || this.ws === null) return false;
-    this.ws.send(JSON.stringify({ type: 'STUDENT_INTERRUPTION', payload: { questionId, questionText: text, context: { bookId: this.bookId, wordIdx: this.wordIdx } } }));
+    this.ws.send(
+      JSON.stringify({
+        type: 'STUDENT_INTERRUPTION',
+        payload: { questionId, questionText: text, context: { bookId: this.bookId, wordIdx: this.wordIdx } },
+      }),
+    );
     return true;
   }
 
@@ -282,7 +318,14 @@ export class Tablet {
 
 export class Fleet {
   readonly tablets: Tablet[] = [];
-  readonly counters: FleetCounters = { lostUpdates: 0, wrongPositions: 0, reconnects: 0, failedAttempts: 0, errorFrames: 0, finalCloses: 0 };
+  readonly counters: FleetCounters = {
+    lostUpdates: 0,
+    wrongPositions: 0,
+    reconnects: 0,
+    failedAttempts: 0,
+    errorFrames: 0,
+    finalCloses: 0,
+  };
   /** Reconnect times (drop to SESSION_STATE) since the last reset, ms. */
   reconnectMs: number[] = [];
   /** Other frames (answers, acknowledgements) for whoever drives the fleet. */
@@ -299,7 +342,11 @@ export class Fleet {
   /** Joins a student over HTTP and opens their socket from `address`; resolves once connected. */
   async add(name: string, address: string): Promise<Tablet> {
     const { url, classCode } = this.server();
-    const res = await fetch(`${url}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ classCode, name }) });
+    const res = await fetch(`${url}/api/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ classCode, name }),
+    });
     if (res.status !== 200) throw new Error(`join ${name}: HTTP ${res.status} ${await res.text()}`);
     const body = (await res.json()) as JoinResponse;
     const tablet = new Tablet(this, name, address, body.wsUrl);
@@ -310,7 +357,12 @@ export class Fleet {
   }
 
   /** Adds many, at most `parallel` joining at once. */
-  async addMany(count: number, name: (i: number) => string, address: (i: number) => string, parallel = 50): Promise<void> {
+  async addMany(
+    count: number,
+    name: (i: number) => string,
+    address: (i: number) => string,
+    parallel = 50,
+  ): Promise<void> {
     let next = 0;
     const lane = async () => {
       while (next < count) {

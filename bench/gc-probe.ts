@@ -57,6 +57,8 @@ setInterval(() => {
 
 setInterval(() => {
   const mib = Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20)]));
-  const gc = Object.entries(totals).map(([k, t]) => `${k} ${t.count}× ${t.ms.toFixed(0)} ms (max ${t.maxMs.toFixed(0)})`);
+  const gc = Object.entries(totals).map(
+    ([k, t]) => `${k} ${t.count}× ${t.ms.toFixed(0)} ms (max ${t.maxMs.toFixed(0)})`,
+  );
   write(`${seconds(performance.now())} summary gc: ${gc.join(', ')} · memory MiB ${JSON.stringify(mib)}`);
 }, SUMMARY_EVERY_MS).unref();

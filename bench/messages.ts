@@ -51,7 +51,16 @@ export function newCounters(): Counters {
     questionsSent: 0,
     questionsAcked: 0,
     answers: 0,
-    errors: { joinFailed: 0, connectFailed: 0, unexpectedClose: 0, errorFrames: 0, rateLimited: 0, teacherFallback: 0, unackedProgress: 0, unansweredQuestions: 0 },
+    errors: {
+      joinFailed: 0,
+      connectFailed: 0,
+      unexpectedClose: 0,
+      errorFrames: 0,
+      rateLimited: 0,
+      teacherFallback: 0,
+      unackedProgress: 0,
+      unansweredQuestions: 0,
+    },
   };
 }
 

@@ -62,18 +62,47 @@ function main(): void {
       `${input.requestsPerStudentPerMinute.toFixed(2)} Gemini requests/min; ${input.reservePct}% of each resource kept free.\n`,
   );
   const fmt = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
-  const header = ['size', 'vCPU', 'RAM', 'brief says', 'memory', 'CPU', 'descriptors', 'Gemini', 'capacity', 'binds', `${concurrent}?`];
+  const header = [
+    'size',
+    'vCPU',
+    'RAM',
+    'brief says',
+    'memory',
+    'CPU',
+    'descriptors',
+    'Gemini',
+    'capacity',
+    'binds',
+    `${concurrent}?`,
+  ];
   const table = [
     header,
-    ...rows.map((r) => [r.name, String(r.vcpu), `${r.ramGb} GB`, r.brief, fmt(r.bounds.memory), fmt(r.bounds.cpu), fmt(r.bounds.descriptors), fmt(r.bounds.gemini), fmt(r.capacity), r.binding ?? '-', r.capacity >= concurrent ? 'yes' : 'no']),
+    ...rows.map((r) => [
+      r.name,
+      String(r.vcpu),
+      `${r.ramGb} GB`,
+      r.brief,
+      fmt(r.bounds.memory),
+      fmt(r.bounds.cpu),
+      fmt(r.bounds.descriptors),
+      fmt(r.bounds.gemini),
+      fmt(r.capacity),
+      r.binding ?? '-',
+      r.capacity >= concurrent ? 'yes' : 'no',
+    ]),
   ];
   const widths = header.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-  for (const row of table) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  for (const row of table)
+    console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
   console.log(
     '\nOne server process runs its JavaScript on one core, so CPU capacity does not grow past one core;' +
-      '\nthe Gemini column is the API key\'s quota, the same on every machine (raise it with Google, or --rpm).',
+      "\nthe Gemini column is the API key's quota, the same on every machine (raise it with Google, or --rpm).",
   );
-  console.log(fits ? `\nAnswer: the ${fits.name} size (${fits.vcpu} vCPU / ${fits.ramGb} GB) holds ${concurrent} concurrent students.` : `\nAnswer: no single size holds ${concurrent} concurrent students; the binding limit is ${rows.at(-1)?.binding}.`);
+  console.log(
+    fits
+      ? `\nAnswer: the ${fits.name} size (${fits.vcpu} vCPU / ${fits.ramGb} GB) holds ${concurrent} concurrent students.`
+      : `\nAnswer: no single size holds ${concurrent} concurrent students; the binding limit is ${rows.at(-1)?.binding}.`,
+  );
 }
 
 main();

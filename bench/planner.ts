@@ -40,7 +40,12 @@ export function planRows(p: PlanInput): PlanRow[] {
     const h = headroom({
       students: 0,
       reservePct: p.reservePct,
-      perStudent: { bytes: p.bytesPerStudent, cores: p.coresPerStudent, requestsPerMinute: p.requestsPerStudentPerMinute, basis: 'benchmark' },
+      perStudent: {
+        bytes: p.bytesPerStudent,
+        cores: p.coresPerStudent,
+        requestsPerMinute: p.requestsPerStudentPerMinute,
+        basis: 'benchmark',
+      },
       memory: { availableBytes: totalBytes - p.idleBytes, totalBytes },
       descriptors: { open: 0, limit: p.fdLimit },
       cpu: { usedCores: 0, usableCores: cpuCoresUsable(size.vcpu) },

@@ -18,20 +18,46 @@ const KIB = 1024;
 export function checkTargets(r: BenchResult): TargetCheck[] {
   const ours = r.ours;
   const checks: TargetCheck[] = [
-    { name: 'students held', target: `${r.options.students} for ${r.options.durationS} s`, measured: `${ours.students}`, ok: ours.students >= r.options.students },
+    {
+      name: 'students held',
+      target: `${r.options.students} for ${r.options.durationS} s`,
+      measured: `${ours.students}`,
+      ok: ours.students >= r.options.students,
+    },
     { name: 'errors', target: '0', measured: String(r.errors - r.loss.lost), ok: r.errors - r.loss.lost === 0 },
     { name: 'lost updates', target: '0', measured: String(r.loss.lost), ok: r.loss.lost === 0 },
-    { name: 'RSS per student', target: '≤ 12 KiB', measured: kib(ours.bytesPerStudent), ok: ours.bytesPerStudent <= 12 * KIB },
+    {
+      name: 'RSS per student',
+      target: '≤ 12 KiB',
+      measured: kib(ours.bytesPerStudent),
+      ok: ours.bytesPerStudent <= 12 * KIB,
+    },
     latencyCheck('PROGRESS_SAVED p99', ours.progressSaved),
     latencyCheck('INTERRUPTION_ACKNOWLEDGED p99', ours.interruptionAck),
-    { name: 'server CPU', target: '≤ 25% of one core', measured: `${ours.cpuPctMedian.toFixed(1)}%`, ok: ours.cpuPctMedian <= 25 },
+    {
+      name: 'server CPU',
+      target: '≤ 25% of one core',
+      measured: `${ours.cpuPctMedian.toFixed(1)}%`,
+      ok: ours.cpuPctMedian <= 25,
+    },
   ];
-  if (r.ratios) checks.splice(4, 0, { name: 'memory vs bare ws', target: '≤ 1.5x', measured: `${r.ratios.memory.toFixed(2)}x`, ok: r.ratios.memory <= 1.5 });
+  if (r.ratios)
+    checks.splice(4, 0, {
+      name: 'memory vs bare ws',
+      target: '≤ 1.5x',
+      measured: `${r.ratios.memory.toFixed(2)}x`,
+      ok: r.ratios.memory <= 1.5,
+    });
   return checks;
 }
 
 function latencyCheck(name: string, l: LatencySummary): TargetCheck {
-  return { name, target: '≤ 20 ms', measured: l.p99Ms === null ? 'none measured' : `${l.p99Ms.toFixed(1)} ms`, ok: l.p99Ms !== null && l.p99Ms <= 20 };
+  return {
+    name,
+    target: '≤ 20 ms',
+    measured: l.p99Ms === null ? 'none measured' : `${l.p99Ms.toFixed(1)} ms`,
+    ok: l.p99Ms !== null && l.p99Ms <= 20,
+  };
 }
 
 export function formatReport(r: BenchResult): string {
@@ -40,37 +66,88 @@ export function formatReport(r: BenchResult): string {
   const rows: [string, string, string, string][] = [
     ['', 'ReaderAI', 'bare ws', 'ratio'],
     ['students connected (median, hold)', String(o.students), b ? String(b.students) : '-', ''],
-    ['server RSS idle → hold', `${mib(o.idleRssBytes)} → ${mib(o.holdRssBytes)}`, b ? `${mib(b.idleRssBytes)} → ${mib(b.holdRssBytes)}` : '-', ''],
-    ['memory per student', kib(o.bytesPerStudent), b ? kib(b.bytesPerStudent) : '-', r.ratios ? `${r.ratios.memory.toFixed(2)}x` : ''],
-    ['server CPU, % of one core (median / mean)', `${o.cpuPctMedian.toFixed(1)} / ${o.cpuPctMean.toFixed(1)}`, b ? `${b.cpuPctMedian.toFixed(1)} / ${b.cpuPctMean.toFixed(1)}` : '-', ''],
-    ['CPU per student, % of one core', pct(o.coresPerStudent), b ? pct(b.coresPerStudent) : '-', r.ratios ? `${r.ratios.cpu.toFixed(2)}x` : ''],
+    [
+      'server RSS idle → hold',
+      `${mib(o.idleRssBytes)} → ${mib(o.holdRssBytes)}`,
+      b ? `${mib(b.idleRssBytes)} → ${mib(b.holdRssBytes)}` : '-',
+      '',
+    ],
+    [
+      'memory per student',
+      kib(o.bytesPerStudent),
+      b ? kib(b.bytesPerStudent) : '-',
+      r.ratios ? `${r.ratios.memory.toFixed(2)}x` : '',
+    ],
+    [
+      'server CPU, % of one core (median / mean)',
+      `${o.cpuPctMedian.toFixed(1)} / ${o.cpuPctMean.toFixed(1)}`,
+      b ? `${b.cpuPctMedian.toFixed(1)} / ${b.cpuPctMean.toFixed(1)}` : '-',
+      '',
+    ],
+    [
+      'CPU per student, % of one core',
+      pct(o.coresPerStudent),
+      b ? pct(b.coresPerStudent) : '-',
+      r.ratios ? `${r.ratios.cpu.toFixed(2)}x` : '',
+    ],
     ['PROGRESS_SAVED p50 / p99 / max', lat(o.progressSaved), b ? lat(b.progressSaved) : '-', ''],
     ['INTERRUPTION_ACKNOWLEDGED p50 / p99 / max', lat(o.interruptionAck), b ? lat(b.interruptionAck) : '-', ''],
     ['answer (fake Gemini) p50 / p99 / max', lat(o.answer), '', ''],
-    ['progress acked / sent', `${o.counters.progressAcked} / ${o.counters.progressSent}`, b ? `${b.counters.progressAcked} / ${b.counters.progressSent}` : '-', ''],
-    ['questions answered / asked', `${o.counters.answers} / ${o.counters.questionsSent}`, b ? `${b.counters.answers} / ${b.counters.questionsSent}` : '-', ''],
-    ['event-loop p99 (server reports)', o.reported?.loopP99MsMedian != null ? `${o.reported.loopP99MsMedian.toFixed(1)} ms` : '-', '', ''],
+    [
+      'progress acked / sent',
+      `${o.counters.progressAcked} / ${o.counters.progressSent}`,
+      b ? `${b.counters.progressAcked} / ${b.counters.progressSent}` : '-',
+      '',
+    ],
+    [
+      'questions answered / asked',
+      `${o.counters.answers} / ${o.counters.questionsSent}`,
+      b ? `${b.counters.answers} / ${b.counters.questionsSent}` : '-',
+      '',
+    ],
+    [
+      'event-loop p99 (server reports)',
+      o.reported?.loopP99MsMedian != null ? `${o.reported.loopP99MsMedian.toFixed(1)} ms` : '-',
+      '',
+      '',
+    ],
     ['errors', String(o.errorCount), b ? String(b.errorCount) : '-', ''],
     ['lost updates (acked, not in SQLite)', `${r.loss.lost} of ${r.loss.studentsChecked} students`, '', ''],
   ];
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
-  const lines = rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  const lines = rows.map((row) =>
+    row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+  );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
 
   const perCore = o.coresPerStudent > 0 ? Math.floor(0.75 / o.coresPerStudent) : null;
   const brief = [
     '',
     'Against the design brief:',
-    `  memory per student: brief 80-300 KB, measured ${kib(o.bytesPerStudent)}` + (o.bytesPerStudent > 0 ? ` (${Math.round((80 * 1000) / o.bytesPerStudent)}x-${Math.round((300 * 1000) / o.bytesPerStudent)}x less)` : ''),
+    `  memory per student: brief 80-300 KB, measured ${kib(o.bytesPerStudent)}` +
+      (o.bytesPerStudent > 0
+        ? ` (${Math.round((80 * 1000) / o.bytesPerStudent)}x-${Math.round((300 * 1000) / o.bytesPerStudent)}x less)`
+        : ''),
     `  CPU per student: brief 0.01-0.05% of a CPU, measured ${pct(o.coresPerStudent)}`,
     `  students per core (75% busy): brief 200-400, measured ${perCore ?? '-'}`,
   ];
   if (o.reported) {
-    brief.push(`  the server's own capacity view at the end: ${o.reported.basis} figures, ${o.reported.bytesPerStudent ?? '-'} B and ${o.reported.cpuPctPerStudent ?? '-'}% per student; headroom ${o.reported.headroom ?? '-'} more (${o.reported.binding ?? '-'} binds)`);
+    brief.push(
+      `  the server's own capacity view at the end: ${o.reported.basis} figures, ${o.reported.bytesPerStudent ?? '-'} B and ${o.reported.cpuPctPerStudent ?? '-'}% per student; headroom ${o.reported.headroom ?? '-'} more (${o.reported.binding ?? '-'} binds)`,
+    );
   }
-  const targets = checkTargets(r).map((t) => `  ${t.ok ? 'PASS' : 'FAIL'}  ${t.name.padEnd(31)} target ${t.target.padEnd(20)} measured ${t.measured}`);
+  const targets = checkTargets(r).map(
+    (t) => `  ${t.ok ? 'PASS' : 'FAIL'}  ${t.name.padEnd(31)} target ${t.target.padEnd(20)} measured ${t.measured}`,
+  );
   const samples = [...(b?.errorSamples ?? []), ...o.errorSamples, ...r.loss.examples];
-  return [...lines, ...brief, '', 'Targets (issue 6):', ...targets, ...(samples.length ? ['', 'Error samples:', ...samples.map((s) => `  ${s}`)] : [])].join('\n');
+  return [
+    ...lines,
+    ...brief,
+    '',
+    'Targets (issue 6):',
+    ...targets,
+    ...(samples.length ? ['', 'Error samples:', ...samples.map((s) => `  ${s}`)] : []),
+  ].join('\n');
 }
 
 /** Students, RSS and CPU over time, ours and the baseline overlaid (time from each phase's start). */
@@ -93,11 +170,16 @@ export function chartSvg(timeline: readonly TimelinePoint[]): string {
     const y = (v: number) => y0 + H - PAD.bottom - ((H - PAD.top - PAD.bottom) * v) / yMax;
     parts.push(`<text x="${PAD.left}" y="${y0 + 16}" font-size="13">${panel.title}</text>`);
     parts.push(`<line x1="${PAD.left}" y1="${y(0)}" x2="${W - PAD.right}" y2="${y(0)}" stroke="#ccc"/>`);
-    parts.push(`<text x="${PAD.left - 6}" y="${y(yMax / 1.1) + 4}" font-size="11" text-anchor="end">${Math.round(yMax / 1.1)}${panel.unit}</text>`);
+    parts.push(
+      `<text x="${PAD.left - 6}" y="${y(yMax / 1.1) + 4}" font-size="11" text-anchor="end">${Math.round(yMax / 1.1)}${panel.unit}</text>`,
+    );
     parts.push(`<text x="${PAD.left - 6}" y="${y(0) + 4}" font-size="11" text-anchor="end">0</text>`);
     for (const server of ['baseline', 'ours'] as const) {
-      const pts = timeline.filter((p) => p.server === server).map((p) => `${x(p.t).toFixed(1)},${y(panel.value(p)).toFixed(1)}`);
-      if (pts.length > 1) parts.push(`<polyline fill="none" stroke="${colours[server]}" stroke-width="1.5" points="${pts.join(' ')}"/>`);
+      const pts = timeline
+        .filter((p) => p.server === server)
+        .map((p) => `${x(p.t).toFixed(1)},${y(panel.value(p)).toFixed(1)}`);
+      if (pts.length > 1)
+        parts.push(`<polyline fill="none" stroke="${colours[server]}" stroke-width="1.5" points="${pts.join(' ')}"/>`);
     }
   });
   const legend = `<text x="${W - PAD.right}" y="16" font-size="12" text-anchor="end"><tspan fill="${colours.ours}">ReaderAI</tspan>  <tspan fill="${colours.baseline}">bare ws</tspan>  (seconds from each phase's start; ${Math.round(tMax)} s)</text>`;

@@ -58,7 +58,8 @@ function options(): { bench: Omit<BenchOptions, 'log' | 'status'>; out: string; 
     return n;
   };
   const students = Math.floor(num(values.students, DEFAULTS.students, 'students'));
-  const maxInFlight = values['max-in-flight'] === undefined ? null : Math.floor(num(values['max-in-flight'], 0, 'max-in-flight'));
+  const maxInFlight =
+    values['max-in-flight'] === undefined ? null : Math.floor(num(values['max-in-flight'], 0, 'max-in-flight'));
   const dataDir = values['no-profile'] ? null : (values['data-dir'] ?? serverDataDir());
   return {
     bench: {
@@ -83,7 +84,8 @@ function options(): { bench: Omit<BenchOptions, 'log' | 'status'>; out: string; 
 
 /** The data folder the server on this machine uses (READERAI_DATA_DIR or the platform default). */
 function serverDataDir(): string {
-  return resolve({ machine: {}, teacher: {}, environment: envLayer(process.env), flag: {}, locked: {} }).settings.dataDir;
+  return resolve({ machine: {}, teacher: {}, environment: envLayer(process.env), flag: {}, locked: {} }).settings
+    .dataDir;
 }
 
 async function main(): Promise<void> {
@@ -94,7 +96,10 @@ async function main(): Promise<void> {
     ...o.bench,
     log: (line) => console.log(tty ? `\r\x1b[K${line}` : line),
     // On a terminal the status line is redrawn; in a log, one line every 5 seconds.
-    status: (line) => (tty ? process.stdout.write(`\r\x1b[K${line.slice(0, (process.stdout.columns ?? 200) - 1)}`) : statusCount++ % 5 === 0 && console.log(line)),
+    status: (line) =>
+      tty
+        ? process.stdout.write(`\r\x1b[K${line.slice(0, (process.stdout.columns ?? 200) - 1)}`)
+        : statusCount++ % 5 === 0 && console.log(line),
   });
   if (tty) process.stdout.write('\r\x1b[K');
   console.log('\n' + formatReport(result));

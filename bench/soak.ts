@@ -30,13 +30,25 @@ const PROGRESS_EVERY_MS = Number(values['progress-every-s']) * 1000;
 const DROPS_PER_MINUTE = Number(values['drops-per-minute']);
 const REPLACE_PER_MINUTE = Number(values['replace-per-minute']);
 const QUESTION_EVERY_MS = Number(values['question-every-s']) * 1000;
-if (![MINUTES, STUDENTS, PROGRESS_EVERY_MS, DROPS_PER_MINUTE, REPLACE_PER_MINUTE, QUESTION_EVERY_MS].every((n) => Number.isFinite(n) && n >= 0) || MINUTES <= 0) {
-  console.error('Usage: bench:soak -- [--minutes 30] [--students 100] [--progress-every-s 3] [--drops-per-minute 0.25] [--replace-per-minute 4] [--question-every-s 120]');
+if (
+  ![MINUTES, STUDENTS, PROGRESS_EVERY_MS, DROPS_PER_MINUTE, REPLACE_PER_MINUTE, QUESTION_EVERY_MS].every(
+    (n) => Number.isFinite(n) && n >= 0,
+  ) ||
+  MINUTES <= 0
+) {
+  console.error(
+    'Usage: bench:soak -- [--minutes 30] [--students 100] [--progress-every-s 3] [--drops-per-minute 0.25] [--replace-per-minute 4] [--question-every-s 120]',
+  );
   process.exit(2);
 }
 
 const TICK_MS = 250;
-const QUESTIONS = ['Why did the cat climb the stairs?', 'What does "keeper" mean?', 'Where is the lighthouse?', 'Who drew the map?'];
+const QUESTIONS = [
+  'Why did the cat climb the stairs?',
+  'What does "keeper" mean?',
+  'Where is the lighthouse?',
+  'Who drew the map?',
+];
 
 interface Minute {
   minute: number;
@@ -59,8 +71,14 @@ async function main(): Promise<void> {
     const n = nextStudent++;
     return fleet.add(`Reader ${n}`, loopbackAddress(n));
   };
-  console.log(`soak: ${STUDENTS} students for ${MINUTES} min on ${server.url} (pid ${server.proc.pid}, data ${server.dataDir})`);
-  await fleet.addMany(STUDENTS, (i) => `Reader ${i}`, (i) => loopbackAddress(i));
+  console.log(
+    `soak: ${STUDENTS} students for ${MINUTES} min on ${server.url} (pid ${server.proc.pid}, data ${server.dataDir})`,
+  );
+  await fleet.addMany(
+    STUDENTS,
+    (i) => `Reader ${i}`,
+    (i) => loopbackAddress(i),
+  );
   nextStudent = STUDENTS;
 
   let progressSent = 0;
@@ -81,7 +99,11 @@ async function main(): Promise<void> {
   const tick = setInterval(() => {
     for (const t of fleet.tablets) {
       if (Math.random() < tickChance(PROGRESS_EVERY_MS) && t.progress()) progressSent++;
-      if (Math.random() < tickChance(QUESTION_EVERY_MS) && t.ask(`q${++questions}`, QUESTIONS[questions % QUESTIONS.length]!)) continue;
+      if (
+        Math.random() < tickChance(QUESTION_EVERY_MS) &&
+        t.ask(`q${++questions}`, QUESTIONS[questions % QUESTIONS.length]!)
+      )
+        continue;
       if (Math.random() < (DROPS_PER_MINUTE * TICK_MS) / 60_000) t.drop();
     }
   }, TICK_MS);
@@ -115,7 +137,9 @@ async function main(): Promise<void> {
 
   const minutes: Minute[] = [];
   const started = Date.now();
-  console.log('min  rss MB  heap MB(after GC)  loop p99/max ms  connected/students  progress sent/acked  questions/answered  lost');
+  console.log(
+    'min  rss MB  heap MB(after GC)  loop p99/max ms  connected/students  progress sent/acked  questions/answered  lost',
+  );
   for (let minute = 1; minute <= MINUTES; minute++) {
     await new Promise((r) => setTimeout(r, started + minute * 60_000 - Date.now()));
     const window = server.samples.filter((s) => !s.afterGc && s.at > Math.max(started, Date.now() - 60_000));
@@ -148,17 +172,28 @@ async function main(): Promise<void> {
   await server.stop();
 
   const steady = minutes.filter((m) => m.minute >= 2);
-  const slope = (pick: (m: Minute) => number) => leastSquaresSlope(steady.map((m) => [m.minute, pick(m) / 1024 / 1024]));
+  const slope = (pick: (m: Minute) => number) =>
+    leastSquaresSlope(steady.map((m) => [m.minute, pick(m) / 1024 / 1024]));
   const first = steady[0];
   const last = steady.at(-1);
   console.log('\nsummary');
   if (first && last && steady.length >= 2) {
-    console.log(`  RSS:            ${mib(first.sample.rssBytes)} MB at minute ${first.minute} -> ${mib(last.sample.rssBytes)} MB at minute ${last.minute}; slope ${(slope((m) => m.sample.rssBytes) * 60).toFixed(1)} MB/hour`);
-    console.log(`  heap after GC:  ${mib(first.sample.heapUsedBytes)} MB -> ${mib(last.sample.heapUsedBytes)} MB; slope ${(slope((m) => m.sample.heapUsedBytes) * 60).toFixed(1)} MB/hour`);
+    console.log(
+      `  RSS:            ${mib(first.sample.rssBytes)} MB at minute ${first.minute} -> ${mib(last.sample.rssBytes)} MB at minute ${last.minute}; slope ${(slope((m) => m.sample.rssBytes) * 60).toFixed(1)} MB/hour`,
+    );
+    console.log(
+      `  heap after GC:  ${mib(first.sample.heapUsedBytes)} MB -> ${mib(last.sample.heapUsedBytes)} MB; slope ${(slope((m) => m.sample.heapUsedBytes) * 60).toFixed(1)} MB/hour`,
+    );
   }
-  console.log(`  event loop:     worst minute p99 ${Math.max(...minutes.map((m) => m.loopP99Ms)).toFixed(1)} ms, max ${Math.max(...minutes.map((m) => m.loopMaxMs)).toFixed(1)} ms`);
-  console.log(`  traffic:        ${progressSent} progress updates (${ackedTotal} acknowledged by the tablets still in class), ${questions} questions, ${answeredIds.size} answered, ${nextStudent} students joined over the run, ${fleet.counters.reconnects} reconnects`);
-  console.log(`  integrity:      ${fleet.counters.lostUpdates} acknowledged updates lost, ${fleet.counters.wrongPositions} positions not matching their seq, ${fleet.counters.errorFrames} ERROR frames`);
+  console.log(
+    `  event loop:     worst minute p99 ${Math.max(...minutes.map((m) => m.loopP99Ms)).toFixed(1)} ms, max ${Math.max(...minutes.map((m) => m.loopMaxMs)).toFixed(1)} ms`,
+  );
+  console.log(
+    `  traffic:        ${progressSent} progress updates (${ackedTotal} acknowledged by the tablets still in class), ${questions} questions, ${answeredIds.size} answered, ${nextStudent} students joined over the run, ${fleet.counters.reconnects} reconnects`,
+  );
+  console.log(
+    `  integrity:      ${fleet.counters.lostUpdates} acknowledged updates lost, ${fleet.counters.wrongPositions} positions not matching their seq, ${fleet.counters.errorFrames} ERROR frames`,
+  );
   process.exitCode = fleet.counters.lostUpdates + fleet.counters.wrongPositions > 0 ? 1 : 0;
 }
 

@@ -38,7 +38,11 @@ export interface StormResult {
  * Restarts the server under a connected fleet and measures the way back. `restart` must stop the
  * old server and resolve once the new one listens on the same port (with the same data).
  */
-export async function reconnectStorm(fleet: Fleet, restart: () => Promise<{ url: string }>, o: { deadlineMs: number }): Promise<StormResult> {
+export async function reconnectStorm(
+  fleet: Fleet,
+  restart: () => Promise<{ url: string }>,
+  o: { deadlineMs: number },
+): Promise<StormResult> {
   const n = fleet.tablets.length;
   for (const t of fleet.tablets) t.progress();
   await waitUntil(() => fleet.tablets.every((t) => t.acked === t.seq), 30_000, 'every tablet saved before the storm');
@@ -62,7 +66,11 @@ export async function reconnectStorm(fleet: Fleet, restart: () => Promise<{ url:
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  await waitUntil(() => fleet.openCount === n, Math.max(0, deadline - Date.now()), `${n - fleet.openCount} of ${n} tablets not back`);
+  await waitUntil(
+    () => fleet.openCount === n,
+    Math.max(0, deadline - Date.now()),
+    `${n - fleet.openCount} of ${n} tablets not back`,
+  );
   let wrongPositions = 0;
   let lostUpdates = 0;
   for (const t of fleet.tablets) {
@@ -105,7 +113,9 @@ async function main(): Promise<void> {
     console.log(`storm: joining ${tablets} tablets (own loopback address each) to ${server.url}...`);
     const joinStarted = Date.now();
     await fleet.addMany(tablets, (i) => `Storm ${i}`, loopbackAddress, 100);
-    console.log(`  all connected in ${((Date.now() - joinStarted) / 1000).toFixed(1)} s; restarting the server (${values.graceful ? 'SIGTERM' : 'SIGKILL'})...`);
+    console.log(
+      `  all connected in ${((Date.now() - joinStarted) / 1000).toFixed(1)} s; restarting the server (${values.graceful ? 'SIGTERM' : 'SIGKILL'})...`,
+    );
     const result = await reconnectStorm(
       fleet,
       async () => {

@@ -21,7 +21,10 @@ export async function startUpstream(latencyMs: number, chunkDelayMs: number): Pr
   const fake = await mod.FakeGemini.start();
   fake.latencyMs = latencyMs;
   fake.chunkDelayMs = chunkDelayMs;
-  fake.otherwise(() => ({ chunks: ['A word that ', 'means something ', 'like this.'], usage: { prompt: 400, output: 20 } }));
+  fake.otherwise(() => ({
+    chunks: ['A word that ', 'means something ', 'like this.'],
+    usage: { prompt: 400, output: 20 },
+  }));
   // The fake records every request for tests; the bench does not need them kept.
   const forget = setInterval(() => (fake.requests.length = 0), 1000);
   forget.unref();

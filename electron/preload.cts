@@ -7,11 +7,17 @@ import type { EventChannels, InvokeChannel, InvokeChannels, ReaderAIDesktopApi }
 
 const { contextBridge, ipcRenderer } = electron;
 
-function invoke<C extends InvokeChannel>(channel: C, ...args: InvokeChannels[C]['args']): Promise<InvokeChannels[C]['result']> {
+function invoke<C extends InvokeChannel>(
+  channel: C,
+  ...args: InvokeChannels[C]['args']
+): Promise<InvokeChannels[C]['result']> {
   return ipcRenderer.invoke(channel, ...args) as Promise<InvokeChannels[C]['result']>;
 }
 
-function subscribe<C extends keyof EventChannels>(channel: C, listener: (payload: EventChannels[C]) => void): () => void {
+function subscribe<C extends keyof EventChannels>(
+  channel: C,
+  listener: (payload: EventChannels[C]) => void,
+): () => void {
   // Wrap so the page never sees the IpcRendererEvent (it carries `sender`).
   const wrapped = (_event: IpcRendererEvent, payload: EventChannels[C]) => listener(payload);
   ipcRenderer.on(channel, wrapped);

@@ -5,12 +5,20 @@ import { readFileSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from './app.js';
-import { ConfigError, envLayer, flagLayer, machineConfigPath, machineLayers, resolve, USAGE, type Layers } from './config.js';
+import {
+  ConfigError,
+  envLayer,
+  flagLayer,
+  machineConfigPath,
+  machineLayers,
+  resolve,
+  USAGE,
+  type Layers,
+} from './config.js';
 import { createRelay } from './llm/index.js';
 import { chooseHost } from './net/lan.js';
 import { CloseCode } from '../shared/protocol/codes.js';
 import type { ParentToServer, ServerToParent } from './host-messages.js';
-
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -75,7 +83,10 @@ async function main(): Promise<void> {
   const layers = { ...readMachineLayers(), environment: envLayer(process.env), flag };
   const { settings } = resolve({ ...layers, teacher: {} });
   const token = adminToken(settings.adminToken, settings.dataDir);
-  const tls = settings.tlsCert && settings.tlsKey ? { cert: readFileSync(settings.tlsCert), key: readFileSync(settings.tlsKey) } : null;
+  const tls =
+    settings.tlsCert && settings.tlsKey
+      ? { cert: readFileSync(settings.tlsCert), key: readFileSync(settings.tlsKey) }
+      : null;
 
   const app = await buildApp(
     {
@@ -135,11 +146,19 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  tellParent({ type: 'server-started', port, dashboardUrl, joinUrl: view.joinUrl, adminToken: token, dataDir: settings.dataDir });
+  tellParent({
+    type: 'server-started',
+    port,
+    dashboardUrl,
+    joinUrl: view.joinUrl,
+    adminToken: token,
+    dataDir: settings.dataDir,
+  });
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : `ReaderAI could not start: ${(err as Error).message ?? String(err)}`;
+  const message =
+    err instanceof ConfigError ? err.message : `ReaderAI could not start: ${(err as Error).message ?? String(err)}`;
   console.error(message);
   if (!(err instanceof ConfigError)) console.error(err);
   tellParent({ type: 'server-error', message });

@@ -1,7 +1,18 @@
 // The settings in force while the server runs: the layers of server/config.ts, with the teacher's
 // layer saved in SQLite and changeable from the dashboard. Listeners hear about every change (the
 // relay rebuilds its Gemini client when the key or model changes).
-import { coerce, isSecret, isSettingKey, resolve, SETTINGS, teacherCannotSet, type Layers, type SettingKey, type Settings, type SourceName } from './config.js';
+import {
+  coerce,
+  isSecret,
+  isSettingKey,
+  resolve,
+  SETTINGS,
+  teacherCannotSet,
+  type Layers,
+  type SettingKey,
+  type Settings,
+  type SourceName,
+} from './config.js';
 import { HttpError } from './classroom/errors.js';
 import { ErrorCode } from '../shared/protocol/codes.js';
 import type { Store } from './store/store.js';

@@ -29,16 +29,25 @@ async function student(name: string) {
 }
 
 const feedItem = async (studentId: string, questionId: string) =>
-  (await teacherApi<FeedItem[]>(server, '/feed')).body.find((f) => f.studentId === studentId && f.questionId === questionId);
+  (await teacherApi<FeedItem[]>(server, '/feed')).body.find(
+    (f) => f.studentId === studentId && f.questionId === questionId,
+  );
 
 describe('answers from Gemini', () => {
   it('acknowledges at once, streams chunks in order, then the whole answer; nothing personal goes upstream', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    fake.reply({ chunks: ['The keeper ', 'lit a lantern ', 'to guide the boat.'], before: (i) => (i === 1 ? held : Promise.resolve()) });
+    fake.reply({
+      chunks: ['The keeper ', 'lit a lantern ', 'to guide the boat.'],
+      before: (i) => (i === 1 ? held : Promise.resolve()),
+    });
     const s = await student('Priyanka Testname');
     expect(s.state.aiAnswers).toBe(true);
-    s.tablet.send('STUDENT_INTERRUPTION', { questionId: 'q-1', questionText: 'How did they save the boat?', context: { bookId: s.state.bookId, wordIdx: 200 } });
+    s.tablet.send('STUDENT_INTERRUPTION', {
+      questionId: 'q-1',
+      questionText: 'How did they save the boat?',
+      context: { bookId: s.state.bookId, wordIdx: 200 },
+    });
     expect(await s.tablet.next('INTERRUPTION_ACKNOWLEDGED')).toEqual({ questionId: 'q-1', queuePosition: 0 });
     // The first chunk arrives while upstream is still holding the rest.
     expect(await s.tablet.next('ANSWER_CHUNK')).toEqual({ questionId: 'q-1', text: 'The keeper ' });
@@ -46,21 +55,35 @@ describe('answers from Gemini', () => {
     release();
     const done = await s.tablet.next('ANSWER_DONE');
     expect(done).toEqual({ questionId: 'q-1', text: 'The keeper lit a lantern to guide the boat.', source: 'gemini' });
-    expect(s.tablet.of('ANSWER_CHUNK').map((c) => c.text)).toEqual(['The keeper ', 'lit a lantern ', 'to guide the boat.']);
+    expect(s.tablet.of('ANSWER_CHUNK').map((c) => c.text)).toEqual([
+      'The keeper ',
+      'lit a lantern ',
+      'to guide the boat.',
+    ]);
 
     const sent = fake.allText();
     expect(sent).toContain('How did they save the boat?');
     expect(sent).toContain('lighthouse'); // the passage around wordIdx, from the server's own copy
     for (const personal of ['Priyanka', 'Testname', s.studentId, s.token]) expect(sent).not.toContain(personal);
 
-    expect(await feedItem(s.studentId, 'q-1')).toMatchObject({ status: 'answered', answer: done.text, source: 'gemini', flag: null, studentName: 'Priyanka Testname' });
+    expect(await feedItem(s.studentId, 'q-1')).toMatchObject({
+      status: 'answered',
+      answer: done.text,
+      source: 'gemini',
+      flag: null,
+      studentName: 'Priyanka Testname',
+    });
     s.tablet.close();
   });
 
   it('replaces a safety-blocked answer with a kind message and flags it for the teacher', async () => {
     fake.reply({ fixture: 'streaming-failure-finish-reason-safety.txt' });
     const s = await student('Sam');
-    s.tablet.send('STUDENT_INTERRUPTION', { questionId: 'q-safe', questionText: 'Tell me something scary', context: { bookId: s.state.bookId, wordIdx: 10 } });
+    s.tablet.send('STUDENT_INTERRUPTION', {
+      questionId: 'q-safe',
+      questionText: 'Tell me something scary',
+      context: { bookId: s.state.bookId, wordIdx: 10 },
+    });
     const done = await s.tablet.next('ANSWER_DONE');
     expect(done.flagged).toBe(true);
     expect(done.text).toMatch(/teacher/i);
@@ -73,17 +96,26 @@ describe('answers from Gemini', () => {
     const held = new Promise<void>((r) => (release = r));
     fake.reply({ chunks: ['Because ', 'the lamp ', 'went out.'], before: (i) => (i === 1 ? held : Promise.resolve()) });
     const s = await student('Away');
-    s.tablet.send('STUDENT_INTERRUPTION', { questionId: 'q-away', questionText: 'Why was it dark?', context: { bookId: s.state.bookId, wordIdx: 150 } });
+    s.tablet.send('STUDENT_INTERRUPTION', {
+      questionId: 'q-away',
+      questionText: 'Why was it dark?',
+      context: { bookId: s.state.bookId, wordIdx: 150 },
+    });
     await s.tablet.next('ANSWER_CHUNK');
     s.tablet.close();
     await s.tablet.closed();
     release();
     // The answer completes server-side with nobody listening.
     const deadline = Date.now() + 10_000;
-    while ((await feedItem(s.studentId, 'q-away'))?.status !== 'answered' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await feedItem(s.studentId, 'q-away'))?.status !== 'answered' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const back = await TestTablet.open(s.wsUrl);
     await back.next('SESSION_STATE');
-    expect(await back.next('ANSWER_DONE')).toEqual({ questionId: 'q-away', text: 'Because the lamp went out.', source: 'gemini' });
+    expect(await back.next('ANSWER_DONE')).toEqual({
+      questionId: 'q-away',
+      text: 'Because the lamp went out.',
+      source: 'gemini',
+    });
     back.close();
   });
 
@@ -92,7 +124,12 @@ describe('answers from Gemini', () => {
     fake.reply({ chunks: ['A tall tower with a bright light that shows ships where the rocks are.'] });
     const tablets = await Promise.all(Array.from({ length: 30 }, (_, i) => student(`Tapper ${i}`)));
     const wordIdx = 11; // "lighthouse." in the first story
-    for (const t of tablets) t.tablet.send('DEFINE_WORD', { requestId: 'd1', word: 'lighthouse', context: { bookId: t.state.bookId, wordIdx } });
+    for (const t of tablets)
+      t.tablet.send('DEFINE_WORD', {
+        requestId: 'd1',
+        word: 'lighthouse',
+        context: { bookId: t.state.bookId, wordIdx },
+      });
     const defs = await Promise.all(tablets.map((t) => t.tablet.next('DEFINITION')));
     for (const d of defs) expect(d.text).toContain('tall tower');
     for (const d of defs) expect(['gemini', 'cache']).toContain(d.source);

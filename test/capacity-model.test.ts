@@ -2,7 +2,14 @@
 // rows built on them (bench/planner.ts): pure arithmetic, checked on worked examples and properties.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cpuCoresUsable, estimatePerStudent, headroom, slope, type HeadroomInput, type LoadPoint } from '../server/capacity/model.js';
+import {
+  cpuCoresUsable,
+  estimatePerStudent,
+  headroom,
+  slope,
+  type HeadroomInput,
+  type LoadPoint,
+} from '../server/capacity/model.js';
 import { planRows } from '../bench/planner.js';
 
 const GB = 1024 ** 3;
@@ -42,7 +49,12 @@ describe('headroom', () => {
     expect(noAi.bounds.gemini).toBeNull();
     expect(noAi.binding).toBe('descriptors');
 
-    const nothing = headroom(input({ perStudent: { bytes: null, cores: null, requestsPerMinute: null, basis: 'none' }, descriptors: { open: null, limit: null } }));
+    const nothing = headroom(
+      input({
+        perStudent: { bytes: null, cores: null, requestsPerMinute: null, basis: 'none' },
+        descriptors: { open: null, limit: null },
+      }),
+    );
     expect(nothing).toMatchObject({ headroom: null, capacity: null, headroomPct: null, binding: null });
   });
 
@@ -55,15 +67,24 @@ describe('headroom', () => {
 
   it('headroom is the least bound and shrinks as the reserve grows', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 89 }), fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 50_000 }), (reserve, bytes, students) => {
-        const base = input({ students, reservePct: reserve, perStudent: { bytes, cores: 0.00002, requestsPerMinute: 0.1, basis: 'benchmark' } });
-        const h = headroom(base);
-        const known = Object.values(h.bounds).filter((b): b is number => b !== null);
-        expect(h.headroom).toBe(Math.min(...known));
-        expect(h.capacity).toBe(students + h.headroom!);
-        const tighter = headroom({ ...base, reservePct: reserve + 1 });
-        expect(tighter.headroom!).toBeLessThanOrEqual(h.headroom!);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 89 }),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 0, max: 50_000 }),
+        (reserve, bytes, students) => {
+          const base = input({
+            students,
+            reservePct: reserve,
+            perStudent: { bytes, cores: 0.00002, requestsPerMinute: 0.1, basis: 'benchmark' },
+          });
+          const h = headroom(base);
+          const known = Object.values(h.bounds).filter((b): b is number => b !== null);
+          expect(h.headroom).toBe(Math.min(...known));
+          expect(h.capacity).toBe(students + h.headroom!);
+          const tighter = headroom({ ...base, reservePct: reserve + 1 });
+          expect(tighter.headroom!).toBeLessThanOrEqual(h.headroom!);
+        },
+      ),
     );
   });
 
@@ -76,14 +97,26 @@ describe('headroom', () => {
 describe('slope', () => {
   it('recovers the cost per student of a linear series and refuses a flat one', () => {
     const xs = [0, 100, 200, 300, 400];
-    expect(slope(xs, xs.map((x) => 50e6 + 9000 * x), 20)).toBeCloseTo(9000, 6);
+    expect(
+      slope(
+        xs,
+        xs.map((x) => 50e6 + 9000 * x),
+        20,
+      ),
+    ).toBeCloseTo(9000, 6);
     expect(slope([500, 500, 505], [1, 2, 3], 20)).toBeNull();
     expect(slope([1], [1], 0)).toBeNull();
   });
 });
 
 describe('estimatePerStudent', () => {
-  const point = (students: number, over: Partial<LoadPoint> = {}): LoadPoint => ({ students, rssBytes: 60e6 + 8000 * students, cpuCores: 0.002 + 0.00001 * students, requestsPerMinute: students * 0.2, ...over });
+  const point = (students: number, over: Partial<LoadPoint> = {}): LoadPoint => ({
+    students,
+    rssBytes: 60e6 + 8000 * students,
+    cpuCores: 0.002 + 0.00001 * students,
+    requestsPerMinute: students * 0.2,
+    ...over,
+  });
   const profile = { bytesPerStudent: 7000, coresPerStudent: 0.00002, requestsPerStudentPerMinute: 0.2 };
 
   it('measures live from the window when students are many and their number moved', () => {
@@ -105,13 +138,27 @@ describe('estimatePerStudent', () => {
   it('keeps the last live figures while steady without an idle point', () => {
     const steady = Array.from({ length: 30 }, () => point(2000));
     const previous = { bytes: 8100, cores: 0.000011, requestsPerMinute: 0.2, basis: 'live' as const };
-    expect(estimatePerStudent(steady, null, previous, profile)).toMatchObject({ basis: 'live', bytes: 8100, cores: 0.000011 });
+    expect(estimatePerStudent(steady, null, previous, profile)).toMatchObject({
+      basis: 'live',
+      bytes: 8100,
+      cores: 0.000011,
+    });
   });
 
   it('falls back to the benchmark, then to nothing, with too few students', () => {
     const few = [point(3), point(10)];
-    expect(estimatePerStudent(few, point(0), null, profile)).toEqual({ bytes: 7000, cores: 0.00002, requestsPerMinute: 0.2, basis: 'benchmark' });
-    expect(estimatePerStudent(few, point(0), null, null)).toEqual({ bytes: null, cores: null, requestsPerMinute: null, basis: 'none' });
+    expect(estimatePerStudent(few, point(0), null, profile)).toEqual({
+      bytes: 7000,
+      cores: 0.00002,
+      requestsPerMinute: 0.2,
+      basis: 'benchmark',
+    });
+    expect(estimatePerStudent(few, point(0), null, null)).toEqual({
+      bytes: null,
+      cores: null,
+      requestsPerMinute: null,
+      basis: 'none',
+    });
   });
 
   it('never reports a negative cost when garbage collection shrinks memory during a ramp', () => {
@@ -122,7 +169,15 @@ describe('estimatePerStudent', () => {
 
 describe('planRows', () => {
   it("gives each of the brief's sizes the students it holds, bound by its scarcest resource", () => {
-    const rows = planRows({ bytesPerStudent: 10_000, coresPerStudent: 0.00001, requestsPerStudentPerMinute: 0.2, idleBytes: 100e6, reservePct: 25, fdLimit: 65_536, geminiQuotaPerMinute: 1_000_000 });
+    const rows = planRows({
+      bytesPerStudent: 10_000,
+      coresPerStudent: 0.00001,
+      requestsPerStudentPerMinute: 0.2,
+      idleBytes: 100e6,
+      reservePct: 25,
+      fdLimit: 65_536,
+      geminiQuotaPerMinute: 1_000_000,
+    });
     expect(rows.map((r) => r.name)).toEqual(['small', 'medium', 'large', 'extra large']);
     const small = rows[0]!;
     expect(small.bounds.memory).toBe(Math.floor((4 * GB * 0.75 - 100e6) / 10_000));

@@ -50,7 +50,10 @@ describe('capacity plugin', () => {
     const joined = await joinClass(server.url, { classCode: code, name: 'Ada' });
     const tablet = await TestTablet.open(joined.body.wsUrl);
     try {
-      const busy = await until(() => capacity(server!), (v) => v.students === 1);
+      const busy = await until(
+        () => capacity(server!),
+        (v) => v.students === 1,
+      );
       expect(busy.students).toBe(1);
       expect(busy.history.length).toBeGreaterThan(1);
       expect(busy.history.at(-1)!.students).toBe(1);
@@ -61,7 +64,14 @@ describe('capacity plugin', () => {
 
   it("uses the last benchmark's per-student figures until enough students are connected", async () => {
     const dataDir = tempDir();
-    writeProfile(dataDir, { measuredAt: Date.now(), students: 15_000, results: 'bench-results/x.json', bytesPerStudent: 9000, coresPerStudent: 0.00001, requestsPerStudentPerMinute: 0.2 });
+    writeProfile(dataDir, {
+      measuredAt: Date.now(),
+      students: 15_000,
+      results: 'bench-results/x.json',
+      bytesPerStudent: 9000,
+      coresPerStudent: 0.00001,
+      requestsPerStudentPerMinute: 0.2,
+    });
     server = await startServer({ dataDir, env: { READERAI_CAPACITY_RESERVE_PCT: '30' } });
     const v = await capacity(server);
     expect(v.perStudent).toEqual({ bytes: 9000, cpuPct: 0.001, geminiPerMinute: 0.2, basis: 'benchmark' });

@@ -9,9 +9,12 @@ const linux = process.platform === 'linux';
 
 describe('system figures', () => {
   it('reads the soft open-file limit from /proc limits text', () => {
-    const text = 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            20000                524288               files\n';
+    const text =
+      'Limit                     Soft Limit           Hard Limit           Units\nMax open files            20000                524288               files\n';
     expect(parseFdLimit(text)).toBe(20_000);
-    expect(parseFdLimit('Max open files            unlimited            unlimited            files')).toBe(Number.POSITIVE_INFINITY);
+    expect(parseFdLimit('Max open files            unlimited            unlimited            files')).toBe(
+      Number.POSITIVE_INFINITY,
+    );
     expect(parseFdLimit('nothing here')).toBeNull();
   });
 
@@ -43,7 +46,13 @@ describe('Sampler', () => {
     const writer = { commits: 0, rowsWritten: 0, lastCommitMs: 0.4, maxCommitMs: 2, failures: 0 };
     return {
       writer,
-      s: { students: () => 7, writer: () => writer, pendingWrites: () => 3, relay: () => ({ queueDepth: 4, inFlight: 2, upstreamCalls: 0 }), ...over } satisfies SamplerSources,
+      s: {
+        students: () => 7,
+        writer: () => writer,
+        pendingWrites: () => 3,
+        relay: () => ({ queueDepth: 4, inFlight: 2, upstreamCalls: 0 }),
+        ...over,
+      } satisfies SamplerSources,
     };
   }
 
@@ -90,8 +99,16 @@ describe('Sampler', () => {
   });
 
   it('survives a relay whose figures are missing, odd or throwing', () => {
-    sampler = new Sampler(sources({ relay: () => { throw new Error('not ready'); } }).s);
+    sampler = new Sampler(
+      sources({
+        relay: () => {
+          throw new Error('not ready');
+        },
+      }).s,
+    );
     expect(sampler.sample().gemini).toEqual({ inFlight: null, queued: null, requestsPerMinute: 0 });
-    expect(pickNumber({ queued: 'many', queueDepth: Number.NaN, waiting: 5 }, ['queued', 'queueDepth', 'waiting'])).toBe(5);
+    expect(
+      pickNumber({ queued: 'many', queueDepth: Number.NaN, waiting: 5 }, ['queued', 'queueDepth', 'waiting']),
+    ).toBe(5);
   });
 });

@@ -1,6 +1,14 @@
 // The typed config table: layering, parsing of env and flags, IT's machine-wide file.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envLayer, flagLayer, machineLayers, resolve, teacherCannotSet, SETTINGS } from '../server/config.js';
+import {
+  ConfigError,
+  envLayer,
+  flagLayer,
+  machineLayers,
+  resolve,
+  teacherCannotSet,
+  SETTINGS,
+} from '../server/config.js';
 
 const empty = { machine: {}, teacher: {}, environment: {}, flag: {}, locked: {} };
 
@@ -17,7 +25,12 @@ describe('config', () => {
   });
 
   it('parses environment variables by their documented names and types', () => {
-    const layer = envLayer({ READERAI_PORT: '9000', READERAI_TEACHER_REMOTE: 'yes', GEMINI_API_KEY: 'k', READERAI_LLM_MAX_IN_FLIGHT: '4' });
+    const layer = envLayer({
+      READERAI_PORT: '9000',
+      READERAI_TEACHER_REMOTE: 'yes',
+      GEMINI_API_KEY: 'k',
+      READERAI_LLM_MAX_IN_FLIGHT: '4',
+    });
     expect(layer).toEqual({ port: 9000, teacherRemote: true, geminiApiKey: 'k', llmMaxInFlight: 4 });
   });
 
@@ -28,27 +41,44 @@ describe('config', () => {
   });
 
   it('parses flags and refuses unknown ones with the usage text', () => {
-    expect(flagLayer(['--port', '1234', '--teacher-remote', '--data-dir=/tmp/x']).layer).toEqual({ port: 1234, teacherRemote: true, dataDir: '/tmp/x' });
+    expect(flagLayer(['--port', '1234', '--teacher-remote', '--data-dir=/tmp/x']).layer).toEqual({
+      port: 1234,
+      teacherRemote: true,
+      dataDir: '/tmp/x',
+    });
     expect(flagLayer(['--help']).help).toBe(true);
     expect(() => flagLayer(['--colour', 'blue'])).toThrow(/Usage: npm run serve/);
   });
 
   it('layers default < machine preset < teacher < environment < flag < machine lock', () => {
-    const layers = { machine: { port: 1 }, teacher: { port: 2 }, environment: { port: 3 }, flag: { port: 4 }, locked: {} };
+    const layers = {
+      machine: { port: 1 },
+      teacher: { port: 2 },
+      environment: { port: 3 },
+      flag: { port: 4 },
+      locked: {},
+    };
     expect(resolve(layers).settings.port).toBe(4);
-    expect(resolve({ ...layers, locked: { port: 5 } })).toMatchObject({ settings: { port: 5 }, sources: { port: 'locked' } });
+    expect(resolve({ ...layers, locked: { port: 5 } })).toMatchObject({
+      settings: { port: 5 },
+      sources: { port: 'locked' },
+    });
     expect(resolve({ ...empty, machine: { gradeLevel: 5 }, teacher: { gradeLevel: 2 } }).settings.gradeLevel).toBe(2);
   });
 
   it('lets the teacher change classroom settings unless IT locked them or the environment set them', () => {
     expect(teacherCannotSet('gradeLevel', resolve(empty).sources)).toBeNull();
     expect(teacherCannotSet('gradeLevel', resolve({ ...empty, locked: { gradeLevel: 4 } }).sources)).toMatch(/locked/);
-    expect(teacherCannotSet('geminiApiKey', resolve({ ...empty, environment: { geminiApiKey: 'k' } }).sources)).toMatch(/environment/);
+    expect(teacherCannotSet('geminiApiKey', resolve({ ...empty, environment: { geminiApiKey: 'k' } }).sources)).toMatch(
+      /environment/,
+    );
     expect(teacherCannotSet('dataDir', resolve(empty).sources)).toMatch(/IT sets it/);
   });
 
   it('validates the machine-wide file with clear errors', () => {
-    expect(machineLayers({ preset: { port: 9000 }, locked: { geminiModel: 'm' } }, '/etc/readerai/config.json')).toEqual({ preset: { port: 9000 }, locked: { geminiModel: 'm' } });
+    expect(
+      machineLayers({ preset: { port: 9000 }, locked: { geminiModel: 'm' } }, '/etc/readerai/config.json'),
+    ).toEqual({ preset: { port: 9000 }, locked: { geminiModel: 'm' } });
     expect(() => machineLayers({ preset: { prot: 1 } }, 'cfg.json')).toThrow(/cfg.json preset: unknown setting "prot"/);
     expect(() => machineLayers({ presets: {} }, 'cfg.json')).toThrow(/unknown top-level key/);
     expect(() => machineLayers([], 'cfg.json')).toThrow(/must be a JSON object/);

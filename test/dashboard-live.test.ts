@@ -26,7 +26,11 @@ let classCode: string;
 const dialogs: string[] = [];
 const tablets: TestTablet[] = [];
 
-const env = (fakeUrl: string) => ({ GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: fakeUrl, READERAI_LLM_MAX_RETRIES: '0' });
+const env = (fakeUrl: string) => ({
+  GEMINI_API_KEY: 'test-key',
+  READERAI_GEMINI_BASE_URL: fakeUrl,
+  READERAI_LLM_MAX_RETRIES: '0',
+});
 
 beforeAll(async () => {
   fake = await FakeGemini.start();
@@ -72,7 +76,14 @@ const card = (feedId: string) => page.locator(`[data-feed-id="${feedId}"]`);
 
 async function feedItem(studentId: string, questionId: string): Promise<FeedItem> {
   let item: FeedItem | undefined;
-  await expect.poll(async () => (item = (await teacherApi<FeedItem[]>(server, '/feed')).body.find((f) => f.studentId === studentId && f.questionId === questionId))).toBeTruthy();
+  await expect
+    .poll(
+      async () =>
+        (item = (await teacherApi<FeedItem[]>(server, '/feed')).body.find(
+          (f) => f.studentId === studentId && f.questionId === questionId,
+        )),
+    )
+    .toBeTruthy();
   return item!;
 }
 
@@ -94,7 +105,8 @@ async function scanQr(selector: string): Promise<string | null> {
     return out;
   }, size);
   const rgba = new Uint8ClampedArray(size * size * 4);
-  for (let p = 0; p < dark.length; p++) rgba.fill(dark[p] === '1' ? 0 : 255, p * 4, p * 4 + 3).fill(255, p * 4 + 3, p * 4 + 4);
+  for (let p = 0; p < dark.length; p++)
+    rgba.fill(dark[p] === '1' ? 0 : 255, p * 4, p * 4 + 3).fill(255, p * 4 + 3, p * 4 + 4);
   return jsQR(rgba, size, size)?.data ?? null;
 }
 
@@ -129,7 +141,9 @@ describe('the teacher dashboard, live', () => {
     const half = Math.floor(book.words.length / 2);
     s.t.send('PROGRESS_UPDATE', { bookId: s.state.bookId, wordIdx: half, audioTs: 12, seq: 1, playing: true });
     await row(s.studentId).getByText('Reading').waitFor();
-    await row(s.studentId).getByText(`${Math.round((half / book.words.length) * 100)}%`).waitFor();
+    await row(s.studentId)
+      .getByText(`${Math.round((half / book.words.length) * 100)}%`)
+      .waitFor();
   });
 
   it('shows a hostile name as text: no element is made and nothing runs', async () => {
@@ -137,7 +151,11 @@ describe('the teacher dashboard, live', () => {
     const s = await tablet(name);
     await expect.poll(() => row(s.studentId).locator('.name-text').textContent()).toBe(name);
     expect(await page.locator('.students img, .feed img').count()).toBe(0);
-    s.t.send('STUDENT_INTERRUPTION', { questionId: 'x1', questionText: '<script>alert(2)</script>', context: { bookId: s.state.bookId, wordIdx: 3 } });
+    s.t.send('STUDENT_INTERRUPTION', {
+      questionId: 'x1',
+      questionText: '<script>alert(2)</script>',
+      context: { bookId: s.state.bookId, wordIdx: 3 },
+    });
     const item = await feedItem(s.studentId, 'x1');
     await expect.poll(() => card(item.id).locator('.feed-q').textContent()).toBe('<script>alert(2)</script>');
     expect(await card(item.id).locator('.feed-name').textContent()).toBe(name);
@@ -147,9 +165,16 @@ describe('the teacher dashboard, live', () => {
   it('a question appears in the feed and its answer streams in', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    fake.reply({ chunks: ['The keeper ', 'lit a lantern ', 'to guide the boat.'], before: (i) => (i === 1 ? held : Promise.resolve()) });
+    fake.reply({
+      chunks: ['The keeper ', 'lit a lantern ', 'to guide the boat.'],
+      before: (i) => (i === 1 ? held : Promise.resolve()),
+    });
     const s = await tablet('Priya');
-    s.t.send('STUDENT_INTERRUPTION', { questionId: 'q1', questionText: 'How did they save the boat?', context: { bookId: s.state.bookId, wordIdx: 40 } });
+    s.t.send('STUDENT_INTERRUPTION', {
+      questionId: 'q1',
+      questionText: 'How did they save the boat?',
+      context: { bookId: s.state.bookId, wordIdx: 40 },
+    });
     const item = await feedItem(s.studentId, 'q1');
     await card(item.id).getByText('How did they save the boat?').waitFor();
     // The first chunk is on the tablet and the dashboard while Gemini is still writing the rest.
@@ -165,7 +190,11 @@ describe('the teacher dashboard, live', () => {
   it('marks a safety-withheld answer as flagged, and the teacher can hide it from the tablet', async () => {
     fake.reply({ fixture: 'streaming-failure-finish-reason-safety.txt' });
     const s = await tablet('Theo');
-    s.t.send('STUDENT_INTERRUPTION', { questionId: 'q1', questionText: 'Tell me something scary', context: { bookId: s.state.bookId, wordIdx: 10 } });
+    s.t.send('STUDENT_INTERRUPTION', {
+      questionId: 'q1',
+      questionText: 'Tell me something scary',
+      context: { bookId: s.state.bookId, wordIdx: 10 },
+    });
     expect((await s.t.next('ANSWER_DONE')).flagged).toBe(true);
     const item = await feedItem(s.studentId, 'q1');
     await card(item.id).getByText('Flagged').waitFor();
@@ -182,7 +211,11 @@ describe('the teacher dashboard, live', () => {
     // Gemini is unavailable (and retries are off in this server): the question goes to the teacher.
     fake.reply({ status: 503 });
     const s = await tablet('Noor');
-    s.t.send('STUDENT_INTERRUPTION', { questionId: 'q1', questionText: 'What is a harbour?', context: { bookId: s.state.bookId, wordIdx: 5 } });
+    s.t.send('STUDENT_INTERRUPTION', {
+      questionId: 'q1',
+      questionText: 'What is a harbour?',
+      context: { bookId: s.state.bookId, wordIdx: 5 },
+    });
     await s.t.next('TEACHER_WILL_ANSWER');
     const item = await feedItem(s.studentId, 'q1');
     await card(item.id).getByText('Waiting for you', { exact: true }).waitFor();
@@ -191,7 +224,11 @@ describe('the teacher dashboard, live', () => {
     await page.getByLabel('Your answer').fill('A harbour is a safe place by the sea where boats stay.');
     await saveScreenshot(page, 'dashboard-answer-dialog-1280x800');
     await page.getByRole('button', { name: 'Send answer' }).click();
-    expect(await s.t.next('ANSWER_DONE')).toEqual({ questionId: 'q1', text: 'A harbour is a safe place by the sea where boats stay.', source: 'teacher' });
+    expect(await s.t.next('ANSWER_DONE')).toEqual({
+      questionId: 'q1',
+      text: 'A harbour is a safe place by the sea where boats stay.',
+      source: 'teacher',
+    });
     await card(item.id).getByText('Answered by you').waitFor();
     await expect.poll(() => page.getByTestId('waiting-count').textContent()).toBe('0');
   });
@@ -234,7 +271,9 @@ describe('the teacher dashboard, live', () => {
     await page.getByTestId('join-state').getByText('Open').waitFor();
 
     await page.getByRole('button', { name: 'New code' }).click();
-    await expect.poll(async () => (await page.getByTestId('class-code').textContent())?.replace(/\s/g, '')).not.toBe(classCode);
+    await expect
+      .poll(async () => (await page.getByTestId('class-code').textContent())?.replace(/\s/g, ''))
+      .not.toBe(classCode);
     const fresh = (await room()).classCode;
     expect((await page.getByTestId('class-code').textContent())?.replace(/\s/g, '')).toBe(fresh);
     expect((await join(server.url, { classCode, name: 'Old Code' })).body.code).toBe(ErrorCode.WRONG_CLASS_CODE);
@@ -243,14 +282,35 @@ describe('the teacher dashboard, live', () => {
   });
 
   it('watches thirty tablets appear and read, and the capacity panel shows live numbers', async () => {
-    const reading = await Promise.all(Array.from({ length: 30 }, (_, i) => tablet(`Reader ${String(i + 1).padStart(2, '0')}`)));
-    reading.forEach((s, i) => s.t.send('PROGRESS_UPDATE', { bookId: s.state.bookId, wordIdx: 5 + i * 7, audioTs: i, seq: 1, playing: i % 4 !== 0 }));
+    const reading = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => tablet(`Reader ${String(i + 1).padStart(2, '0')}`)),
+    );
+    reading.forEach((s, i) =>
+      s.t.send('PROGRESS_UPDATE', {
+        bookId: s.state.bookId,
+        wordIdx: 5 + i * 7,
+        audioTs: i,
+        seq: 1,
+        playing: i % 4 !== 0,
+      }),
+    );
     await page.getByRole('button', { name: /^Reading/ }).click();
-    await expect.poll(async () => Number(await page.getByRole('button', { name: /^Reading/ }).locator('.chip-n').textContent())).toBeGreaterThanOrEqual(22);
+    await expect
+      .poll(async () =>
+        Number(
+          await page
+            .getByRole('button', { name: /^Reading/ })
+            .locator('.chip-n')
+            .textContent(),
+        ),
+      )
+      .toBeGreaterThanOrEqual(22);
     await page.locator('.students').getByRole('button', { name: /^All/ }).click();
     // The panel's figure is the capacity monitor's count of connected students.
     const online = async () => (await room()).students.filter((s) => s.status !== 'offline').length;
-    await expect.poll(async () => Number(await page.getByTestId('capacity-students').textContent()) === (await online())).toBe(true);
+    await expect
+      .poll(async () => Number(await page.getByTestId('capacity-students').textContent()) === (await online()))
+      .toBe(true);
     await page.getByTestId('loop-p99').waitFor();
     await page.locator('.capacity .chart svg').waitFor();
     await saveScreenshot(page, 'dashboard-class-1280x800');
@@ -263,7 +323,10 @@ describe('the teacher dashboard, live', () => {
   });
 
   it('exports the report as a CSV download', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export report' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^readerai-report-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\r\n')[0]).toBe('\uFEFFName,Minutes read,Words read,Questions asked,Book,Progress %,Status');

@@ -30,15 +30,19 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const setting = async (key: string) => (await teacherApi<SettingView[]>(server, '/settings')).body.find((s) => s.key === key)!;
+const setting = async (key: string) =>
+  (await teacherApi<SettingView[]>(server, '/settings')).body.find((s) => s.key === key)!;
 const book = async (id: string) => (await (await fetch(`${server.url}/api/books/${id}`)).json()) as Book;
-const tab = (name: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name, exact: true });
+const tab = (name: string) =>
+  page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name, exact: true });
 
 describe('settings', () => {
   it('saves what the teacher may change, and shows the rest read-only with the reason', async () => {
     await tab('Settings').click();
     await page.getByText("Google's terms apply to AI answers.").waitFor();
-    await page.getByText('“directed towards or likely to be accessed by individuals under the age of 18”', { exact: false }).waitFor();
+    await page
+      .getByText('“directed towards or likely to be accessed by individuals under the age of 18”', { exact: false })
+      .waitFor();
 
     // Set in the server's environment: not editable here, and the page says why.
     const grade = page.locator('[data-setting="gradeLevel"]');
@@ -61,7 +65,10 @@ describe('settings', () => {
   it('shows the server refusing a value, and saves nothing', async () => {
     await page.locator('[data-setting="questionsPer5Min"] input').fill('0');
     await page.getByTestId('save-settings').click();
-    await page.getByRole('alert').getByText(/questionsPer5Min must be between 1 and 1000/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/questionsPer5Min must be between 1 and 1000/)
+      .waitFor();
     expect((await setting('questionsPer5Min')).value).toBe(10);
     await page.getByRole('button', { name: 'Discard' }).click();
   });
@@ -87,7 +94,9 @@ describe('books', () => {
     await tablet.next('SESSION_STATE');
     await tab('Books').click();
     const text = 'The Otter and the Moon\n\nOnce upon a time an otter looked up.\r\n\r\n\r\nThe moon looked back.';
-    await page.getByTestId('book-file').setInputFiles({ name: 'the_otter_and_the_moon.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await page
+      .getByTestId('book-file')
+      .setInputFiles({ name: 'the_otter_and_the_moon.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
     expect(await page.getByTestId('book-title').inputValue()).toBe('the otter and the moon');
     await page.getByTestId('book-title').fill('The Otter and the Moon');
     await page.getByRole('button', { name: 'Add and assign to class' }).click();
@@ -103,7 +112,9 @@ describe('books', () => {
   it('imports an .epub in spine order, as paragraphs of text', async () => {
     const epub = zipSync({
       mimetype: strToU8('application/epub+zip'),
-      'META-INF/container.xml': strToU8('<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>'),
+      'META-INF/container.xml': strToU8(
+        '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>',
+      ),
       'OEBPS/content.opf': strToU8(
         '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>The Lantern Keeper</dc:title></metadata>' +
           '<manifest><item id="c2" href="text/chapter%202.xhtml" media-type="application/xhtml+xml"/><item id="c1" href="text/one.xhtml" media-type="application/xhtml+xml"/><item id="notes" href="text/notes.xhtml" media-type="application/xhtml+xml"/><item id="css" href="style.css" media-type="text/css"/></manifest>' +
@@ -112,11 +123,17 @@ describe('books', () => {
       'OEBPS/text/one.xhtml': strToU8(
         '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>One</title><style>p{}</style></head><body><h1>Chapter One</h1><p>The keeper <em>lit</em> a lantern.</p><p>The boat<br/>came home.</p><script>alert(1)</script></body></html>',
       ),
-      'OEBPS/text/notes.xhtml': strToU8('<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Answer key: not for reading.</p></body></html>'),
-      'OEBPS/text/chapter 2.xhtml': strToU8('<html xmlns="http://www.w3.org/1999/xhtml"><body><div><p>Morning came.</p></div></body></html>'),
+      'OEBPS/text/notes.xhtml': strToU8(
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Answer key: not for reading.</p></body></html>',
+      ),
+      'OEBPS/text/chapter 2.xhtml': strToU8(
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><div><p>Morning came.</p></div></body></html>',
+      ),
       'OEBPS/style.css': strToU8('p { margin: 0 }'),
     });
-    await page.getByTestId('book-file').setInputFiles({ name: 'lantern.epub', mimeType: 'application/epub+zip', buffer: Buffer.from(epub) });
+    await page
+      .getByTestId('book-file')
+      .setInputFiles({ name: 'lantern.epub', mimeType: 'application/epub+zip', buffer: Buffer.from(epub) });
     expect(await page.getByTestId('book-title').inputValue()).toBe('The Lantern Keeper');
     await page.getByRole('button', { name: 'Add to library', exact: true }).click();
     const row = page.locator('[data-book-id]', { hasText: 'The Lantern Keeper' });
@@ -131,7 +148,9 @@ describe('books', () => {
   });
 
   it('says plainly when a file is not a book it can read', async () => {
-    await page.getByTestId('book-file').setInputFiles({ name: 'broken.epub', mimeType: 'application/epub+zip', buffer: Buffer.from('not a zip') });
+    await page
+      .getByTestId('book-file')
+      .setInputFiles({ name: 'broken.epub', mimeType: 'application/epub+zip', buffer: Buffer.from('not a zip') });
     await page.getByRole('alert').getByText('This EPUB file could not be opened').waitFor();
   });
 });

@@ -68,10 +68,19 @@ describe('ClassModel', () => {
     expect([...m.students.keys()]).toEqual(['c']);
     expect(m.feed.size).toBe(0);
 
-    m.apply({ type: 'DELTA', payload: { students: [student('c', { status: 'asking' }), student('d')], feed: [item('q2', { status: 'waiting_teacher' })] } });
+    m.apply({
+      type: 'DELTA',
+      payload: {
+        students: [student('c', { status: 'asking' }), student('d')],
+        feed: [item('q2', { status: 'waiting_teacher' })],
+      },
+    });
     expect(m.students.get('c')!.status).toBe('asking');
     expect([...m.students.keys()]).toEqual(['c', 'd']);
-    m.apply({ type: 'DELTA', payload: { removedStudentIds: ['c'], feed: [item('q2', { status: 'answered', answer: 'Yes.' })] } });
+    m.apply({
+      type: 'DELTA',
+      payload: { removedStudentIds: ['c'], feed: [item('q2', { status: 'answered', answer: 'Yes.' })] },
+    });
     expect([...m.students.keys()]).toEqual(['d']);
     expect(m.feed.get('q2')!.answer).toBe('Yes.');
   });
@@ -129,16 +138,23 @@ describe('rowWindow', () => {
 
   it('always covers every row that is visible, and never renders more than a screen and the overscan', () => {
     fc.assert(
-      fc.property(fc.nat(5000), fc.integer({ min: 1, max: 80 }), fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 400_000 }), (count, rowHeight, viewport, scroll) => {
-        const scrollTop = Math.min(scroll, Math.max(0, count * rowHeight - viewport));
-        const { start, end } = rowWindow(scrollTop, viewport, rowHeight, count, 6);
-        expect(start).toBeGreaterThanOrEqual(0);
-        expect(end).toBeLessThanOrEqual(count);
-        expect(end - start).toBeLessThanOrEqual(Math.ceil(viewport / rowHeight) + 1 + 12);
-        const firstVisible = Math.floor(scrollTop / rowHeight);
-        const lastVisible = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight)) - 1;
-        for (const i of [firstVisible, lastVisible]) if (i >= 0 && i < count) expect(i >= start && i < end).toBe(true);
-      }),
+      fc.property(
+        fc.nat(5000),
+        fc.integer({ min: 1, max: 80 }),
+        fc.integer({ min: 0, max: 2000 }),
+        fc.integer({ min: 0, max: 400_000 }),
+        (count, rowHeight, viewport, scroll) => {
+          const scrollTop = Math.min(scroll, Math.max(0, count * rowHeight - viewport));
+          const { start, end } = rowWindow(scrollTop, viewport, rowHeight, count, 6);
+          expect(start).toBeGreaterThanOrEqual(0);
+          expect(end).toBeLessThanOrEqual(count);
+          expect(end - start).toBeLessThanOrEqual(Math.ceil(viewport / rowHeight) + 1 + 12);
+          const firstVisible = Math.floor(scrollTop / rowHeight);
+          const lastVisible = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight)) - 1;
+          for (const i of [firstVisible, lastVisible])
+            if (i >= 0 && i < count) expect(i >= start && i < end).toBe(true);
+        },
+      ),
     );
   });
 });

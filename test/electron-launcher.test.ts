@@ -3,7 +3,16 @@
 // and the headless fallback run for real against dist/ when it has been built.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,20 +36,36 @@ function write(path: string, content: string) {
 
 describe('findElectronBinary', () => {
   it('explains each way Electron can be missing', () => {
-    expect(findElectronBinary(root, {}, 'linux')).toEqual({ found: false, reason: expect.stringMatching(/electron package is not installed/) });
+    expect(findElectronBinary(root, {}, 'linux')).toEqual({
+      found: false,
+      reason: expect.stringMatching(/electron package is not installed/),
+    });
     write('node_modules/electron/package.json', '{"version":"42.11.18"}');
-    expect(findElectronBinary(root, {}, 'linux')).toEqual({ found: false, reason: expect.stringMatching(/path\.txt is missing/) });
+    expect(findElectronBinary(root, {}, 'linux')).toEqual({
+      found: false,
+      reason: expect.stringMatching(/path\.txt is missing/),
+    });
     write('node_modules/electron/path.txt', 'electron');
-    expect(findElectronBinary(root, {}, 'linux')).toEqual({ found: false, reason: expect.stringMatching(/dist\/electron is missing/) });
+    expect(findElectronBinary(root, {}, 'linux')).toEqual({
+      found: false,
+      reason: expect.stringMatching(/dist\/electron is missing/),
+    });
   });
 
   it.skipIf(process.platform === 'win32')('finds the binary path.txt names, only if executable', () => {
     write('node_modules/electron/package.json', '{"version":"42.11.18"}');
     write('node_modules/electron/path.txt', 'electron\n');
     write('node_modules/electron/dist/electron', '#!/bin/sh\n');
-    expect(findElectronBinary(root, {}, 'linux')).toMatchObject({ found: false, reason: expect.stringMatching(/not executable/) });
+    expect(findElectronBinary(root, {}, 'linux')).toMatchObject({
+      found: false,
+      reason: expect.stringMatching(/not executable/),
+    });
     chmodSync(join(root, 'node_modules/electron/dist/electron'), 0o755);
-    expect(findElectronBinary(root, {}, 'linux')).toEqual({ found: true, path: join(root, 'node_modules/electron/dist/electron'), version: '42.11.18' });
+    expect(findElectronBinary(root, {}, 'linux')).toEqual({
+      found: true,
+      path: join(root, 'node_modules/electron/dist/electron'),
+      version: '42.11.18',
+    });
   });
 
   it('honours ELECTRON_OVERRIDE_DIST_PATH like the electron package does', () => {
@@ -83,8 +108,18 @@ describe('Electron-ABI better-sqlite3 build', () => {
     expect(binding).toBe(electronSqliteBinding(root, target));
     expect(binding).toContain(join('.readerai-electron', 'better-sqlite3-12.11.1-electron-42.11.18-linux-x64'));
     expect(readFileSync(binding, 'utf8')).toBe('ELECTRON-ABI');
-    expect(readFileSync(join(root, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'), 'utf8')).toBe('NODE-ABI');
-    expect(calls).toEqual([expect.objectContaining({ electronVersion: '42.11.18', arch: 'x64', platform: 'linux', onlyModules: ['better-sqlite3'], force: true })]);
+    expect(readFileSync(join(root, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'), 'utf8')).toBe(
+      'NODE-ABI',
+    );
+    expect(calls).toEqual([
+      expect.objectContaining({
+        electronVersion: '42.11.18',
+        arch: 'x64',
+        platform: 'linux',
+        onlyModules: ['better-sqlite3'],
+        force: true,
+      }),
+    ]);
     await buildElectronSqlite(root, target, rebuild);
     expect(calls).toHaveLength(1);
   });

@@ -49,9 +49,15 @@ const fake = vi.hoisted(() => {
     windows,
     FakeWindow,
     electron: {
-      ipcMain: { handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, fn) },
+      ipcMain: {
+        handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, fn),
+      },
       shell: { openPath: vi.fn(async (_path: string) => ''), openExternal: vi.fn(async (_url: string) => {}) },
-      powerSaveBlocker: { start: vi.fn((_type: string) => 7), stop: vi.fn((_id: number) => {}), isStarted: vi.fn((_id: number) => true) },
+      powerSaveBlocker: {
+        start: vi.fn((_type: string) => 7),
+        stop: vi.fn((_id: number) => {}),
+        isStarted: vi.fn((_id: number) => true),
+      },
       safeStorage: {
         isEncryptionAvailable: vi.fn(() => true),
         getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
@@ -112,7 +118,12 @@ beforeAll(async () => {
     fork: forkWithNode(REAL_SERVER),
     env: () =>
       serverEnvironment(
-        { ...process.env, READERAI_PORT: '0', READERAI_HOST: '127.0.0.1', READERAI_MACHINE_CONFIG: join(serverDir, 'none.json') },
+        {
+          ...process.env,
+          READERAI_PORT: '0',
+          READERAI_HOST: '127.0.0.1',
+          READERAI_MACHINE_CONFIG: join(serverDir, 'none.json'),
+        },
         { dataDir: serverDir, geminiKey: keyStore?.read() ?? null },
       ),
     shutdownTimeoutMs: 10_000,
@@ -134,8 +145,12 @@ async function runningAgain(): Promise<ServerStarted> {
 /** What the running server says about its Gemini key (the teacher API on the current session). */
 async function serverKey(): Promise<{ isSet: boolean; value: unknown }> {
   const s = supervisor.session!;
-  const res = await fetch(`http://127.0.0.1:${s.port}/api/teacher/settings`, { headers: { authorization: `Bearer ${s.adminToken}` } });
-  return ((await res.json()) as { key: string; isSet: boolean; value: unknown }[]).find((x) => x.key === 'geminiApiKey')!;
+  const res = await fetch(`http://127.0.0.1:${s.port}/api/teacher/settings`, {
+    headers: { authorization: `Bearer ${s.adminToken}` },
+  });
+  return ((await res.json()) as { key: string; isSet: boolean; value: unknown }[]).find(
+    (x) => x.key === 'geminiApiKey',
+  )!;
 }
 
 function wireIpc() {
@@ -153,13 +168,24 @@ function wireIpc() {
     if (!handler) throw new Error(`no handler for ${channel}`);
     return Promise.resolve().then(() => handler(event as IpcMainInvokeEvent, ...args));
   };
-  return { call, trusted, showStatusPage: () => dashboard.showStatus('Restarting the classroom server…', ''), ourContents };
+  return {
+    call,
+    trusted,
+    showStatusPage: () => dashboard.showStatus('Restarting the classroom server…', ''),
+    ourContents,
+  };
 }
 
 describe('IPC handlers', () => {
   it('answers our dashboard with the admin session and the server status', async () => {
     const { call, trusted } = wireIpc();
-    const session = (await call('readerai:session:get', trusted)) as { dashboardUrl: string; joinUrl: string; adminToken: string; port: number; dataDir: string };
+    const session = (await call('readerai:session:get', trusted)) as {
+      dashboardUrl: string;
+      joinUrl: string;
+      adminToken: string;
+      port: number;
+      dataDir: string;
+    };
     expect(session).toEqual({
       dashboardUrl: `http://127.0.0.1:${session.port}/teacher/#token=${session.adminToken}`,
       joinUrl: expect.stringMatching(/^http:\/\/.+\/join\?code=/),
@@ -168,9 +194,15 @@ describe('IPC handlers', () => {
       dataDir: serverDir,
     });
     // The token really opens the teacher API of the server that is running.
-    const res = await fetch(`http://127.0.0.1:${session.port}/api/teacher/classroom`, { headers: { authorization: `Bearer ${session.adminToken}` } });
+    const res = await fetch(`http://127.0.0.1:${session.port}/api/teacher/classroom`, {
+      headers: { authorization: `Bearer ${session.adminToken}` },
+    });
     expect(res.status).toBe(200);
-    expect(await call('readerai:server-status:get', trusted)).toEqual({ state: 'running', port: session.port, joinUrl: session.joinUrl });
+    expect(await call('readerai:server-status:get', trusted)).toEqual({
+      state: 'running',
+      port: session.port,
+      joinUrl: session.joinUrl,
+    });
   });
 
   it('refuses every sender that is not the top frame of our window on our origin', async () => {
@@ -213,7 +245,11 @@ describe('IPC handlers', () => {
     const states: string[] = [];
     const note = (st: ServerStatus) => states.push(st.state);
     supervisor.on('status', note);
-    expect(await call('readerai:gemini-key:save', trusted, `  ${key} `)).toEqual({ stored: true, hint: '…abcd', protection: 'os' });
+    expect(await call('readerai:gemini-key:save', trusted, `  ${key} `)).toEqual({
+      stored: true,
+      hint: '…abcd',
+      protection: 'os',
+    });
     const file = join(dir, 'gemini-key.bin');
     expect(readFileSync(file).includes(Buffer.from(key))).toBe(false);
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -225,7 +261,11 @@ describe('IPC handlers', () => {
     expect(after.adminToken).toBe(before.adminToken); // same data folder, same token
     expect(await serverKey()).toMatchObject({ isSet: true, value: '••••abcd' });
 
-    expect(await call('readerai:gemini-key:save', trusted, null)).toEqual({ stored: false, hint: null, protection: 'os' });
+    expect(await call('readerai:gemini-key:save', trusted, null)).toEqual({
+      stored: false,
+      hint: null,
+      protection: 'os',
+    });
     expect(existsSync(file)).toBe(false);
     expect(supervisor.status.state).toBe('stopping'); // the restart began with the save
     await runningAgain();
@@ -293,7 +333,13 @@ describe('dashboard window', () => {
   it('is sandboxed, isolated and without Node', () => {
     const { win } = openWindow();
     const prefs = (win.options as BrowserWindowConstructorOptions).webPreferences!;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, preload: '/app/preload.cjs' });
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      preload: '/app/preload.cjs',
+    });
   });
 
   it('stays on the dashboard origin and sends web links to the system browser', () => {
@@ -331,8 +377,10 @@ describe('window follows the server state', () => {
   function realWindow() {
     const dashboard = setupDashboardWindow({ preload: '/app/preload.cjs', title: 'ReaderAI Classroom' });
     const win = fake.windows.at(-1)!;
-    const loaded = () => win.loaded.map((url) => (url.startsWith('data:') ? `status ${statusTitle(url)}` : `dashboard ${url}`));
-    const sent = () => win.webContents.sent.map(([channel, payload]) => `${channel} ${(payload as ServerStatus).state}`);
+    const loaded = () =>
+      win.loaded.map((url) => (url.startsWith('data:') ? `status ${statusTitle(url)}` : `dashboard ${url}`));
+    const sent = () =>
+      win.webContents.sent.map(([channel, payload]) => `${channel} ${(payload as ServerStatus).state}`);
     return { dashboard, loaded, sent };
   }
   const statusTitle = (url: string) => /<h1>(.*?)<\/h1>/.exec(decodeURIComponent(url.slice(url.indexOf(',') + 1)))?.[1];
@@ -345,8 +393,16 @@ describe('window follows the server state', () => {
     reflectStatus(d, { state: 'starting', attempt: 2 }, null);
     reflectStatus(d, { state: 'running', port: 8080, joinUrl: '' }, SESSION.dashboardUrl);
     reflectStatus(d, { state: 'running', port: 8081, joinUrl: '' }, 'http://127.0.0.1:8081/teacher/#token=t2');
-    expect(sent()).toEqual(['starting', 'running', 'restarting', 'starting', 'running', 'running'].map((state) => `readerai:server-status ${state}`));
-    expect(loaded()).toEqual(['status Starting the classroom server…', `dashboard ${SESSION.dashboardUrl}`, 'dashboard http://127.0.0.1:8081/teacher/#token=t2']);
+    expect(sent()).toEqual(
+      ['starting', 'running', 'restarting', 'starting', 'running', 'running'].map(
+        (state) => `readerai:server-status ${state}`,
+      ),
+    );
+    expect(loaded()).toEqual([
+      'status Starting the classroom server…',
+      `dashboard ${SESSION.dashboardUrl}`,
+      'dashboard http://127.0.0.1:8081/teacher/#token=t2',
+    ]);
     expect(d.dashboardOrigin()).toBe('http://127.0.0.1:8081');
   });
 
@@ -362,16 +418,29 @@ describe('window follows the server state', () => {
 
 describe('server environment, CSP and links', () => {
   it('passes the data folder and saved key, and never ELECTRON_RUN_AS_NODE', () => {
-    const env = serverEnvironment({ PATH: '/bin', ELECTRON_RUN_AS_NODE: '1', READERAI_SQLITE_BINDING: '/x.node' }, { dataDir: '/u', geminiKey: 'k' });
-    expect(env).toEqual({ PATH: '/bin', READERAI_SQLITE_BINDING: '/x.node', READERAI_DATA_DIR: '/u', GEMINI_API_KEY: 'k' });
-    expect(serverEnvironment({ READERAI_DATA_DIR: '/it', GEMINI_API_KEY: 'env' }, { dataDir: '/u', geminiKey: null })).toEqual({
+    const env = serverEnvironment(
+      { PATH: '/bin', ELECTRON_RUN_AS_NODE: '1', READERAI_SQLITE_BINDING: '/x.node' },
+      { dataDir: '/u', geminiKey: 'k' },
+    );
+    expect(env).toEqual({
+      PATH: '/bin',
+      READERAI_SQLITE_BINDING: '/x.node',
+      READERAI_DATA_DIR: '/u',
+      GEMINI_API_KEY: 'k',
+    });
+    expect(
+      serverEnvironment({ READERAI_DATA_DIR: '/it', GEMINI_API_KEY: 'env' }, { dataDir: '/u', geminiKey: null }),
+    ).toEqual({
       READERAI_DATA_DIR: '/it',
       GEMINI_API_KEY: 'env',
     });
   });
 
   it('adds our CSP beside the server one', () => {
-    const headers = withCsp({ 'content-security-policy': ["default-src 'self'"], 'Content-Type': 'text/html' }, dashboardCsp(ORIGIN));
+    const headers = withCsp(
+      { 'content-security-policy': ["default-src 'self'"], 'Content-Type': 'text/html' },
+      dashboardCsp(ORIGIN),
+    );
     expect(headers['Content-Type']).toEqual(['text/html']);
     expect(headers['content-security-policy']).toBeUndefined();
     expect(headers['Content-Security-Policy']).toHaveLength(2);
@@ -384,6 +453,11 @@ describe('server environment, CSP and links', () => {
 
   it('only http and https count as web links', () => {
     expect(['https://a.b/', 'http://a.b/'].map(isWebUrl)).toEqual([true, true]);
-    expect(['file:///x', 'javascript:1', 'mailto:a@b', 'not a url'].map(isWebUrl)).toEqual([false, false, false, false]);
+    expect(['file:///x', 'javascript:1', 'mailto:a@b', 'not a url'].map(isWebUrl)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

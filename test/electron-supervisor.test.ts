@@ -28,7 +28,12 @@ afterEach(async () => {
 
 type Run = { pid: number; gemini?: string | null; shutdown?: string };
 const runs = (): Run[] =>
-  existsSync(runsFile) ? readFileSync(runsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Run) : [];
+  existsSync(runsFile)
+    ? readFileSync(runsFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Run)
+    : [];
 
 function supervise(env: Record<string, string>, options: Partial<SupervisorOptions> = {}) {
   const statuses: ServerStatus[] = [];
@@ -129,7 +134,13 @@ describe('ServerSupervisor with child_process.fork', () => {
     const statuses: ServerStatus[] = [];
     supervisor = new ServerSupervisor({
       fork: forkWithNode(REAL_SERVER),
-      env: () => ({ ...process.env, READERAI_PORT: '0', READERAI_HOST: '127.0.0.1', READERAI_DATA_DIR: dir, READERAI_MACHINE_CONFIG: join(dir, 'none.json') }),
+      env: () => ({
+        ...process.env,
+        READERAI_PORT: '0',
+        READERAI_HOST: '127.0.0.1',
+        READERAI_DATA_DIR: dir,
+        READERAI_MACHINE_CONFIG: join(dir, 'none.json'),
+      }),
       shutdownTimeoutMs: 10_000,
     });
     supervisor.on('status', (st) => statuses.push(st));

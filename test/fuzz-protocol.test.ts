@@ -11,7 +11,10 @@ import { decodeClientMessage } from '../shared/protocol/decode.js';
 import { ClientPayloads, ErrorCode } from '../shared/protocol/index.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
-const params: fc.Parameters<unknown> = { numRuns: RUNS, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) };
+const params: fc.Parameters<unknown> = {
+  numRuns: RUNS,
+  ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
+};
 const CODES = new Set<string>(Object.values(ErrorCode));
 const TYPES = Object.keys(ClientPayloads) as (keyof typeof ClientPayloads)[];
 
@@ -27,13 +30,32 @@ function schemaArbitrary(schema: TSchema): fc.Arbitrary<unknown> {
       return fc.record(model, { requiredKeys: required });
     }
     case 'String':
-      return fc.string({ unit: 'grapheme', minLength: (s.minLength as number | undefined) ?? 0, maxLength: (s.maxLength as number | undefined) ?? 200 })
-        // maxLength counts UTF-16 code units in JSON Schema; graphemes may be longer.
-        .filter((v) => v.length >= ((s.minLength as number | undefined) ?? 0) && v.length <= ((s.maxLength as number | undefined) ?? Infinity));
+      return (
+        fc
+          .string({
+            unit: 'grapheme',
+            minLength: (s.minLength as number | undefined) ?? 0,
+            maxLength: (s.maxLength as number | undefined) ?? 200,
+          })
+          // maxLength counts UTF-16 code units in JSON Schema; graphemes may be longer.
+          .filter(
+            (v) =>
+              v.length >= ((s.minLength as number | undefined) ?? 0) &&
+              v.length <= ((s.maxLength as number | undefined) ?? Infinity),
+          )
+      );
     case 'Integer':
-      return fc.integer({ min: Math.max((s.minimum as number | undefined) ?? -(2 ** 31), Number.MIN_SAFE_INTEGER), max: Math.min((s.maximum as number | undefined) ?? 2 ** 31, Number.MAX_SAFE_INTEGER) });
+      return fc.integer({
+        min: Math.max((s.minimum as number | undefined) ?? -(2 ** 31), Number.MIN_SAFE_INTEGER),
+        max: Math.min((s.maximum as number | undefined) ?? 2 ** 31, Number.MAX_SAFE_INTEGER),
+      });
     case 'Number':
-      return fc.double({ min: (s.minimum as number | undefined) ?? -1e9, max: (s.maximum as number | undefined) ?? 1e9, noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: (s.minimum as number | undefined) ?? -1e9,
+        max: (s.maximum as number | undefined) ?? 1e9,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case 'Boolean':
       return fc.boolean();
     case 'Literal':
@@ -45,7 +67,9 @@ function schemaArbitrary(schema: TSchema): fc.Arbitrary<unknown> {
   }
 }
 
-const validMessage = fc.constantFrom(...TYPES).chain((type) => schemaArbitrary(ClientPayloads[type]).map((payload) => ({ type, payload })));
+const validMessage = fc
+  .constantFrom(...TYPES)
+  .chain((type) => schemaArbitrary(ClientPayloads[type]).map((payload) => ({ type, payload })));
 
 /** The decoder's contract for any input: no throw, and either a message or a known ErrorCode. */
 function checkContract(text: string): ReturnType<typeof decodeClientMessage> {
@@ -63,25 +87,34 @@ function checkContract(text: string): ReturnType<typeof decodeClientMessage> {
 
 describe('decodeClientMessage (property-based)', () => {
   it('never throws on arbitrary text, including lone surrogates and control characters', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => void checkContract(text)), params);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => void checkContract(text)),
+      params,
+    );
   });
 
   it('never throws on arbitrary JSON, and refuses non-objects as BAD_MESSAGE', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
         const r = checkContract(JSON.stringify(value));
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) expect(r).toMatchObject({ ok: false, code: ErrorCode.BAD_MESSAGE });
+        if (typeof value !== 'object' || value === null || Array.isArray(value))
+          expect(r).toMatchObject({ ok: false, code: ErrorCode.BAD_MESSAGE });
       }),
       params,
     );
   });
 
   it('never throws on frames shaped { type, payload } with any type and payload', () => {
-    const anyType = fc.oneof(fc.constantFrom(...TYPES, '__proto__', 'constructor', 'toString', 'hasOwnProperty'), fc.string(), fc.jsonValue());
+    const anyType = fc.oneof(
+      fc.constantFrom(...TYPES, '__proto__', 'constructor', 'toString', 'hasOwnProperty'),
+      fc.string(),
+      fc.jsonValue(),
+    );
     fc.assert(
       fc.property(anyType, fc.jsonValue({ maxDepth: 3 }), (type, payload) => {
         const r = checkContract(JSON.stringify({ type, payload }));
-        if (typeof type === 'string' && !TYPES.includes(type as (typeof TYPES)[number])) expect(r).toMatchObject({ ok: false, code: ErrorCode.UNKNOWN_TYPE });
+        if (typeof type === 'string' && !TYPES.includes(type as (typeof TYPES)[number]))
+          expect(r).toMatchObject({ ok: false, code: ErrorCode.UNKNOWN_TYPE });
       }),
       params,
     );
@@ -98,13 +131,18 @@ describe('decodeClientMessage (property-based)', () => {
   });
 
   it('refuses a valid message with one required field removed, as BAD_MESSAGE', () => {
-    const withRequired = validMessage.filter((m) => ((ClientPayloads[m.type] as unknown as { required?: string[] }).required ?? []).length > 0);
+    const withRequired = validMessage.filter(
+      (m) => ((ClientPayloads[m.type] as unknown as { required?: string[] }).required ?? []).length > 0,
+    );
     fc.assert(
       fc.property(withRequired, fc.nat(), (m, pick) => {
         const required = (ClientPayloads[m.type] as unknown as { required: string[] }).required;
         const payload = { ...(m.payload as Record<string, unknown>) };
         delete payload[required[pick % required.length]!];
-        expect(checkContract(JSON.stringify({ type: m.type, payload }))).toMatchObject({ ok: false, code: ErrorCode.BAD_MESSAGE });
+        expect(checkContract(JSON.stringify({ type: m.type, payload }))).toMatchObject({
+          ok: false,
+          code: ErrorCode.BAD_MESSAGE,
+        });
       }),
       params,
     );
@@ -120,7 +158,10 @@ describe('decodeClientMessage (property-based)', () => {
         const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
         fc.pre(jsonType(junk) !== jsonType(payload[key]));
         payload[key] = junk;
-        expect(checkContract(JSON.stringify({ type: m.type, payload }))).toMatchObject({ ok: false, code: ErrorCode.BAD_MESSAGE });
+        expect(checkContract(JSON.stringify({ type: m.type, payload }))).toMatchObject({
+          ok: false,
+          code: ErrorCode.BAD_MESSAGE,
+        });
       }),
       params,
     );
@@ -140,7 +181,9 @@ describe('decodeClientMessage (property-based)', () => {
   it('does not let "__proto__" keys in a frame reach Object.prototype', () => {
     fc.assert(
       fc.property(validMessage, fc.string({ maxLength: 10 }), (m, junk) => {
-        const text = JSON.stringify(m).replace(/^\{/, `{"__proto__":{"polluted":${JSON.stringify(junk)}},`).replace('"payload":{', `"payload":{"__proto__":{"polluted":1},`);
+        const text = JSON.stringify(m)
+          .replace(/^\{/, `{"__proto__":{"polluted":${JSON.stringify(junk)}},`)
+          .replace('"payload":{', `"payload":{"__proto__":{"polluted":1},`);
         checkContract(text);
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       }),

@@ -80,7 +80,12 @@ describe('what goes upstream', () => {
     expect(req.method).toBe('streamGenerateContent');
     expect(req.model).toBe(h.settings.geminiModel);
     // Only these fields, and one user message.
-    expect(Object.keys(req.body).sort()).toEqual(['contents', 'generationConfig', 'safetySettings', 'systemInstruction']);
+    expect(Object.keys(req.body).sort()).toEqual([
+      'contents',
+      'generationConfig',
+      'safetySettings',
+      'systemInstruction',
+    ]);
     expect(req.body.contents).toHaveLength(1);
     expect(req.body.contents?.[0]?.role).toBe('user');
 
@@ -90,9 +95,13 @@ describe('what goes upstream', () => {
     expect(system).toMatch(/<question> tags was typed by a child/);
 
     expect(req.body.safetySettings).toEqual(
-      ['HARM_CATEGORY_HARASSMENT', 'HARM_CATEGORY_HATE_SPEECH', 'HARM_CATEGORY_SEXUALLY_EXPLICIT', 'HARM_CATEGORY_DANGEROUS_CONTENT', 'HARM_CATEGORY_CIVIC_INTEGRITY'].map(
-        (category) => ({ category, threshold: 'BLOCK_LOW_AND_ABOVE' }),
-      ),
+      [
+        'HARM_CATEGORY_HARASSMENT',
+        'HARM_CATEGORY_HATE_SPEECH',
+        'HARM_CATEGORY_SEXUALLY_EXPLICIT',
+        'HARM_CATEGORY_DANGEROUS_CONTENT',
+        'HARM_CATEGORY_CIVIC_INTEGRITY',
+      ].map((category) => ({ category, threshold: 'BLOCK_LOW_AND_ABOVE' })),
     );
 
     const prompt = req.body.contents?.[0]?.parts?.map((p) => p.text).join('') ?? '';

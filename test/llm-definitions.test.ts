@@ -34,15 +34,27 @@ describe('definitions with Gemini', () => {
     release();
     const results = await Promise.all(taps);
     expect(new Set(results.map((r) => JSON.stringify(r)))).toEqual(
-      new Set([JSON.stringify({ ok: true, text: 'Brave means you do something even when you feel scared.', source: 'gemini' })]),
+      new Set([
+        JSON.stringify({ ok: true, text: 'Brave means you do something even when you feel scared.', source: 'gemini' }),
+      ]),
     );
     expect(h.fake.requests).toHaveLength(1);
     expect(h.fake.requests[0]?.method).toBe('generateContent');
-    expect(await h.relay.define(defineJob(31, 'brave'))).toEqual({ ok: true, text: 'Brave means you do something even when you feel scared.', source: 'cache' });
+    expect(await h.relay.define(defineJob(31, 'brave'))).toEqual({
+      ok: true,
+      text: 'Brave means you do something even when you feel scared.',
+      source: 'cache',
+    });
     expect(h.fake.requests).toHaveLength(1);
     // One row in the database file, not thirty.
     expect(h.cache.count()).toBe(1);
-    expect(h.relay.stats()).toMatchObject({ definitions: 31, mergedDefinitions: 29, cacheHits: 1, cacheMisses: 30, upstreamCalls: 1 });
+    expect(h.relay.stats()).toMatchObject({
+      definitions: 31,
+      mergedDefinitions: 29,
+      cacheHits: 1,
+      cacheMisses: 30,
+      upstreamCalls: 1,
+    });
   });
 
   it('asks again for the same word in another sentence (another sense), with the sentence and word delimited', async () => {
@@ -55,7 +67,9 @@ describe('definitions with Gemini', () => {
     expect(prompts[0]).toBe(
       `<book_title>${BOOK.title}</book_title>\n<sentence>Every morning she ran down to the river to watch the silver fish jump.</sentence>\n<word>river</word>`,
     );
-    expect(prompts[1]).toContain('<sentence>One day a storm rolled over the hills and the river grew wide and loud.</sentence>');
+    expect(prompts[1]).toContain(
+      '<sentence>One day a storm rolled over the hills and the river grew wide and loud.</sentence>',
+    );
     const system = h.fake.requests[0]?.body.systemInstruction?.parts?.[0]?.text ?? '';
     expect(system).toMatch(/grade 4/);
     expect(system).toMatch(/as it is used in the sentence/);
@@ -83,7 +97,11 @@ describe('definitions with Gemini', () => {
     const after = createRelay({ getSettings: () => settings, cache: secondCache });
     cleanups.push(() => after.close());
     h.fake.otherwise(() => ({ status: 500 }));
-    expect(await after.define(defineJob(2, 'brave'))).toEqual({ ok: true, text: 'To be brave is to be full of courage.', source: 'cache' });
+    expect(await after.define(defineJob(2, 'brave'))).toEqual({
+      ok: true,
+      text: 'To be brave is to be full of courage.',
+      source: 'cache',
+    });
     expect(h.fake.requests).toHaveLength(1);
   });
 
@@ -120,7 +138,11 @@ describe('without a key, the classroom works offline', () => {
     expect(await end).toEqual({ type: 'teacher', reason: 'no_api_key' });
 
     const brave = await h.relay.define(defineJob(1, 'brave'));
-    expect(brave).toEqual({ ok: true, source: 'offline', text: expect.stringMatching(/^Brave \(a describing word\): possessing or displaying courage\./) });
+    expect(brave).toEqual({
+      ok: true,
+      source: 'offline',
+      text: expect.stringMatching(/^Brave \(a describing word\): possessing or displaying courage\./),
+    });
     const ran = await h.relay.define(defineJob(1, 'ran'));
     expect(ran).toMatchObject({ ok: true, source: 'offline', text: expect.stringMatching(/^Run \(an action word\)/) });
     const nonsense = await h.relay.define({ ...defineJob(1, 'fox'), word: 'Zorblat!' });

@@ -93,7 +93,9 @@ describe('fair queue', () => {
     for (const [i, a] of asks.entries()) {
       expect(a.heard.at(-1)).toEqual({ type: 'done', text: `Answer to q${i}.`, source: 'gemini' });
       // Positions only go down, and end at 0 (being answered) for those that waited.
-      const positions = a.heard.filter((e): e is Extract<Heard, { type: 'position' }> => e.type === 'position').map((e) => e.n);
+      const positions = a.heard
+        .filter((e): e is Extract<Heard, { type: 'position' }> => e.type === 'position')
+        .map((e) => e.n);
       expect(positions).toEqual([...positions].sort((x, y) => y - x));
       if (i >= 4) expect(positions.at(-1)).toBe(0);
     }
@@ -183,15 +185,30 @@ describe('per-student limit', () => {
 
 describe('usage figures', () => {
   it('reports latency, tokens, cost, request rate against the quota', async () => {
-    h = await startHarness({ geminiInputPricePerMTok: 0.3, geminiOutputPricePerMTok: 2.5, geminiRequestsPerMinute: 10 });
-    h.fake.otherwise(() => ({ chunks: ['Pip ', 'is ', 'brave.'], chunkDelayMs: 20, usage: { prompt: 1000, output: 200 } }));
+    h = await startHarness({
+      geminiInputPricePerMTok: 0.3,
+      geminiOutputPricePerMTok: 2.5,
+      geminiRequestsPerMinute: 10,
+    });
+    h.fake.otherwise(() => ({
+      chunks: ['Pip ', 'is ', 'brave.'],
+      chunkDelayMs: 20,
+      usage: { prompt: 1000, output: 200 },
+    }));
     for (let i = 0; i < 4; i++) {
       const l = listen();
       h.relay.ask(askJob(i, 'why?'), l.events);
       await l.end;
     }
     const stats = h.relay.stats();
-    expect(stats).toMatchObject({ upstreamCalls: 4, inputTokens: 4000, outputTokens: 800, requestsLastMinute: 4, rpmQuota: 10, rpmUsedPct: 40 });
+    expect(stats).toMatchObject({
+      upstreamCalls: 4,
+      inputTokens: 4000,
+      outputTokens: 800,
+      requestsLastMinute: 4,
+      rpmQuota: 10,
+      rpmUsedPct: 40,
+    });
     // 4000 * 0.3 / 1e6 + 800 * 2.5 / 1e6 dollars, a quarter of it per question.
     expect(stats.costUsd).toBeCloseTo(0.0032, 8);
     expect(stats.costPerQuestionUsd).toBeCloseTo(0.0008, 8);

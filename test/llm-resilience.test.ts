@@ -150,7 +150,10 @@ describe('broken streams', () => {
 });
 
 describe('recorded one-shot responses (definitions) through the provider', () => {
-  const request = definitionRequest({ studentKey: 1, word: 'brave', title: BOOK.title, words: BOOK.words, wordIdx: wordIndex('brave') }, 3);
+  const request = definitionRequest(
+    { studentKey: 1, word: 'brave', title: BOOK.title, words: BOOK.words, wordIdx: wordIndex('brave') },
+    3,
+  );
 
   it.each([
     ['unary-failure-prompt-blocked-safety.json', 'prompt_blocked'],
@@ -165,17 +168,19 @@ describe('recorded one-shot responses (definitions) through the provider', () =>
     expect(outcome.flag).toBe(flag);
   });
 
-  it.each(['unary-success-basic-reply-short.json', 'unary-success-citations.json', 'unary-unknown-enum.json', 'unary-success-logprobs.json'])(
-    '%s comes through as text',
-    async (fixture) => {
-      h = await startHarness();
-      h.fake.reply({ fixture });
-      const provider = new GeminiProvider({ apiKey: 'k', model: 'm', baseUrl: h.fake.baseUrl });
-      const outcome = await provider.generate(request, new AbortController().signal);
-      expect(outcome.flag).toBeUndefined();
-      expect(outcome.text.length).toBeGreaterThan(0);
-    },
-  );
+  it.each([
+    'unary-success-basic-reply-short.json',
+    'unary-success-citations.json',
+    'unary-unknown-enum.json',
+    'unary-success-logprobs.json',
+  ])('%s comes through as text', async (fixture) => {
+    h = await startHarness();
+    h.fake.reply({ fixture });
+    const provider = new GeminiProvider({ apiKey: 'k', model: 'm', baseUrl: h.fake.baseUrl });
+    const outcome = await provider.generate(request, new AbortController().signal);
+    expect(outcome.flag).toBeUndefined();
+    expect(outcome.text.length).toBeGreaterThan(0);
+  });
 
   it('unary-failure-image-rejected.json is a refused request that is not retried', async () => {
     h = await startHarness();

@@ -15,11 +15,15 @@ import { extractFile, listPackage, statFile } from '@electron/asar';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONFIG_FILE = join(ROOT, 'electron-builder.yml');
 const config = loadYaml(readFileSync(CONFIG_FILE, 'utf8')) as Record<string, unknown>;
-const BUILT = existsSync(join(ROOT, 'dist', 'electron', 'main.js')) && existsSync(join(ROOT, 'dist', 'electron', 'packaging', 'after-pack.js'));
+const BUILT =
+  existsSync(join(ROOT, 'dist', 'electron', 'main.js')) &&
+  existsSync(join(ROOT, 'dist', 'electron', 'packaging', 'after-pack.js'));
 
 describe('electron-builder.yml', () => {
   it("is valid against electron-builder's own schema", () => {
-    const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8')) as object;
+    const schema = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8'),
+    ) as object;
     const ajv = new Ajv({ allErrors: true, strict: false });
     // The schema marks hook options that may be functions with a non-standard keyword.
     ajv.addKeyword({ keyword: 'typeof', validate: (type: string, data: unknown) => typeof data === type });
@@ -32,7 +36,15 @@ describe('electron-builder.yml', () => {
     const mac = config.mac as { icon: string; entitlements: string; entitlementsInherit: string };
     const linux = config.linux as { icon: string };
     const nsis = config.nsis as { include: string };
-    for (const file of [win.icon, mac.icon, mac.entitlements, mac.entitlementsInherit, linux.icon, nsis.include, 'build/icon.png']) {
+    for (const file of [
+      win.icon,
+      mac.icon,
+      mac.entitlements,
+      mac.entitlementsInherit,
+      linux.icon,
+      nsis.include,
+      'build/icon.png',
+    ]) {
       expect(existsSync(join(ROOT, file)), file).toBe(true);
     }
     const ico = readFileSync(join(ROOT, win.icon));
@@ -43,8 +55,12 @@ describe('electron-builder.yml', () => {
 
   it('the NSIS script adds the firewall rule on per-machine installs and removes it on uninstall', () => {
     const nsh = readFileSync(join(ROOT, 'build', 'installer.nsh'), 'utf8');
-    expect(nsh).toMatch(/!macro customInstall[\s\S]*\$installMode == "all"[\s\S]*netsh advfirewall firewall add rule name="\$\{READERAI_FIREWALL_RULE\}" dir=in action=allow program="\$INSTDIR\\\$\{APP_EXECUTABLE_FILENAME\}"/);
-    expect(nsh).toMatch(/!macro customUnInstall[\s\S]*netsh advfirewall firewall delete rule name="\$\{READERAI_FIREWALL_RULE\}"/);
+    expect(nsh).toMatch(
+      /!macro customInstall[\s\S]*\$installMode == "all"[\s\S]*netsh advfirewall firewall add rule name="\$\{READERAI_FIREWALL_RULE\}" dir=in action=allow program="\$INSTDIR\\\$\{APP_EXECUTABLE_FILENAME\}"/,
+    );
+    expect(nsh).toMatch(
+      /!macro customUnInstall[\s\S]*netsh advfirewall firewall delete rule name="\$\{READERAI_FIREWALL_RULE\}"/,
+    );
     expect(nsh).not.toMatch(/profile=[a-z,]*public/);
   });
 
@@ -77,16 +93,26 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
     writeFileSync(join(work, 'electron-abi.node'), FAKE_ADDON);
 
     const output = join(work, 'out');
-    const testConfig = { ...config, electronDist: dist, electronVersion: '42.11.18', npmRebuild: false, directories: { ...(config.directories as object), output } };
+    const testConfig = {
+      ...config,
+      electronDist: dist,
+      electronVersion: '42.11.18',
+      npmRebuild: false,
+      directories: { ...(config.directories as object), output },
+    };
     const configFile = join(work, 'electron-builder.json');
     writeFileSync(configFile, JSON.stringify(testConfig));
 
     const cli = join(ROOT, 'node_modules', 'electron-builder', 'cli.js');
-    const child = spawn(process.execPath, [cli, '--linux', 'dir', '--x64', '--config', configFile, '--publish', 'never'], {
-      cwd: ROOT,
-      env: { ...process.env, READERAI_ELECTRON_SQLITE_BINDING: join(work, 'electron-abi.node'), CI: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, '--linux', 'dir', '--x64', '--config', configFile, '--publish', 'never'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, READERAI_ELECTRON_SQLITE_BINDING: join(work, 'electron-abi.node'), CI: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.on('data', (c: Buffer) => (log += c.toString()));
     child.stderr.on('data', (c: Buffer) => (log += c.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
@@ -108,7 +134,12 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
 
   it('packages the compiled app and renderer, with main pointing at the shell', () => {
     const files = new Set(listPackage(asar, { isPack: false }).map((f) => f.replaceAll('\\', '/')));
-    for (const f of ['/dist/electron/main.js', '/dist/electron/preload.cjs', '/dist/electron/setup/window.js', '/dist/server/main.js']) {
+    for (const f of [
+      '/dist/electron/main.js',
+      '/dist/electron/preload.cjs',
+      '/dist/electron/setup/window.js',
+      '/dist/server/main.js',
+    ]) {
       expect(files.has(f), f).toBe(true);
     }
     if (existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) {
@@ -119,22 +150,33 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
     expect(pkg.main).toBe('dist/electron/main.js');
     expect(files.has(`/${pkg.main}`)).toBe(true);
     // Sources, tests, source maps and build-time tools stay out.
-    const unwanted = [...files].filter((f) =>
-      /^\/(electron|server|renderer|test|bench|build)\//.test(f) || f.endsWith('.map') || f.startsWith('/dist/electron/launcher/') || f.startsWith('/dist/electron/packaging/') || f.includes('/node_modules/better-sqlite3/deps/'),
+    const unwanted = [...files].filter(
+      (f) =>
+        /^\/(electron|server|renderer|test|bench|build)\//.test(f) ||
+        f.endsWith('.map') ||
+        f.startsWith('/dist/electron/launcher/') ||
+        f.startsWith('/dist/electron/packaging/') ||
+        f.includes('/node_modules/better-sqlite3/deps/'),
     );
     expect(unwanted).toEqual([]);
   });
 
   it('contains production dependencies and no development-only package', () => {
     const files = listPackage(asar, { isPack: false }).map((f) => f.replaceAll('\\', '/'));
-    const packages = new Set(files.map((f) => /^\/node_modules\/((?:@[^/]+\/)?[^/]+)\/package\.json$/.exec(f)?.[1]).filter(Boolean));
-    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    const packages = new Set(
+      files.map((f) => /^\/node_modules\/((?:@[^/]+\/)?[^/]+)\/package\.json$/.exec(f)?.[1]).filter(Boolean),
+    );
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
     const devOnly = Object.entries(lock.packages)
       .filter(([path, info]) => info.dev && /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.test(path))
       .map(([path]) => path.slice('node_modules/'.length));
     expect(devOnly).toContain('electron');
     expect(devOnly.filter((name) => packages.has(name))).toEqual([]);
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     for (const dep of Object.keys(pkg.dependencies)) expect(packages.has(dep), dep).toBe(true);
   });
 

@@ -24,7 +24,9 @@ describe('README', () => {
 describe('npm run serve', () => {
   it('starts the server with the same Node flags as every other launcher', async () => {
     const { SERVER_NODE_FLAGS } = await import('../server/node-flags.js');
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     expect(pkg.scripts.serve).toContain(`node ${SERVER_NODE_FLAGS.join(' ')} dist/server/main.js`);
   });
 });

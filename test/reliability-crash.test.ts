@@ -24,7 +24,12 @@ describe('SIGKILL in the middle of a class', () => {
     servers.push(server);
     fleet = new Fleet(() => ({ url: server.url, classCode: classCodeOf(server) }));
     // Addresses 127.2.x.y: apart from the other suites' 127.1.x.y and 127.0.0.x.
-    await fleet.addMany(TABLETS, (i) => `Crash ${i}`, (i) => loopbackAddress(254 * 256 + i), 10);
+    await fleet.addMany(
+      TABLETS,
+      (i) => `Crash ${i}`,
+      (i) => loopbackAddress(254 * 256 + i),
+      10,
+    );
 
     const dashboard = await openTeacherSocket(server);
     const before = await nextTeacherFrame(dashboard, 'SNAPSHOT');
@@ -58,7 +63,11 @@ describe('SIGKILL in the middle of a class', () => {
 
     // Resuming: each tablet's next update is saved.
     for (const t of fleet.tablets) t.progress();
-    await waitUntil(() => fleet!.tablets.every((t) => t.acked === t.seq), 20_000, 'every tablet saved after the restart');
+    await waitUntil(
+      () => fleet!.tablets.every((t) => t.acked === t.seq),
+      20_000,
+      'every tablet saved after the restart',
+    );
 
     // The dashboard opens again with a new ticket and sees the same students at the same places.
     const again = await openTeacherSocket(server);
@@ -77,7 +86,12 @@ describe('the teacher dashboard socket drops', () => {
     servers.push(server);
     const local = new Fleet(() => ({ url: server.url, classCode: classCodeOf(server) }));
     try {
-      await local.addMany(5, (i) => `Dash ${i}`, (i) => loopbackAddress(254 * 256 + 100 + i), 5);
+      await local.addMany(
+        5,
+        (i) => `Dash ${i}`,
+        (i) => loopbackAddress(254 * 256 + 100 + i),
+        5,
+      );
       for (const t of local.tablets) t.progress();
       await waitUntil(() => local.tablets.every((t) => t.acked === 1), 10_000, 'progress saved');
 

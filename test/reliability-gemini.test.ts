@@ -32,7 +32,12 @@ beforeAll(async () => {
   });
   fleet = new Fleet(() => ({ url: server.url, classCode: classCodeOf(server) }));
   fleet.onFrame = (t, m) => heard.get(t)?.push(m) ?? heard.set(t, [m]);
-  await fleet.addMany(GROUP, (i) => `Asker ${i}`, (i) => loopbackAddress(3 * 254 * 256 + i), GROUP);
+  await fleet.addMany(
+    GROUP,
+    (i) => `Asker ${i}`,
+    (i) => loopbackAddress(3 * 254 * 256 + i),
+    GROUP,
+  );
 });
 afterAll(async () => {
   fleet?.stopAll();
@@ -43,13 +48,19 @@ afterAll(async () => {
 type Outcome = 'gemini' | 'teacher' | 'other';
 
 /** Everyone asks at once while reading; resolves with how each question ended. */
-async function groupAsks(tag: string, deadlineMs: number): Promise<{ outcomes: Outcome[]; positions: number[]; savedDuring: number }> {
+async function groupAsks(
+  tag: string,
+  deadlineMs: number,
+): Promise<{ outcomes: Outcome[]; positions: number[]; savedDuring: number }> {
   const questionId = (i: number) => `${tag}-${i}`;
   // Each question's own text, so the calls upstream can be told apart.
   fleet.tablets.forEach((t, i) => t.ask(questionId(i), `Why did the keeper climb the stairs? (${questionId(i)})`));
   type End = Extract<ServerMessage, { type: 'ANSWER_DONE' | 'TEACHER_WILL_ANSWER' }>;
   const ended = (t: Tablet, i: number) =>
-    (heard.get(t) ?? []).find((m): m is End => (m.type === 'ANSWER_DONE' || m.type === 'TEACHER_WILL_ANSWER') && m.payload.questionId === questionId(i));
+    (heard.get(t) ?? []).find(
+      (m): m is End =>
+        (m.type === 'ANSWER_DONE' || m.type === 'TEACHER_WILL_ANSWER') && m.payload.questionId === questionId(i),
+    );
   // Reading goes on during the storm: a progress update from everyone every 300 ms.
   const ackedBefore = fleet.tablets.reduce((n, t) => n + t.acked, 0);
   const deadline = Date.now() + deadlineMs;
@@ -60,20 +71,40 @@ async function groupAsks(tag: string, deadlineMs: number): Promise<{ outcomes: O
   await waitUntil(() => fleet.tablets.every((t) => t.acked === t.seq), 10_000, 'progress saved during the storm');
   const outcomes = fleet.tablets.map((t, i): Outcome => {
     const end = ended(t, i);
-    if (!end) throw new Error(`${t.name}: question ${questionId(i)} never ended; heard ${JSON.stringify(heard.get(t)).slice(0, 400)}`);
+    if (!end)
+      throw new Error(
+        `${t.name}: question ${questionId(i)} never ended; heard ${JSON.stringify(heard.get(t)).slice(0, 400)}`,
+      );
     return end.type === 'TEACHER_WILL_ANSWER' ? 'teacher' : end.payload.source === 'gemini' ? 'gemini' : 'other';
   });
   const positions = fleet.tablets.flatMap((t, i) =>
-    (heard.get(t) ?? []).flatMap((m) => ((m.type === 'INTERRUPTION_ACKNOWLEDGED' || m.type === 'QUEUE_POSITION') && m.payload.questionId === questionId(i) ? [m.payload.queuePosition] : [])),
+    (heard.get(t) ?? []).flatMap((m) =>
+      (m.type === 'INTERRUPTION_ACKNOWLEDGED' || m.type === 'QUEUE_POSITION') && m.payload.questionId === questionId(i)
+        ? [m.payload.queuePosition]
+        : [],
+    ),
   );
   // Every question was acknowledged.
-  fleet.tablets.forEach((t, i) => expect((heard.get(t) ?? []).some((m) => m.type === 'INTERRUPTION_ACKNOWLEDGED' && m.payload.questionId === questionId(i)), t.name).toBe(true));
+  fleet.tablets.forEach((t, i) =>
+    expect(
+      (heard.get(t) ?? []).some(
+        (m) => m.type === 'INTERRUPTION_ACKNOWLEDGED' && m.payload.questionId === questionId(i),
+      ),
+      t.name,
+    ).toBe(true),
+  );
   return { outcomes, positions, savedDuring: fleet.tablets.reduce((n, t) => n + t.acked, 0) - ackedBefore };
 }
 
 /** Asks now and then (the relay may be pausing Gemini for 15 s) until Gemini answers one again. */
 async function untilGeminiAnswers(tag: string): Promise<void> {
-  const answeredByGemini = () => fleet.tablets.some((t) => (heard.get(t) ?? []).some((m) => m.type === 'ANSWER_DONE' && String(m.payload.questionId).startsWith(tag) && m.payload.source === 'gemini'));
+  const answeredByGemini = () =>
+    fleet.tablets.some((t) =>
+      (heard.get(t) ?? []).some(
+        (m) =>
+          m.type === 'ANSWER_DONE' && String(m.payload.questionId).startsWith(tag) && m.payload.source === 'gemini',
+      ),
+    );
   for (let i = 0; i < 10 && !answeredByGemini(); i++) {
     fleet.tablets[i % fleet.tablets.length]!.ask(`${tag}-${i}`, 'Is the cat safe?');
     await sleep(4_000);
@@ -124,9 +155,19 @@ describe('Gemini faults during a class', () => {
     const waiting = feed.body.filter((f) => f.questionId.startsWith('r503-'));
     expect(waiting.map((f) => f.status)).toEqual(Array(GROUP).fill('waiting_teacher'));
     const first = waiting[0]!;
-    expect((await teacherApi(server, `/questions/${first.id}/answer`, { body: { text: 'The lamp had to be lit.' } })).status).toBe(200);
+    expect(
+      (await teacherApi(server, `/questions/${first.id}/answer`, { body: { text: 'The lamp had to be lit.' } })).status,
+    ).toBe(200);
     const asker = fleet.tablets.find((t) => t.state?.studentId === first.studentId)!;
-    await waitUntil(() => (heard.get(asker) ?? []).some((m) => m.type === 'ANSWER_DONE' && m.payload.questionId === first.questionId && m.payload.source === 'teacher'), 10_000, 'teacher answer delivered');
+    await waitUntil(
+      () =>
+        (heard.get(asker) ?? []).some(
+          (m) =>
+            m.type === 'ANSWER_DONE' && m.payload.questionId === first.questionId && m.payload.source === 'teacher',
+        ),
+      10_000,
+      'teacher answer delivered',
+    );
     await serverStillFine();
   });
 
@@ -141,7 +182,9 @@ describe('Gemini faults during a class', () => {
     const { outcomes, savedDuring } = await groupAsks('hang', 60_000);
     expect(outcomes).toEqual(Array(GROUP).fill('teacher'));
     expect(savedDuring).toBeGreaterThan(0);
-    console.log(`hang: all ${GROUP} questions with the teacher after ${Date.now() - started} ms (deadline 5 s, 2 at a time)`);
+    console.log(
+      `hang: all ${GROUP} questions with the teacher after ${Date.now() - started} ms (deadline 5 s, 2 at a time)`,
+    );
     // Calls really hung, and the server cut each one when its question's 5 s ran out (its clock
     // starts a moment before the request arrives, hence a little under 5 s here).
     const hung = fake.requests.slice(before);

@@ -29,7 +29,12 @@ async function classOf(n: number, addressBase: number, dataDir?: string) {
   servers.push(server);
   const fleet = new Fleet(() => ({ url: server.url, classCode: classCodeOf(server) }));
   fleets.push(fleet);
-  await fleet.addMany(n, (i) => `Store ${addressBase + i}`, (i) => loopbackAddress(addressBase + i), n);
+  await fleet.addMany(
+    n,
+    (i) => `Store ${addressBase + i}`,
+    (i) => loopbackAddress(addressBase + i),
+    n,
+  );
   for (const t of fleet.tablets) t.progress();
   await waitUntil(() => fleet.tablets.every((t) => t.acked === 1), 10_000, 'first progress saved');
   const teacher = await openTeacherSocket(server);
@@ -51,7 +56,9 @@ async function classOf(n: number, addressBase: number, dataDir?: string) {
 }
 
 const alertsIn = (teacher: TestTablet): Alert[] =>
-  teacher.frames.flatMap((f) => ((f as { type: string }).type === 'DELTA' ? ((f.payload as { alerts?: Alert[] }).alerts ?? []) : []));
+  teacher.frames.flatMap((f) =>
+    (f as { type: string }).type === 'DELTA' ? ((f.payload as { alerts?: Alert[] }).alerts ?? []) : [],
+  );
 
 /** Every tablet sends `count` updates, a little apart, while the fault is on. */
 async function keepReading(fleet: Fleet, count: number): Promise<void> {
@@ -63,7 +70,11 @@ async function keepReading(fleet: Fleet, count: number): Promise<void> {
 
 /** After the fault: every update acknowledged, and after a restart the stored seq is the last sent. */
 async function nothingLost(c: Awaited<ReturnType<typeof classOf>>): Promise<void> {
-  await waitUntil(() => c.fleet.tablets.every((t) => t.acked === t.seq), 20_000, 'all updates saved after the fault cleared');
+  await waitUntil(
+    () => c.fleet.tablets.every((t) => t.acked === t.seq),
+    20_000,
+    'all updates saved after the fault cleared',
+  );
   const lastSent = new Map(c.fleet.tablets.map((t) => [t, t.seq]));
   await c.restart();
   for (const t of c.fleet.tablets) {
@@ -91,7 +102,12 @@ describe('the database is locked by another process', () => {
     const release = holdWriteLock(c.server.dataDir);
     try {
       await keepReading(c.fleet, 6);
-      await nextTeacherFrame(c.teacher, 'DELTA', (d) => (d.alerts ?? []).some((a) => a.level === 'error' && /sav/i.test(a.message)), 20_000);
+      await nextTeacherFrame(
+        c.teacher,
+        'DELTA',
+        (d) => (d.alerts ?? []).some((a) => a.level === 'error' && /sav/i.test(a.message)),
+        20_000,
+      );
       // The server answers while the lock is held (slowly while a commit waits out busy_timeout;
       // the figure is printed, not asserted).
       const latencies: number[] = [];
@@ -101,7 +117,9 @@ describe('the database is locked by another process', () => {
         latencies.push(Date.now() - started);
         await sleep(100);
       }
-      console.log(`/healthz while the database was locked: max ${Math.max(...latencies)} ms, median ${latencies.sort((a, b) => a - b)[7]} ms`);
+      console.log(
+        `/healthz while the database was locked: max ${Math.max(...latencies)} ms, median ${latencies.sort((a, b) => a - b)[7]} ms`,
+      );
       // Nothing was acknowledged that is not on disk.
       expect(c.fleet.tablets.map((t) => t.acked)).toEqual(ackedBefore);
       expect(c.fleet.openCount).toBe(5);
@@ -172,12 +190,25 @@ describe('the disk is full', () => {
     const filler = fillDisk(disk.dir);
     try {
       await keepReading(c.fleet, 6);
-      await nextTeacherFrame(c.teacher, 'DELTA', (d) => (d.alerts ?? []).some((a) => a.level === 'error' && /sav/i.test(a.message)), 20_000);
+      await nextTeacherFrame(
+        c.teacher,
+        'DELTA',
+        (d) => (d.alerts ?? []).some((a) => a.level === 'error' && /sav/i.test(a.message)),
+        20_000,
+      );
       expect(c.fleet.tablets.map((t) => t.acked)).toEqual(ackedBefore);
       // Joining needs a row too: it is refused with an error body, and the server stays up.
-      const joined = await rawHttp(c.server.url, { method: 'POST', path: '/api/join', body: JSON.stringify({ classCode: classCodeOf(c.server), name: 'Late' }) });
+      const joined = await rawHttp(c.server.url, {
+        method: 'POST',
+        path: '/api/join',
+        body: JSON.stringify({ classCode: classCodeOf(c.server), name: 'Late' }),
+      });
       expect(joined.status).toBe(503);
-      expect(JSON.parse(joined.body)).toMatchObject({ statusCode: 503, code: 'SERVER_BUSY', message: expect.stringMatching(/try again/) });
+      expect(JSON.parse(joined.body)).toMatchObject({
+        statusCode: 503,
+        code: 'SERVER_BUSY',
+        message: expect.stringMatching(/try again/),
+      });
       expect((await rawHttp(c.server.url, { path: '/healthz' })).status).toBe(200);
       expect(c.fleet.openCount).toBe(5);
       await keepReading(c.fleet, 2);

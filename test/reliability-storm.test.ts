@@ -23,7 +23,12 @@ describe('reconnect storm after a crash', () => {
     servers.push(server);
     fleet = new Fleet(() => ({ url: server.url, classCode: classCodeOf(server) }));
     // 127.3.x.y: apart from the other suites' addresses.
-    await fleet.addMany(TABLETS, (i) => `Storm ${i}`, (i) => loopbackAddress(2 * 254 * 256 + i), 25);
+    await fleet.addMany(
+      TABLETS,
+      (i) => `Storm ${i}`,
+      (i) => loopbackAddress(2 * 254 * 256 + i),
+      25,
+    );
 
     const result = await reconnectStorm(
       fleet,

@@ -26,13 +26,22 @@ afterAll(async () => {
 });
 
 const teacher = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, remoteAddress = '127.0.0.1') =>
-  app.inject({ method, url: `/api/teacher${url}`, payload, remoteAddress, headers: { authorization: `Bearer ${ADMIN}` } });
+  app.inject({
+    method,
+    url: `/api/teacher${url}`,
+    payload,
+    remoteAddress,
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
 
 describe('routes', () => {
   it('serves the bundled library, and each book as words with paragraph starts', async () => {
     const list = (await app.inject('/api/books')).json() as { id: string; title: string; wordCount: number }[];
     expect(list.length).toBeGreaterThanOrEqual(3);
-    const book = (await app.inject(`/api/books/${list[0]!.id}`)).json() as { words: string[]; paragraphStarts: number[] };
+    const book = (await app.inject(`/api/books/${list[0]!.id}`)).json() as {
+      words: string[];
+      paragraphStarts: number[];
+    };
     expect(book.words).toHaveLength(list[0]!.wordCount);
     expect(book.paragraphStarts[0]).toBe(0);
     expect(book.words.every((w) => w.length > 0 && !/\s/.test(w))).toBe(true);
@@ -55,11 +64,22 @@ describe('routes', () => {
 
   it('limits wrong class codes per address with 429 and Retry-After', async () => {
     let last;
-    for (let i = 0; i < 31; i++) last = await app.inject({ method: 'POST', url: '/api/join', payload: { classCode: 'WRONG1', name: 'Guess' }, remoteAddress: '10.9.9.9' });
+    for (let i = 0; i < 31; i++)
+      last = await app.inject({
+        method: 'POST',
+        url: '/api/join',
+        payload: { classCode: 'WRONG1', name: 'Guess' },
+        remoteAddress: '10.9.9.9',
+      });
     expect(last!.statusCode).toBe(429);
     expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     // Another address is not affected.
-    const other = await app.inject({ method: 'POST', url: '/api/join', payload: { classCode: 'WRONG1', name: 'Guess' }, remoteAddress: '10.9.9.10' });
+    const other = await app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { classCode: 'WRONG1', name: 'Guess' },
+      remoteAddress: '10.9.9.10',
+    });
     expect(other.statusCode).toBe(403);
   });
 
@@ -69,11 +89,29 @@ describe('routes', () => {
       const code = own.classroom.session.classCode;
       const statuses: number[] = [];
       for (let i = 0; i < 301; i++) {
-        statuses.push((await own.inject({ method: 'POST', url: '/api/join', payload: { classCode: code, name: `Kid ${i}` }, remoteAddress: '10.1.1.1' })).statusCode);
+        statuses.push(
+          (
+            await own.inject({
+              method: 'POST',
+              url: '/api/join',
+              payload: { classCode: code, name: `Kid ${i}` },
+              remoteAddress: '10.1.1.1',
+            })
+          ).statusCode,
+        );
       }
       expect(statuses.slice(0, 300).every((s) => s === 200)).toBe(true);
       expect(statuses[300]).toBe(429);
-      expect((await own.inject({ method: 'POST', url: '/api/join', payload: { classCode: code, name: 'Next door' }, remoteAddress: '10.1.1.2' })).statusCode).toBe(200);
+      expect(
+        (
+          await own.inject({
+            method: 'POST',
+            url: '/api/join',
+            payload: { classCode: code, name: 'Next door' },
+            remoteAddress: '10.1.1.2',
+          })
+        ).statusCode,
+      ).toBe(200);
     } finally {
       await own.close();
     }
@@ -118,7 +156,11 @@ describe('routes', () => {
   });
 
   it('exports the report as CSV and imports a plain-text book', async () => {
-    const join = await app.inject({ method: 'POST', url: '/api/join', payload: { classCode: app.classroom.session.classCode, name: 'Report Kid' } });
+    const join = await app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { classCode: app.classroom.session.classCode, name: 'Report Kid' },
+    });
     expect(join.statusCode).toBe(200);
     const csv = await teacher('GET', '/report.csv');
     expect(csv.headers['content-type']).toContain('text/csv');
@@ -131,7 +173,12 @@ describe('routes', () => {
   });
 
   it('does not serve files outside the web root', async () => {
-    for (const url of ['/../package.json', '/%2e%2e/package.json', '/teacher/..%2f..%2fpackage.json', '/assets/..%2f..%2f..%2fpackage.json']) {
+    for (const url of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/teacher/..%2f..%2fpackage.json',
+      '/assets/..%2f..%2f..%2fpackage.json',
+    ]) {
       const res = await app.inject(url);
       expect(res.body).not.toContain('"name": "readerai-classroom"');
       expect([301, 302, 400, 403, 404]).toContain(res.statusCode);

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, ErrorCode } from '../shared/protocol/codes.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
-import { classCodeOf, joinTablet, nextTeacherFrame, openTeacherSocket, rawHttp, type RawResponse } from './support/reliability.js';
+import {
+  classCodeOf,
+  joinTablet,
+  nextTeacherFrame,
+  openTeacherSocket,
+  rawHttp,
+  type RawResponse,
+} from './support/reliability.js';
 
 let server: RunningServer;
 
@@ -20,7 +27,12 @@ afterAll(async () => {
 });
 
 const joinFrom = (address: string, classCode: string, name = 'Guesser', token?: string) =>
-  rawHttp(server.url, { method: 'POST', path: '/api/join', localAddress: address, body: JSON.stringify({ classCode, name, token }) });
+  rawHttp(server.url, {
+    method: 'POST',
+    path: '/api/join',
+    localAddress: address,
+    body: JSON.stringify({ classCode, name, token }),
+  });
 
 describe('join codes cannot be brute-forced', () => {
   it('allows 30 wrong codes a minute per address, then answers 429 with Retry-After (even to the right code)', async () => {
@@ -76,9 +88,15 @@ describe('a student token works only for its own student and session', () => {
     try {
       const theirs = await join(other.url, { classCode: classCodeOf(other), name: 'Cara' });
       // Our token on the other server, and its token on ours (with either session id).
-      await expect(TestTablet.open(a.wsUrl.replace(server.wsBase, other.wsBase))).rejects.toMatchObject({ statusCode: 401 });
-      await expect(TestTablet.open(`${other.wsBase}/ws/${theirs.body.sessionId}?token=${encodeURIComponent(a.token)}`)).rejects.toMatchObject({ statusCode: 401 });
-      await expect(TestTablet.open(theirs.body.wsUrl.replace(other.wsBase, server.wsBase))).rejects.toMatchObject({ statusCode: 401 });
+      await expect(TestTablet.open(a.wsUrl.replace(server.wsBase, other.wsBase))).rejects.toMatchObject({
+        statusCode: 401,
+      });
+      await expect(
+        TestTablet.open(`${other.wsBase}/ws/${theirs.body.sessionId}?token=${encodeURIComponent(a.token)}`),
+      ).rejects.toMatchObject({ statusCode: 401 });
+      await expect(TestTablet.open(theirs.body.wsUrl.replace(other.wsBase, server.wsBase))).rejects.toMatchObject({
+        statusCode: 401,
+      });
     } finally {
       await other.stop();
     }
@@ -98,10 +116,16 @@ describe('a student token works only for its own student and session', () => {
       const newSession = (await teacherApi<{ sessionId: string }>(own, '/classroom')).body.sessionId;
       expect(newSession).not.toBe(oldSession);
       for (const session of [oldSession, newSession]) {
-        await expect(TestTablet.open(`${own.wsBase}/ws/${session}?token=${encodeURIComponent(s.token)}`)).rejects.toMatchObject({ statusCode: 401 });
+        await expect(
+          TestTablet.open(`${own.wsBase}/ws/${session}?token=${encodeURIComponent(s.token)}`),
+        ).rejects.toMatchObject({ statusCode: 401 });
       }
       // Joining again with the old token needs the new code and makes a new student.
-      const again = await join(own.url, { classCode: classCodeOf({ joinUrl: (await teacherApi<{ joinUrl: string }>(own, '/classroom')).body.joinUrl }), name: 'Dara', token: s.token });
+      const again = await join(own.url, {
+        classCode: classCodeOf({ joinUrl: (await teacherApi<{ joinUrl: string }>(own, '/classroom')).body.joinUrl }),
+        name: 'Dara',
+        token: s.token,
+      });
       expect(again.status).toBe(200);
       expect(again.body).toMatchObject({ resumed: false });
       expect(again.body.studentId).not.toBe(s.studentId);
@@ -148,12 +172,22 @@ describe('the teacher API wants the admin token', () => {
     ];
     for (const [method, path, body] of TEACHER_ROUTES) {
       for (const [why, headers, query] of variants) {
-        const res = await rawHttp(server.url, { method, path: `/api/teacher${path}${query}`, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+        const res = await rawHttp(server.url, {
+          method,
+          path: `/api/teacher${path}${query}`,
+          headers,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
         expect(res.status, `${method} ${path} (${why})`).toBe(401);
-        expect(JSON.parse(res.body), `${method} ${path}`).toMatchObject({ statusCode: 401, code: ErrorCode.UNAUTHORIZED });
+        expect(JSON.parse(res.body), `${method} ${path}`).toMatchObject({
+          statusCode: 401,
+          code: ErrorCode.UNAUTHORIZED,
+        });
       }
     }
-    const after = (await teacherApi<{ classCode: string; sessionId: string; joinLocked: boolean }>(server, '/classroom')).body;
+    const after = (
+      await teacherApi<{ classCode: string; sessionId: string; joinLocked: boolean }>(server, '/classroom')
+    ).body;
     expect(after).toMatchObject({ classCode: before.classCode, sessionId: before.sessionId, joinLocked: false });
   });
 });
@@ -163,7 +197,9 @@ describe('Origin checks on the teacher socket', () => {
     for (const headers of [{ origin: server.url }, {}] as Record<string, string>[]) {
       const s = await openTeacherSocket(server, headers);
       // Accepted means served, not just upgraded: the class arrives.
-      expect((await nextTeacherFrame(s, 'SNAPSHOT')).classroom.classCode, JSON.stringify(headers)).toBe(classCodeOf(server));
+      expect((await nextTeacherFrame(s, 'SNAPSHOT')).classroom.classCode, JSON.stringify(headers)).toBe(
+        classCodeOf(server),
+      );
       s.close();
     }
   });
@@ -175,14 +211,22 @@ describe('Origin checks on the teacher socket', () => {
     ['an opaque origin (sandboxed frame, file:)', 'null'],
   ])('refuses %s with 403, and the ticket is not used up by the refusal', async (_why, origin) => {
     const { body } = await teacherApi<{ ticket: string }>(server, '/ticket', { method: 'POST' });
-    await expect(TestTablet.open(`${server.wsBase}/ws/teacher?ticket=${body.ticket}`, { origin })).rejects.toMatchObject({ statusCode: 403 });
+    await expect(
+      TestTablet.open(`${server.wsBase}/ws/teacher?ticket=${body.ticket}`, { origin }),
+    ).rejects.toMatchObject({ statusCode: 403 });
     const ok = await TestTablet.open(`${server.wsBase}/ws/teacher?ticket=${body.ticket}`, { origin: server.url });
     ok.close();
   });
 });
 
 describe('security headers and CSP on every response', () => {
-  const CSP_MUST = ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"];
+  const CSP_MUST = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ];
   function checkHeaders(res: RawResponse, what: string): void {
     const csp = String(res.headers['content-security-policy'] ?? '');
     for (const directive of CSP_MUST) expect(csp, what).toContain(directive);
@@ -202,23 +246,56 @@ describe('security headers and CSP on every response', () => {
       ['dashboard redirect', { path: '/teacher' }, 302],
       ['health JSON', { path: '/healthz' }, 200],
       ['books JSON', { path: '/api/books' }, 200],
-      ['teacher JSON', { path: '/api/teacher/classroom', headers: { authorization: `Bearer ${server.adminToken}` } }, 200],
-      ['CSV report', { path: '/api/teacher/report.csv', headers: { authorization: `Bearer ${server.adminToken}` } }, 200],
+      [
+        'teacher JSON',
+        { path: '/api/teacher/classroom', headers: { authorization: `Bearer ${server.adminToken}` } },
+        200,
+      ],
+      [
+        'CSV report',
+        { path: '/api/teacher/report.csv', headers: { authorization: `Bearer ${server.adminToken}` } },
+        200,
+      ],
       ['404 path', { path: '/no/such/thing' }, 404],
       ['404 book', { path: '/api/books/nope' }, 404],
       ['401 teacher', { path: '/api/teacher/classroom' }, 401],
       ['400 bad join', { method: 'POST', path: '/api/join', body: '{"classCode":1}' }, 400],
       ['400 malformed JSON', { method: 'POST', path: '/api/join', body: '{' }, 400],
-      ['413 big join', { method: 'POST', path: '/api/join', body: JSON.stringify({ classCode: 'x', name: 'n'.repeat(9000) }) }, 413],
-      ['415 wrong content type', { method: 'POST', path: '/api/join', body: '<x/>', headers: { 'content-type': 'application/xml' } }, 415],
-      ['401 socket upgrade refused', { path: `/ws/${s.body.sessionId}?token=nope`, headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } }, 401],
+      [
+        '413 big join',
+        { method: 'POST', path: '/api/join', body: JSON.stringify({ classCode: 'x', name: 'n'.repeat(9000) }) },
+        413,
+      ],
+      [
+        '415 wrong content type',
+        { method: 'POST', path: '/api/join', body: '<x/>', headers: { 'content-type': 'application/xml' } },
+        415,
+      ],
+      [
+        '401 socket upgrade refused',
+        {
+          path: `/ws/${s.body.sessionId}?token=nope`,
+          headers: {
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'sec-websocket-version': '13',
+            'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          },
+        },
+        401,
+      ],
       ['404 method', { method: 'DELETE', path: '/api/join' }, 404],
     ];
     for (const [what, req, status] of cases) {
       const res = await rawHttp(server.url, req);
       expect(res.status, what).toBe(status);
       checkHeaders(res, what);
-      if (status >= 400) expect(JSON.parse(res.body), what).toMatchObject({ statusCode: status, code: expect.any(String), message: expect.any(String) });
+      if (status >= 400)
+        expect(JSON.parse(res.body), what).toMatchObject({
+          statusCode: status,
+          code: expect.any(String),
+          message: expect.any(String),
+        });
     }
     // 429 from the code limiter.
     for (let i = 0; i < 31; i++) await joinFrom('127.0.0.6', 'AAAAAA');
@@ -299,7 +376,11 @@ function fromLan(requests: LanRequest[]): { status: number; body: string }[] {
       }
     }
     console.log(JSON.stringify(out));`;
-  const r = spawnSync('ip', ['netns', 'exec', NS, process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, cwd: process.cwd() });
+  const r = spawnSync('ip', ['netns', 'exec', NS, process.execPath, '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    cwd: process.cwd(),
+  });
   if (r.status !== 0) throw new Error(`LAN client failed: ${r.stderr || r.error}`);
   return JSON.parse(r.stdout) as { status: number; body: string }[];
 }
@@ -314,7 +395,9 @@ describe('teacher API from another machine (network namespace)', () => {
     if (skipReason) return;
     // 0.0.0.0: the teacher uses loopback, the "tablet" in the namespace uses HOST_ADDR.
     lanServer = await startServer({ env: { READERAI_HOST: '0.0.0.0', READERAI_PUBLIC_HOST: HOST_ADDR } });
-    remoteServer = await startServer({ env: { READERAI_HOST: '0.0.0.0', READERAI_PUBLIC_HOST: HOST_ADDR, READERAI_TEACHER_REMOTE: 'true' } });
+    remoteServer = await startServer({
+      env: { READERAI_HOST: '0.0.0.0', READERAI_PUBLIC_HOST: HOST_ADDR, READERAI_TEACHER_REMOTE: 'true' },
+    });
   });
   afterAll(async () => {
     await lanServer?.stop();
@@ -326,17 +409,31 @@ describe('teacher API from another machine (network namespace)', () => {
     if (skipReason || !lanServer) return ctx.skip(skipReason ?? 'no server');
     const base = `http://${HOST_ADDR}:${lanServer.port}`;
     const json = { 'content-type': 'application/json' };
-    const [student] = fromLan([{ url: `${base}/api/join`, init: { method: 'POST', headers: json, body: JSON.stringify({ classCode: classCodeOf(lanServer), name: 'Lan Kid' }) } }]);
+    const [student] = fromLan([
+      {
+        url: `${base}/api/join`,
+        init: {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ classCode: classCodeOf(lanServer), name: 'Lan Kid' }),
+        },
+      },
+    ]);
     expect(student?.status).toBe(200);
     // The server saw the namespace's address, not loopback.
-    const seen = (await teacherApi<{ students: { name: string }[] }>(lanServer, '/classroom')).body.students.map((s) => s.name);
+    const seen = (await teacherApi<{ students: { name: string }[] }>(lanServer, '/classroom')).body.students.map(
+      (s) => s.name,
+    );
     expect(seen).toContain('Lan Kid');
 
     // A ticket obtained on this machine is useless from the LAN.
     const { body: ticket } = await teacherApi<{ ticket: string }>(lanServer, '/ticket', { method: 'POST' });
     const auth = { authorization: `Bearer ${lanServer.adminToken}`, ...json };
     const results = fromLan([
-      ...TEACHER_ROUTES.map(([method, path, body]) => ({ url: `${base}/api/teacher${path}`, init: { method, headers: auth, ...(body === undefined ? {} : { body: JSON.stringify(body) }) } })),
+      ...TEACHER_ROUTES.map(([method, path, body]) => ({
+        url: `${base}/api/teacher${path}`,
+        init: { method, headers: auth, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
+      })),
       { socket: `ws://${HOST_ADDR}:${lanServer.port}/ws/teacher?ticket=${ticket.ticket}` },
     ]);
     TEACHER_ROUTES.forEach(([method, path], i) => {
@@ -345,13 +442,20 @@ describe('teacher API from another machine (network namespace)', () => {
     });
     expect(results.at(-1)?.status, 'teacher socket').toBe(403);
     // Nothing the LAN asked for happened (rotate-code, end, lock...).
-    expect((await teacherApi<{ classCode: string; joinLocked: boolean }>(lanServer, '/classroom')).body).toMatchObject({ classCode: classCodeOf(lanServer), joinLocked: false });
+    expect((await teacherApi<{ classCode: string; joinLocked: boolean }>(lanServer, '/classroom')).body).toMatchObject({
+      classCode: classCodeOf(lanServer),
+      joinLocked: false,
+    });
   });
 
   it('with READERAI_TEACHER_REMOTE on, allows the LAN teacher with the token and still refuses without it', async (ctx) => {
     if (skipReason || !remoteServer) return ctx.skip(skipReason ?? 'no server');
     const url = `http://${HOST_ADDR}:${remoteServer.port}/api/teacher/classroom`;
-    const results = fromLan([{ url, init: { headers: { authorization: `Bearer ${remoteServer.adminToken}` } } }, { url }, { url, init: { headers: { authorization: 'Bearer guess' } } }]);
+    const results = fromLan([
+      { url, init: { headers: { authorization: `Bearer ${remoteServer.adminToken}` } } },
+      { url },
+      { url, init: { headers: { authorization: 'Bearer guess' } } },
+    ]);
     expect(results.map((r) => r.status)).toEqual([200, 401, 401]);
   });
 });

@@ -49,19 +49,80 @@ describe('wrong and missing fields, unknown types', () => {
       ['__proto__ as type', { type: '__proto__', payload: {} }, ErrorCode.UNKNOWN_TYPE],
       ['constructor as type', { type: 'constructor', payload: {} }, ErrorCode.UNKNOWN_TYPE],
       ['lower-case type', { type: 'progress_update', payload: {} }, ErrorCode.UNKNOWN_TYPE],
-      ['seq 0', { type: 'PROGRESS_UPDATE', payload: { bookId: s.bookId, wordIdx: 1, audioTs: 0, seq: 0 } }, ErrorCode.BAD_MESSAGE],
-      ['fractional seq', { type: 'PROGRESS_UPDATE', payload: { bookId: s.bookId, wordIdx: 1, audioTs: 0, seq: 1.5 } }, ErrorCode.BAD_MESSAGE],
-      ['negative wordIdx', { type: 'PROGRESS_UPDATE', payload: { bookId: s.bookId, wordIdx: -1, audioTs: 0, seq: 1 } }, ErrorCode.BAD_MESSAGE],
-      ['seq past 2^53', { type: 'PROGRESS_UPDATE', payload: { bookId: s.bookId, wordIdx: 1, audioTs: 0, seq: 2 ** 60 } }, ErrorCode.BAD_MESSAGE],
-      ['empty bookId', { type: 'PROGRESS_UPDATE', payload: { bookId: '', wordIdx: 1, audioTs: 0, seq: 1 } }, ErrorCode.BAD_MESSAGE],
-      ['playing as string', { type: 'PROGRESS_UPDATE', payload: { bookId: s.bookId, wordIdx: 1, audioTs: 0, seq: 1, playing: 'yes' } }, ErrorCode.BAD_MESSAGE],
-      ['question without context', { type: 'STUDENT_INTERRUPTION', payload: { questionId: 'q', questionText: 'Why?' } }, ErrorCode.BAD_MESSAGE],
-      ['empty question', { type: 'STUDENT_INTERRUPTION', payload: { questionId: 'q', questionText: '', context: ctx } }, ErrorCode.BAD_MESSAGE],
-      ['question id too long', { type: 'STUDENT_INTERRUPTION', payload: { questionId: 'q'.repeat(Limits.ID_MAX + 1), questionText: 'Why?', context: ctx } }, ErrorCode.BAD_MESSAGE],
-      ['question about an unknown book', { type: 'STUDENT_INTERRUPTION', payload: { questionId: 'qb', questionText: 'Why?', context: { bookId: 'nope', wordIdx: 0 } } }, ErrorCode.UNKNOWN_BOOK],
-      ['define without requestId', { type: 'DEFINE_WORD', payload: { word: 'lamp', context: ctx } }, ErrorCode.BAD_MESSAGE],
-      ['define a 65-letter word', { type: 'DEFINE_WORD', payload: { requestId: 'r', word: 'a'.repeat(Limits.WORD_MAX + 1), context: ctx } }, ErrorCode.BAD_MESSAGE],
-      ['define past the end', { type: 'DEFINE_WORD', payload: { requestId: 'r', word: 'lamp', context: { bookId: s.bookId, wordIdx: 9_999_999 } } }, ErrorCode.BAD_WORD_INDEX],
+      [
+        'seq 0',
+        { type: 'PROGRESS_UPDATE', payload: { bookId: s.bookId, wordIdx: 1, audioTs: 0, seq: 0 } },
+        ErrorCode.BAD_MESSAGE,
+      ],
+      [
+        'fractional seq',
+        { type: 'PROGRESS_UPDATE', payload: { bookId: s.bookId, wordIdx: 1, audioTs: 0, seq: 1.5 } },
+        ErrorCode.BAD_MESSAGE,
+      ],
+      [
+        'negative wordIdx',
+        { type: 'PROGRESS_UPDATE', payload: { bookId: s.bookId, wordIdx: -1, audioTs: 0, seq: 1 } },
+        ErrorCode.BAD_MESSAGE,
+      ],
+      [
+        'seq past 2^53',
+        { type: 'PROGRESS_UPDATE', payload: { bookId: s.bookId, wordIdx: 1, audioTs: 0, seq: 2 ** 60 } },
+        ErrorCode.BAD_MESSAGE,
+      ],
+      [
+        'empty bookId',
+        { type: 'PROGRESS_UPDATE', payload: { bookId: '', wordIdx: 1, audioTs: 0, seq: 1 } },
+        ErrorCode.BAD_MESSAGE,
+      ],
+      [
+        'playing as string',
+        { type: 'PROGRESS_UPDATE', payload: { bookId: s.bookId, wordIdx: 1, audioTs: 0, seq: 1, playing: 'yes' } },
+        ErrorCode.BAD_MESSAGE,
+      ],
+      [
+        'question without context',
+        { type: 'STUDENT_INTERRUPTION', payload: { questionId: 'q', questionText: 'Why?' } },
+        ErrorCode.BAD_MESSAGE,
+      ],
+      [
+        'empty question',
+        { type: 'STUDENT_INTERRUPTION', payload: { questionId: 'q', questionText: '', context: ctx } },
+        ErrorCode.BAD_MESSAGE,
+      ],
+      [
+        'question id too long',
+        {
+          type: 'STUDENT_INTERRUPTION',
+          payload: { questionId: 'q'.repeat(Limits.ID_MAX + 1), questionText: 'Why?', context: ctx },
+        },
+        ErrorCode.BAD_MESSAGE,
+      ],
+      [
+        'question about an unknown book',
+        {
+          type: 'STUDENT_INTERRUPTION',
+          payload: { questionId: 'qb', questionText: 'Why?', context: { bookId: 'nope', wordIdx: 0 } },
+        },
+        ErrorCode.UNKNOWN_BOOK,
+      ],
+      [
+        'define without requestId',
+        { type: 'DEFINE_WORD', payload: { word: 'lamp', context: ctx } },
+        ErrorCode.BAD_MESSAGE,
+      ],
+      [
+        'define a 65-letter word',
+        { type: 'DEFINE_WORD', payload: { requestId: 'r', word: 'a'.repeat(Limits.WORD_MAX + 1), context: ctx } },
+        ErrorCode.BAD_MESSAGE,
+      ],
+      [
+        'define past the end',
+        {
+          type: 'DEFINE_WORD',
+          payload: { requestId: 'r', word: 'lamp', context: { bookId: s.bookId, wordIdx: 9_999_999 } },
+        },
+        ErrorCode.BAD_WORD_INDEX,
+      ],
       ['raise hand with a string', { type: 'RAISE_HAND', payload: { raised: 'yes' } }, ErrorCode.BAD_MESSAGE],
       ['raise hand with an array payload', { type: 'RAISE_HAND', payload: [] }, ErrorCode.BAD_MESSAGE],
     ];
@@ -82,7 +143,10 @@ describe('wrong and missing fields, unknown types', () => {
 describe('huge and fragmented frames', () => {
   it('accepts a frame of exactly 16 KB', async () => {
     const s = await joinTablet(server, 'Exact');
-    const frame = JSON.stringify({ type: 'PROGRESS_UPDATE', payload: { bookId: s.bookId, wordIdx: 3, audioTs: 0, seq: 1 } });
+    const frame = JSON.stringify({
+      type: 'PROGRESS_UPDATE',
+      payload: { bookId: s.bookId, wordIdx: 3, audioTs: 0, seq: 1 },
+    });
     s.tablet.sendRaw(frame + ' '.repeat(Limits.MAX_PAYLOAD - Buffer.byteLength(frame)));
     await s.tablet.next('PROGRESS_SAVED', (p) => p.seq === 1);
     s.tablet.close();
@@ -107,7 +171,11 @@ describe('huge and fragmented frames', () => {
 
   it('refuses a join body over 4 KB with 413 (and a 1 MB one) without falling over', async () => {
     for (const size of [5000, 1024 * 1024]) {
-      const res = await rawHttp(server.url, { method: 'POST', path: '/api/join', body: JSON.stringify({ classCode: classCodeOf(server), name: 'n'.repeat(size) }) });
+      const res = await rawHttp(server.url, {
+        method: 'POST',
+        path: '/api/join',
+        body: JSON.stringify({ classCode: classCodeOf(server), name: 'n'.repeat(size) }),
+      });
       expect(res.status).toBe(413);
       expect(JSON.parse(res.body)).toMatchObject({ statusCode: 413 });
     }
@@ -128,7 +196,11 @@ describe('huge and fragmented frames', () => {
 
 describe('invalid UTF-8 and control characters', () => {
   it('treats invalid UTF-8 in a join body as text, never as a 500', async () => {
-    const body = Buffer.concat([Buffer.from(`{"classCode":"${classCodeOf(server)}","name":"Ana`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
+    const body = Buffer.concat([
+      Buffer.from(`{"classCode":"${classCodeOf(server)}","name":"Ana`),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('"}'),
+    ]);
     const res = await rawHttp(server.url, { method: 'POST', path: '/api/join', body });
     expect(res.status).toBeLessThan(500);
     if (res.status === 200) expect((JSON.parse(res.body) as { name: string }).name).not.toMatch(/[\u0000-\u001f]/);
@@ -154,12 +226,26 @@ describe('invalid UTF-8 and control characters', () => {
   it('strips control and format characters (a bidi override, say) from questions but keeps new lines', async () => {
     const s = await joinTablet(server, 'Controls');
     const text = 'Why\u0000 is\u0007 the\u001b[2J sky\r\n blue\u202E?txt.exe';
-    s.tablet.send('STUDENT_INTERRUPTION', { questionId: 'cc1', questionText: text, context: { bookId: s.bookId, wordIdx: 0 } });
+    s.tablet.send('STUDENT_INTERRUPTION', {
+      questionId: 'cc1',
+      questionText: text,
+      context: { bookId: s.bookId, wordIdx: 0 },
+    });
     await s.tablet.next('INTERRUPTION_ACKNOWLEDGED', (p) => p.questionId === 'cc1');
     const feed = await teacherApi<{ studentId: string; questionId: string; questionText: string }[]>(server, '/feed');
-    expect(feed.body.find((q) => q.studentId === s.studentId && q.questionId === 'cc1')?.questionText).toBe('Why is the[2J sky\n blue?txt.exe');
+    expect(feed.body.find((q) => q.studentId === s.studentId && q.questionId === 'cc1')?.questionText).toBe(
+      'Why is the[2J sky\n blue?txt.exe',
+    );
     // Nothing but control characters is no question at all.
-    expect(await errorFor(s, JSON.stringify({ type: 'STUDENT_INTERRUPTION', payload: { questionId: 'cc2', questionText: '\u0000\u202E', context: { bookId: s.bookId, wordIdx: 0 } } }))).toMatchObject({ code: ErrorCode.BAD_MESSAGE, questionId: 'cc2' });
+    expect(
+      await errorFor(
+        s,
+        JSON.stringify({
+          type: 'STUDENT_INTERRUPTION',
+          payload: { questionId: 'cc2', questionText: '\u0000\u202E', context: { bookId: s.bookId, wordIdx: 0 } },
+        }),
+      ),
+    ).toMatchObject({ code: ErrorCode.BAD_MESSAGE, questionId: 'cc2' });
     s.tablet.close();
   });
 });
@@ -167,13 +253,23 @@ describe('invalid UTF-8 and control characters', () => {
 describe('10,000-character questions', () => {
   it('refuses a 10,000-character question with BAD_MESSAGE; nothing reaches the feed; the socket stays', async () => {
     const s = await joinTablet(server, 'Longwinded');
-    const err = await errorFor(s, JSON.stringify({ type: 'STUDENT_INTERRUPTION', payload: { questionId: 'long', questionText: 'why '.repeat(2500), context: { bookId: s.bookId, wordIdx: 0 } } }));
+    const err = await errorFor(
+      s,
+      JSON.stringify({
+        type: 'STUDENT_INTERRUPTION',
+        payload: { questionId: 'long', questionText: 'why '.repeat(2500), context: { bookId: s.bookId, wordIdx: 0 } },
+      }),
+    );
     expect(err).toMatchObject({ code: ErrorCode.BAD_MESSAGE });
     expect(err.message).toMatch(/questionText/);
     const feed = await teacherApi<{ studentId: string }[]>(server, '/feed');
     expect(feed.body.filter((q) => q.studentId === s.studentId)).toEqual([]);
     // A question at the limit goes through.
-    s.tablet.send('STUDENT_INTERRUPTION', { questionId: 'max', questionText: 'w'.repeat(Limits.QUESTION_MAX), context: { bookId: s.bookId, wordIdx: 0 } });
+    s.tablet.send('STUDENT_INTERRUPTION', {
+      questionId: 'max',
+      questionText: 'w'.repeat(Limits.QUESTION_MAX),
+      context: { bookId: s.bookId, wordIdx: 0 },
+    });
     await s.tablet.next('INTERRUPTION_ACKNOWLEDGED', (p) => p.questionId === 'max');
     s.tablet.close();
   });
@@ -185,15 +281,23 @@ describe('markup in names and questions', () => {
 
   it('stores markup verbatim and serves it only as JSON (never as HTML)', async () => {
     const s = await joinTablet(server, NAME);
-    s.tablet.send('STUDENT_INTERRUPTION', { questionId: 'xss', questionText: QUESTION, context: { bookId: s.bookId, wordIdx: 0 } });
+    s.tablet.send('STUDENT_INTERRUPTION', {
+      questionId: 'xss',
+      questionText: QUESTION,
+      context: { bookId: s.bookId, wordIdx: 0 },
+    });
     await s.tablet.next('INTERRUPTION_ACKNOWLEDGED');
     for (const path of ['/classroom', '/feed']) {
-      const res = await fetch(`${server.url}/api/teacher${path}`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+      const res = await fetch(`${server.url}/api/teacher${path}`, {
+        headers: { authorization: `Bearer ${server.adminToken}` },
+      });
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
       const text = await res.text();
-      expect(text).toContain(path === '/classroom' ? JSON.stringify(NAME).slice(1, -1) : JSON.stringify(QUESTION).slice(1, -1));
+      expect(text).toContain(
+        path === '/classroom' ? JSON.stringify(NAME).slice(1, -1) : JSON.stringify(QUESTION).slice(1, -1),
+      );
     }
     s.tablet.close();
   });
@@ -263,7 +367,8 @@ describe('path traversal on static routes', () => {
     for (const path of [...PATHS, `/..%2f..%2f..%2f..%2f..%2f${encodeURIComponent(server.dataDir)}%2fadmin-token`]) {
       const res = await rawHttp(server.url, { path });
       expect(res.status, path).not.toBe(500);
-      for (const canary of canaries()) if (res.body.includes(canary)) leaks.push(`${path} -> ${res.status} leaked ${canary.slice(0, 20)}`);
+      for (const canary of canaries())
+        if (res.body.includes(canary)) leaks.push(`${path} -> ${res.status} leaked ${canary.slice(0, 20)}`);
       // Whatever is served is either a page of ours or an error body.
       if (res.status === 200) expect(res.body, path).toMatch(/<html|^\{/i);
     }
@@ -295,7 +400,9 @@ describe('floods from one socket and one address', () => {
     const limited = await startServer({ env: { READERAI_MAX_CONNECTIONS_PER_IP: '3' } });
     try {
       const code = classCodeOf(limited);
-      const students = await Promise.all(['A', 'B', 'C', 'D'].map((n) => join(limited.url, { classCode: code, name: `Kid ${n}` })));
+      const students = await Promise.all(
+        ['A', 'B', 'C', 'D'].map((n) => join(limited.url, { classCode: code, name: `Kid ${n}` })),
+      );
       const urls = students.map((s) => s.body.wsUrl);
       // Open and close many times first: the per-address count must not leak.
       for (let i = 0; i < 30; i++) {

@@ -22,7 +22,9 @@ const dialogs: string[] = [];
 beforeAll(async () => {
   fake = await FakeGemini.start();
   fake.otherwise(() => ({ chunks: [ANSWER] }));
-  server = await startServer({ env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: fake.baseUrl, READERAI_LLM_MAX_RETRIES: '0' } });
+  server = await startServer({
+    env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: fake.baseUrl, READERAI_LLM_MAX_RETRIES: '0' },
+  });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -39,7 +41,10 @@ async function watch(page: Page): Promise<void> {
 }
 
 /** Elements that only injected markup would make. */
-const injected = (page: Page) => page.evaluate(() => document.querySelectorAll('img[src="x"], img[onerror], script:not([src]), [onerror], [onmouseover]').length);
+const injected = (page: Page) =>
+  page.evaluate(
+    () => document.querySelectorAll('img[src="x"], img[onerror], script:not([src]), [onerror], [onmouseover]').length,
+  );
 
 describe('hostile text is inert on every page', () => {
   it('on the tablet: own name, question, AI answer and word meaning show as text', async () => {
@@ -55,7 +60,9 @@ describe('hostile text is inert on every page', () => {
 
     // A word's meaning (unary call): the same markup comes back.
     await page.locator('.w').nth(5).tap();
-    await expect.poll(() => page.locator('.meaning').first().textContent(), { timeout: 20_000 }).toContain('<img src=x');
+    await expect
+      .poll(() => page.locator('.meaning').first().textContent(), { timeout: 20_000 })
+      .toContain('<img src=x');
 
     expect(await injected(page)).toBe(0);
     expect(dialogs).toEqual([]);

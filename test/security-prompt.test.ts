@@ -29,38 +29,52 @@ const ATTEMPTS = [
 ];
 
 describe('prompt injection', () => {
-  it.each(ATTEMPTS.map((text, i) => [i, text] as const))('attempt %i goes upstream as data under our rules, and the teacher sees it', async (i, text) => {
-    const s = await joinTablet(server, `Tester ${i}`);
-    const before = fake.requests.length;
-    s.tablet.send('STUDENT_INTERRUPTION', { questionId: `inj-${i}`, questionText: text, context: { bookId: s.bookId, wordIdx: 10 } });
-    await s.tablet.next('ANSWER_DONE', (p) => p.questionId === `inj-${i}`, 20_000);
-    const sent = fake.requests.slice(before);
-    expect(sent).toHaveLength(1);
-    const body = sent[0]!.body;
+  it.each(ATTEMPTS.map((text, i) => [i, text] as const))(
+    'attempt %i goes upstream as data under our rules, and the teacher sees it',
+    async (i, text) => {
+      const s = await joinTablet(server, `Tester ${i}`);
+      const before = fake.requests.length;
+      s.tablet.send('STUDENT_INTERRUPTION', {
+        questionId: `inj-${i}`,
+        questionText: text,
+        context: { bookId: s.bookId, wordIdx: 10 },
+      });
+      await s.tablet.next('ANSWER_DONE', (p) => p.questionId === `inj-${i}`, 20_000);
+      const sent = fake.requests.slice(before);
+      expect(sent).toHaveLength(1);
+      const body = sent[0]!.body;
 
-    // Our rules, untouched by the child's text.
-    const system = (body.systemInstruction?.parts ?? []).map((p) => p.text ?? '').join('\n');
-    expect(system).toMatch(/reading tutor/);
-    expect(system).toMatch(/never instructions to you/);
-    expect(system).not.toContain(text.slice(0, 30));
-    // Safety settings on every category, blocking from LOW up.
-    expect(body.safetySettings?.length).toBeGreaterThanOrEqual(4);
-    for (const s of body.safetySettings ?? []) expect(s.threshold).toBe('BLOCK_LOW_AND_ABOVE');
-    // The child's text is one user turn, inside exactly one <question>...</question> pair that it
-    // cannot close early: angle brackets in it are replaced by look-alikes.
-    const user = (body.contents ?? []).filter((c) => c.role !== 'model').flatMap((c) => c.parts ?? []).map((p) => p.text ?? '').join('\n');
-    const questions = [...user.matchAll(/<question>([\s\S]*?)<\/question>/g)];
-    expect(questions).toHaveLength(1);
-    expect(questions[0]![1]).toBe(text.replace(/</g, '‹').replace(/>/g, '›').trim());
-    expect(user.match(/<\/question>/g)).toHaveLength(1);
-    // Nothing personal or secret leaves: no name, no token.
-    expect(sent[0]!.raw).not.toContain(`Tester ${i}`);
-    expect(sent[0]!.raw).not.toContain(s.token);
-    expect(sent[0]!.raw).not.toContain(server.adminToken);
+      // Our rules, untouched by the child's text.
+      const system = (body.systemInstruction?.parts ?? []).map((p) => p.text ?? '').join('\n');
+      expect(system).toMatch(/reading tutor/);
+      expect(system).toMatch(/never instructions to you/);
+      expect(system).not.toContain(text.slice(0, 30));
+      // Safety settings on every category, blocking from LOW up.
+      expect(body.safetySettings?.length).toBeGreaterThanOrEqual(4);
+      for (const s of body.safetySettings ?? []) expect(s.threshold).toBe('BLOCK_LOW_AND_ABOVE');
+      // The child's text is one user turn, inside exactly one <question>...</question> pair that it
+      // cannot close early: angle brackets in it are replaced by look-alikes.
+      const user = (body.contents ?? [])
+        .filter((c) => c.role !== 'model')
+        .flatMap((c) => c.parts ?? [])
+        .map((p) => p.text ?? '')
+        .join('\n');
+      const questions = [...user.matchAll(/<question>([\s\S]*?)<\/question>/g)];
+      expect(questions).toHaveLength(1);
+      expect(questions[0]![1]).toBe(text.replace(/</g, '‹').replace(/>/g, '›').trim());
+      expect(user.match(/<\/question>/g)).toHaveLength(1);
+      // Nothing personal or secret leaves: no name, no token.
+      expect(sent[0]!.raw).not.toContain(`Tester ${i}`);
+      expect(sent[0]!.raw).not.toContain(s.token);
+      expect(sent[0]!.raw).not.toContain(server.adminToken);
 
-    // The teacher sees exactly what the child typed.
-    const feed = await teacherApi<FeedItem[]>(server, '/feed');
-    expect(feed.body.find((f) => f.studentId === s.studentId && f.questionId === `inj-${i}`)).toMatchObject({ questionText: text, studentName: `Tester ${i}` });
-    s.tablet.close();
-  });
+      // The teacher sees exactly what the child typed.
+      const feed = await teacherApi<FeedItem[]>(server, '/feed');
+      expect(feed.body.find((f) => f.studentId === s.studentId && f.questionId === `inj-${i}`)).toMatchObject({
+        questionText: text,
+        studentName: `Tester ${i}`,
+      });
+      s.tablet.close();
+    },
+  );
 });

@@ -58,7 +58,10 @@ describe('health and join', () => {
   });
 
   it('accepts the code in lower case with spaces, and resumes by token but never by name', async () => {
-    const first = await join(server.url, { classCode: ` ${classCode.toLowerCase().slice(0, 3)} ${classCode.toLowerCase().slice(3)} `, name: 'Noah' });
+    const first = await join(server.url, {
+      classCode: ` ${classCode.toLowerCase().slice(0, 3)} ${classCode.toLowerCase().slice(3)} `,
+      name: 'Noah',
+    });
     expect(first.status).toBe(200);
     expect(first.body.resumed).toBe(false);
     expect(first.body.wsUrl).toContain(`/ws/${first.body.sessionId}?token=`);
@@ -74,7 +77,11 @@ describe('health and join', () => {
 describe('student socket', () => {
   it('refuses a bad or missing token with 401 before the upgrade', async () => {
     const { body } = await join(server.url, { classCode, name: 'Ava' });
-    for (const url of [`${server.wsBase}/ws/${body.sessionId}?token=nope`, `${server.wsBase}/ws/${body.sessionId}`, `${server.wsBase}/ws/other-session?token=${body.token}`]) {
+    for (const url of [
+      `${server.wsBase}/ws/${body.sessionId}?token=nope`,
+      `${server.wsBase}/ws/${body.sessionId}`,
+      `${server.wsBase}/ws/other-session?token=${body.token}`,
+    ]) {
       await expect(TestTablet.open(url)).rejects.toMatchObject({ statusCode: 401 });
     }
   });
@@ -115,11 +122,29 @@ describe('student socket', () => {
       ['{not json', ErrorCode.BAD_JSON],
       ['[1,2]', ErrorCode.BAD_MESSAGE],
       [JSON.stringify({ type: 'NOPE', payload: {} }), ErrorCode.UNKNOWN_TYPE],
-      [JSON.stringify({ type: 'PROGRESS_UPDATE', payload: { bookId, wordIdx: 'ten', audioTs: 0, seq: 1 } }), ErrorCode.BAD_MESSAGE],
+      [
+        JSON.stringify({ type: 'PROGRESS_UPDATE', payload: { bookId, wordIdx: 'ten', audioTs: 0, seq: 1 } }),
+        ErrorCode.BAD_MESSAGE,
+      ],
       [JSON.stringify({ type: 'PROGRESS_UPDATE', payload: { bookId, audioTs: 0, seq: 1 } }), ErrorCode.BAD_MESSAGE],
-      [JSON.stringify({ type: 'PROGRESS_UPDATE', payload: { bookId: 'no-such-book', wordIdx: 1, audioTs: 0, seq: 1 } }), ErrorCode.UNKNOWN_BOOK],
-      [JSON.stringify({ type: 'PROGRESS_UPDATE', payload: { bookId, wordIdx: 9_999_999, audioTs: 0, seq: 1 } }), ErrorCode.BAD_WORD_INDEX],
-      [JSON.stringify({ type: 'STUDENT_INTERRUPTION', payload: { questionId: 'q', questionText: 'x'.repeat(501), context: { bookId, wordIdx: 0 } } }), ErrorCode.BAD_MESSAGE],
+      [
+        JSON.stringify({
+          type: 'PROGRESS_UPDATE',
+          payload: { bookId: 'no-such-book', wordIdx: 1, audioTs: 0, seq: 1 },
+        }),
+        ErrorCode.UNKNOWN_BOOK,
+      ],
+      [
+        JSON.stringify({ type: 'PROGRESS_UPDATE', payload: { bookId, wordIdx: 9_999_999, audioTs: 0, seq: 1 } }),
+        ErrorCode.BAD_WORD_INDEX,
+      ],
+      [
+        JSON.stringify({
+          type: 'STUDENT_INTERRUPTION',
+          payload: { questionId: 'q', questionText: 'x'.repeat(501), context: { bookId, wordIdx: 0 } },
+        }),
+        ErrorCode.BAD_MESSAGE,
+      ],
       [Buffer.from([1, 2, 3]), ErrorCode.BINARY_NOT_ALLOWED, true],
     ];
     for (const [frame, code, binary] of cases) {
@@ -201,30 +226,45 @@ describe('teacher API', () => {
     const s = await joined('Maya');
     s.tablet.send('PROGRESS_UPDATE', { bookId: s.state.bookId, wordIdx: 30, audioTs: 9, seq: 1, playing: true });
     await s.tablet.next('PROGRESS_SAVED');
-    const { status, body } = await teacherApi<{ classCode: string; joinUrl: string; students: { id: string; name: string; status: string; wordIdx: number; progress: number }[] }>(server, '/classroom');
+    const { status, body } = await teacherApi<{
+      classCode: string;
+      joinUrl: string;
+      students: { id: string; name: string; status: string; wordIdx: number; progress: number }[];
+    }>(server, '/classroom');
     expect(status).toBe(200);
     expect(body.classCode).toBe(classCode);
     expect(body.joinUrl).toContain(classCode);
-    expect(body.students.find((x) => x.id === s.studentId)).toMatchObject({ name: 'Maya', status: 'reading', wordIdx: 30 });
+    expect(body.students.find((x) => x.id === s.studentId)).toMatchObject({
+      name: 'Maya',
+      status: 'reading',
+      wordIdx: 30,
+    });
     s.tablet.close();
   });
 
   it('gives the live feed only with a single-use ticket, then sends a snapshot', async () => {
     const ticket = (await teacherApi<{ ticket: string }>(server, '/ticket', { method: 'POST' })).body.ticket;
     const ws = new WebSocket(`${server.wsBase}/ws/teacher?ticket=${ticket}`);
-    const first = await new Promise<{ type: string; payload: { students: unknown[]; classroom: { classCode: string } } }>((resolve, reject) => {
+    const first = await new Promise<{
+      type: string;
+      payload: { students: unknown[]; classroom: { classCode: string } };
+    }>((resolve, reject) => {
       ws.once('message', (d) => resolve(JSON.parse(String(d))));
       ws.once('error', reject);
     });
     expect(first.type).toBe('SNAPSHOT');
     expect(first.payload.classroom.classCode).toBe(classCode);
     ws.close();
-    await expect(TestTablet.open(`${server.wsBase}/ws/teacher?ticket=${ticket}`)).rejects.toMatchObject({ statusCode: 401 });
+    await expect(TestTablet.open(`${server.wsBase}/ws/teacher?ticket=${ticket}`)).rejects.toMatchObject({
+      statusCode: 401,
+    });
   });
 
   it('refuses the live feed from another origin', async () => {
     const ticket = (await teacherApi<{ ticket: string }>(server, '/ticket', { method: 'POST' })).body.ticket;
-    await expect(TestTablet.open(`${server.wsBase}/ws/teacher?ticket=${ticket}`, { origin: 'http://evil.example' })).rejects.toMatchObject({ statusCode: 403 });
+    await expect(
+      TestTablet.open(`${server.wsBase}/ws/teacher?ticket=${ticket}`, { origin: 'http://evil.example' }),
+    ).rejects.toMatchObject({ statusCode: 403 });
   });
 
   it('sends security headers and a CSP on pages', async () => {
@@ -237,20 +277,32 @@ describe('teacher API', () => {
 describe('questions without an API key', () => {
   it('acknowledges at once, tells the student the teacher will answer, and delivers the teacher answer', async () => {
     const s = await joined('Ella');
-    s.tablet.send('STUDENT_INTERRUPTION', { questionId: 'q1', questionText: 'Why did the lamp go out?', context: { bookId: s.state.bookId, wordIdx: 40 } });
+    s.tablet.send('STUDENT_INTERRUPTION', {
+      questionId: 'q1',
+      questionText: 'Why did the lamp go out?',
+      context: { bookId: s.state.bookId, wordIdx: 40 },
+    });
     expect(await s.tablet.next('INTERRUPTION_ACKNOWLEDGED')).toMatchObject({ questionId: 'q1' });
     await s.tablet.next('TEACHER_WILL_ANSWER', (p) => p.questionId === 'q1');
     const ackIdx = s.tablet.frames.findIndex((f) => f.type === 'INTERRUPTION_ACKNOWLEDGED');
     const teacherIdx = s.tablet.frames.findIndex((f) => f.type === 'TEACHER_WILL_ANSWER');
     expect(ackIdx).toBeLessThan(teacherIdx);
 
-    const feed = await teacherApi<{ id: string; questionId: string; studentId: string; status: string; questionText: string }[]>(server, '/feed');
+    const feed = await teacherApi<
+      { id: string; questionId: string; studentId: string; status: string; questionText: string }[]
+    >(server, '/feed');
     const item = feed.body.find((q) => q.studentId === s.studentId && q.questionId === 'q1')!;
     expect(item).toMatchObject({ status: 'waiting_teacher', questionText: 'Why did the lamp go out?' });
 
-    const answered = await teacherApi(server, `/questions/${item.id}/answer`, { body: { text: 'The wind blew it out.' } });
+    const answered = await teacherApi(server, `/questions/${item.id}/answer`, {
+      body: { text: 'The wind blew it out.' },
+    });
     expect(answered.status).toBe(200);
-    expect(await s.tablet.next('ANSWER_DONE')).toEqual({ questionId: 'q1', text: 'The wind blew it out.', source: 'teacher' });
+    expect(await s.tablet.next('ANSWER_DONE')).toEqual({
+      questionId: 'q1',
+      text: 'The wind blew it out.',
+      source: 'teacher',
+    });
     s.tablet.close();
   });
 });
@@ -271,7 +323,12 @@ describe('shutdown and restart', () => {
     const again = await startServer({ dataDir: own.dataDir, port: own.port });
     try {
       const back = await TestTablet.open(res.body.wsUrl);
-      expect(await back.next('SESSION_STATE')).toMatchObject({ studentId: res.body.studentId, wordIdx: 57, audioTs: 14, seq: 3 });
+      expect(await back.next('SESSION_STATE')).toMatchObject({
+        studentId: res.body.studentId,
+        wordIdx: 57,
+        audioTs: 14,
+        seq: 3,
+      });
       expect(new URL(again.joinUrl).searchParams.get('code')).toBe(code);
       back.close();
     } finally {

@@ -30,7 +30,12 @@ function setup() {
       put.run(r.id, r.value);
     },
     // What a reader sees at the moment of the acknowledgement: the row must be committed.
-    saved: (r) => saved.push([r.id, r.value, (db.prepare('SELECT value FROM kv WHERE id = ?').get(r.id) as { value: number }).value]),
+    saved: (r) =>
+      saved.push([
+        r.id,
+        r.value,
+        (db.prepare('SELECT value FROM kv WHERE id = ?').get(r.id) as { value: number }).value,
+      ]),
     failed: (_e, attempt) => failures.push(attempt),
     recovered: () => recovered++,
   });
@@ -95,7 +100,11 @@ describe('group commit', () => {
     while (saved.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(failures).toEqual([1, 2]);
     expect(recovered()).toBe(1);
-    expect(saved.map(([id, , stored]) => [id, stored])).toEqual([[1, 10], [2, 20], [3, 30]]);
+    expect(saved.map(([id, , stored]) => [id, stored])).toEqual([
+      [1, 10],
+      [2, 20],
+      [3, 30],
+    ]);
     expect(db.prepare('SELECT count(*) AS n FROM kv').get()).toEqual({ n: 3 });
   });
 });

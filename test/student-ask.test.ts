@@ -3,7 +3,14 @@
 // countdown. Two real tablets (browser contexts) against the real server and the fake Gemini.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { errorsOf, launchBrowser, newPage, saveScreenshot, TABLET_LANDSCAPE, TABLET_PORTRAIT } from './support/browser.js';
+import {
+  errorsOf,
+  launchBrowser,
+  newPage,
+  saveScreenshot,
+  TABLET_LANDSCAPE,
+  TABLET_PORTRAIT,
+} from './support/browser.js';
 import { FakeGemini } from './support/fake-gemini.js';
 import { installFakeRecognition } from './support/fake-speech.js';
 import { startServer, type RunningServer } from './support/server.js';
@@ -70,7 +77,9 @@ test('spoken question, waiting in line, and the rate limit, in plain words', asy
 
   // One question per five minutes here: Ana's next one is held back, with a countdown.
   await ask(a.page, 'And why is it blue?');
-  await expect.poll(() => a.page.getByText(/You can ask again in about 5 minutes/).isVisible(), { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(() => a.page.getByText(/You can ask again in about 5 minutes/).isVisible(), { timeout: 10_000 })
+    .toBe(true);
   expect(await lastState(a.page)).toMatch(/wasn't sent yet/);
   expect(await a.page.getByRole('dialog').getByRole('button', { name: 'Ask', exact: true }).isDisabled()).toBe(true);
   await saveScreenshot(a.page, 'student-ask-limited-1024x768');

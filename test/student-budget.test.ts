@@ -12,7 +12,10 @@ const BUDGET = 60 * 1024;
 
 test('student app JavaScript is within 60 KB gzipped', () => {
   const html = readFileSync(join(ROOT, 'index.html'), 'utf8');
-  const scripts = [...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g), ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]!);
+  const scripts = [
+    ...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+  ].map((m) => m[1]!);
   expect(scripts.length).toBeGreaterThan(0);
   // Lazily imported chunks count too: follow import("./x.js") and static imports between chunks.
   const seen = new Set<string>();
@@ -24,6 +27,8 @@ test('student app JavaScript is within 60 KB gzipped', () => {
   };
   for (const s of scripts) visit(s.replace(/^\//, ''));
   const bytes = [...seen].reduce((sum, f) => sum + gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length, 0);
-  console.log(`student app: ${(bytes / 1024).toFixed(1)} KB gzipped JavaScript in ${seen.size} file(s) (budget ${BUDGET / 1024} KB)`);
+  console.log(
+    `student app: ${(bytes / 1024).toFixed(1)} KB gzipped JavaScript in ${seen.size} file(s) (budget ${BUDGET / 1024} KB)`,
+  );
   expect(bytes).toBeLessThanOrEqual(BUDGET);
 });

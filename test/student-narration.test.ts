@@ -5,7 +5,15 @@
 // contrast, line focus.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { errorsOf, launchBrowser, newPage, saveScreenshot, SMALL_PHONE, TABLET_LANDSCAPE, TABLET_PORTRAIT } from './support/browser.js';
+import {
+  errorsOf,
+  launchBrowser,
+  newPage,
+  saveScreenshot,
+  SMALL_PHONE,
+  TABLET_LANDSCAPE,
+  TABLET_PORTRAIT,
+} from './support/browser.js';
 import { installFakeSpeech, type FakeSpeechState } from './support/fake-speech.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { currentWord, joinFromQr, studentOnServer, waitForWord } from './support/student-page.js';
@@ -31,10 +39,20 @@ describe('highlighting without word boundaries', () => {
     // The estimate moves the highlight while the voice speaks the first sentence...
     await waitForWord(page, 3);
     // ...and each time the voice moves on to the next sentence, the highlight is on its first word.
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances.length), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(
+        () => page.evaluate(() => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances.length),
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThanOrEqual(3);
     const s = await page.evaluate(() => (window as unknown as { __speech: FakeSpeechState }).__speech);
     expect(s.log).toEqual([]); // no boundary events were sent
-    s.utterances.forEach((text, k) => expect(text.startsWith(s.highlightedAtSpeak[k]!), `utterance ${k}: "${text}" vs "${s.highlightedAtSpeak[k]}"`).toBe(true));
+    s.utterances.forEach((text, k) =>
+      expect(
+        text.startsWith(s.highlightedAtSpeak[k]!),
+        `utterance ${k}: "${text}" vs "${s.highlightedAtSpeak[k]}"`,
+      ).toBe(true),
+    );
     await page.getByRole('button', { name: 'Pause' }).tap();
     expect(errorsOf(page)).toEqual([]);
     await context.close();
@@ -93,7 +111,16 @@ describe('reading settings', () => {
 
     expect(await size()).toBeGreaterThan(before);
     await expect.poll(() => page.evaluate(() => document.fonts.check('28px OpenDyslexic'))).toBe(true);
-    await expect.poll(() => page.evaluate(async () => (await document.fonts.ready, [...document.fonts].some((f) => f.family.includes('OpenDyslexic') && f.status === 'loaded')))).toBe(true);
+    await expect
+      .poll(() =>
+        page.evaluate(
+          async () => (
+            await document.fonts.ready,
+            [...document.fonts].some((f) => f.family.includes('OpenDyslexic') && f.status === 'loaded')
+          ),
+        ),
+      )
+      .toBe(true);
     expect(fontRequests.length).toBeGreaterThan(0);
     for (const url of fontRequests) expect(new URL(url).origin).toBe(server.url);
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(0, 0, 0)');
@@ -135,9 +162,12 @@ describe('keyboard', () => {
 
 describe('long books', () => {
   test('a 15,000-word book is shown a stretch at a time; moving on and reloading keep the place', async () => {
-    const paragraph = (p: number) => Array.from({ length: 50 }, (_, i) => `word${p}x${i}${i === 49 ? '.' : ''}`).join(' ');
+    const paragraph = (p: number) =>
+      Array.from({ length: 50 }, (_, i) => `word${p}x${i}${i === 49 ? '.' : ''}`).join(' ');
     const text = Array.from({ length: 300 }, (_, p) => paragraph(p)).join('\n\n');
-    const added = await teacherApi<{ id: string; wordCount: number }>(server, '/books', { body: { title: 'A Very Long Book', text } });
+    const added = await teacherApi<{ id: string; wordCount: number }>(server, '/books', {
+      body: { title: 'A Very Long Book', text },
+    });
     expect(added.body.wordCount).toBe(15_000);
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await joinFromQr(page, server.joinUrl, 'Kit');

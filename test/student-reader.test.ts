@@ -14,7 +14,13 @@ let browser: Browser;
 let server: RunningServer;
 let gemini: FakeGemini;
 
-const ANSWER = ['A lighthouse ', 'is a tall tower ', 'with a bright lamp ', 'that helps ships ', 'find their way at night.'];
+const ANSWER = [
+  'A lighthouse ',
+  'is a tall tower ',
+  'with a bright lamp ',
+  'that helps ships ',
+  'find their way at night.',
+];
 
 beforeAll(async () => {
   gemini = await FakeGemini.start();
@@ -64,21 +70,32 @@ describe('student tablet, with a voice that reports word boundaries', () => {
     gemini.reply({ chunks: ANSWER, chunkDelayMs: 50, before: (i) => (i === 2 ? held : Promise.resolve()) });
     await page.getByLabel('Your question').fill('What is a lighthouse?');
     await page.getByRole('dialog').getByRole('button', { name: 'Ask', exact: true }).tap();
-    await expect.poll(() => page.locator('.qa-item .answer').first().textContent(), { timeout: 10_000 }).toBe(ANSWER.slice(0, 2).join(''));
+    await expect
+      .poll(() => page.locator('.qa-item .answer').first().textContent(), { timeout: 10_000 })
+      .toBe(ANSWER.slice(0, 2).join(''));
     expect(await page.getByText('Still writing…').isVisible()).toBe(true);
     await saveScreenshot(page, 'student-ask-streaming-1024x768');
     release();
-    await expect.poll(() => page.locator('.qa-item .answer').first().textContent(), { timeout: 15_000 }).toBe(ANSWER.join(''));
+    await expect
+      .poll(() => page.locator('.qa-item .answer').first().textContent(), { timeout: 15_000 })
+      .toBe(ANSWER.join(''));
     await expect.poll(() => page.getByRole('button', { name: 'Read the answer to me' }).isVisible()).toBe(true);
     await saveScreenshot(page, 'student-ask-answered-1024x768');
     const question = gemini.requests.find((r) => r.raw.includes('What is a lighthouse?'));
     expect(question, 'the question reached Gemini').toBeDefined();
 
-    const spokenBefore = await page.evaluate(() => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances.length);
+    const spokenBefore = await page.evaluate(
+      () => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances.length,
+    );
     await page.getByRole('button', { name: 'Keep reading' }).tap();
     await expect.poll(() => page.getByRole('button', { name: 'Pause' }).isVisible()).toBe(true);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances.length)).toBeGreaterThan(spokenBefore);
-    const resumedWith = await page.evaluate((n) => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances[n], spokenBefore);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances.length))
+      .toBeGreaterThan(spokenBefore);
+    const resumedWith = await page.evaluate(
+      (n) => (window as unknown as { __speech: FakeSpeechState }).__speech.utterances[n],
+      spokenBefore,
+    );
     expect(resumedWith?.startsWith(pausedAt.text)).toBe(true);
 
     // Tap a word: narration pauses and its meaning appears, with "Read it to me".
@@ -118,7 +135,10 @@ describe('student tablet, with a voice that reports word boundaries', () => {
     const small = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>('button, input, textarea')]
         .filter((el) => el.offsetParent !== null)
-        .map((el) => ({ label: el.textContent?.trim() || el.getAttribute('aria-label') || el.id, ...el.getBoundingClientRect().toJSON() }))
+        .map((el) => ({
+          label: el.textContent?.trim() || el.getAttribute('aria-label') || el.id,
+          ...el.getBoundingClientRect().toJSON(),
+        }))
         .filter((r) => r.width < 44 || r.height < 44),
     );
     expect(small).toEqual([]);
@@ -131,7 +151,9 @@ describe('student tablet, with a voice that reports word boundaries', () => {
     await page.getByRole('button', { name: 'Ask', exact: true }).tap();
     await page.getByLabel('Your question').fill('Why does the lamp turn?');
     await page.getByRole('dialog').getByRole('button', { name: 'Ask', exact: true }).tap();
-    await expect.poll(() => page.locator('.qa-item .answer').first().textContent(), { timeout: 15_000 }).toBe(ANSWER.join(''));
+    await expect
+      .poll(() => page.locator('.qa-item .answer').first().textContent(), { timeout: 15_000 })
+      .toBe(ANSWER.join(''));
     await saveScreenshot(page, 'student-ask-390x844');
     // Turned sideways: the controls still fit and the book still shows.
     await page.getByRole('button', { name: 'Keep reading' }).tap();

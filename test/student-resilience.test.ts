@@ -5,7 +5,14 @@
 // reconnect; a kind message and a way back in).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { errorsOf, launchBrowser, newPage, saveScreenshot, TABLET_LANDSCAPE, TABLET_PORTRAIT } from './support/browser.js';
+import {
+  errorsOf,
+  launchBrowser,
+  newPage,
+  saveScreenshot,
+  TABLET_LANDSCAPE,
+  TABLET_PORTRAIT,
+} from './support/browser.js';
 import { FakeGemini } from './support/fake-gemini.js';
 import { installFakeRecognition, installFakeSpeech } from './support/fake-speech.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
@@ -32,7 +39,10 @@ describe('network and server trouble', () => {
 
   beforeAll(async () => {
     gemini = await FakeGemini.start();
-    server = await startServer({ dataDir, env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: gemini.baseUrl } });
+    server = await startServer({
+      dataDir,
+      env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: gemini.baseUrl },
+    });
   });
   afterAll(async () => {
     await server?.stop();
@@ -58,27 +68,40 @@ describe('network and server trouble', () => {
 
     // Back online: the tablet reconnects by itself and the server gets the place.
     await context.setOffline(false);
-    await expect.poll(async () => (await studentOnServer(server, 'Cleo')).wordIdx, { timeout: 20_000 }).toBe(offlinePlace);
+    await expect
+      .poll(async () => (await studentOnServer(server, 'Cleo')).wordIdx, { timeout: 20_000 })
+      .toBe(offlinePlace);
     await expect.poll(() => banner(page).textContent()).not.toMatch(/No connection/);
     expect((await currentWord(page))!.idx).toBe(offlinePlace);
 
     // An answer that was streaming when the network went: shown in full after reconnecting.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    gemini.reply({ chunks: ['Marlo ', 'is ', 'a ', 'brave ', 'grey ', 'cat.'], before: (i) => (i === 2 ? held : Promise.resolve()) });
+    gemini.reply({
+      chunks: ['Marlo ', 'is ', 'a ', 'brave ', 'grey ', 'cat.'],
+      before: (i) => (i === 2 ? held : Promise.resolve()),
+    });
     await page.getByRole('button', { name: 'Ask', exact: true }).tap();
     await page.getByLabel('Your question').fill('Who is Marlo?');
     await page.getByRole('dialog').getByRole('button', { name: 'Ask', exact: true }).tap();
-    await expect.poll(() => page.locator('.qa-item .answer').last().textContent(), { timeout: 10_000 }).toBe('Marlo is ');
+    await expect
+      .poll(() => page.locator('.qa-item .answer').last().textContent(), { timeout: 10_000 })
+      .toBe('Marlo is ');
     await context.setOffline(true);
     await expect.poll(() => banner(page).textContent(), { timeout: 10_000 }).toMatch(/No connection/);
     release();
     // The server finishes the answer while the tablet is away.
     await expect
-      .poll(async () => (await teacherApi<FeedItem[]>(server, '/feed')).body.find((f) => f.questionText === 'Who is Marlo?')?.status, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (await teacherApi<FeedItem[]>(server, '/feed')).body.find((f) => f.questionText === 'Who is Marlo?')?.status,
+        { timeout: 10_000 },
+      )
       .toBe('answered');
     await context.setOffline(false);
-    await expect.poll(() => page.locator('.qa-item .answer').last().textContent(), { timeout: 20_000 }).toBe('Marlo is a brave grey cat.');
+    await expect
+      .poll(() => page.locator('.qa-item .answer').last().textContent(), { timeout: 20_000 })
+      .toBe('Marlo is a brave grey cat.');
     expect(errorsOf(page)).toEqual([]);
     await context.close();
   });
@@ -98,7 +121,11 @@ describe('network and server trouble', () => {
     await page.getByRole('button', { name: 'Pause' }).tap();
     const place = (await currentWord(page))!.idx;
 
-    server = await startServer({ dataDir, port, env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: gemini.baseUrl } });
+    server = await startServer({
+      dataDir,
+      port,
+      env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: gemini.baseUrl },
+    });
     await expect.poll(async () => (await studentOnServer(server, 'Dev')).wordIdx, { timeout: 30_000 }).toBe(place);
     await expect.poll(() => banner(page).textContent()).not.toMatch(/No connection/);
     expect((await currentWord(page))!.idx).toBe(place);
@@ -180,7 +207,9 @@ describe('a connection that dies without closing', () => {
     await page.getByRole('button', { name: 'Pause' }).tap();
     const place = (await currentWord(page))!.idx;
     // The socket still looks open to the browser; the tablet finds out by the missing replies.
-    await expect.poll(async () => (await studentOnServer(server, 'Ola')).wordIdx, { timeout: 30_000, interval: 500 }).toBe(place);
+    await expect
+      .poll(async () => (await studentOnServer(server, 'Ola')).wordIdx, { timeout: 30_000, interval: 500 })
+      .toBe(place);
     expect(errorsOf(page)).toEqual([]);
     await context.close();
     await relay.close();
@@ -221,12 +250,22 @@ describe('the teacher', () => {
     expect(await page.getByRole('button', { name: 'Say it' }).count()).toBe(0);
     await page.getByLabel('Your question').fill('Why is the sea salty?');
     await page.getByRole('dialog').getByRole('button', { name: 'Ask', exact: true }).tap();
-    await expect.poll(() => page.locator('.qa-item .state').last().textContent(), { timeout: 10_000 }).toMatch(/Your teacher will answer this one/);
+    await expect
+      .poll(() => page.locator('.qa-item .state').last().textContent(), { timeout: 10_000 })
+      .toMatch(/Your teacher will answer this one/);
     const feed = (await teacherApi<FeedItem[]>(server, '/feed')).body;
     const item = feed.find((f) => f.questionText === 'Why is the sea salty?')!;
     expect(item).toBeDefined();
-    expect((await teacherApi(server, `/questions/${item.id}/answer`, { body: { text: 'Rivers carry salt from rocks into the sea.' } })).status).toBe(200);
-    await expect.poll(() => page.locator('.qa-item .answer').last().textContent(), { timeout: 10_000 }).toBe('Rivers carry salt from rocks into the sea.');
+    expect(
+      (
+        await teacherApi(server, `/questions/${item.id}/answer`, {
+          body: { text: 'Rivers carry salt from rocks into the sea.' },
+        })
+      ).status,
+    ).toBe(200);
+    await expect
+      .poll(() => page.locator('.qa-item .answer').last().textContent(), { timeout: 10_000 })
+      .toBe('Rivers carry salt from rocks into the sea.');
     expect(await page.getByText('From your teacher').isVisible()).toBe(true);
     await saveScreenshot(page, 'student-teacher-answer-1024x768');
     await page.getByRole('button', { name: 'Keep reading' }).tap();
@@ -245,11 +284,15 @@ describe('the teacher', () => {
     await expect.poll(() => page.locator('.title').textContent()).toBe('The Seed That Waited');
     await expect.poll(() => page.locator('.banner').textContent()).toMatch(/Your teacher picked a new book/);
     expect((await currentWord(page))!.idx).toBe(0);
-    await expect.poll(async () => (await studentOnServer(server, 'Eve')).bookId, { timeout: 10_000 }).toBe('seed-that-waited');
+    await expect
+      .poll(async () => (await studentOnServer(server, 'Eve')).bookId, { timeout: 10_000 })
+      .toBe('seed-that-waited');
 
     // Removed: no reconnect, a kind message, and a way back in with the name filled in.
     await teacherApi(server, `/students/${eve.id}/remove`, { body: {} });
-    await expect.poll(() => page.getByRole('heading', { name: 'You left the class' }).isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'You left the class' }).isVisible(), { timeout: 10_000 })
+      .toBe(true);
     await page.waitForTimeout(1500);
     expect((await classroom(server)).students.find((s) => s.name === 'Eve')).toBeUndefined();
     await page.getByRole('button', { name: 'Join a class' }).tap();
@@ -260,7 +303,9 @@ describe('the teacher', () => {
 
     // The class ends: a goodbye, no reconnect attempts.
     await teacherApi(server, '/classroom/end', { body: {} });
-    await expect.poll(() => page.getByRole('heading', { name: 'Class is finished' }).isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Class is finished' }).isVisible(), { timeout: 10_000 })
+      .toBe(true);
     await saveScreenshot(page, 'student-class-ended-1024x768');
     expect(errorsOf(page)).toEqual([]);
     await context.close();

@@ -12,18 +12,21 @@ import type { ClientPayload, ServerMessage } from '../shared/protocol/index.js';
 describe('reconnect backoff (full jitter)', () => {
   test('each delay is drawn from [0, min(cap, base * 2^n)) and the window resets after success', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: 1, maxLength: 40 }), (draws) => {
-        let k = 0;
-        const b = new Backoff({ baseMs: 500, capMs: 15_000, random: () => draws[k++ % draws.length]! });
-        draws.forEach((_, n) => {
-          const window = Math.min(15_000, 500 * 2 ** n);
-          const d = b.next();
-          expect(d).toBeGreaterThanOrEqual(0);
-          expect(d).toBeLessThan(window);
-        });
-        b.reset();
-        expect(b.window()).toBe(500);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        (draws) => {
+          let k = 0;
+          const b = new Backoff({ baseMs: 500, capMs: 15_000, random: () => draws[k++ % draws.length]! });
+          draws.forEach((_, n) => {
+            const window = Math.min(15_000, 500 * 2 ** n);
+            const d = b.next();
+            expect(d).toBeGreaterThanOrEqual(0);
+            expect(d).toBeLessThan(window);
+          });
+          b.reset();
+          expect(b.window()).toBe(500);
+        },
+      ),
     );
   });
 
@@ -132,7 +135,11 @@ describe('progress on the tablet', () => {
   test('offline moves are sent once on reconnect, and only the latest', () => {
     let online = false;
     const sent: number[] = [];
-    const p = new Progress({ owner: 'o', intervalMs: 60_000, send: (u) => (online ? (sent.push(u.wordIdx), true) : false) });
+    const p = new Progress({
+      owner: 'o',
+      intervalMs: 60_000,
+      send: (u) => (online ? (sent.push(u.wordIdx), true) : false),
+    });
     for (let i = 1; i <= 50; i++) p.move('book', i, i, true);
     p.flush();
     expect(sent).toEqual([]);
@@ -148,7 +155,10 @@ describe('progress on the tablet', () => {
   test('the server wins when its seq is as high or higher; a reload keeps the tablet place', () => {
     const { p } = tracker();
     p.move('book', 7, 1, false);
-    expect(p.reconcile({ bookId: 'other', wordIdx: 40, audioTs: 9, seq: 12 })).toMatchObject({ bookId: 'other', wordIdx: 40 });
+    expect(p.reconcile({ bookId: 'other', wordIdx: 40, audioTs: 9, seq: 12 })).toMatchObject({
+      bookId: 'other',
+      wordIdx: 40,
+    });
     p.move('other', 41, 9.2, false);
     p.dispose();
     // A reload: a new tracker reads what was kept.
@@ -194,7 +204,10 @@ describe('questions from server frames', () => {
   test('teacher, hidden, rate limit, and frames about other questions', () => {
     let l = start();
     expect(applyFrame(l, frame('TEACHER_WILL_ANSWER', { questionId: 'q1' }), 0)[0]!.status).toBe('teacher');
-    expect(applyFrame(l, frame('RATE_LIMITED', { questionId: 'q1', retryAfterMs: 5000 }), 100)[0]).toMatchObject({ status: 'limited', retryAt: 5100 });
+    expect(applyFrame(l, frame('RATE_LIMITED', { questionId: 'q1', retryAfterMs: 5000 }), 100)[0]).toMatchObject({
+      status: 'limited',
+      retryAt: 5100,
+    });
     expect(applyFrame(l, frame('ANSWER_CHUNK', { questionId: 'nope', text: 'x' }), 0)).toBe(l);
     l = applyFrame(l, frame('ANSWER_DONE', { questionId: 'q1', text: 'Hi', source: 'teacher' }), 0);
     l = applyFrame(l, frame('ANSWER_HIDDEN', { questionId: 'q1' }), 0);

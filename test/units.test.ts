@@ -8,7 +8,15 @@ import { Tickets } from '../server/http/tickets.js';
 import { AttemptLimiter } from '../server/classroom/attempts.js';
 import type { NetworkInterfaceInfo } from 'node:os';
 
-const v4 = (address: string, internal = false) => ({ address, family: 'IPv4', internal, netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: null }) as NetworkInterfaceInfo;
+const v4 = (address: string, internal = false) =>
+  ({
+    address,
+    family: 'IPv4',
+    internal,
+    netmask: '255.255.255.0',
+    mac: '00:00:00:00:00:00',
+    cidr: null,
+  }) as NetworkInterfaceInfo;
 
 describe('names', () => {
   it('tidies white space and accepts accents and scripts', () => {
@@ -60,7 +68,21 @@ describe('report', () => {
   it('writes one row per student and defuses formula-looking names', () => {
     const csv = reportCsv(
       [
-        { id: 'a', name: '=HYPERLINK("x")', status: 'reading', bookId: 'b', wordIdx: 50, wordCount: 100, progress: 0.5, lastActivity: 0, handRaised: false, blocked: false, questions: 2, readMs: 90_000, wordsRead: 50 },
+        {
+          id: 'a',
+          name: '=HYPERLINK("x")',
+          status: 'reading',
+          bookId: 'b',
+          wordIdx: 50,
+          wordCount: 100,
+          progress: 0.5,
+          lastActivity: 0,
+          handRaised: false,
+          blocked: false,
+          questions: 2,
+          readMs: 90_000,
+          wordsRead: 50,
+        },
       ],
       () => 'The Book',
     );

@@ -11,7 +11,11 @@ const EXECUTABLE: Partial<Record<NodeJS.Platform, string>> = {
   darwin: 'Electron.app/Contents/MacOS/Electron',
 };
 
-export function findElectronBinary(root: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): ElectronBinary {
+export function findElectronBinary(
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): ElectronBinary {
   const pkgDir = join(root, 'node_modules', 'electron');
   const pkgJson = join(pkgDir, 'package.json');
   if (!existsSync(pkgJson)) return { found: false, reason: 'the electron package is not installed (npm install)' };
@@ -27,7 +31,8 @@ export function findElectronBinary(root: string, env: NodeJS.ProcessEnv = proces
     if (!existsSync(pathTxt)) {
       return {
         found: false,
-        reason: "Electron's binary was never downloaded: node_modules/electron/path.txt is missing (its install script did not run)",
+        reason:
+          "Electron's binary was never downloaded: node_modules/electron/path.txt is missing (its install script did not run)",
       };
     }
     binary = join(pkgDir, 'dist', readFileSync(pathTxt, 'utf8').trim());
@@ -44,6 +49,9 @@ export function findElectronBinary(root: string, env: NodeJS.ProcessEnv = proces
 }
 
 /** Electron needs a display on Linux; over SSH or in CI there is none. */
-export function hasDisplay(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+export function hasDisplay(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
   return platform !== 'linux' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }

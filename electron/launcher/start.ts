@@ -18,7 +18,11 @@ async function main(): Promise<void> {
   if (!hasDisplay()) return runHeadless('There is no display (DISPLAY/WAYLAND_DISPLAY unset) for the desktop window.');
   let binding: string;
   try {
-    binding = await buildElectronSqlite(root, { electronVersion: electron.version, platform: process.platform, arch: process.arch });
+    binding = await buildElectronSqlite(root, {
+      electronVersion: electron.version,
+      platform: process.platform,
+      arch: process.arch,
+    });
   } catch (err) {
     return runHeadless(`better-sqlite3 could not be built for Electron ${electron.version}: ${(err as Error).message}`);
   }
@@ -44,7 +48,9 @@ function runHeadless(why: string): void {
   supervisor.on('status', (status) => {
     const session = supervisor.session;
     if (status.state === 'running' && session) {
-      console.log(`\nTeacher dashboard (open on this computer): ${session.dashboardUrl}\nStudents join at: ${session.joinUrl}\n`);
+      console.log(
+        `\nTeacher dashboard (open on this computer): ${session.dashboardUrl}\nStudents join at: ${session.joinUrl}\n`,
+      );
     } else if (status.state === 'failed') {
       console.error(`The server could not start: ${status.reason}`);
       process.exit(1);

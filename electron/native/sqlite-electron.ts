@@ -16,7 +16,8 @@ export interface ElectronTarget {
 
 export type Rebuild = (options: RebuildOptions) => Promise<void>;
 
-const readVersion = (packageJson: string): string => (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+const readVersion = (packageJson: string): string =>
+  (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
 
 /** The Electron version installed in node_modules (read from its package.json, never required). */
 export function installedElectronVersion(root: string): string | null {
@@ -32,7 +33,14 @@ export function electronSqliteDir(root: string, target: ElectronTarget): string 
 }
 
 export function electronSqliteBinding(root: string, target: ElectronTarget): string {
-  return join(electronSqliteDir(root, target), 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  return join(
+    electronSqliteDir(root, target),
+    'node_modules',
+    'better-sqlite3',
+    'build',
+    'Release',
+    'better_sqlite3.node',
+  );
 }
 
 const electronRebuild: Rebuild = async (options) => {
@@ -41,14 +49,21 @@ const electronRebuild: Rebuild = async (options) => {
 };
 
 /** Returns the Electron-ABI binding for the target, building it first if needed (needs the network). */
-export async function buildElectronSqlite(root: string, target: ElectronTarget, rebuild: Rebuild = electronRebuild): Promise<string> {
+export async function buildElectronSqlite(
+  root: string,
+  target: ElectronTarget,
+  rebuild: Rebuild = electronRebuild,
+): Promise<string> {
   const binding = electronSqliteBinding(root, target);
   if (existsSync(binding)) return binding;
   const dir = electronSqliteDir(root, target);
   const source = join(root, 'node_modules', 'better-sqlite3');
   const copy = join(dir, 'node_modules', 'better-sqlite3');
   mkdirSync(dirname(copy), { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'readerai-electron-native', private: true }, null, 2));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'readerai-electron-native', private: true }, null, 2),
+  );
   // The sources only: the Node build in build/ must not be mistaken for an Electron one.
   cpSync(source, copy, { recursive: true, filter: (path) => path !== join(source, 'build') });
   await rebuild({

@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import electronBuilder, { type AfterPackContext } from 'electron-builder';
 import { buildElectronSqlite, installedElectronVersion } from '../native/sqlite-electron.js';
 
-export const UNPACKED_ADDON = ['app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'];
+export const UNPACKED_ADDON = [
+  'app.asar.unpacked',
+  'node_modules',
+  'better-sqlite3',
+  'build',
+  'Release',
+  'better_sqlite3.node',
+];
 
 export default async function afterPack(context: AfterPackContext): Promise<void> {
   const { packager } = context;
@@ -21,9 +28,12 @@ export default async function afterPack(context: AfterPackContext): Promise<void
   if (arch === 'universal') throw new Error('Universal macOS builds are not supported; build x64 and arm64.');
   const electronVersion = packager.config.electronVersion ?? installedElectronVersion(packager.projectDir);
   if (!electronVersion) throw new Error('Cannot tell which Electron version is being packaged.');
-  const platform = (context.electronPlatformName === 'mas' ? 'darwin' : context.electronPlatformName) as NodeJS.Platform;
+  const platform = (
+    context.electronPlatformName === 'mas' ? 'darwin' : context.electronPlatformName
+  ) as NodeJS.Platform;
   const source =
-    process.env.READERAI_ELECTRON_SQLITE_BINDING || (await buildElectronSqlite(packager.projectDir, { electronVersion, platform, arch }));
+    process.env.READERAI_ELECTRON_SQLITE_BINDING ||
+    (await buildElectronSqlite(packager.projectDir, { electronVersion, platform, arch }));
   copyFileSync(source, target);
   console.log(`  • better-sqlite3 for Electron ${electronVersion} ${platform}-${arch} ← ${source}`);
 }

@@ -43,16 +43,30 @@ function inRoundedSquare([x, y]: Point, inset: number, radius: number): boolean 
   return x >= inset && x <= 1 - inset && y >= inset && y <= 1 - inset && dx * dx + dy * dy <= radius * radius;
 }
 
-const LEFT_PAGE: Point[] = [[0.17, 0.4], [0.485, 0.46], [0.485, 0.8], [0.17, 0.74]];
+const LEFT_PAGE: Point[] = [
+  [0.17, 0.4],
+  [0.485, 0.46],
+  [0.485, 0.8],
+  [0.17, 0.74],
+];
 const RIGHT_PAGE: Point[] = LEFT_PAGE.map(([x, y]) => [1 - x, y]);
 /** Text lines on each page: thin slanted bands. */
 const LINES: Point[][] = [0.5, 0.57, 0.64].flatMap((y) => {
-  const left: Point[] = [[0.22, y], [0.44, y + 0.042], [0.44, y + 0.067], [0.22, y + 0.025]];
+  const left: Point[] = [
+    [0.22, y],
+    [0.44, y + 0.042],
+    [0.44, y + 0.067],
+    [0.22, y + 0.025],
+  ];
   return [left, left.map(([px, py]): Point => [1 - px, py])];
 });
 const BUBBLE_CENTRE: Point = [0.66, 0.27];
 const BUBBLE_RADIUS = 0.13;
-const BUBBLE_TAIL: Point[] = [[0.57, 0.33], [0.64, 0.38], [0.53, 0.44]];
+const BUBBLE_TAIL: Point[] = [
+  [0.57, 0.33],
+  [0.64, 0.38],
+  [0.53, 0.44],
+];
 
 /** The colour at a point of the unit square, or null outside the tile. */
 function colourAt(p: Point): RGBA | null {
@@ -95,7 +109,8 @@ function shrink(src: Image, size: number): Image {
     for (let x = 0; x < size; x++) {
       for (let i = 0; i < 4; i++) {
         let sum = 0;
-        for (let yy = 0; yy < f; yy++) for (let xx = 0; xx < f; xx++) sum += src.data[((y * f + yy) * src.size + x * f + xx) * 4 + i]!;
+        for (let yy = 0; yy < f; yy++)
+          for (let xx = 0; xx < f; xx++) sum += src.data[((y * f + yy) * src.size + x * f + xx) * 4 + i]!;
         data[(y * size + x) * 4 + i] = sum / (f * f);
       }
     }
@@ -181,7 +196,8 @@ function main(): void {
   const get = (size: number) => pngs.get(size)!;
 
   writeFileSync(join(out, 'icon.png'), get(1024));
-  for (const size of [16, 24, 32, 48, 64, 128, 256, 512]) writeFileSync(join(out, 'icons', `${size}x${size}.png`), get(size));
+  for (const size of [16, 24, 32, 48, 64, 128, 256, 512])
+    writeFileSync(join(out, 'icons', `${size}x${size}.png`), get(size));
   writeFileSync(join(out, 'icon.ico'), ico([16, 24, 32, 48, 64, 128, 256].map((size) => ({ size, png: get(size) }))));
   writeFileSync(
     join(out, 'icon.icns'),

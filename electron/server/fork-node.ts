@@ -7,7 +7,11 @@ import { SERVER_NODE_FLAGS } from '../../server/node-flags.js';
 
 export function forkWithNode(modulePath: string, args: readonly string[] = []): ForkServer {
   return (env) => {
-    const child = fork(modulePath, [...args], { env, execArgv: [...SERVER_NODE_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(modulePath, [...args], {
+      env,
+      execArgv: [...SERVER_NODE_FLAGS],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     return {
       postMessage: (msg) => {
         if (child.connected) child.send(msg);

@@ -10,7 +10,9 @@ import type { DashboardWindow } from './window.js';
 import { MAX_KEY_LENGTH, type GeminiKeyStore } from './gemini-key.js';
 
 export type Handlers = {
-  [C in InvokeChannel]: (...args: InvokeChannels[C]['args']) => InvokeChannels[C]['result'] | Promise<InvokeChannels[C]['result']>;
+  [C in InvokeChannel]: (
+    ...args: InvokeChannels[C]['args']
+  ) => InvokeChannels[C]['result'] | Promise<InvokeChannels[C]['result']>;
 };
 
 type Validators = { [C in InvokeChannel]: (args: unknown[]) => boolean };
@@ -57,7 +59,15 @@ export function setupIpc(deps: IpcDeps): void {
   const handlers: Handlers = {
     'readerai:session:get': (): AdminSession | null => {
       const s = supervisor.session;
-      return s && { dashboardUrl: s.dashboardUrl, joinUrl: s.joinUrl, adminToken: s.adminToken, port: s.port, dataDir: s.dataDir };
+      return (
+        s && {
+          dashboardUrl: s.dashboardUrl,
+          joinUrl: s.joinUrl,
+          adminToken: s.adminToken,
+          port: s.port,
+          dataDir: s.dataDir,
+        }
+      );
     },
     'readerai:server-status:get': () => supervisor.status,
     'readerai:gemini-key:get': () => geminiKey.state(),

@@ -4,7 +4,11 @@ import { app } from 'electron';
 import type { ServerSupervisor } from '../server/supervisor.js';
 import type { ClassPower } from './power.js';
 
-export function setupQuit(deps: { supervisor: Pick<ServerSupervisor, 'stop'>; power: ClassPower; log: (line: string) => void }): void {
+export function setupQuit(deps: {
+  supervisor: Pick<ServerSupervisor, 'stop'>;
+  power: ClassPower;
+  log: (line: string) => void;
+}): void {
   let stopping: Promise<void> | null = null;
   let stopped = false;
   app.on('before-quit', (event) => {

@@ -63,7 +63,10 @@ export function reflectStatus(
     case 'restarting':
       // A loaded dashboard shows this itself (it got the status above); keep it and its state.
       if (!showingDashboard) {
-        dashboard.showStatus('Restarting the classroom server…', `${status.reason}\nTrying again in ${Math.ceil(status.retryInMs / 1000)} s.`);
+        dashboard.showStatus(
+          'Restarting the classroom server…',
+          `${status.reason}\nTrying again in ${Math.ceil(status.retryInMs / 1000)} s.`,
+        );
       }
       break;
     case 'failed':

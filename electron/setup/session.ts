@@ -16,7 +16,9 @@ export function setupSessionSecurity(session: Session, dashboardOrigin: () => st
     }
     callback({ responseHeaders: withCsp(details.responseHeaders ?? {}, dashboardCsp(origin)) });
   });
-  session.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
+  session.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(ALLOWED_PERMISSIONS.has(permission)),
+  );
   session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));
 }
 

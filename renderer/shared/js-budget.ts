@@ -24,7 +24,9 @@ export interface PageWeight {
 
 /** gzipped bytes of an entry and everything it loads (static and lazy imports alike). */
 export function measurePages(bundle: Record<string, { type: string }>): PageWeight[] {
-  const chunks = Object.entries(bundle).filter((e): e is [string, ChunkLike & { type: string }] => e[1].type === 'chunk');
+  const chunks = Object.entries(bundle).filter(
+    (e): e is [string, ChunkLike & { type: string }] => e[1].type === 'chunk',
+  );
   const byFile = new Map(chunks);
   const out: PageWeight[] = [];
   for (const [file, chunk] of chunks) {
@@ -55,7 +57,8 @@ export function jsBudget(budgets: Record<string, number>): Plugin {
         const line = `[js-budget] ${w.page}: ${kb(w.gzipBytes)} gzipped JavaScript${budget ? ` (budget ${kb(budget)})` : ''} in ${w.files.length} file(s)`;
         // Printed on every build so the figure is visible in CI logs, not only when it fails.
         console.log(line);
-        if (budget !== undefined && w.gzipBytes > budget) this.error(`${line}: over budget by ${kb(w.gzipBytes - budget)}`);
+        if (budget !== undefined && w.gzipBytes > budget)
+          this.error(`${line}: over budget by ${kb(w.gzipBytes - budget)}`);
       }
     },
   };

@@ -36,7 +36,12 @@ export class Library {
   }
 
   list(): { id: string; title: string; wordCount: number; builtin: boolean }[] {
-    return [...this.books.values()].map((b) => ({ id: b.id, title: b.title, wordCount: b.words.length, builtin: b.builtin }));
+    return [...this.books.values()].map((b) => ({
+      id: b.id,
+      title: b.title,
+      wordCount: b.words.length,
+      builtin: b.builtin,
+    }));
   }
 
   /** Adds a teacher's book; the text's blank lines separate paragraphs. */

@@ -86,7 +86,9 @@ export function headroom(i: HeadroomInput): Headroom {
         ? null
         : fit(i.descriptors.limit * (1 - keep) - i.descriptors.open, DESCRIPTORS_PER_STUDENT),
     cpu: fit(i.cpu.usableCores * (1 - keep) - i.cpu.usedCores, per.cores),
-    gemini: i.gemini.enabled ? fit(i.gemini.quotaPerMinute * (1 - keep) - i.gemini.requestsPerMinute, per.requestsPerMinute) : null,
+    gemini: i.gemini.enabled
+      ? fit(i.gemini.quotaPerMinute * (1 - keep) - i.gemini.requestsPerMinute, per.requestsPerMinute)
+      : null,
   };
   let binding: Limit | null = null;
   for (const limit of LIMITS) {
@@ -178,8 +180,16 @@ export function estimatePerStudent(
     const xs = points.map((p) => p.students);
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
     const spread = Math.max(o.minSpread, 0.1 * mean);
-    const bytes = slope(xs, points.map((p) => p.rssBytes), spread);
-    const cores = slope(xs, points.map((p) => p.cpuCores), spread);
+    const bytes = slope(
+      xs,
+      points.map((p) => p.rssBytes),
+      spread,
+    );
+    const cores = slope(
+      xs,
+      points.map((p) => p.cpuCores),
+      spread,
+    );
     // Requests are driven by students alone: the rate over the window divided by the class.
     const requests = mean > 0 ? window.reduce((a, p) => a + p.requestsPerMinute, 0) / window.length / mean : null;
     if (bytes !== null && cores !== null) {

@@ -1,7 +1,14 @@
 // Turns each second's sample into the capacity panel's figures: keeps the last minute (for the
 // per-student slope and the chart), remembers the idle point, and applies the headroom model.
 import type { CapacityPoint, CapacityView } from '../../shared/protocol/index.js';
-import { cpuCoresUsable, estimatePerStudent, headroom, type LoadPoint, type MeasuredProfile, type PerStudent } from './model.js';
+import {
+  cpuCoresUsable,
+  estimatePerStudent,
+  headroom,
+  type LoadPoint,
+  type MeasuredProfile,
+  type PerStudent,
+} from './model.js';
 import type { Sample } from './sampler.js';
 
 /** Seconds of history: the window for the slope and the chart. */
@@ -27,7 +34,12 @@ export class CapacityMonitor {
   constructor(private readonly o: MonitorOptions) {}
 
   add(s: Sample): CapacityView {
-    const point: LoadPoint = { students: s.students, rssBytes: s.rssBytes, cpuCores: s.cpuCores, requestsPerMinute: s.gemini.requestsPerMinute };
+    const point: LoadPoint = {
+      students: s.students,
+      rssBytes: s.rssBytes,
+      cpuCores: s.cpuCores,
+      requestsPerMinute: s.gemini.requestsPerMinute,
+    };
     push(this.window, point);
     if (s.students === 0) this.idle = this.idlePoint(point);
     const per = estimatePerStudent(this.window, this.idle, this.perStudent, this.o.profile());
@@ -46,7 +58,14 @@ export class CapacityMonitor {
       cpu: { usedCores: s.cpuCores, usableCores: cpuCoresUsable(s.cores) },
       gemini: { enabled, quotaPerMinute, requestsPerMinute },
     });
-    push(this.history, { at: s.at, students: s.students, rssBytes: s.rssBytes, cpuPct: pct(s.cpuCores), loopP99Ms: s.loopP99Ms, headroom: h.headroom });
+    push(this.history, {
+      at: s.at,
+      students: s.students,
+      rssBytes: s.rssBytes,
+      cpuPct: pct(s.cpuCores),
+      loopP99Ms: s.loopP99Ms,
+      headroom: h.headroom,
+    });
 
     return {
       at: s.at,
@@ -76,7 +95,12 @@ export class CapacityMonitor {
         // An unlimited limit has no JSON number; null reads as "no limit known".
         fdLimit: s.fdLimit !== null && Number.isFinite(s.fdLimit) ? s.fdLimit : null,
       },
-      system: { availableBytes: s.availableBytes, totalBytes: s.totalBytes, cgroupLimitBytes: s.cgroupLimitBytes, cores: s.cores },
+      system: {
+        availableBytes: s.availableBytes,
+        totalBytes: s.totalBytes,
+        cgroupLimitBytes: s.cgroupLimitBytes,
+        cores: s.cores,
+      },
       sqlite: s.sqlite,
       gemini: { enabled, inFlight: s.gemini.inFlight, queued: s.gemini.queued, requestsPerMinute, quotaPerMinute },
       history: this.history,
@@ -87,7 +111,12 @@ export class CapacityMonitor {
     this.idleSamples.push(latest);
     if (this.idleSamples.length > IDLE_SAMPLES) this.idleSamples.shift();
     const least = (f: (p: LoadPoint) => number) => Math.min(...this.idleSamples.map(f));
-    return { students: 0, rssBytes: least((p) => p.rssBytes), cpuCores: least((p) => p.cpuCores), requestsPerMinute: 0 };
+    return {
+      students: 0,
+      rssBytes: least((p) => p.rssBytes),
+      cpuCores: least((p) => p.cpuCores),
+      requestsPerMinute: 0,
+    };
   }
 }
 

@@ -30,7 +30,8 @@ export function readProfile(dataDir: string): ProfileFile | null {
   }
   const p = json as Partial<ProfileFile>;
   const positive = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-  if (!positive(p.bytesPerStudent) || !positive(p.coresPerStudent) || !positive(p.requestsPerStudentPerMinute)) return null;
+  if (!positive(p.bytesPerStudent) || !positive(p.coresPerStudent) || !positive(p.requestsPerStudentPerMinute))
+    return null;
   return p as ProfileFile;
 }
 

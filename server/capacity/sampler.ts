@@ -42,7 +42,14 @@ export interface Sample {
   totalBytes: number;
   cgroupLimitBytes: number | null;
   cores: number;
-  sqlite: { lastCommitMs: number; maxCommitMs: number; commitsPerSec: number; rowsPerSec: number; pending: number; failures: number };
+  sqlite: {
+    lastCommitMs: number;
+    maxCommitMs: number;
+    commitsPerSec: number;
+    rowsPerSec: number;
+    pending: number;
+    failures: number;
+  };
   gemini: { inFlight: number | null; queued: number | null; requestsPerMinute: number };
 }
 

@@ -59,7 +59,8 @@ export class Classroom {
       },
       failed: (err, attempt) => {
         // Students keep reading: their tablets hold their positions until a commit goes through.
-        if (attempt === 1) o.feed.alert('error', `Saving progress failed (${err.message}). Retrying; students can keep reading.`);
+        if (attempt === 1)
+          o.feed.alert('error', `Saving progress failed (${err.message}). Retrying; students can keep reading.`);
       },
       recovered: () => o.feed.alert('info', 'Saving progress works again; nothing was lost.'),
     });
@@ -75,18 +76,28 @@ export class Classroom {
     if (body.token) {
       const student = this.byToken.get(hashToken(body.token));
       if (student) {
-        if (student.blocked) throw new HttpError(403, ErrorCode.BLOCKED, 'Your teacher has paused your access. Please ask your teacher.');
+        if (student.blocked)
+          throw new HttpError(403, ErrorCode.BLOCKED, 'Your teacher has paused your access. Please ask your teacher.');
         return { student, token: body.token, resumed: true };
       }
       // An old token (ended session, removed student) is ignored: join afresh below.
     }
     const wait = this.attempts.retryAfter(address, this.now());
     if (wait > 0) {
-      throw new HttpError(429, ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong class codes. Please wait a minute and try again.', Math.ceil(wait / 1000));
+      throw new HttpError(
+        429,
+        ErrorCode.TOO_MANY_ATTEMPTS,
+        'Too many wrong class codes. Please wait a minute and try again.',
+        Math.ceil(wait / 1000),
+      );
     }
     if (normaliseClassCode(body.classCode) !== this.session.classCode) {
       this.attempts.record(address, this.now());
-      throw new HttpError(403, ErrorCode.WRONG_CLASS_CODE, 'That class code is not right. Check the code on the board.');
+      throw new HttpError(
+        403,
+        ErrorCode.WRONG_CLASS_CODE,
+        'That class code is not right. Check the code on the board.',
+      );
     }
     if (this.session.joinLocked) {
       throw new HttpError(403, ErrorCode.JOIN_LOCKED, 'Joining is closed right now. Please ask your teacher.');
@@ -98,17 +109,41 @@ export class Classroom {
     }
     const joinWait = this.joins.retryAfter(address, this.now());
     if (joinWait > 0) {
-      throw new HttpError(429, ErrorCode.TOO_MANY_ATTEMPTS, 'Too many new students from this network at once. Please wait a minute and try again.', Math.ceil(joinWait / 1000));
+      throw new HttpError(
+        429,
+        ErrorCode.TOO_MANY_ATTEMPTS,
+        'Too many new students from this network at once. Please wait a minute and try again.',
+        Math.ceil(joinWait / 1000),
+      );
     }
     const token = newToken();
     const now = this.now();
-    const student = new Student(newId(), this.nextKey++, checked.name, hashToken(token), false, this.session.bookId, 0, 0, 0, 0, 0, now, now);
+    const student = new Student(
+      newId(),
+      this.nextKey++,
+      checked.name,
+      hashToken(token),
+      false,
+      this.session.bookId,
+      0,
+      0,
+      0,
+      0,
+      0,
+      now,
+      now,
+    );
     try {
       this.o.store.insertStudent(student.id, this.session.id, student.name, student.tokenHash, now);
     } catch (err) {
       // Disk full or the database locked by another program: nothing was promised yet.
       this.o.feed.alert('error', `A student could not join: saving failed (${(err as Error).message}).`);
-      throw new HttpError(503, ErrorCode.SERVER_BUSY, 'The class computer is busy right now. Please try again in a moment.', 5);
+      throw new HttpError(
+        503,
+        ErrorCode.SERVER_BUSY,
+        'The class computer is busy right now. Please try again in a moment.',
+        5,
+      );
     }
     this.joins.record(address, now);
     this.add(student);
@@ -150,7 +185,10 @@ export class Classroom {
   // ---------------------------------------------------------------------------------------------
   // Frames from a student
 
-  progress(student: Student, p: { bookId: string; wordIdx: number; audioTs: number; seq: number; playing?: boolean | undefined }): void {
+  progress(
+    student: Student,
+    p: { bookId: string; wordIdx: number; audioTs: number; seq: number; playing?: boolean | undefined },
+  ): void {
     if (p.seq <= student.seq) {
       // Stale or repeated: nothing changes; tell the tablet what is stored.
       this.o.outbox.send(student, 'PROGRESS_SAVED', { seq: student.savedSeq });
@@ -158,11 +196,17 @@ export class Classroom {
     }
     const book = this.o.library.get(p.bookId);
     if (!book) {
-      this.o.outbox.send(student, 'ERROR', { code: ErrorCode.UNKNOWN_BOOK, message: `No book "${p.bookId}" in this class's library.` });
+      this.o.outbox.send(student, 'ERROR', {
+        code: ErrorCode.UNKNOWN_BOOK,
+        message: `No book "${p.bookId}" in this class's library.`,
+      });
       return;
     }
     if (p.wordIdx > book.words.length) {
-      this.o.outbox.send(student, 'ERROR', { code: ErrorCode.BAD_WORD_INDEX, message: `wordIdx ${p.wordIdx} is past the end of "${book.title}" (${book.words.length} words).` });
+      this.o.outbox.send(student, 'ERROR', {
+        code: ErrorCode.BAD_WORD_INDEX,
+        message: `wordIdx ${p.wordIdx} is past the end of "${book.title}" (${book.words.length} words).`,
+      });
       return;
     }
     // book.id, not p.bookId: the library's string is shared by every student; the parsed one is a copy.

@@ -23,8 +23,5 @@ export function checkName(raw: string, refuseRude: boolean): NameCheck {
 
 /** Two names are the same student name for blocking when they match ignoring case and accents. */
 export function nameKey(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase();
+  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }

@@ -49,7 +49,11 @@ export class QuestionDesk {
     // on the teacher's screen; new lines are kept.
     const questionText = p.questionText.replace(/(?!\n)[\p{Cc}\p{Cf}]/gu, '').trim();
     if (questionText.length === 0) {
-      outbox.send(student, 'ERROR', { code: ErrorCode.BAD_MESSAGE, message: 'The question is empty.', questionId: p.questionId });
+      outbox.send(student, 'ERROR', {
+        code: ErrorCode.BAD_MESSAGE,
+        message: 'The question is empty.',
+        questionId: p.questionId,
+      });
       return;
     }
     const book = this.o.library.get(p.context.bookId);
@@ -114,16 +118,38 @@ export class QuestionDesk {
   async define(student: Student, p: ClientPayload<'DEFINE_WORD'>): Promise<void> {
     const book = this.o.library.get(p.context.bookId);
     if (!book || p.context.wordIdx > book.words.length) {
-      this.o.outbox.send(student, 'ERROR', { code: book ? ErrorCode.BAD_WORD_INDEX : ErrorCode.UNKNOWN_BOOK, message: 'That word is not in this book.', requestId: p.requestId });
+      this.o.outbox.send(student, 'ERROR', {
+        code: book ? ErrorCode.BAD_WORD_INDEX : ErrorCode.UNKNOWN_BOOK,
+        message: 'That word is not in this book.',
+        requestId: p.requestId,
+      });
       return;
     }
     student.lastActivity = this.now();
     try {
-      const r = await this.o.relay().define({ studentKey: student.key, word: p.word, title: book.title, words: book.words, wordIdx: p.context.wordIdx });
-      if (r.ok) this.o.outbox.send(student, 'DEFINITION', { requestId: p.requestId, word: p.word, text: r.text, source: r.source });
+      const r = await this.o
+        .relay()
+        .define({
+          studentKey: student.key,
+          word: p.word,
+          title: book.title,
+          words: book.words,
+          wordIdx: p.context.wordIdx,
+        });
+      if (r.ok)
+        this.o.outbox.send(student, 'DEFINITION', {
+          requestId: p.requestId,
+          word: p.word,
+          text: r.text,
+          source: r.source,
+        });
       else this.o.outbox.send(student, 'RATE_LIMITED', { retryAfterMs: r.retryAfterMs, requestId: p.requestId });
     } catch {
-      this.o.outbox.send(student, 'ERROR', { code: ErrorCode.ANSWER_FAILED, message: "Sorry, I couldn't look that word up just now. Try again in a moment.", requestId: p.requestId });
+      this.o.outbox.send(student, 'ERROR', {
+        code: ErrorCode.ANSWER_FAILED,
+        message: "Sorry, I couldn't look that word up just now. Try again in a moment.",
+        requestId: p.requestId,
+      });
     }
   }
 
@@ -136,7 +162,14 @@ export class QuestionDesk {
     for (const row of rows) {
       const student = students.get(row.studentId);
       if (!student) continue;
-      const q: Question = { ...row, student, status: row.status as Question['status'], source: row.source as Question['source'], queuePosition: 0, cancel: null };
+      const q: Question = {
+        ...row,
+        student,
+        status: row.status as Question['status'],
+        source: row.source as Question['source'],
+        queuePosition: 0,
+        cancel: null,
+      };
       student.questionCount++;
       if (q.status === 'queued' || q.status === 'answering') {
         q.status = 'waiting_teacher';
@@ -196,7 +229,13 @@ export class QuestionDesk {
     this.o.feed.questionChanged(q);
   }
 
-  private finish(q: Question, text: string, source: Question['source'] & string, flag: string | null, overrideTeacherWait = false): void {
+  private finish(
+    q: Question,
+    text: string,
+    source: Question['source'] & string,
+    flag: string | null,
+    overrideTeacherWait = false,
+  ): void {
     const open = q.status === 'queued' || q.status === 'answering' || q.status === 'waiting_teacher';
     if (!open && !overrideTeacherWait) return;
     if (open) q.student.openQuestions--;
@@ -207,7 +246,12 @@ export class QuestionDesk {
     q.answeredAt = this.now();
     q.cancel = null;
     this.persist(q);
-    this.o.outbox.send(q.student, 'ANSWER_DONE', { questionId: q.questionId, text, source, ...(flag ? { flagged: true } : {}) });
+    this.o.outbox.send(q.student, 'ANSWER_DONE', {
+      questionId: q.questionId,
+      text,
+      source,
+      ...(flag ? { flagged: true } : {}),
+    });
     this.o.feed.questionChanged(q);
     this.o.feed.studentChanged(q.student);
   }
@@ -226,7 +270,10 @@ export class QuestionDesk {
     switch (q.status) {
       case 'queued':
       case 'answering':
-        outbox.send(q.student, 'INTERRUPTION_ACKNOWLEDGED', { questionId: q.questionId, queuePosition: q.queuePosition });
+        outbox.send(q.student, 'INTERRUPTION_ACKNOWLEDGED', {
+          questionId: q.questionId,
+          queuePosition: q.queuePosition,
+        });
         if (q.answer) outbox.send(q.student, 'ANSWER_CHUNK', { questionId: q.questionId, text: q.answer });
         break;
       case 'waiting_teacher':
@@ -234,7 +281,13 @@ export class QuestionDesk {
         break;
       case 'answered':
         if (q.hidden) outbox.send(q.student, 'ANSWER_HIDDEN', { questionId: q.questionId });
-        else outbox.send(q.student, 'ANSWER_DONE', { questionId: q.questionId, text: q.answer, source: q.source ?? 'teacher', ...(q.flag ? { flagged: true } : {}) });
+        else
+          outbox.send(q.student, 'ANSWER_DONE', {
+            questionId: q.questionId,
+            text: q.answer,
+            source: q.source ?? 'teacher',
+            ...(q.flag ? { flagged: true } : {}),
+          });
         break;
       case 'failed':
         break;

@@ -51,7 +51,11 @@ export interface TeacherGuardOptions {
 /** Throws unless the request may act as the teacher. */
 export function checkTeacherCaller(req: FastifyRequest, o: TeacherGuardOptions): void {
   if (!o.remoteAllowed && !isLoopback(req.ip)) {
-    throw new HttpError(403, ErrorCode.FORBIDDEN, 'The teacher dashboard is only available on the machine running ReaderAI (READERAI_TEACHER_REMOTE is off).');
+    throw new HttpError(
+      403,
+      ErrorCode.FORBIDDEN,
+      'The teacher dashboard is only available on the machine running ReaderAI (READERAI_TEACHER_REMOTE is off).',
+    );
   }
   const header = req.headers.authorization ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7) : '';
@@ -70,30 +74,60 @@ export function safeEqual(a: string, b: string): boolean {
 export function errorHandler(app: FastifyInstance): void {
   // Unknown paths get the same body shape as every other error (Fastify's default has no `code`).
   app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ statusCode: 404, code: ErrorCode.NOT_FOUND, error: 'Not Found', message: `Nothing at ${req.method} ${req.url.slice(0, 200)}.` }),
+    reply
+      .code(404)
+      .send({
+        statusCode: 404,
+        code: ErrorCode.NOT_FOUND,
+        error: 'Not Found',
+        message: `Nothing at ${req.method} ${req.url.slice(0, 200)}.`,
+      }),
   );
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req: FastifyRequest, reply: FastifyReply) => {
-    if (err instanceof HttpError) {
-      if (err.retryAfter !== undefined) reply.header('Retry-After', String(err.retryAfter));
-      return reply.code(err.statusCode).send({ statusCode: err.statusCode, code: err.code, error: reasonPhrase(err.statusCode), message: err.message });
-    }
-    if (err.validation) {
-      return reply.code(400).send({ statusCode: 400, code: ErrorCode.BAD_REQUEST, error: 'Bad Request', message: err.message });
-    }
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) req.log.error({ err }, 'request failed');
-    return reply.code(status).send({
-      statusCode: status,
-      code: status === 500 ? 'INTERNAL' : ErrorCode.BAD_REQUEST,
-      error: reasonPhrase(status),
-      message: status === 500 ? 'Something went wrong on the server; it has been logged.' : err.message,
-    });
-  });
+  app.setErrorHandler(
+    (
+      err: Error & { statusCode?: number; code?: string; validation?: unknown },
+      req: FastifyRequest,
+      reply: FastifyReply,
+    ) => {
+      if (err instanceof HttpError) {
+        if (err.retryAfter !== undefined) reply.header('Retry-After', String(err.retryAfter));
+        return reply
+          .code(err.statusCode)
+          .send({
+            statusCode: err.statusCode,
+            code: err.code,
+            error: reasonPhrase(err.statusCode),
+            message: err.message,
+          });
+      }
+      if (err.validation) {
+        return reply
+          .code(400)
+          .send({ statusCode: 400, code: ErrorCode.BAD_REQUEST, error: 'Bad Request', message: err.message });
+      }
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      if (status === 500) req.log.error({ err }, 'request failed');
+      return reply.code(status).send({
+        statusCode: status,
+        code: status === 500 ? 'INTERNAL' : ErrorCode.BAD_REQUEST,
+        error: reasonPhrase(status),
+        message: status === 500 ? 'Something went wrong on the server; it has been logged.' : err.message,
+      });
+    },
+  );
 }
 
 function reasonPhrase(status: number): string {
   return (
-    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' }[status] ??
-    (status >= 500 ? 'Internal Server Error' : 'Error')
+    {
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      413: 'Payload Too Large',
+      415: 'Unsupported Media Type',
+      429: 'Too Many Requests',
+      503: 'Service Unavailable',
+    }[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
   );
 }

@@ -48,7 +48,8 @@ const TEMPERATURE = 0.4;
 /** What one response (or streamed chunk) says: its text, or why it must be withheld. */
 function readResponse(r: GenerateContentResponse): { text: string; flag?: FlagReason } {
   const blockReason: string | undefined = r.promptFeedback?.blockReason;
-  if (blockReason && blockReason !== BlockReason.BLOCKED_REASON_UNSPECIFIED) return { text: '', flag: 'prompt_blocked' };
+  if (blockReason && blockReason !== BlockReason.BLOCKED_REASON_UNSPECIFIED)
+    return { text: '', flag: 'prompt_blocked' };
   const candidate = r.candidates?.[0];
   const text = (candidate?.content?.parts ?? []).map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
   const flag = candidate?.finishReason ? WITHHELD.get(candidate.finishReason) : undefined;

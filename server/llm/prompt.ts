@@ -100,7 +100,9 @@ export function asData(text: string): string {
   return text.replace(/</g, '‹').replace(/>/g, '›').trim();
 }
 
-const tutorRules = (grade: number) => `You are a patient, warm reading tutor helping a child in school grade ${grade} who is reading a book.
+const tutorRules = (
+  grade: number,
+) => `You are a patient, warm reading tutor helping a child in school grade ${grade} who is reading a book.
 Rules:
 - Answer in one to three short sentences, with words a grade ${grade} child knows.
 - Base the answer on the passage and the book title you are given. If the passage does not say, say so kindly and give a simple, true answer.
@@ -112,7 +114,11 @@ Rules:
 
 /** A request whose prompt is each piece of data inside its own tag, one per line. */
 function tagged(system: string, fields: [tag: string, text: string][], maxOutputTokens: number): ModelRequest {
-  return { system, prompt: fields.map(([tag, text]) => `<${tag}>${asData(text)}</${tag}>`).join('\n'), maxOutputTokens };
+  return {
+    system,
+    prompt: fields.map(([tag, text]) => `<${tag}>${asData(text)}</${tag}>`).join('\n'),
+    maxOutputTokens,
+  };
 }
 
 export function questionRequest(job: AskJob, grade: number): ModelRequest {
@@ -127,7 +133,9 @@ export function questionRequest(job: AskJob, grade: number): ModelRequest {
   );
 }
 
-const definitionRules = (grade: number) => `You explain words to a child in school grade ${grade} who tapped a word while reading a book.
+const definitionRules = (
+  grade: number,
+) => `You explain words to a child in school grade ${grade} who tapped a word while reading a book.
 Rules:
 - Give the meaning of the word as it is used in the sentence, in one or two short sentences, with words a grade ${grade} child knows.
 - Do not repeat the whole sentence. You may give one short, simple example.

@@ -10,13 +10,23 @@ import { UpstreamError, type Outcome, type Provider, type ProviderConfig } from 
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { withRetries, type RetryPlan } from './retry.js';
 import { RelayStats } from './stats.js';
-import type { AskEvents, AskJob, AskResult, DefineJob, DefineResult, DefinitionCacheStore, FlagReason, Relay } from './types.js';
+import type {
+  AskEvents,
+  AskJob,
+  AskResult,
+  DefineJob,
+  DefineResult,
+  DefinitionCacheStore,
+  FlagReason,
+  Relay,
+} from './types.js';
 import { OfflineDictionary } from './wordnet.js';
 
 /** Shown instead of an answer that was withheld; the teacher's feed shows the flag. */
 export const KIND_MESSAGES: Readonly<Record<FlagReason, string>> = {
   prompt_blocked: "Let's keep our questions about the story. Can you ask me something about what you're reading?",
-  safety: "That's not something I can help with here. Let's get back to the story, and you can always ask your teacher.",
+  safety:
+    "That's not something I can help with here. Let's get back to the story, and you can always ask your teacher.",
   recitation: "I can't copy out parts of books, but I can help you understand them. Try asking what a part means!",
   empty: "Hmm, I don't have a good answer for that one. Try asking in a different way, or ask your teacher.",
   error: "Oops, I couldn't finish that answer. Please ask again, or ask your teacher.",
@@ -51,7 +61,9 @@ export type ProviderFactory = (config: ProviderConfig) => Provider;
 
 /** Cache key of a definition: the word in the sense of its sentence, at a grade level. */
 export function definitionKey(word: string, sentence: string, grade: number): string {
-  const digest = createHash('sha256').update(JSON.stringify([grade, word, sentence.toLowerCase()])).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify([grade, word, sentence.toLowerCase()]))
+    .digest('hex');
   return `def1:${digest.slice(0, 40)}`;
 }
 
@@ -109,7 +121,11 @@ export class ClassroomRelay implements Relay {
   private provider(s: Settings): Provider {
     const signature = JSON.stringify([s.geminiApiKey, s.geminiModel, s.geminiBaseUrl]);
     if (!this.providerInstance || signature !== this.providerSignature) {
-      this.providerInstance = this.makeProvider({ apiKey: s.geminiApiKey, model: s.geminiModel, baseUrl: s.geminiBaseUrl });
+      this.providerInstance = this.makeProvider({
+        apiKey: s.geminiApiKey,
+        model: s.geminiModel,
+        baseUrl: s.geminiBaseUrl,
+      });
       this.providerSignature = signature;
     }
     return this.providerInstance;
@@ -134,14 +150,24 @@ export class ClassroomRelay implements Relay {
       done: (answer) => last() && events.done(answer),
       teacher: (reason) => last() && events.teacher(reason),
     };
-    const noAi = !s.geminiApiKey ? 'no_api_key' : this.closed ? 'relay_closed' : this.inOutage() ? 'gemini_unavailable' : null;
+    const noAi = !s.geminiApiKey
+      ? 'no_api_key'
+      : this.closed
+        ? 'relay_closed'
+        : this.inOutage()
+          ? 'gemini_unavailable'
+          : null;
     if (noAi) {
       this.statsData.toTeacher++;
       // After the return, so the core acknowledges the question before hearing its fate.
       queueMicrotask(() => out.teacher(noAi));
       return { accepted: true, queuePosition: 0, cancel: () => control.abort() };
     }
-    const ticket = this.queue.submit(job.studentKey, () => this.track(control, () => this.answer(job, out, control.signal)), out.position);
+    const ticket = this.queue.submit(
+      job.studentKey,
+      () => this.track(control, () => this.answer(job, out, control.signal)),
+      out.position,
+    );
     return {
       accepted: true,
       queuePosition: ticket.position,
@@ -183,7 +209,10 @@ export class ClassroomRelay implements Relay {
   }
 
   private record(outcome: Outcome, s: Settings): void {
-    this.statsData.addUsage(outcome.usage, { inputPerMTok: s.geminiInputPricePerMTok, outputPerMTok: s.geminiOutputPricePerMTok });
+    this.statsData.addUsage(outcome.usage, {
+      inputPerMTok: s.geminiInputPricePerMTok,
+      outputPerMTok: s.geminiOutputPricePerMTok,
+    });
     if (outcome.flag) this.statsData.withheld[outcome.flag]++;
   }
 
@@ -237,7 +266,10 @@ export class ClassroomRelay implements Relay {
       if (cancelled.aborted) return; // the student left or the server is stopping
       this.statsData.upstreamFailures++;
       const reason = deadline.aborted ? 'deadline' : describe(err);
-      this.o.log?.warn({ reason, model: s.geminiModel, error: err instanceof Error ? err.message : String(err) }, 'Gemini gave no answer');
+      this.o.log?.warn(
+        { reason, model: s.geminiModel, error: err instanceof Error ? err.message : String(err) },
+        'Gemini gave no answer',
+      );
       // Part of an answer was shown, or Gemini refused the request itself: a kind word and a
       // flag for the teacher. Otherwise (unreachable, overloaded, too slow) the teacher answers.
       if (firstChunkAt !== undefined || (err instanceof UpstreamError && err.status === 400)) {
@@ -249,7 +281,10 @@ export class ClassroomRelay implements Relay {
           this.outageUntil = Date.now() + OUTAGE_MS;
           // The first question after the pause is the probe: one more failure starts another.
           this.failuresInARow = OUTAGE_AFTER - 1;
-          this.o.log?.warn({ seconds: OUTAGE_MS / 1000 }, 'Gemini keeps failing; questions go to the teacher for a while');
+          this.o.log?.warn(
+            { seconds: OUTAGE_MS / 1000 },
+            'Gemini keeps failing; questions go to the teacher for a while',
+          );
         }
         out.teacher(reason);
       }
@@ -323,12 +358,18 @@ export class ClassroomRelay implements Relay {
       const run = async () => {
         if (this.closed) return resolve(undefined);
         try {
-          const outcome = await withRetries(() => provider.generate(request, signal), this.plan(s, deadlineAt, signal, () => true));
+          const outcome = await withRetries(
+            () => provider.generate(request, signal),
+            this.plan(s, deadlineAt, signal, () => true),
+          );
           this.record(outcome, s);
           resolve(outcome.flag ? undefined : outcome.text.trim());
         } catch (err) {
           this.statsData.upstreamFailures++;
-          this.o.log?.warn({ reason: signal.aborted ? 'deadline' : describe(err), model: s.geminiModel }, 'Gemini gave no definition');
+          this.o.log?.warn(
+            { reason: signal.aborted ? 'deadline' : describe(err), model: s.geminiModel },
+            'Gemini gave no definition',
+          );
           resolve(undefined);
         }
       };

@@ -34,7 +34,13 @@ export async function withRetries<T>(attempt: () => Promise<T>, plan: RetryPlan)
     try {
       return await attempt();
     } catch (err) {
-      if (!(err instanceof UpstreamError) || !err.retryable || n >= plan.maxRetries || !plan.mayRetry() || plan.signal.aborted) {
+      if (
+        !(err instanceof UpstreamError) ||
+        !err.retryable ||
+        n >= plan.maxRetries ||
+        !plan.mayRetry() ||
+        plan.signal.aborted
+      ) {
         throw err;
       }
       const delay = backoffMs(n, err.retryAfterMs, plan.random);

@@ -35,12 +35,9 @@ export interface AskEvents {
 }
 
 export type AskResult =
-  | { accepted: true; queuePosition: number; cancel(): void }
-  | { accepted: false; retryAfterMs: number };
+  { accepted: true; queuePosition: number; cancel(): void } | { accepted: false; retryAfterMs: number };
 
-export type DefineResult =
-  | { ok: true; text: string; source: AnswerSource }
-  | { ok: false; retryAfterMs: number };
+export type DefineResult = { ok: true; text: string; source: AnswerSource } | { ok: false; retryAfterMs: number };
 
 export interface Relay {
   /** Whether questions get AI answers right now (a key is set). */

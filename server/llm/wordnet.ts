@@ -20,9 +20,35 @@ const POS_LABEL: Record<Pos, string> = {
 
 // WordNet's "morphy" endings per part of speech, plus doubled consonants (running, stopped).
 const ENDINGS: Record<Pos, readonly [string, string][]> = {
-  noun: [['s', ''], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y']],
-  verb: [['s', ''], ['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', ''], ['ied', 'y']],
-  adj: [['er', ''], ['est', ''], ['er', 'e'], ['est', 'e'], ['ier', 'y'], ['iest', 'y']],
+  noun: [
+    ['s', ''],
+    ['ses', 's'],
+    ['xes', 'x'],
+    ['zes', 'z'],
+    ['ches', 'ch'],
+    ['shes', 'sh'],
+    ['men', 'man'],
+    ['ies', 'y'],
+  ],
+  verb: [
+    ['s', ''],
+    ['ies', 'y'],
+    ['es', 'e'],
+    ['es', ''],
+    ['ed', 'e'],
+    ['ed', ''],
+    ['ing', 'e'],
+    ['ing', ''],
+    ['ied', 'y'],
+  ],
+  adj: [
+    ['er', ''],
+    ['est', ''],
+    ['er', 'e'],
+    ['est', 'e'],
+    ['ier', 'y'],
+    ['iest', 'y'],
+  ],
   adv: [],
 };
 
@@ -47,8 +73,43 @@ const IRREGULAR: Readonly<Record<string, string>> = Object.fromEntries(
 );
 
 /** Words before a noun (or its describing word) and before an action word. */
-const BEFORE_NOUN = new Set(['a', 'an', 'the', 'this', 'that', 'these', 'those', 'my', 'your', 'his', 'her', 'its', 'our', 'their', 'some', 'every']);
-const BEFORE_VERB = new Set(['to', 'will', 'would', 'can', 'could', 'should', 'must', 'may', 'might', 'did', "didn't", "don't", 'not', 'i', 'we', 'they', 'you']);
+const BEFORE_NOUN = new Set([
+  'a',
+  'an',
+  'the',
+  'this',
+  'that',
+  'these',
+  'those',
+  'my',
+  'your',
+  'his',
+  'her',
+  'its',
+  'our',
+  'their',
+  'some',
+  'every',
+]);
+const BEFORE_VERB = new Set([
+  'to',
+  'will',
+  'would',
+  'can',
+  'could',
+  'should',
+  'must',
+  'may',
+  'might',
+  'did',
+  "didn't",
+  "don't",
+  'not',
+  'i',
+  'we',
+  'they',
+  'you',
+]);
 
 /** Longest meaning shown, in characters (a child reads it on a small pop-up). */
 const MAX_MEANING = 110;
@@ -166,7 +227,9 @@ function parseGloss(line: string): { meaning: string; example?: string } {
   const meaning = (quote >= 0 ? gloss.slice(0, quote) : gloss).split(';')[0]?.trim() ?? '';
   const examples = [...gloss.matchAll(/"([^"]+)"/g)].map((m) => m[1]?.trim() ?? '');
   // The shortest example reads best on a pop-up (WordNet's longer ones are often literary quotes).
-  const example = examples.filter((e) => e.length > 0 && e.length <= MAX_EXAMPLE).sort((a, b) => a.length - b.length)[0];
+  const example = examples
+    .filter((e) => e.length > 0 && e.length <= MAX_EXAMPLE)
+    .sort((a, b) => a.length - b.length)[0];
   return { meaning, example };
 }
 
@@ -197,7 +260,10 @@ export class OfflineDictionary {
 
   constructor(dir = wordnetDir()) {
     const files = (prefix: string) =>
-      Object.fromEntries(POSES.map((pos) => [pos, new LineFile(join(dir, `${prefix}.${pos}`))])) as Record<Pos, LineFile>;
+      Object.fromEntries(POSES.map((pos) => [pos, new LineFile(join(dir, `${prefix}.${pos}`))])) as Record<
+        Pos,
+        LineFile
+      >;
     this.index = files('index');
     this.data = files('data');
   }
@@ -222,7 +288,8 @@ export class OfflineDictionary {
       }
     }
     const hinted = (e: IndexEntry) =>
-      (BEFORE_NOUN.has(previous) && (e.pos === 'noun' || e.pos === 'adj')) || (BEFORE_VERB.has(previous) && e.pos === 'verb');
+      (BEFORE_NOUN.has(previous) && (e.pos === 'noun' || e.pos === 'adj')) ||
+      (BEFORE_VERB.has(previous) && e.pos === 'verb');
     const best = found.sort((a, b) => Number(hinted(b)) - Number(hinted(a)) || b.tagged - a.tagged)[0];
     const offset = best?.offsets[0];
     if (!best || offset === undefined) return undefined;

@@ -15,7 +15,8 @@ export interface HostChoice {
 
 type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
 
-const VIRTUAL_IFACE = /^(docker|br-|veth|virbr|vboxnet|vmnet|cni|flannel|cali|lxc|lxd|podman|tun|tap|utun|zt|tailscale|wg)/i;
+const VIRTUAL_IFACE =
+  /^(docker|br-|veth|virbr|vboxnet|vmnet|cni|flannel|cali|lxc|lxd|podman|tun|tap|utun|zt|tailscale|wg)/i;
 
 export function isPrivateIPv4(address: string): boolean {
   const [a, b] = address.split('.').map(Number) as [number, number];
@@ -52,6 +53,7 @@ export function chooseHost(override: string, ifaces: Interfaces = networkInterfa
   }
   return {
     host: '127.0.0.1',
-    warning: 'No network address found: only this machine can join. Connect to the classroom network, or set READERAI_PUBLIC_HOST.',
+    warning:
+      'No network address found: only this machine can join. Connect to the classroom network, or set READERAI_PUBLIC_HOST.',
   };
 }

@@ -50,10 +50,14 @@ async function capacityPlugin(app: FastifyInstance, o: CapacityPluginOptions): P
   }, TICK_MS);
   timer.unref();
 
-  app.get('/api/teacher/capacity', {
-    onRequest: async (req) => checkTeacherCaller(req, { adminToken: o.adminToken, remoteAllowed }),
-    schema: { response: { 200: CapacityView } },
-  }, async () => view);
+  app.get(
+    '/api/teacher/capacity',
+    {
+      onRequest: async (req) => checkTeacherCaller(req, { adminToken: o.adminToken, remoteAllowed }),
+      schema: { response: { 200: CapacityView } },
+    },
+    async () => view,
+  );
 
   app.addHook('onClose', async () => {
     clearInterval(timer);

@@ -9,7 +9,14 @@ export default async function web(app: FastifyInstance, o: { root: string }): Pr
   if (!existsSync(o.root)) {
     app.log.warn({ root: o.root }, 'web apps not built; run `npm run build`');
     const notBuilt = async (_req: unknown, reply: import('fastify').FastifyReply) =>
-      reply.code(503).send({ statusCode: 503, code: ErrorCode.NOT_FOUND, error: 'Service Unavailable', message: 'The web apps are not built. Run `npm run build`.' });
+      reply
+        .code(503)
+        .send({
+          statusCode: 503,
+          code: ErrorCode.NOT_FOUND,
+          error: 'Service Unavailable',
+          message: 'The web apps are not built. Run `npm run build`.',
+        });
     app.get('/', notBuilt);
     app.get('/join', notBuilt);
     app.get('/teacher/', notBuilt);
@@ -22,7 +29,10 @@ export default async function web(app: FastifyInstance, o: { root: string }): Pr
     wildcard: true,
     index: ['index.html'],
     setHeaders: (res, path) => {
-      res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader(
+        'Cache-Control',
+        /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   app.get('/join', (_req, reply) => reply.sendFile('index.html'));

@@ -82,9 +82,7 @@ export class Store {
          FROM students s LEFT JOIN progress p ON p.student_id = s.id
          WHERE s.session_id = ? AND s.removed = 0 ORDER BY s.created_at`,
       ),
-      insertStudent: p(
-        `INSERT INTO students (id, session_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-      ),
+      insertStudent: p(`INSERT INTO students (id, session_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`),
       setBlocked: p(`UPDATE students SET blocked = ? WHERE id = ?`),
       setRemoved: p(`UPDATE students SET removed = 1 WHERE id = ?`),
       upsertProgress: p(
@@ -115,7 +113,9 @@ export class Store {
          ON CONFLICT (key) DO UPDATE SET text = excluded.text, source = excluded.source`,
       ),
       settings: p(`SELECT key, value FROM settings`),
-      putSetting: p(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+      putSetting: p(
+        `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      ),
       deleteSetting: p(`DELETE FROM settings WHERE key = ?`),
     };
   }
@@ -225,7 +225,8 @@ export class Store {
   definitionCache() {
     return {
       get: (key: string) => this.getDefinition(key),
-      put: (key: string, word: string, text: string, source: 'gemini' | 'offline') => this.putDefinition(key, word, text, source, Date.now()),
+      put: (key: string, word: string, text: string, source: 'gemini' | 'offline') =>
+        this.putDefinition(key, word, text, source, Date.now()),
     };
   }
 

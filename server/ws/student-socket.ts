@@ -42,17 +42,33 @@ export class StudentHub {
         // Refuse before the upgrade, with an HTTP status the tablet can act on.
         preValidation: async (req, reply) => {
           const token = req.query.token;
-          const student = typeof token === 'string' ? this.o.classroom.authenticate(req.params.sessionId, token) : undefined;
+          const student =
+            typeof token === 'string' ? this.o.classroom.authenticate(req.params.sessionId, token) : undefined;
           if (!student) {
-            return reply.code(401).send({ statusCode: 401, code: ErrorCode.BAD_TOKEN, error: 'Unauthorized', message: 'Unknown or expired token; join again.' });
+            return reply
+              .code(401)
+              .send({
+                statusCode: 401,
+                code: ErrorCode.BAD_TOKEN,
+                error: 'Unauthorized',
+                message: 'Unknown or expired token; join again.',
+              });
           }
           if ((this.perAddress.get(req.ip) ?? 0) >= this.o.maxConnectionsPerIp) {
-            return reply.code(429).send({ statusCode: 429, code: ErrorCode.TOO_MANY_CONNECTIONS, error: 'Too Many Requests', message: 'Too many tablets from this address.' });
+            return reply
+              .code(429)
+              .send({
+                statusCode: 429,
+                code: ErrorCode.TOO_MANY_CONNECTIONS,
+                error: 'Too Many Requests',
+                message: 'Too many tablets from this address.',
+              });
           }
           (req as FastifyRequest & { student?: Student }).student = student;
         },
       },
-      (socket, req) => this.attach(socket as StudentSocket, (req as FastifyRequest & { student: Student }).student, req),
+      (socket, req) =>
+        this.attach(socket as StudentSocket, (req as FastifyRequest & { student: Student }).student, req),
     );
   }
 
@@ -138,7 +154,10 @@ export class StudentHub {
       if (now - student.warnedAt >= 1000) {
         student.warnedAt = now;
         student.drops = 0;
-        this.o.outbox.send(student, 'ERROR', { code: ErrorCode.TOO_MANY_MESSAGES, message: 'Too many messages; some were ignored.' });
+        this.o.outbox.send(student, 'ERROR', {
+          code: ErrorCode.TOO_MANY_MESSAGES,
+          message: 'Too many messages; some were ignored.',
+        });
       } else if (++student.drops > FLOOD_CLOSE_AFTER) {
         socket.close(CloseCode.POLICY_VIOLATION, 'Flooding');
       }

@@ -4,9 +4,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { ClientPayloads, ErrorCode, type ClientMessage, type ClientType } from './index.js';
 
-export type Decoded =
-  | { ok: true; message: ClientMessage }
-  | { ok: false; code: ErrorCode; message: string };
+export type Decoded = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string };
 
 function compileAll<K extends string>(schemas: Record<K, TSchema>): Map<string, TypeCheck<TSchema>> {
   const checks = new Map<string, TypeCheck<TSchema>>();

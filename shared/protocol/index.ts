@@ -238,7 +238,12 @@ export type Alert = Static<typeof Alert>;
 
 // Capacity panel (server/capacity): how many more students this machine can take, and why.
 const OrNull = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-export const CapacityLimit = Type.Union([Type.Literal('memory'), Type.Literal('descriptors'), Type.Literal('cpu'), Type.Literal('gemini')]);
+export const CapacityLimit = Type.Union([
+  Type.Literal('memory'),
+  Type.Literal('descriptors'),
+  Type.Literal('cpu'),
+  Type.Literal('gemini'),
+]);
 export type CapacityLimit = Static<typeof CapacityLimit>;
 /** One second of history, for the panel's chart. */
 export const CapacityPoint = Type.Object({

@@ -46,7 +46,11 @@ export async function launchBrowser(o: { args?: string[] } = {}): Promise<Browse
 }
 
 /** A fresh context (its own storage, like a separate tablet) with one page at the given size. */
-export async function newPage(browser: Browser, viewport: { width: number; height: number } = TABLET_LANDSCAPE, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = TABLET_LANDSCAPE,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, hasTouch: true, deviceScaleFactor: 1, ...options });
   const page = await context.newPage();
   // A page error is a bug: keep them so a test can assert there were none.

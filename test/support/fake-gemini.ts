@@ -19,7 +19,12 @@ export type Reply =
    * Text chunks, each its own event (joined into one body for generateContent). `before(i)` is
    * awaited before chunk i is sent, so a test can hold the stream at a known point.
    */
-  | { chunks: string[]; chunkDelayMs?: number; before?: (index: number) => Promise<void>; usage?: { prompt: number; output: number } }
+  | {
+      chunks: string[];
+      chunkDelayMs?: number;
+      before?: (index: number) => Promise<void>;
+      usage?: { prompt: number; output: number };
+    }
   /** An error status with Google's error body; `retryDelay` adds a RetryInfo detail ("2s"). */
   | { status: number; retryDelay?: string; retryAfter?: string }
   /** These chunks, then the connection is dropped mid-answer. */
@@ -57,8 +62,18 @@ const STATUS_NAMES: Record<number, string> = {
 
 function textResponse(text: string, finishReason?: string, usage?: { prompt: number; output: number }): object {
   return {
-    candidates: [{ content: { parts: [{ text }], role: 'model' }, index: 0, ...(finishReason ? { finishReason } : {}) }],
-    ...(usage ? { usageMetadata: { promptTokenCount: usage.prompt, candidatesTokenCount: usage.output, totalTokenCount: usage.prompt + usage.output } } : {}),
+    candidates: [
+      { content: { parts: [{ text }], role: 'model' }, index: 0, ...(finishReason ? { finishReason } : {}) },
+    ],
+    ...(usage
+      ? {
+          usageMetadata: {
+            promptTokenCount: usage.prompt,
+            candidatesTokenCount: usage.output,
+            totalTokenCount: usage.prompt + usage.output,
+          },
+        }
+      : {}),
   };
 }
 
@@ -125,7 +140,9 @@ export class FakeGemini {
     const raw = Buffer.concat(chunks).toString('utf8');
     const m = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|generateContent)(\?alt=sse)?$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !m) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 404, message: 'not found', status: 'NOT_FOUND' } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 404, message: 'not found', status: 'NOT_FOUND' } }));
       return;
     }
     const recorded: RecordedRequest = {
@@ -146,7 +163,14 @@ export class FakeGemini {
 
   private error(res: ServerResponse, status: number, retryDelay?: string, retryAfter?: string): void {
     const details = retryDelay ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay }] : undefined;
-    const body = { error: { code: status, message: `Fake upstream says ${status}.`, status: STATUS_NAMES[status] ?? 'UNKNOWN', ...(details ? { details } : {}) } };
+    const body = {
+      error: {
+        code: status,
+        message: `Fake upstream says ${status}.`,
+        status: STATUS_NAMES[status] ?? 'UNKNOWN',
+        ...(details ? { details } : {}),
+      },
+    };
     res.writeHead(status, { 'content-type': 'application/json', ...(retryAfter ? { 'retry-after': retryAfter } : {}) });
     res.end(JSON.stringify(body));
   }
@@ -173,7 +197,13 @@ export class FakeGemini {
       'fixture' in reply
         ? fixtureEvents(reply.fixture)
         : reply.chunks.map((text, i) =>
-            JSON.stringify(textResponse(text, i === reply.chunks.length - 1 ? 'STOP' : undefined, i === reply.chunks.length - 1 ? reply.usage : undefined)),
+            JSON.stringify(
+              textResponse(
+                text,
+                i === reply.chunks.length - 1 ? 'STOP' : undefined,
+                i === reply.chunks.length - 1 ? reply.usage : undefined,
+              ),
+            ),
           );
     for (const [i, event] of events.entries()) {
       if (i > 0 && delay > 0) await sleep(delay);

@@ -50,7 +50,11 @@ export function installFakeSpeech(o: FakeSpeechOptions): void {
   const queue: FakeUtterance[] = [];
 
   const fire = (u: FakeUtterance, type: string, props: Record<string, unknown> = {}) => {
-    const e = Object.assign(new Event(type), { utterance: u, charIndex: 0, charLength: 0, elapsedTime: 0, name: '' }, props);
+    const e = Object.assign(
+      new Event(type),
+      { utterance: u, charIndex: 0, charLength: 0, elapsedTime: 0, name: '' },
+      props,
+    );
     u.dispatchEvent(e);
   };
 
@@ -65,20 +69,31 @@ export function installFakeSpeech(o: FakeSpeechOptions): void {
     const words = [...u.text.matchAll(/\S+/g)];
     words.forEach((m, k) => {
       timers.push(
-        setTimeout(() => {
-          state.spoken.push(m[0]);
-          if (!o.boundaries) return;
-          fire(u, 'boundary', { name: 'word', charIndex: m.index, charLength: m[0].length, elapsedTime: (k * step) / 1000 });
-          state.log.push({ spoken: m[0], highlighted: document.querySelector('.w.now')?.textContent ?? null });
-        }, 20 + k * step),
+        setTimeout(
+          () => {
+            state.spoken.push(m[0]);
+            if (!o.boundaries) return;
+            fire(u, 'boundary', {
+              name: 'word',
+              charIndex: m.index,
+              charLength: m[0].length,
+              elapsedTime: (k * step) / 1000,
+            });
+            state.log.push({ spoken: m[0], highlighted: document.querySelector('.w.now')?.textContent ?? null });
+          },
+          20 + k * step,
+        ),
       );
     });
     timers.push(
-      setTimeout(() => {
-        fire(u, 'end');
-        // The page may already have started the next utterance from its 'end' handler.
-        if (current === u) next();
-      }, 20 + words.length * step + 30),
+      setTimeout(
+        () => {
+          fire(u, 'end');
+          // The page may already have started the next utterance from its 'end' handler.
+          if (current === u) next();
+        },
+        20 + words.length * step + 30,
+      ),
     );
   };
 

@@ -24,11 +24,21 @@ export async function joinTablet(server: RunningServer, name: string, localAddre
   if (res.status !== 200) throw new Error(`join ${name}: ${res.status} ${JSON.stringify(res.body)}`);
   const tablet = await TestTablet.open(res.body.wsUrl, localAddress ? { localAddress } : {});
   const state = await tablet.next('SESSION_STATE');
-  return { name, studentId: res.body.studentId, token: res.body.token, wsUrl: res.body.wsUrl, bookId: state.bookId, tablet };
+  return {
+    name,
+    studentId: res.body.studentId,
+    token: res.body.token,
+    wsUrl: res.body.wsUrl,
+    bookId: state.bookId,
+    tablet,
+  };
 }
 
 /** The dashboard's live socket: trades the admin token for a ticket, then opens /ws/teacher. */
-export async function openTeacherSocket(server: RunningServer, headers: Record<string, string> = {}): Promise<TestTablet> {
+export async function openTeacherSocket(
+  server: RunningServer,
+  headers: Record<string, string> = {},
+): Promise<TestTablet> {
   const { status, body } = await teacherApi<{ ticket: string }>(server, '/ticket', { method: 'POST' });
   if (status !== 200) throw new Error(`ticket: ${status}`);
   return TestTablet.open(`${server.wsBase}/ws/teacher?ticket=${encodeURIComponent(body.ticket)}`, { headers });
@@ -42,7 +52,9 @@ export function nextTeacherFrame<T extends TeacherType>(
   timeoutMs = 10_000,
   from = 0,
 ): Promise<TeacherPayload<T>> {
-  return socket.next(type as unknown as ServerType, match as never, timeoutMs, from) as unknown as Promise<TeacherPayload<T>>;
+  return socket.next(type as unknown as ServerType, match as never, timeoutMs, from) as unknown as Promise<
+    TeacherPayload<T>
+  >;
 }
 
 export interface RawResponse {
@@ -57,7 +69,13 @@ export interface RawResponse {
  */
 export function rawHttp(
   url: string,
-  o: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; localAddress?: string } = {},
+  o: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    localAddress?: string;
+  } = {},
 ): Promise<RawResponse> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
@@ -74,7 +92,9 @@ export function rawHttp(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );

@@ -28,7 +28,9 @@ export function tempDir(prefix = 'readerai-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startServer(o: { dataDir?: string; port?: number; env?: Record<string, string>; args?: string[] } = {}): Promise<RunningServer> {
+export async function startServer(
+  o: { dataDir?: string; port?: number; env?: Record<string, string>; args?: string[] } = {},
+): Promise<RunningServer> {
   const dataDir = o.dataDir ?? tempDir();
   const proc = fork(SERVER_ENTRY, o.args ?? [], {
     env: serverEnv(dataDir, { port: o.port ?? 0, env: o.env ?? {} }),
@@ -79,10 +81,17 @@ export async function startServer(o: { dataDir?: string; port?: number; env?: Re
 }
 
 /** An authenticated call to the teacher API. */
-export async function teacherApi<T = unknown>(server: Pick<RunningServer, 'url' | 'adminToken'>, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
+export async function teacherApi<T = unknown>(
+  server: Pick<RunningServer, 'url' | 'adminToken'>,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server.url}/api/teacher${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { authorization: `Bearer ${server.adminToken}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${server.adminToken}`,
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   const text = await res.text();

@@ -3,8 +3,16 @@
 import WebSocket from 'ws';
 import type { JoinResponse, ServerMessage, ServerPayload, ServerType } from '../../shared/protocol/index.js';
 
-export async function join(baseUrl: string, body: { classCode: string; name: string; token?: string }, headers: Record<string, string> = {}): Promise<{ status: number; body: JoinResponse & { code?: string; message?: string } }> {
-  const res = await fetch(`${baseUrl}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export async function join(
+  baseUrl: string,
+  body: { classCode: string; name: string; token?: string },
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: JoinResponse & { code?: string; message?: string } }> {
+  const res = await fetch(`${baseUrl}/api/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as JoinResponse & { code?: string; message?: string } };
 }
 
@@ -30,7 +38,9 @@ export class TestTablet {
     const tablet = new TestTablet(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode })));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode })),
+      );
       ws.once('error', reject);
     });
     return tablet;
@@ -49,14 +59,23 @@ export class TestTablet {
   }
 
   /** Resolves with the first frame of `type` (from `from` on) that matches, or rejects after timeoutMs. */
-  async next<T extends ServerType>(type: T, match: (p: ServerPayload<T>) => boolean = () => true, timeoutMs = 10_000, from = 0): Promise<ServerPayload<T>> {
+  async next<T extends ServerType>(
+    type: T,
+    match: (p: ServerPayload<T>) => boolean = () => true,
+    timeoutMs = 10_000,
+    from = 0,
+  ): Promise<ServerPayload<T>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.frames.slice(from).find((f) => f.type === type && match(f.payload as ServerPayload<T>));
       if (found) return found.payload as ServerPayload<T>;
-      if (this.closeCode !== null) throw new Error(`socket closed (${this.closeCode}) while waiting for ${type}; frames: ${JSON.stringify(this.frames).slice(0, 500)}`);
+      if (this.closeCode !== null)
+        throw new Error(
+          `socket closed (${this.closeCode}) while waiting for ${type}; frames: ${JSON.stringify(this.frames).slice(0, 500)}`,
+        );
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${type} within ${timeoutMs} ms; frames: ${JSON.stringify(this.frames).slice(0, 500)}`);
+      if (left <= 0)
+        throw new Error(`no ${type} within ${timeoutMs} ms; frames: ${JSON.stringify(this.frames).slice(0, 500)}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {

@@ -10,7 +10,10 @@ export const REAL_SERVER = fileURLToPath(new URL('../../dist/server/main.js', im
 export function waitFor(s: ServerSupervisor, pred: (st: ServerStatus) => boolean, ms = 15_000): Promise<ServerStatus> {
   if (pred(s.status)) return Promise.resolve(s.status);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching status within ${ms} ms (last: ${JSON.stringify(s.status)})`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`no matching status within ${ms} ms (last: ${JSON.stringify(s.status)})`)),
+      ms,
+    );
     const onStatus = (st: ServerStatus) => {
       if (!pred(st)) return;
       clearTimeout(timer);

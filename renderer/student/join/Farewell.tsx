@@ -5,11 +5,30 @@ import type { Farewell as Kind, Session } from '../session/session.js';
 import { Icon } from '../ui/icons.js';
 
 const TEXT: Record<Kind, { title: string; body: string; action?: 'join' | 'here' }> = {
-  ended: { title: 'Class is finished', body: 'Great reading today! When your teacher starts a new class, scan the new code to join.', action: 'join' },
-  removed: { title: 'You left the class', body: 'Your teacher took you out of this class. You can join again if your teacher says so.', action: 'join' },
-  blocked: { title: 'Reading is paused', body: 'Your teacher has paused your reading for now. Please ask your teacher.' },
-  replaced: { title: 'Reading on another screen', body: 'You opened ReaderAI on another tab or tablet, so reading moved there.', action: 'here' },
-  locked: { title: 'Joining is closed', body: 'Your class is not letting anyone join right now. Please ask your teacher.', action: 'join' },
+  ended: {
+    title: 'Class is finished',
+    body: 'Great reading today! When your teacher starts a new class, scan the new code to join.',
+    action: 'join',
+  },
+  removed: {
+    title: 'You left the class',
+    body: 'Your teacher took you out of this class. You can join again if your teacher says so.',
+    action: 'join',
+  },
+  blocked: {
+    title: 'Reading is paused',
+    body: 'Your teacher has paused your reading for now. Please ask your teacher.',
+  },
+  replaced: {
+    title: 'Reading on another screen',
+    body: 'You opened ReaderAI on another tab or tablet, so reading moved there.',
+    action: 'here',
+  },
+  locked: {
+    title: 'Joining is closed',
+    body: 'Your class is not letting anyone join right now. Please ask your teacher.',
+    action: 'join',
+  },
 };
 
 export function Farewell({ session }: { session: Session }): JSX.Element {

@@ -83,7 +83,9 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
           <li>
             Open the web browser and type <strong class="address">{location.host}</strong>
           </li>
-          <li>Type your name and the class code{code ? <strong class="address"> {code}</strong> : ' from the board'}.</li>
+          <li>
+            Type your name and the class code{code ? <strong class="address"> {code}</strong> : ' from the board'}.
+          </li>
         </ol>
       </section>
     </main>

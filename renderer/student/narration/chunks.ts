@@ -23,7 +23,12 @@ export const MAX_CHUNK_WORDS = 32;
  * The chunk that starts at `from`: up to the end of the sentence, the paragraph, or MAX_CHUNK_WORDS.
  * `paragraphStarts` must be sorted (as the server sends it).
  */
-export function chunkAt(words: readonly string[], paragraphStarts: readonly number[], from: number, maxWords = MAX_CHUNK_WORDS): Chunk {
+export function chunkAt(
+  words: readonly string[],
+  paragraphStarts: readonly number[],
+  from: number,
+  maxWords = MAX_CHUNK_WORDS,
+): Chunk {
   const nextParagraph = paragraphStarts.find((p) => p > from) ?? words.length;
   const limit = Math.min(words.length, nextParagraph, from + maxWords);
   let end = from;

@@ -190,22 +190,28 @@ export class Narrator {
     this.setMode('voice-timed');
     this.moveTo(i);
     if (i + 1 >= chunk.end) return; // the 'end' event moves on
-    this.timer = setTimeout(() => {
-      if (run === this.run) this.stepTimed(chunk, i + 1, run);
-    }, wordMs(this.o.words[i]!) / this.rateNow);
+    this.timer = setTimeout(
+      () => {
+        if (run === this.run) this.stepTimed(chunk, i + 1, run);
+      },
+      wordMs(this.o.words[i]!) / this.rateNow,
+    );
   }
 
   /** No voice: light up each word for as long as it would take to say it. */
   private stepSilently(chunk: Chunk, i: number, run: number): void {
     this.moveTo(i);
-    this.timer = setTimeout(() => {
-      if (run !== this.run) return;
-      if (i + 1 < chunk.end) this.stepSilently(chunk, i + 1, run);
-      else {
-        this.pos = chunk.end;
-        this.speakFrom(chunk.end);
-      }
-    }, wordMs(this.o.words[i]!) / this.rateNow);
+    this.timer = setTimeout(
+      () => {
+        if (run !== this.run) return;
+        if (i + 1 < chunk.end) this.stepSilently(chunk, i + 1, run);
+        else {
+          this.pos = chunk.end;
+          this.speakFrom(chunk.end);
+        }
+      },
+      wordMs(this.o.words[i]!) / this.rateNow,
+    );
   }
 
   private moveTo(i: number): void {

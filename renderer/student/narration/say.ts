@@ -2,7 +2,9 @@
 import { pickVoice } from './voices.js';
 
 export function canSpeak(): boolean {
-  return typeof window !== 'undefined' && 'speechSynthesis' in window && typeof SpeechSynthesisUtterance !== 'undefined';
+  return (
+    typeof window !== 'undefined' && 'speechSynthesis' in window && typeof SpeechSynthesisUtterance !== 'undefined'
+  );
 }
 
 /** Speaks `text` (stopping anything being said). Calls onEnd when done, failed or cancelled. */

@@ -42,11 +42,22 @@ export function AskPanel({ session }: { session: Session }): JSX.Element {
           <span>Close</span>
         </button>
       </div>
-      <p class="hint">{s.aiAnswers ? 'Ask about the story or a word. The answer will be about the part you are reading.' : 'Your teacher will answer your questions.'}</p>
+      <p class="hint">
+        {s.aiAnswers
+          ? 'Ask about the story or a word. The answer will be about the part you are reading.'
+          : 'Your teacher will answer your questions.'}
+      </p>
 
       <div class="qa" aria-live="polite">
         {s.questions.map((q) => (
-          <QuestionItem key={q.questionId} q={q} online={online} now={now} voice={voice} onAgain={() => session.askAgain(q.questionId)} />
+          <QuestionItem
+            key={q.questionId}
+            q={q}
+            online={online}
+            now={now}
+            voice={voice}
+            onAgain={() => session.askAgain(q.questionId)}
+          />
         ))}
         <div ref={listEnd} />
       </div>
@@ -91,7 +102,13 @@ export function AskPanel({ session }: { session: Session }): JSX.Element {
   );
 }
 
-function QuestionItem(props: { q: AskedQuestion; online: boolean; now: number; voice: ReturnType<typeof useSay>; onAgain: () => void }): JSX.Element {
+function QuestionItem(props: {
+  q: AskedQuestion;
+  online: boolean;
+  now: number;
+  voice: ReturnType<typeof useSay>;
+  onAgain: () => void;
+}): JSX.Element {
   const { q, online, now, voice } = props;
   const canRetry = (q.status === 'limited' && q.retryAt <= now) || q.status === 'failed';
   return (
@@ -102,7 +119,11 @@ function QuestionItem(props: { q: AskedQuestion; online: boolean; now: number; v
       </p>
       <div class="bubble reply">
         <span class="sr">Answer: </span>
-        {q.answer && q.status !== 'hidden' ? <p class="answer">{q.answer}</p> : <p class="state">{stateText(q, online, now)}</p>}
+        {q.answer && q.status !== 'hidden' ? (
+          <p class="answer">{q.answer}</p>
+        ) : (
+          <p class="state">{stateText(q, online, now)}</p>
+        )}
         {q.status === 'answering' && q.answer && <p class="state small">Still writing…</p>}
         {q.status === 'answered' && q.source === 'teacher' && <p class="state small">From your teacher</p>}
         {canRetry && (
@@ -112,7 +133,12 @@ function QuestionItem(props: { q: AskedQuestion; online: boolean; now: number; v
           </button>
         )}
         {q.status === 'answered' && q.answer && voice.available && (
-          <button type="button" class="secondary" onClick={() => voice.toggle(q.questionId, q.answer)} aria-pressed={voice.speaking === q.questionId}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => voice.toggle(q.questionId, q.answer)}
+            aria-pressed={voice.speaking === q.questionId}
+          >
             <Icon name="speaker" />
             <span>{voice.speaking === q.questionId ? 'Stop' : 'Read the answer to me'}</span>
           </button>
@@ -126,9 +152,13 @@ function QuestionItem(props: { q: AskedQuestion; online: boolean; now: number; v
 export function stateText(q: AskedQuestion, online: boolean, now: number): string {
   switch (q.status) {
     case 'sending':
-      return online ? 'Sending your question…' : "We're not connected right now. Your question will be sent when we are.";
+      return online
+        ? 'Sending your question…'
+        : "We're not connected right now. Your question will be sent when we are.";
     case 'queued':
-      return q.queuePosition === 1 ? 'Got it! You are next in line.' : `Got it! You are number ${q.queuePosition} in line.`;
+      return q.queuePosition === 1
+        ? 'Got it! You are next in line.'
+        : `Got it! You are number ${q.queuePosition} in line.`;
     case 'answering':
       return 'Got it! Thinking about your question…';
     case 'answered':
@@ -138,7 +168,9 @@ export function stateText(q: AskedQuestion, online: boolean, now: number): strin
     case 'hidden':
       return 'Your teacher took this answer away. You can ask your teacher about it.';
     case 'limited':
-      return q.retryAt > now ? "Too many questions for now, so this one wasn't sent yet." : 'You can ask this again now.';
+      return q.retryAt > now
+        ? "Too many questions for now, so this one wasn't sent yet."
+        : 'You can ask this again now.';
     case 'failed':
       return q.error || "Sorry, that didn't work. Please try asking again.";
   }

@@ -8,7 +8,15 @@ import type { Session } from '../session/session.js';
 /** Books longer than this are shown a stretch at a time, so cheap tablets stay quick. */
 const WINDOW_WORDS = 4000;
 
-export function BookText({ session, book, lineFocus }: { session: Session; book: Book; lineFocus: boolean }): JSX.Element {
+export function BookText({
+  session,
+  book,
+  lineFocus,
+}: {
+  session: Session;
+  book: Book;
+  lineFocus: boolean;
+}): JSX.Element {
   const root = useRef<HTMLDivElement>(null);
   const band = useRef<HTMLDivElement>(null);
   const [range, setRange] = useState(() => windowAround(book, session.wordIdx));

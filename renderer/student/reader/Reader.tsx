@@ -70,7 +70,12 @@ export function Reader({ session }: { session: Session }): JSX.Element {
           <Icon name={s.playing ? 'pause' : 'play'} />
           <span>{s.playing ? 'Pause' : 'Read to me'}</span>
         </button>
-        <button type="button" class="ctl" onClick={cycleSpeed} aria-label={`Reading speed: ${SPEED_NAMES[s.prefs.rate] ?? 'Normal'}. Tap to change.`}>
+        <button
+          type="button"
+          class="ctl"
+          onClick={cycleSpeed}
+          aria-label={`Reading speed: ${SPEED_NAMES[s.prefs.rate] ?? 'Normal'}. Tap to change.`}
+        >
           <Icon name="speed" />
           <span>{SPEED_NAMES[s.prefs.rate] ?? 'Normal'}</span>
         </button>
@@ -78,7 +83,12 @@ export function Reader({ session }: { session: Session }): JSX.Element {
           <Icon name="ask" />
           <span>Ask</span>
         </button>
-        <button type="button" class={`ctl hand ${s.handRaised ? 'raised' : ''}`} onClick={() => session.toggleHand()} aria-pressed={s.handRaised}>
+        <button
+          type="button"
+          class={`ctl hand ${s.handRaised ? 'raised' : ''}`}
+          onClick={() => session.toggleHand()}
+          aria-pressed={s.handRaised}
+        >
           <Icon name="hand" />
           <span>{s.handRaised ? 'Hand up' : 'Raise hand'}</span>
         </button>

@@ -24,13 +24,29 @@ export function SettingsPanel({ session, onClose }: { session: Session; onClose:
       <fieldset>
         <legend>Size</legend>
         <div class="row">
-          <button type="button" class="secondary" onClick={() => set({ size: p.size - 1 })} disabled={p.size === 0} aria-label="Smaller text">
-            <span class="a-small" aria-hidden="true">A</span>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => set({ size: p.size - 1 })}
+            disabled={p.size === 0}
+            aria-label="Smaller text"
+          >
+            <span class="a-small" aria-hidden="true">
+              A
+            </span>
             <span>Smaller</span>
           </button>
           <output aria-live="polite">{TEXT_SIZES[p.size]} px</output>
-          <button type="button" class="secondary" onClick={() => set({ size: p.size + 1 })} disabled={p.size === TEXT_SIZES.length - 1} aria-label="Bigger text">
-            <span class="a-big" aria-hidden="true">A</span>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => set({ size: p.size + 1 })}
+            disabled={p.size === TEXT_SIZES.length - 1}
+            aria-label="Bigger text"
+          >
+            <span class="a-big" aria-hidden="true">
+              A
+            </span>
             <span>Bigger</span>
           </button>
         </div>
@@ -38,14 +54,30 @@ export function SettingsPanel({ session, onClose }: { session: Session; onClose:
 
       <fieldset>
         <legend>Letters</legend>
-        <Choice name="font" checked={p.font === 'standard'} onChange={() => set({ font: 'standard' })} label="Standard" />
-        <Choice name="font" checked={p.font === 'dyslexic'} onChange={() => set({ font: 'dyslexic' })} label="Easier letters (OpenDyslexic)" class="od" />
+        <Choice
+          name="font"
+          checked={p.font === 'standard'}
+          onChange={() => set({ font: 'standard' })}
+          label="Standard"
+        />
+        <Choice
+          name="font"
+          checked={p.font === 'dyslexic'}
+          onChange={() => set({ font: 'dyslexic' })}
+          label="Easier letters (OpenDyslexic)"
+          class="od"
+        />
       </fieldset>
 
       <fieldset>
         <legend>Colours</legend>
         <Choice name="theme" checked={p.theme === 'warm'} onChange={() => set({ theme: 'warm' })} label="Warm paper" />
-        <Choice name="theme" checked={p.theme === 'contrast'} onChange={() => set({ theme: 'contrast' })} label="High contrast" />
+        <Choice
+          name="theme"
+          checked={p.theme === 'contrast'}
+          onChange={() => set({ theme: 'contrast' })}
+          label="High contrast"
+        />
       </fieldset>
 
       <fieldset>
@@ -59,7 +91,13 @@ export function SettingsPanel({ session, onClose }: { session: Session; onClose:
   );
 }
 
-function Choice(props: { name: string; checked: boolean; onChange: () => void; label: string; class?: string }): JSX.Element {
+function Choice(props: {
+  name: string;
+  checked: boolean;
+  onChange: () => void;
+  label: string;
+  class?: string;
+}): JSX.Element {
   return (
     <label class={`choice ${props.class ?? ''}`}>
       <input type="radio" name={props.name} checked={props.checked} onChange={props.onChange} />

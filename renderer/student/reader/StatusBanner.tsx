@@ -28,12 +28,15 @@ export function StatusBanner({ session }: { session: Session }): JSX.Element {
   let kind = 'info';
   if (show && down) {
     kind = 'offline';
-    text = everOpened ? 'No connection right now. Keep reading — your place is saved on this tablet.' : 'Connecting to your class…';
+    text = everOpened
+      ? 'No connection right now. Keep reading — your place is saved on this tablet.'
+      : 'Connecting to your class…';
   } else if (notice) text = notice;
   else if (hand) {
     kind = 'hand';
     text = 'Your hand is up. Your teacher can see it.';
-  } else if (mode === 'silent' && playing) text = 'This tablet has no reading voice, so the words light up at reading speed. Read along!';
+  } else if (mode === 'silent' && playing)
+    text = 'This tablet has no reading voice, so the words light up at reading speed. Read along!';
 
   return (
     <div class={`banner ${text ? `show ${kind}` : ''}`} role="status" aria-live="polite">

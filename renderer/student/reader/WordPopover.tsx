@@ -5,7 +5,15 @@ import { Dialog } from '../ui/Dialog.js';
 import { Icon } from '../ui/icons.js';
 import { useSay } from '../ui/useSay.js';
 
-export function WordPopover({ session, definition: d, rate }: { session: Session; definition: Definition; rate: number }): JSX.Element {
+export function WordPopover({
+  session,
+  definition: d,
+  rate,
+}: {
+  session: Session;
+  definition: Definition;
+  rate: number;
+}): JSX.Element {
   const voice = useSay(rate);
   const close = () => session.closeDefinition();
   return (

@@ -10,7 +10,12 @@ interface Recognizer {
   continuous: boolean;
   start(): void;
   stop(): void;
-  onresult: ((e: { results: ArrayLike<ArrayLike<{ transcript: string }> & { isFinal: boolean }> ; resultIndex: number }) => void) | null;
+  onresult:
+    | ((e: {
+        results: ArrayLike<ArrayLike<{ transcript: string }> & { isFinal: boolean }>;
+        resultIndex: number;
+      }) => void)
+    | null;
   onend: (() => void) | null;
   onerror: (() => void) | null;
 }
@@ -21,7 +26,10 @@ function recognizerClass(): RecognizerClass | null {
   return w.SpeechRecognition ?? w.webkitSpeechRecognition ?? null;
 }
 
-export function useDictation(allowed: boolean, onText: (text: string) => void): { available: boolean; listening: boolean; toggle(): void; stop(): void } {
+export function useDictation(
+  allowed: boolean,
+  onText: (text: string) => void,
+): { available: boolean; listening: boolean; toggle(): void; stop(): void } {
   const [listening, setListening] = useState(false);
   const rec = useRef<Recognizer | null>(null);
   const Cls = allowed ? recognizerClass() : null;

@@ -18,7 +18,8 @@ export const RATES = [0.6, 0.8, 1, 1.2] as const;
 
 const DEFAULTS: Prefs = { size: 2, font: 'standard', theme: 'warm', lineFocus: false, rate: 1 };
 
-const isPrefs = (v: unknown): v is Prefs => hasFields(v, { size: 'number', font: 'string', theme: 'string', lineFocus: 'boolean', rate: 'number' });
+const isPrefs = (v: unknown): v is Prefs =>
+  hasFields(v, { size: 'number', font: 'string', theme: 'string', lineFocus: 'boolean', rate: 'number' });
 
 export function loadPrefs(): Prefs {
   const p = load('prefs', isPrefs);

@@ -41,7 +41,14 @@ export interface ProgressOptions {
 const KEY = 'progress';
 
 const isSaved = (v: unknown): v is SavedProgress =>
-  hasFields(v, { owner: 'string', bookId: 'string', wordIdx: 'number', audioTs: 'number', seq: 'number', savedSeq: 'number' });
+  hasFields(v, {
+    owner: 'string',
+    bookId: 'string',
+    wordIdx: 'number',
+    audioTs: 'number',
+    seq: 'number',
+    savedSeq: 'number',
+  });
 
 export class Progress {
   private p: SavedProgress | null;
@@ -68,7 +75,14 @@ export class Progress {
     const prev = this.p;
     if (prev && prev.bookId === bookId && prev.wordIdx === wordIdx && this.playing === playing) return;
     this.playing = playing;
-    this.p = { owner: this.o.owner, bookId, wordIdx, audioTs, seq: (prev?.seq ?? 0) + 1, savedSeq: prev?.savedSeq ?? 0 };
+    this.p = {
+      owner: this.o.owner,
+      bookId,
+      wordIdx,
+      audioTs,
+      seq: (prev?.seq ?? 0) + 1,
+      savedSeq: prev?.savedSeq ?? 0,
+    };
     save(KEY, this.p);
     if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.o.intervalMs ?? 3000);
   }
@@ -86,7 +100,8 @@ export class Progress {
     this.timer = null;
     const p = this.p;
     if (!p || p.seq <= this.sentSeq || p.seq <= p.savedSeq) return;
-    if (this.o.send({ bookId: p.bookId, wordIdx: p.wordIdx, audioTs: p.audioTs, seq: p.seq, playing: this.playing })) this.sentSeq = p.seq;
+    if (this.o.send({ bookId: p.bookId, wordIdx: p.wordIdx, audioTs: p.audioTs, seq: p.seq, playing: this.playing }))
+      this.sentSeq = p.seq;
   }
 
   /**
@@ -95,7 +110,9 @@ export class Progress {
    */
   latest(): ClientPayload<'PROGRESS_UPDATE'> | null {
     const p = this.p;
-    return p && p.seq > 0 ? { bookId: p.bookId, wordIdx: p.wordIdx, audioTs: p.audioTs, seq: p.seq, playing: this.playing } : null;
+    return p && p.seq > 0
+      ? { bookId: p.bookId, wordIdx: p.wordIdx, audioTs: p.audioTs, seq: p.seq, playing: this.playing }
+      : null;
   }
 
   /** The socket opened again: what was sent on the old one may never have arrived. */

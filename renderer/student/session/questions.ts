@@ -38,8 +38,27 @@ export interface AskedQuestion {
 /** Questions kept on the tablet (the server replays its last three). */
 export const KEEP = 6;
 
-export function newQuestion(questionId: string, text: string, bookId: string, wordIdx: number, now: number): AskedQuestion {
-  return { questionId, text, bookId, wordIdx, askedAt: now, status: 'sending', queuePosition: 0, answer: '', source: null, flagged: false, retryAt: 0, error: '' };
+export function newQuestion(
+  questionId: string,
+  text: string,
+  bookId: string,
+  wordIdx: number,
+  now: number,
+): AskedQuestion {
+  return {
+    questionId,
+    text,
+    bookId,
+    wordIdx,
+    askedAt: now,
+    status: 'sending',
+    queuePosition: 0,
+    answer: '',
+    source: null,
+    flagged: false,
+    retryAt: 0,
+    error: '',
+  };
 }
 
 export function addQuestion(list: readonly AskedQuestion[], q: AskedQuestion): AskedQuestion[] {
@@ -56,16 +75,34 @@ export function applyFrame(list: readonly AskedQuestion[], m: ServerMessage, now
   let next: AskedQuestion = q;
   switch (m.type) {
     case 'INTERRUPTION_ACKNOWLEDGED':
-      next = { ...q, status: m.payload.queuePosition > 0 ? 'queued' : 'answering', queuePosition: m.payload.queuePosition, answer: '', error: '' };
+      next = {
+        ...q,
+        status: m.payload.queuePosition > 0 ? 'queued' : 'answering',
+        queuePosition: m.payload.queuePosition,
+        answer: '',
+        error: '',
+      };
       break;
     case 'QUEUE_POSITION':
-      if (q.status === 'queued' || q.status === 'answering') next = { ...q, status: m.payload.queuePosition > 0 ? 'queued' : 'answering', queuePosition: m.payload.queuePosition };
+      if (q.status === 'queued' || q.status === 'answering')
+        next = {
+          ...q,
+          status: m.payload.queuePosition > 0 ? 'queued' : 'answering',
+          queuePosition: m.payload.queuePosition,
+        };
       break;
     case 'ANSWER_CHUNK':
-      if (q.status !== 'answered' && q.status !== 'hidden') next = { ...q, status: 'answering', queuePosition: 0, answer: q.answer + m.payload.text };
+      if (q.status !== 'answered' && q.status !== 'hidden')
+        next = { ...q, status: 'answering', queuePosition: 0, answer: q.answer + m.payload.text };
       break;
     case 'ANSWER_DONE':
-      next = { ...q, status: 'answered', answer: m.payload.text, source: m.payload.source, flagged: m.payload.flagged === true };
+      next = {
+        ...q,
+        status: 'answered',
+        answer: m.payload.text,
+        source: m.payload.source,
+        flagged: m.payload.flagged === true,
+      };
       break;
     case 'TEACHER_WILL_ANSWER':
       if (q.status !== 'answered' && q.status !== 'hidden') next = { ...q, status: 'teacher' };

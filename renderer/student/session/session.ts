@@ -1,6 +1,12 @@
 // The student's side of the class: joining, the live socket, the book and the read-aloud, the
 // questions. The UI reads `store` and calls the methods below; nothing here knows about Preact.
-import type { Book, ClientMessage, JoinResponse, ServerMessage, ServerPayload } from '../../../shared/protocol/index.js';
+import type {
+  Book,
+  ClientMessage,
+  JoinResponse,
+  ServerMessage,
+  ServerPayload,
+} from '../../../shared/protocol/index.js';
 import { CloseCode, FINAL_CLOSE_CODES, ErrorCode, Limits } from '../../../shared/protocol/codes.js';
 import { SocketClient, StopReconnecting, type CloseInfo, type SocketStatus } from '../../shared/socket.js';
 import { Narrator, type NarrationMode } from '../narration/narrator.js';
@@ -61,8 +67,17 @@ export interface StudentState {
 }
 
 const isCredentials = (v: unknown): v is Credentials =>
-  hasFields(v, { classCode: 'string', name: 'string', studentId: 'string', sessionId: 'string', token: 'string', wsUrl: 'string' });
-const isQuestions = (v: unknown): v is AskedQuestion[] => Array.isArray(v) && v.every((q) => hasFields(q, { questionId: 'string', text: 'string', status: 'string', answer: 'string' }));
+  hasFields(v, {
+    classCode: 'string',
+    name: 'string',
+    studentId: 'string',
+    sessionId: 'string',
+    token: 'string',
+    wsUrl: 'string',
+  });
+const isQuestions = (v: unknown): v is AskedQuestion[] =>
+  Array.isArray(v) &&
+  v.every((q) => hasFields(q, { questionId: 'string', text: 'string', status: 'string', answer: 'string' }));
 
 /** How long a reply may take before the tablet asks again, and then gives up on the socket. */
 const QUIET_MS = 6000;
@@ -155,7 +170,8 @@ export class Session {
     s.set({ joining: true, joinError: '', classCode, name });
     try {
       // A token from this tablet lets the server resume the same student when the name matches.
-      const sameChild = this.creds && this.creds.name.toLowerCase() === name.trim().toLowerCase() ? this.creds.token : undefined;
+      const sameChild =
+        this.creds && this.creds.name.toLowerCase() === name.trim().toLowerCase() ? this.creds.token : undefined;
       const r = await postJoin(classCode, name, sameChild);
       this.setCredentials(classCode.trim().toUpperCase(), r);
       if (!sameChild) s.set({ questions: [] });
@@ -163,7 +179,11 @@ export class Session {
       history.replaceState(null, '', '/');
       this.startReading();
     } catch (err) {
-      s.set({ joining: false, joinError: err instanceof JoinError ? err.message : "We couldn't reach your class. Check the Wi-Fi and try again." });
+      s.set({
+        joining: false,
+        joinError:
+          err instanceof JoinError ? err.message : "We couldn't reach your class. Check the Wi-Fi and try again.",
+      });
     }
   }
 
@@ -182,7 +202,14 @@ export class Session {
   }
 
   private setCredentials(classCode: string, r: JoinResponse): void {
-    this.creds = { classCode, name: r.name, studentId: r.studentId, sessionId: r.sessionId, token: r.token, wsUrl: r.wsUrl };
+    this.creds = {
+      classCode,
+      name: r.name,
+      studentId: r.studentId,
+      sessionId: r.sessionId,
+      token: r.token,
+      wsUrl: r.wsUrl,
+    };
     save('student', this.creds);
     this.store.set({ name: r.name, classCode });
   }
@@ -312,7 +339,12 @@ export class Session {
       case 'DEFINITION':
         return this.onDefinition(m.payload.requestId, m.payload.text, '');
       case 'RATE_LIMITED':
-        if (m.payload.requestId) return this.onDefinition(m.payload.requestId, null, 'Lots of words looked up just now! Wait a few seconds, then tap the word again.');
+        if (m.payload.requestId)
+          return this.onDefinition(
+            m.payload.requestId,
+            null,
+            'Lots of words looked up just now! Wait a few seconds, then tap the word again.',
+          );
         break;
       case 'ERROR':
         if (m.payload.requestId) return this.onDefinition(m.payload.requestId, null, m.payload.message);
@@ -324,7 +356,11 @@ export class Session {
 
   private async onSessionState(st: ServerPayload<'SESSION_STATE'>): Promise<void> {
     const s = this.store;
-    s.set({ speechInput: st.speechInput, aiAnswers: st.aiAnswers, handRaised: s.get().handPending ? s.get().handRaised : st.handRaised });
+    s.set({
+      speechInput: st.speechInput,
+      aiAnswers: st.aiAnswers,
+      handRaised: s.get().handPending ? s.get().handRaised : st.handRaised,
+    });
     const pos = this.progress!.reconcile(st);
     const book = s.get().book;
     const same = book?.id === pos.bookId && this.narrator?.position === pos.wordIdx;
@@ -332,7 +368,10 @@ export class Session {
     // What waited for the connection.
     if (s.get().handPending) this.send({ type: 'RAISE_HAND', payload: { raised: s.get().handRaised } });
     for (const q of unsent(s.get().questions)) {
-      this.send({ type: 'STUDENT_INTERRUPTION', payload: { questionId: q.questionId, questionText: q.text, context: { bookId: q.bookId, wordIdx: q.wordIdx } } });
+      this.send({
+        type: 'STUDENT_INTERRUPTION',
+        payload: { questionId: q.questionId, questionText: q.text, context: { bookId: q.bookId, wordIdx: q.wordIdx } },
+      });
     }
     const d = s.get().definition;
     if (d && d.text === null) this.sendDefine(d);
@@ -444,7 +483,10 @@ export class Session {
   private sendDefine(d: Definition): boolean {
     const book = this.store.get().book;
     if (!book) return false;
-    return this.send({ type: 'DEFINE_WORD', payload: { requestId: d.requestId, word: d.word, context: { bookId: book.id, wordIdx: d.wordIdx } } });
+    return this.send({
+      type: 'DEFINE_WORD',
+      payload: { requestId: d.requestId, word: d.word, context: { bookId: book.id, wordIdx: d.wordIdx } },
+    });
   }
 
   private onDefinition(requestId: string, text: string | null, problem: string): void {
@@ -459,7 +501,10 @@ export class Session {
     if (!d) return;
     const again = { ...d, text: null, problem: '' };
     this.store.set({ definition: again });
-    if (!this.sendDefine(again)) this.store.set({ definition: { ...again, problem: "We'll look this word up as soon as we're connected again." } });
+    if (!this.sendDefine(again))
+      this.store.set({
+        definition: { ...again, problem: "We'll look this word up as soon as we're connected again." },
+      });
   }
 
   openAsk(): void {
@@ -487,7 +532,10 @@ export class Session {
     this.progress?.flush();
     const q = newQuestion(newId(), questionText, book.id, this.wordIdx, Date.now());
     this.setQuestions(addQuestion(this.store.get().questions, q));
-    this.send({ type: 'STUDENT_INTERRUPTION', payload: { questionId: q.questionId, questionText, context: { bookId: book.id, wordIdx: q.wordIdx } } });
+    this.send({
+      type: 'STUDENT_INTERRUPTION',
+      payload: { questionId: q.questionId, questionText, context: { bookId: book.id, wordIdx: q.wordIdx } },
+    });
   }
 
   /** A question that was refused (rate limit, error) goes again as a new question. */

@@ -32,7 +32,10 @@ export function forget(key: string): void {
 }
 
 /** A shallow check that `v` is an object whose listed fields have the listed typeof. */
-export function hasFields(v: unknown, fields: Record<string, 'string' | 'number' | 'boolean' | 'object'>): v is Record<string, unknown> {
+export function hasFields(
+  v: unknown,
+  fields: Record<string, 'string' | 'number' | 'boolean' | 'object'>,
+): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
   return Object.entries(fields).every(([k, t]) => typeof o[k] === t);

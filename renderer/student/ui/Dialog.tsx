@@ -3,7 +3,13 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
-export function Dialog(props: { title: string; onClose: () => void; class?: string; children: ComponentChildren; modal?: boolean }): JSX.Element {
+export function Dialog(props: {
+  title: string;
+  onClose: () => void;
+  class?: string;
+  children: ComponentChildren;
+  modal?: boolean;
+}): JSX.Element {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const back = document.activeElement as HTMLElement | null;
@@ -32,8 +38,18 @@ export function Dialog(props: { title: string; onClose: () => void; class?: stri
   }, []);
   const modal = props.modal !== false;
   return (
-    <div class={`sheet-wrap ${modal ? 'modal' : ''}`} onClick={(e) => modal && e.target === e.currentTarget && props.onClose()}>
-      <div class={`sheet ${props.class ?? ''}`} role="dialog" aria-modal={modal} aria-label={props.title} tabIndex={-1} ref={ref}>
+    <div
+      class={`sheet-wrap ${modal ? 'modal' : ''}`}
+      onClick={(e) => modal && e.target === e.currentTarget && props.onClose()}
+    >
+      <div
+        class={`sheet ${props.class ?? ''}`}
+        role="dialog"
+        aria-modal={modal}
+        aria-label={props.title}
+        tabIndex={-1}
+        ref={ref}
+      >
         {props.children}
       </div>
     </div>

@@ -3,7 +3,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { canSpeak, say, stopSaying } from '../narration/say.js';
 
-export function useSay(rate: number): { speaking: string | null; toggle(key: string, text: string): void; available: boolean } {
+export function useSay(rate: number): {
+  speaking: string | null;
+  toggle(key: string, text: string): void;
+  available: boolean;
+} {
   const [speaking, setSpeaking] = useState<string | null>(null);
   useEffect(() => () => stopSaying(), []);
   return {

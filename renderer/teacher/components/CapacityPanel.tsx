@@ -28,7 +28,12 @@ export function CapacityPanel() {
 
 function HeadroomTag({ c }: { c: CapacityView }) {
   if (c.headroomPct === null) return <span class="tag tag-quiet">Estimating</span>;
-  const [tone, word] = c.headroomPct < 10 ? ['tag-danger', 'Almost full'] : c.headroomPct < 25 ? ['tag-warn', 'Getting full'] : ['tag-ok', 'Room to spare'];
+  const [tone, word] =
+    c.headroomPct < 10
+      ? ['tag-danger', 'Almost full']
+      : c.headroomPct < 25
+        ? ['tag-warn', 'Getting full']
+        : ['tag-ok', 'Room to spare'];
   return (
     <span class={`tag ${tone}`} data-testid="headroom">
       {word} · {Math.round(c.headroomPct)}% free
@@ -50,7 +55,14 @@ function Figures({ c }: { c: CapacityView }) {
         </span>
       </div>
       {c.headroomPct !== null && (
-        <div class="gauge" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(100 - c.headroomPct)} aria-label="Share of capacity in use">
+        <div
+          class="gauge"
+          role="meter"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(100 - c.headroomPct)}
+          aria-label="Share of capacity in use"
+        >
           <span class="gauge-fill" style={{ width: `${Math.min(100, Math.max(0, 100 - c.headroomPct))}%` }} />
         </div>
       )}

@@ -33,7 +33,14 @@ export function FeedPanel() {
       <div class="card-head">
         <h2 id="feed-title">Questions</h2>
         <div class="filters" role="group" aria-label="Show questions">
-          <FilterChip on={view === 'waiting'} onClick={() => setView('waiting')} label="Needs you" n={waiting.length} tone={waiting.length > 0 ? 'attention' : undefined} testId="waiting-count" />
+          <FilterChip
+            on={view === 'waiting'}
+            onClick={() => setView('waiting')}
+            label="Needs you"
+            n={waiting.length}
+            tone={waiting.length > 0 ? 'attention' : undefined}
+            testId="waiting-count"
+          />
           <FilterChip on={view === 'all'} onClick={() => setView('all')} label="All" n={model.feed.size} />
           <FilterChip
             on={view === 'flagged'}
@@ -53,7 +60,15 @@ export function FeedPanel() {
         items={shown}
         rowHeight={CARD_HEIGHT}
         keyOf={(q) => q.id}
-        empty={<p class="empty">{view === 'waiting' ? 'Nothing is waiting for you.' : view === 'flagged' ? 'No answer has been withheld.' : 'Questions students ask appear here, with their answers.'}</p>}
+        empty={
+          <p class="empty">
+            {view === 'waiting'
+              ? 'Nothing is waiting for you.'
+              : view === 'flagged'
+                ? 'No answer has been withheld.'
+                : 'Questions students ask appear here, with their answers.'}
+          </p>
+        }
         row={(q) => <FeedCard q={q} onOpen={() => setOpenId(q.id)} />}
       />
       {open && <QuestionDialog q={open} onClose={() => setOpenId(null)} />}
@@ -64,7 +79,11 @@ export function FeedPanel() {
 function FeedCard({ q, onOpen }: { q: FeedItem; onOpen: () => void }) {
   const waiting = q.status === 'waiting_teacher';
   return (
-    <article class={`feed-card ${waiting ? 'feed-waiting' : ''} ${q.flag ? 'feed-flagged' : ''}`} data-feed-id={q.id} aria-label={`Question from ${q.studentName}`}>
+    <article
+      class={`feed-card ${waiting ? 'feed-waiting' : ''} ${q.flag ? 'feed-flagged' : ''}`}
+      data-feed-id={q.id}
+      aria-label={`Question from ${q.studentName}`}
+    >
       <header class="feed-head">
         <span class="feed-name">{q.studentName}</span>
         <span class="muted feed-time">{clock(q.askedAt)}</span>
@@ -72,7 +91,14 @@ function FeedCard({ q, onOpen }: { q: FeedItem; onOpen: () => void }) {
         <QuestionState q={q} />
       </header>
       <p class="feed-q clamp-1">{q.questionText}</p>
-      <p class={`feed-a clamp-2 ${q.answer ? '' : 'muted'}`}>{q.answer || (waiting ? 'Waiting for your answer.' : q.status === 'failed' ? 'No answer could be produced.' : 'Answer on its way…')}</p>
+      <p class={`feed-a clamp-2 ${q.answer ? '' : 'muted'}`}>
+        {q.answer ||
+          (waiting
+            ? 'Waiting for your answer.'
+            : q.status === 'failed'
+              ? 'No answer could be produced.'
+              : 'Answer on its way…')}
+      </p>
       <footer class="feed-actions">
         {waiting ? (
           <button type="button" class="btn btn-primary btn-small" onClick={onOpen}>

@@ -8,7 +8,13 @@ import { desktop, type GeminiKeyState } from '../lib/desktop.js';
 import { useDashboard } from './context.js';
 import { Icon } from './Icon.js';
 
-export function GeminiKeyRow({ setting: s, onChanged }: { setting: SettingView; onChanged: (list: SettingView[] | undefined) => void }) {
+export function GeminiKeyRow({
+  setting: s,
+  onChanged,
+}: {
+  setting: SettingView;
+  onChanged: (list: SettingView[] | undefined) => void;
+}) {
   const { api, act, notify } = useDashboard();
   const app = desktop();
   const [kept, setKept] = useState<GeminiKeyState | null>(null);
@@ -27,7 +33,11 @@ export function GeminiKeyRow({ setting: s, onChanged }: { setting: SettingView; 
       const state = await act('save the key', () => app!.saveGeminiKey(value));
       if (state) {
         setKept(state);
-        notify(value ? 'Key saved in this computer\'s keychain. ReaderAI restarts to use it; tablets reconnect by themselves.' : 'Key removed. ReaderAI restarts; questions will come to you.');
+        notify(
+          value
+            ? "Key saved in this computer's keychain. ReaderAI restarts to use it; tablets reconnect by themselves."
+            : 'Key removed. ReaderAI restarts; questions will come to you.',
+        );
       }
     } else {
       const list = await act('save the key', () => api.saveSettings({ geminiApiKey: value }));
@@ -41,17 +51,40 @@ export function GeminiKeyRow({ setting: s, onChanged }: { setting: SettingView; 
     <div class={`setting ${editable ? '' : 'setting-locked'}`} data-setting="geminiApiKey">
       <div class="setting-label">
         <label for="gemini-key">Gemini API key</label>
-        <p class="muted small">{setNow ? `A key is set (${hint}). AI answers are on.` : 'No key: AI answers are off, and questions come to you.'}</p>
+        <p class="muted small">
+          {setNow
+            ? `A key is set (${hint}). AI answers are on.`
+            : 'No key: AI answers are off, and questions come to you.'}
+        </p>
         {viaDesktop && kept!.protection === 'weak' && (
-          <p class="small reason"><Icon name="alert" /> This computer has no keychain, so the key is stored with weak protection. Ask IT to set it in the machine configuration instead.</p>
+          <p class="small reason">
+            <Icon name="alert" /> This computer has no keychain, so the key is stored with weak protection. Ask IT to
+            set it in the machine configuration instead.
+          </p>
         )}
-        {!editable && s.reason && <p class="small reason"><Icon name="lock" /> {s.reason}</p>}
+        {!editable && s.reason && (
+          <p class="small reason">
+            <Icon name="lock" /> {s.reason}
+          </p>
+        )}
       </div>
       {editable && (
         <div class="setting-input">
-          <input id="gemini-key" type="password" autocomplete="off" placeholder={setNow ? 'Paste a new key to replace it' : 'Paste your key'} value={key} onInput={(e) => setKey((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id="gemini-key"
+            type="password"
+            autocomplete="off"
+            placeholder={setNow ? 'Paste a new key to replace it' : 'Paste your key'}
+            value={key}
+            onInput={(e) => setKey((e.currentTarget as HTMLInputElement).value)}
+          />
           <div class="button-row">
-            <button type="button" class="btn btn-small btn-primary" disabled={!key.trim()} onClick={() => void save(key.trim())}>
+            <button
+              type="button"
+              class="btn btn-small btn-primary"
+              disabled={!key.trim()}
+              onClick={() => void save(key.trim())}
+            >
               Save key
             </button>
             {setNow && (

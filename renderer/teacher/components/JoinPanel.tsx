@@ -30,12 +30,21 @@ export function JoinPanel({ room }: { room: ClassroomView }) {
           </span>
         )}
       </div>
-      <button type="button" class={`qr-button ${room.joinLocked ? 'qr-locked' : ''}`} onClick={() => setProjecting(true)} title="Show full screen for the projector">
+      <button
+        type="button"
+        class={`qr-button ${room.joinLocked ? 'qr-locked' : ''}`}
+        onClick={() => setProjecting(true)}
+        title="Show full screen for the projector"
+      >
         <QrCode text={room.joinUrl} label={`QR code to join: ${room.joinUrl}`} />
       </button>
       <div class="code-row">
         <span class="muted">Class code</span>
-        <strong class="class-code" data-testid="class-code" aria-label={`Class code ${room.classCode.split('').join(' ')}`}>
+        <strong
+          class="class-code"
+          data-testid="class-code"
+          aria-label={`Class code ${room.classCode.split('').join(' ')}`}
+        >
           {spacedCode(room.classCode)}
         </strong>
       </div>
@@ -56,11 +65,30 @@ export function JoinPanel({ room }: { room: ClassroomView }) {
         >
           <Icon name="refresh" /> New code
         </button>
-        <button type="button" class="btn" aria-pressed={room.joinLocked} title={room.joinLocked ? 'Let new students join' : 'Stop new students joining (those in stay in)'} onClick={() => void change(room.joinLocked ? 'open joining' : 'lock joining', () => api.lockJoining(!room.joinLocked))}>
-          {room.joinLocked ? <><Icon name="unlock" /> Unlock</> : <><Icon name="lock" /> Lock</>}
+        <button
+          type="button"
+          class="btn"
+          aria-pressed={room.joinLocked}
+          title={room.joinLocked ? 'Let new students join' : 'Stop new students joining (those in stay in)'}
+          onClick={() =>
+            void change(room.joinLocked ? 'open joining' : 'lock joining', () => api.lockJoining(!room.joinLocked))
+          }
+        >
+          {room.joinLocked ? (
+            <>
+              <Icon name="unlock" /> Unlock
+            </>
+          ) : (
+            <>
+              <Icon name="lock" /> Lock
+            </>
+          )}
         </button>
       </div>
-      <HostPicker room={room} onPick={(host) => void change('change the network address', () => api.usePublicHost(host))} />
+      <HostPicker
+        room={room}
+        onPick={(host) => void change('change the network address', () => api.usePublicHost(host))}
+      />
       {projecting && <Projector room={room} onClose={() => setProjecting(false)} />}
     </section>
   );
@@ -73,7 +101,10 @@ function HostPicker({ room, onPick }: { room: ClassroomView; onPick: (host: stri
   return (
     <label class="field-inline host-picker">
       <span class="muted">Network</span>
-      <select value={listed ? room.publicHost : ''} onChange={(e) => onPick((e.currentTarget as HTMLSelectElement).value || null)}>
+      <select
+        value={listed ? room.publicHost : ''}
+        onChange={(e) => onPick((e.currentTarget as HTMLSelectElement).value || null)}
+      >
         {!listed && <option value="">{room.publicHost} (automatic)</option>}
         {room.hosts.map((h) => (
           <option key={h.address} value={h.address}>

@@ -91,9 +91,16 @@ function ImportForm({ onAdded }: { onAdded: (book: BookSummary, andAssign: boole
   return (
     <div class="import">
       <label class="file-drop">
-        <input key={inputKey} type="file" accept=".txt,.epub,text/plain,application/epub+zip" onChange={(e) => void pick(e.currentTarget as HTMLInputElement)} data-testid="book-file" />
+        <input
+          key={inputKey}
+          type="file"
+          accept=".txt,.epub,text/plain,application/epub+zip"
+          onChange={(e) => void pick(e.currentTarget as HTMLInputElement)}
+          data-testid="book-file"
+        />
         <span>
-          <strong>Choose a file</strong> — plain text (.txt) or EPUB without copy protection. Blank lines separate paragraphs.
+          <strong>Choose a file</strong> — plain text (.txt) or EPUB without copy protection. Blank lines separate
+          paragraphs.
         </span>
       </label>
       {error && (
@@ -105,13 +112,24 @@ function ImportForm({ onAdded }: { onAdded: (book: BookSummary, andAssign: boole
         <div class="import-preview">
           <label class="field">
             <span>Title</span>
-            <input type="text" maxLength={200} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} data-testid="book-title" />
+            <input
+              type="text"
+              maxLength={200}
+              value={title}
+              onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
+              data-testid="book-title"
+            />
           </label>
           <p class="muted small">
             {count(words)} words. Starts: “{file.text.slice(0, 160).replace(/\s+/g, ' ')}…”
           </p>
           <div class="button-row">
-            <button type="button" class="btn btn-primary" disabled={busy || !title.trim()} onClick={() => void add(false)}>
+            <button
+              type="button"
+              class="btn btn-primary"
+              disabled={busy || !title.trim()}
+              onClick={() => void add(false)}
+            >
               Add to library
             </button>
             <button type="button" class="btn" disabled={busy || !title.trim()} onClick={() => void add(true)}>

@@ -19,7 +19,12 @@ export function Notices({ notices, alerts }: { notices: Notice[]; alerts: Alert[
         <div key={a.id} class={`notice notice-${a.level}`} role={a.level === 'error' ? 'alert' : 'status'}>
           <Icon name={a.level === 'info' ? 'info' : 'alert'} size={18} />
           <span class="notice-text">{a.message}</span>
-          <button type="button" class="btn-icon" aria-label="Dismiss" onClick={() => setDismissed(new Set([...dismissed, a.id]))}>
+          <button
+            type="button"
+            class="btn-icon"
+            aria-label="Dismiss"
+            onClick={() => setDismissed(new Set([...dismissed, a.id]))}
+          >
             ✕
           </button>
         </div>

@@ -38,7 +38,11 @@ export function Projector({ room, onClose }: { room: ClassroomView; onClose: () 
         <p class="projector-url">{room.joinUrl.replace(/\?code=.*$/, '')}</p>
         <p class="projector-step">and type the class code</p>
         <p class="projector-code">{spacedCode(room.classCode)}</p>
-        {room.joinLocked && <p class="projector-locked"><Icon name="lock" /> Joining is locked right now</p>}
+        {room.joinLocked && (
+          <p class="projector-locked">
+            <Icon name="lock" /> Joining is locked right now
+          </p>
+        )}
       </div>
       <button type="button" class="btn projector-close" onClick={onClose}>
         ✕ Close (Esc)

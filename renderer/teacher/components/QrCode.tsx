@@ -27,7 +27,13 @@ export function qrPath(text: string): { size: number; d: string } {
 export function QrCode({ text, label, class: className = '' }: { text: string; label: string; class?: string }) {
   const { size, d } = useMemo(() => qrPath(text), [text]);
   return (
-    <svg class={`qr ${className}`} viewBox={`0 0 ${size} ${size}`} role="img" aria-label={label} shape-rendering="crispEdges">
+    <svg
+      class={`qr ${className}`}
+      viewBox={`0 0 ${size} ${size}`}
+      role="img"
+      aria-label={label}
+      shape-rendering="crispEdges"
+    >
       <rect width={size} height={size} fill="#fff" />
       <path d={d} fill="#000" />
     </svg>

@@ -32,7 +32,11 @@ export function QuestionDialog({ q, onClose }: { q: FeedItem; onClose: () => voi
       <div class="q-meta">
         <span class="muted">{clock(q.askedAt)}</span>
         <QuestionState q={q} />
-        {q.flag && <span class="tag tag-flag"><Icon name="flag" /> AI answer withheld: {q.flag}</span>}
+        {q.flag && (
+          <span class="tag tag-flag">
+            <Icon name="flag" /> AI answer withheld: {q.flag}
+          </span>
+        )}
         {q.hidden && <span class="tag">Hidden from the student</span>}
       </div>
       <blockquote class="q-text">{q.questionText}</blockquote>
@@ -56,7 +60,9 @@ export function QuestionDialog({ q, onClose }: { q: FeedItem; onClose: () => voi
             />
           </label>
           <div class="modal-actions">
-            <span class="muted small">{text.length > ANSWER_MAX - 200 ? `${ANSWER_MAX - text.length} characters left` : ''}</span>
+            <span class="muted small">
+              {text.length > ANSWER_MAX - 200 ? `${ANSWER_MAX - text.length} characters left` : ''}
+            </span>
             <span class="spacer" />
             <button type="button" class="btn" onClick={onClose}>
               Cancel

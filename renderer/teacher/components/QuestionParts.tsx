@@ -13,7 +13,11 @@ const SOURCE: Record<NonNullable<FeedItem['source']>, string> = {
 export function QuestionState({ q }: { q: FeedItem }) {
   switch (q.status) {
     case 'waiting_teacher':
-      return <span class="qstate qstate-waiting"><Icon name="hand" /> Waiting for you</span>;
+      return (
+        <span class="qstate qstate-waiting">
+          <Icon name="hand" /> Waiting for you
+        </span>
+      );
     case 'queued':
       return <span class="qstate">In line</span>;
     case 'answering':

@@ -66,7 +66,11 @@ export function SettingsView() {
   };
   const edit = (key: string, value: unknown) => setDraft((d) => ({ ...d, [key]: value }));
   const row = (s: SettingView) =>
-    s.key === 'geminiApiKey' ? <GeminiKeyRow key={s.key} setting={s} onChanged={(list) => list && setSettings(list)} /> : <SettingRow key={s.key} s={s} draft={draft} onEdit={edit} />;
+    s.key === 'geminiApiKey' ? (
+      <GeminiKeyRow key={s.key} setting={s} onChanged={(list) => list && setSettings(list)} />
+    ) : (
+      <SettingRow key={s.key} s={s} draft={draft} onEdit={edit} />
+    );
 
   return (
     <div class="page settings">
@@ -95,7 +99,10 @@ export function SettingsView() {
           <section class="card settings-group" key={g.title}>
             <h3>{g.title}</h3>
             {g.keys[0] === 'geminiApiKey' && <TermsNotice />}
-            {g.keys.map((k) => byKey.get(k)).filter((s): s is SettingView => s !== undefined).map(row)}
+            {g.keys
+              .map((k) => byKey.get(k))
+              .filter((s): s is SettingView => s !== undefined)
+              .map(row)}
           </section>
         ))}
         {others.length > 0 && (
@@ -115,14 +122,23 @@ export function SettingsView() {
 function TermsNotice() {
   return (
     <div class="terms" role="note">
-      <strong>Google's terms apply to AI answers.</strong> The Gemini API's additional terms forbid using it in services “directed towards or likely to be accessed by
-      individuals under the age of 18”, unless your school's own agreement with Google covers it. Check with your school before adding a key. Without a key,
-      students' questions come to you here, and word meanings come from the built-in dictionary.
+      <strong>Google's terms apply to AI answers.</strong> The Gemini API's additional terms forbid using it in services
+      “directed towards or likely to be accessed by individuals under the age of 18”, unless your school's own agreement
+      with Google covers it. Check with your school before adding a key. Without a key, students' questions come to you
+      here, and word meanings come from the built-in dictionary.
     </div>
   );
 }
 
-function SettingRow({ s, draft, onEdit }: { s: SettingView; draft: Record<string, unknown>; onEdit: (key: string, value: unknown) => void }) {
+function SettingRow({
+  s,
+  draft,
+  onEdit,
+}: {
+  s: SettingView;
+  draft: Record<string, unknown>;
+  onEdit: (key: string, value: unknown) => void;
+}) {
   const id = `setting-${s.key}`;
   const value = s.key in draft ? draft[s.key] : s.value;
   const source = SOURCES[s.source];
@@ -133,7 +149,11 @@ function SettingRow({ s, draft, onEdit }: { s: SettingView; draft: Record<string
         {source && <span class="tag tag-quiet">{source}</span>}
         {s.needsRestart && <span class="tag tag-quiet">after restart</span>}
         <p class="muted small">{s.doc}</p>
-        {!s.editable && s.reason && <p class="small reason"><Icon name="lock" /> {s.reason}</p>}
+        {!s.editable && s.reason && (
+          <p class="small reason">
+            <Icon name="lock" /> {s.reason}
+          </p>
+        )}
       </div>
       <div class="setting-input">
         <SettingInput id={id} s={s} value={value} onEdit={(v) => onEdit(s.key, v)} />
@@ -147,12 +167,29 @@ function SettingRow({ s, draft, onEdit }: { s: SettingView; draft: Record<string
   );
 }
 
-function SettingInput({ id, s, value, onEdit }: { id: string; s: SettingView; value: unknown; onEdit: (v: unknown) => void }) {
+function SettingInput({
+  id,
+  s,
+  value,
+  onEdit,
+}: {
+  id: string;
+  s: SettingView;
+  value: unknown;
+  onEdit: (v: unknown) => void;
+}) {
   const disabled = !s.editable;
   if (typeof s.value === 'boolean') {
     return (
       <label class="switch">
-        <input id={id} type="checkbox" role="switch" checked={value === true} disabled={disabled} onChange={(e) => onEdit((e.currentTarget as HTMLInputElement).checked)} />
+        <input
+          id={id}
+          type="checkbox"
+          role="switch"
+          checked={value === true}
+          disabled={disabled}
+          onChange={(e) => onEdit((e.currentTarget as HTMLInputElement).checked)}
+        />
         <span>{value === true ? 'On' : 'Off'}</span>
       </label>
     );
@@ -172,5 +209,13 @@ function SettingInput({ id, s, value, onEdit }: { id: string; s: SettingView; va
       />
     );
   }
-  return <input id={id} type="text" value={value === null ? '' : String(value ?? '')} disabled={disabled} onInput={(e) => onEdit((e.currentTarget as HTMLInputElement).value)} />;
+  return (
+    <input
+      id={id}
+      type="text"
+      value={value === null ? '' : String(value ?? '')}
+      disabled={disabled}
+      onInput={(e) => onEdit((e.currentTarget as HTMLInputElement).value)}
+    />
+  );
 }

@@ -19,13 +19,23 @@ export function SignIn({ refused, onToken }: { refused: boolean; onToken: (token
             The server did not accept this dashboard's key. It may have been restarted with a new one.
           </p>
         ) : (
-          <p>Open the dashboard with the link ReaderAI printed when it started (it ends in <code>#token=…</code>), or paste the admin token here.</p>
+          <p>
+            Open the dashboard with the link ReaderAI printed when it started (it ends in <code>#token=…</code>), or
+            paste the admin token here.
+          </p>
         )}
         <label class="field">
           <span>Admin token</span>
-          <input type="password" autocomplete="off" value={token} onInput={(e) => setToken((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            type="password"
+            autocomplete="off"
+            value={token}
+            onInput={(e) => setToken((e.currentTarget as HTMLInputElement).value)}
+          />
         </label>
-        <p class="muted small">It is in the file <code>admin-token</code> in ReaderAI's data folder.</p>
+        <p class="muted small">
+          It is in the file <code>admin-token</code> in ReaderAI's data folder.
+        </p>
         <button type="submit" class="btn btn-primary" disabled={!token.trim()}>
           Open the dashboard
         </button>

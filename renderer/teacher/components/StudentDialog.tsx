@@ -7,9 +7,20 @@ import { Modal } from './Modal.js';
 import { StatusBadge } from './StatusBadge.js';
 import { Icon } from './Icon.js';
 
-export function StudentDialog({ student: s, bookTitle, onClose }: { student: StudentView; bookTitle: string; onClose: () => void }) {
+export function StudentDialog({
+  student: s,
+  bookTitle,
+  onClose,
+}: {
+  student: StudentView;
+  bookTitle: string;
+  onClose: () => void;
+}) {
   const { api, model, act, notify } = useDashboard();
-  const questions = [...model.feed.values()].filter((q) => q.studentId === s.id).slice(-5).reverse();
+  const questions = [...model.feed.values()]
+    .filter((q) => q.studentId === s.id)
+    .slice(-5)
+    .reverse();
   const run = async (action: StudentAction, what: string, done: string) => {
     const ok = await act(what, () => api.student(s.id, action));
     if (ok) notify(done);
@@ -19,8 +30,16 @@ export function StudentDialog({ student: s, bookTitle, onClose }: { student: Stu
     <Modal title={s.name} onClose={onClose}>
       <div class="student-detail">
         <StatusBadge status={s.status} />
-        {s.handRaised && <span class="tag"><Icon name="hand" /> Hand raised</span>}
-        {s.blocked && <span class="tag tag-blocked"><Icon name="block" /> Blocked</span>}
+        {s.handRaised && (
+          <span class="tag">
+            <Icon name="hand" /> Hand raised
+          </span>
+        )}
+        {s.blocked && (
+          <span class="tag tag-blocked">
+            <Icon name="block" /> Blocked
+          </span>
+        )}
       </div>
       <dl class="facts">
         <dt>Book</dt>
@@ -52,19 +71,37 @@ export function StudentDialog({ student: s, bookTitle, onClose }: { student: Stu
       )}
       <div class="modal-actions">
         {s.handRaised && (
-          <button type="button" class="btn" onClick={() => void run('lower-hand', 'lower the hand', `Lowered ${s.name}'s hand.`)}>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => void run('lower-hand', 'lower the hand', `Lowered ${s.name}'s hand.`)}
+          >
             <Icon name="hand" /> Lower hand
           </button>
         )}
-        <button type="button" class="btn" onClick={() => void run('remove', 'remove the student', `${s.name} was removed. They can join again with the class code.`)}>
+        <button
+          type="button"
+          class="btn"
+          onClick={() =>
+            void run('remove', 'remove the student', `${s.name} was removed. They can join again with the class code.`)
+          }
+        >
           Remove from class
         </button>
         {s.blocked ? (
-          <button type="button" class="btn" onClick={() => void run('unblock', 'unblock the student', `${s.name} can join again.`)}>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => void run('unblock', 'unblock the student', `${s.name} can join again.`)}
+          >
             Unblock
           </button>
         ) : (
-          <button type="button" class="btn btn-danger" onClick={() => void run('block', 'block the student', `${s.name} is blocked until you unblock them.`)}>
+          <button
+            type="button"
+            class="btn btn-danger"
+            onClick={() => void run('block', 'block the student', `${s.name} is blocked until you unblock them.`)}
+          >
             <Icon name="block" /> Block
           </button>
         )}
@@ -73,7 +110,10 @@ export function StudentDialog({ student: s, bookTitle, onClose }: { student: Stu
           Close
         </button>
       </div>
-      <p class="muted small">Remove: the tablet leaves the class and may join again. Block: the tablet and this name are refused until you unblock.</p>
+      <p class="muted small">
+        Remove: the tablet leaves the class and may join again. Block: the tablet and this name are refused until you
+        unblock.
+      </p>
     </Modal>
   );
 }

@@ -61,18 +61,35 @@ export function StudentPanel() {
     <section class="card students" aria-labelledby="students-title">
       <div class="card-head">
         <h2 id="students-title">
-          Students <span class="count" data-testid="student-count">{total}</span>
+          Students{' '}
+          <span class="count" data-testid="student-count">
+            {total}
+          </span>
         </h2>
         <div class="filters" role="group" aria-label="Show students">
           <FilterChip on={filter === 'all'} onClick={() => setFilter('all')} label="All" n={total} />
           {STATUS_ORDER.map((s) => (
-            <FilterChip key={s} on={filter === s} onClick={() => setFilter(filter === s ? 'all' : s)} label={statusLabel(s)} n={counts[s]} tone={s} />
+            <FilterChip
+              key={s}
+              on={filter === s}
+              onClick={() => setFilter(filter === s ? 'all' : s)}
+              label={statusLabel(s)}
+              n={counts[s]}
+              tone={s}
+            />
           ))}
         </div>
       </div>
       {hands.length > 0 && <HandsUp hands={hands} onShow={() => setFilter('hands')} />}
       <div class="list-tools">
-        <input type="search" class="search" placeholder="Find a student" aria-label="Find a student by name" value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
+        <input
+          type="search"
+          class="search"
+          placeholder="Find a student"
+          aria-label="Find a student by name"
+          value={query}
+          onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
+        />
         <label class="field-inline">
           <span class="muted">Sort</span>
           <select value={sort} onChange={(e) => setSort((e.currentTarget as HTMLSelectElement).value as Sort)}>
@@ -98,10 +115,19 @@ export function StudentPanel() {
         keyOf={(s) => s.id}
         empty={
           <p class="empty">
-            {total === 0 ? 'No one has joined yet. Put the QR code on the projector, and students appear here as they join.' : 'No student matches.'}
+            {total === 0
+              ? 'No one has joined yet. Put the QR code on the projector, and students appear here as they join.'
+              : 'No student matches.'}
           </p>
         }
-        row={(s) => <StudentRow s={s} now={now} bookTitle={s.bookId === classBook ? null : title(s.bookId)} onOpen={() => setOpenId(s.id)} />}
+        row={(s) => (
+          <StudentRow
+            s={s}
+            now={now}
+            bookTitle={s.bookId === classBook ? null : title(s.bookId)}
+            onOpen={() => setOpenId(s.id)}
+          />
+        )}
       />
       {open && <StudentDialog student={open} bookTitle={title(open.bookId)} onClose={() => setOpenId(null)} />}
     </section>
@@ -119,7 +145,12 @@ function HandsUp({ hands, onShow }: { hands: StudentView[]; onShow: () => void }
         {hands.slice(0, 12).map((s) => (
           <li key={s.id} class="hand">
             <span class="hand-name">{s.name}</span>
-            <button type="button" class="link-btn" aria-label={`Lower ${s.name}'s hand`} onClick={() => void act('lower the hand', () => api.student(s.id, 'lower-hand'))}>
+            <button
+              type="button"
+              class="link-btn"
+              aria-label={`Lower ${s.name}'s hand`}
+              onClick={() => void act('lower the hand', () => api.student(s.id, 'lower-hand'))}
+            >
               Lower
             </button>
           </li>
@@ -130,7 +161,17 @@ function HandsUp({ hands, onShow }: { hands: StudentView[]; onShow: () => void }
   );
 }
 
-function StudentRow({ s, now, bookTitle, onOpen }: { s: StudentView; now: number; bookTitle: string | null; onOpen: () => void }) {
+function StudentRow({
+  s,
+  now,
+  bookTitle,
+  onOpen,
+}: {
+  s: StudentView;
+  now: number;
+  bookTitle: string | null;
+  onOpen: () => void;
+}) {
   return (
     <div class={`student-row ${s.status === 'offline' ? 'row-offline' : ''}`} data-student-id={s.id}>
       <span class="student-name">
@@ -140,11 +181,22 @@ function StudentRow({ s, now, bookTitle, onOpen }: { s: StudentView; now: number
           </span>
         )}
         <span class="name-text">{s.name}</span>
-        {s.blocked && <span class="tag tag-blocked"><Icon name="block" /> Blocked</span>}
+        {s.blocked && (
+          <span class="tag tag-blocked">
+            <Icon name="block" /> Blocked
+          </span>
+        )}
       </span>
       <StatusBadge status={s.status} />
       <span class="progress-cell">
-        <span class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(s.progress * 100)} aria-label={`${s.name}'s progress`}>
+        <span
+          class="progress"
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(s.progress * 100)}
+          aria-label={`${s.name}'s progress`}
+        >
           <span class="progress-fill" style={{ width: percent(s.progress) }} />
         </span>
         <span class="progress-text">
@@ -153,7 +205,13 @@ function StudentRow({ s, now, bookTitle, onOpen }: { s: StudentView; now: number
         </span>
       </span>
       <span class="muted last-active">{ago(s.lastActivity, now)}</span>
-      <button type="button" class="btn-icon" aria-label={`Actions for ${s.name}`} title="Details and actions" onClick={onOpen}>
+      <button
+        type="button"
+        class="btn-icon"
+        aria-label={`Actions for ${s.name}`}
+        title="Details and actions"
+        onClick={onOpen}
+      >
         ⋯
       </button>
     </div>

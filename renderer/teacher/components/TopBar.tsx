@@ -15,7 +15,17 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'settings', label: 'Settings' },
 ];
 
-export function TopBar({ tab, onTab, link, onRetry }: { tab: Tab; onTab: (t: Tab) => void; link: LinkState; onRetry: () => void }) {
+export function TopBar({
+  tab,
+  onTab,
+  link,
+  onRetry,
+}: {
+  tab: Tab;
+  onTab: (t: Tab) => void;
+  link: LinkState;
+  onRetry: () => void;
+}) {
   const { model } = useDashboard();
   const room = model.classroom;
   const [ending, setEnding] = useState(false);
@@ -29,7 +39,13 @@ export function TopBar({ tab, onTab, link, onRetry }: { tab: Tab; onTab: (t: Tab
       </div>
       <nav class="tabs" aria-label="Screens">
         {TABS.map((t) => (
-          <button key={t.id} type="button" class={`tab ${tab === t.id ? 'tab-on' : ''}`} aria-current={tab === t.id ? 'page' : undefined} onClick={() => onTab(t.id)}>
+          <button
+            key={t.id}
+            type="button"
+            class={`tab ${tab === t.id ? 'tab-on' : ''}`}
+            aria-current={tab === t.id ? 'page' : undefined}
+            onClick={() => onTab(t.id)}
+          >
             {t.label}
           </button>
         ))}
@@ -105,8 +121,8 @@ function EndClassDialog({ onClose }: { onClose: () => void }) {
   return (
     <Modal title="End this class?" onClose={onClose}>
       <p>
-        Every tablet is told the class has ended and leaves the book ({online} connected now). A new class starts with a new code; students join it
-        afresh.
+        Every tablet is told the class has ended and leaves the book ({online} connected now). A new class starts with a
+        new code; students join it afresh.
       </p>
       <p class="muted">Export the report first if you want this class's reading minutes and questions.</p>
       <div class="modal-actions">

@@ -14,7 +14,15 @@ export interface VirtualListProps<T> {
   class?: string;
 }
 
-export function VirtualList<T>({ items, rowHeight, keyOf, row, label, empty, class: className = '' }: VirtualListProps<T>) {
+export function VirtualList<T>({
+  items,
+  rowHeight,
+  keyOf,
+  row,
+  label,
+  empty,
+  class: className = '',
+}: VirtualListProps<T>) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
@@ -30,14 +38,31 @@ export function VirtualList<T>({ items, rowHeight, keyOf, row, label, empty, cla
   for (let i = start; i < end; i++) {
     const item = items[i]!;
     rows.push(
-      <div key={keyOf(item)} role="listitem" class="vrow" style={{ transform: `translateY(${i * rowHeight}px)`, height: `${rowHeight}px` }}>
+      <div
+        key={keyOf(item)}
+        role="listitem"
+        class="vrow"
+        style={{ transform: `translateY(${i * rowHeight}px)`, height: `${rowHeight}px` }}
+      >
         {row(item, i)}
       </div>,
     );
   }
   return (
-    <div ref={ref} class={`vlist ${className}`} role="list" aria-label={label} onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}>
-      {items.length === 0 ? empty : <div class="vlist-inner" style={{ height: `${items.length * rowHeight}px` }}>{rows}</div>}
+    <div
+      ref={ref}
+      class={`vlist ${className}`}
+      role="list"
+      aria-label={label}
+      onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}
+    >
+      {items.length === 0 ? (
+        empty
+      ) : (
+        <div class="vlist-inner" style={{ height: `${items.length * rowHeight}px` }}>
+          {rows}
+        </div>
+      )}
     </div>
   );
 }

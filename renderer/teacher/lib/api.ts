@@ -45,9 +45,12 @@ export class TeacherApi {
   usePublicHost = (host: string | null) => this.call<ClassroomView>('POST', '/classroom/public-host', { host });
   assignBook = (bookId: string) => this.call<ClassroomView>('POST', '/classroom/book', { bookId });
   endClass = () => this.call<ClassroomView>('POST', '/classroom/end');
-  student = (id: string, action: StudentAction) => this.call<{ ok: true }>('POST', `/students/${encodeURIComponent(id)}/${action}`);
-  answer = (feedId: string, text: string) => this.call<{ ok: true }>('POST', `/questions/${encodeURIComponent(feedId)}/answer`, { text });
-  hide = (feedId: string, hidden: boolean) => this.call<{ ok: true }>('POST', `/questions/${encodeURIComponent(feedId)}/hide`, { hidden });
+  student = (id: string, action: StudentAction) =>
+    this.call<{ ok: true }>('POST', `/students/${encodeURIComponent(id)}/${action}`);
+  answer = (feedId: string, text: string) =>
+    this.call<{ ok: true }>('POST', `/questions/${encodeURIComponent(feedId)}/answer`, { text });
+  hide = (feedId: string, hidden: boolean) =>
+    this.call<{ ok: true }>('POST', `/questions/${encodeURIComponent(feedId)}/hide`, { hidden });
   settings = () => this.call<SettingView[]>('GET', '/settings');
   /** Only the changed keys; null resets one to its default. All are checked before any is saved. */
   saveSettings = (changes: Record<string, unknown>) => this.call<SettingView[]>('PUT', '/settings', changes);
@@ -72,7 +75,10 @@ export class TeacherApi {
     try {
       res = await fetch(prefix + path, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch {
@@ -81,6 +87,10 @@ export class TeacherApi {
     if (res.ok) return res;
     const error = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
     if (res.status === 401) this.onUnauthorized();
-    throw new ApiError(res.status, error?.code ?? 'HTTP_' + res.status, error?.message ?? `The server answered ${res.status}.`);
+    throw new ApiError(
+      res.status,
+      error?.code ?? 'HTTP_' + res.status,
+      error?.message ?? `The server answered ${res.status}.`,
+    );
   }
 }

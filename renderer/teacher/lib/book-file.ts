@@ -14,17 +14,27 @@ export interface BookFile {
 export const MAX_TEXT_CHARS = 5_000_000;
 
 export async function readBookFile(file: File): Promise<BookFile> {
-  const stem = file.name.replace(/\.[^.]+$/, '').replace(/[_-]+/g, ' ').trim() || 'Untitled';
+  const stem =
+    file.name
+      .replace(/\.[^.]+$/, '')
+      .replace(/[_-]+/g, ' ')
+      .trim() || 'Untitled';
   const isEpub = /\.epub$/i.test(file.name) || file.type === 'application/epub+zip';
-  const book = isEpub ? readEpub(new Uint8Array(await file.arrayBuffer()), stem) : { title: stem, text: tidy(await file.text()) };
+  const book = isEpub
+    ? readEpub(new Uint8Array(await file.arrayBuffer()), stem)
+    : { title: stem, text: tidy(await file.text()) };
   if (!/\S/.test(book.text)) throw new Error(`"${file.name}" has no text to read.`);
-  if (book.text.length > MAX_TEXT_CHARS) throw new Error(`"${file.name}" is too long (over ${MAX_TEXT_CHARS.toLocaleString()} characters).`);
+  if (book.text.length > MAX_TEXT_CHARS)
+    throw new Error(`"${file.name}" is too long (over ${MAX_TEXT_CHARS.toLocaleString()} characters).`);
   return book;
 }
 
 /** Line endings and runs of blank lines made regular; paragraphs stay separated by one blank line. */
 function tidy(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/\n[ \t]*\n(\s*\n)*/g, '\n\n').trim();
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n[ \t]*\n(\s*\n)*/g, '\n\n')
+    .trim();
 }
 
 export function readEpub(data: Uint8Array, fallbackTitle: string): BookFile {
@@ -42,7 +52,8 @@ export function readEpub(data: Uint8Array, fallbackTitle: string): BookFile {
   const container = read('META-INF/container.xml');
   const opfPath = container && xml(container).querySelector('rootfile')?.getAttribute('full-path');
   const opfText = opfPath ? read(opfPath) : null;
-  if (!opfPath || !opfText) throw new Error('This EPUB file has no package document (META-INF/container.xml is missing or wrong).');
+  if (!opfPath || !opfText)
+    throw new Error('This EPUB file has no package document (META-INF/container.xml is missing or wrong).');
   const opf = xml(opfText);
   const title = opf.getElementsByTagNameNS('*', 'title')[0]?.textContent?.trim() || fallbackTitle;
   const hrefs = new Map<string, string>();
@@ -72,7 +83,37 @@ function resolvePath(opfPath: string, href: string): string {
   return decodeURIComponent(url.pathname.slice(1));
 }
 
-const BLOCKS = new Set(['address', 'article', 'aside', 'blockquote', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'ol', 'p', 'pre', 'section', 'table', 'td', 'th', 'tr', 'ul']);
+const BLOCKS = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'dd',
+  'div',
+  'dl',
+  'dt',
+  'figcaption',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'td',
+  'th',
+  'tr',
+  'ul',
+]);
 const SKIPPED = new Set(['script', 'style', 'head', 'nav', 'rt', 'rp']);
 
 /** The text of each block element, in order; inline elements and line breaks join their text. */

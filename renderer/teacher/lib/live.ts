@@ -44,7 +44,8 @@ export class LiveLink {
         o.onFrame(frame);
       },
       onStatus: (status, detail) => {
-        if (status === 'waiting') o.onState({ kind: 'reconnecting', retryInMs: typeof detail === 'number' ? detail : 0 });
+        if (status === 'waiting')
+          o.onState({ kind: 'reconnecting', retryInMs: typeof detail === 'number' ? detail : 0 });
         else if (status === 'stopped' && detail instanceof ApiError) o.onState({ kind: 'signed-out' });
         else if (status === 'connecting' && !this.everLive) o.onState({ kind: 'connecting' });
       },

@@ -2,7 +2,15 @@
 // each DELTA changes only what it names. Plain data and no DOM, so it is tested without a browser.
 // Views read it after a change; `students` and `feed` carry their own version numbers so a list
 // is re-sorted only when its own data changed, not on every capacity tick.
-import type { Alert, CapacityView, ClassroomView, FeedItem, StudentView, TeacherMessage, TeacherPayload } from '../../../shared/protocol/index.js';
+import type {
+  Alert,
+  CapacityView,
+  ClassroomView,
+  FeedItem,
+  StudentView,
+  TeacherMessage,
+  TeacherPayload,
+} from '../../../shared/protocol/index.js';
 
 /** Answered questions kept in the dashboard beyond this are dropped, oldest first. */
 const FEED_KEPT = 2000;

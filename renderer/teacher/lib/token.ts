@@ -19,7 +19,9 @@ export async function findToken(): Promise<string | null> {
   takeTokenFromUrl();
   const stored = sessionStorage.getItem(KEY);
   if (stored) return stored;
-  const session = await desktop()?.getAdminSession().catch(() => null);
+  const session = await desktop()
+    ?.getAdminSession()
+    .catch(() => null);
   if (session?.adminToken) {
     saveToken(session.adminToken);
     return session.adminToken;
