@@ -5,7 +5,7 @@
 ; port the teacher or IT picks. Profiles: private and domain (a school computer on the school's
 ; managed network is on the domain profile); never public (cafe, hotel).
 ; A per-user install cannot change the firewall: Windows asks the teacher on first start instead.
-; The MSI does not run these scripts: see README, "Firewall", for the same rule as a command or GPO.
+; The MSI does not run these scripts: see docs/it.md, "Firewall", for the same rule as a command or GPO.
 
 !define READERAI_FIREWALL_RULE "ReaderAI Classroom"
 

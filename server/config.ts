@@ -1,7 +1,7 @@
 // One typed table of every setting: its default, environment variable, command-line flag, and
 // whether the teacher may change it from the dashboard. Values are layered, lowest first:
 //   default < IT's machine-wide preset < teacher's saved setting < environment < flag < IT's lock
-// The README's configuration table is this table; keep them together.
+// The configuration table in docs/it.md is this table; keep them together (test/readme.test.ts checks).
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -340,7 +340,7 @@ ${(Object.entries(SETTINGS) as [SettingKey, Spec<Kind>][])
   .map(([, s]) => `  --${s.flag}${s.kind === 'boolean' ? '' : ' <value>'}`.padEnd(30) + s.doc)
   .join('\n')}
   --help                        Print this help.
-Every setting also has an environment variable; see README.md.`;
+Every setting also has an environment variable; see docs/it.md (Configuration).`;
 
 export function flagLayer(argv: readonly string[]): { layer: Layer; help: boolean } {
   const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
@@ -418,7 +418,7 @@ export function resolve(layers: Layers): { settings: Settings; sources: Record<S
 /** Why the teacher may not change a setting, or null if they may. */
 export function teacherCannotSet(key: SettingKey, sources: Record<SettingKey, SourceName>): string | null {
   const s = SETTINGS[key] as Spec<Kind>;
-  if (!s.teacher) return `${key} is not a classroom setting; IT sets it (see README).`;
+  if (!s.teacher) return `${key} is not a classroom setting; IT sets it (see docs/it.md).`;
   const source = sources[key];
   if (source === 'locked') return `${key} is locked by your school's IT configuration.`;
   if (source === 'environment' || source === 'flag')

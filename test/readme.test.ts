@@ -1,32 +1,106 @@
-// The README is the front door: its configuration table must name every setting, variable and
-// flag the server reads, and every message type of the protocol.
-import { readFileSync } from 'node:fs';
+// The docs must match the code: the IT guide's configuration table names every setting, variable
+// and flag the server reads; the protocol page names every message type. The README is the front
+// door to the pages by reader, so text moved between them must stay reachable: every relative
+// link and anchor resolves, and every page's contents list is its headings.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../server/config.js';
 import { ClientPayloads, ServerPayloads } from '../shared/protocol/index.js';
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const read = (page: string) => readFileSync(join(ROOT, page), 'utf8');
+const DOCS = readdirSync(join(ROOT, 'docs'))
+  .filter((file) => file.endsWith('.md'))
+  .map((file) => `docs/${file}`);
+/** Pages with a contents list; FINDINGS.md is a report, read top to bottom. */
+const GUIDES = [...DOCS, 'CONTRIBUTING.md', 'SECURITY.md'];
+const PAGES = ['README.md', ...GUIDES, 'bench/FINDINGS.md'];
 
-describe('README', () => {
+/** Markdown with fenced blocks and inline code removed: what is left is prose, links and headings. */
+function prose(markdown: string): string {
+  return markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '').replace(/`[^`\n]*`/g, 'code');
+}
+
+/** Level-2 and level-3 headings (the contents list itself excepted), with GitHub's anchors. */
+function headings(markdown: string): { level: number; anchor: string }[] {
+  const seen = new Map<string, number>();
+  const out: { level: number; anchor: string }[] = [];
+  for (const line of markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '').split('\n')) {
+    const m = /^(#{1,6}) (.+)$/.exec(line);
+    if (!m) continue;
+    const slug = m[2]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    const anchor = n === 0 ? slug : `${slug}-${n}`;
+    if (m[2] !== 'Contents') out.push({ level: m[1]!.length, anchor });
+  }
+  return out;
+}
+
+describe('IT guide (docs/it.md)', () => {
+  const guide = read('docs/it.md');
   it.each(Object.entries(SETTINGS))('documents the setting %s with its variable, flag and default', (key, spec) => {
-    const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+    const row = guide.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
     expect(row, `no configuration row for ${key}`).toBeDefined();
     if (spec.env) expect(row).toContain(`\`${spec.env}\``);
     if ('flag' in spec && spec.flag) expect(row).toContain(`\`--${spec.flag}\``);
     if (spec.default !== '' && key !== 'dataDir') expect(row).toContain(`\`${spec.default}\``);
   });
+});
 
+describe('Wire protocol (docs/protocol.md)', () => {
+  const protocol = read('docs/protocol.md');
   it.each([...Object.keys(ClientPayloads), ...Object.keys(ServerPayloads)])('documents the %s frame', (type) => {
-    expect(readme).toContain(`| \`${type}\` |`);
+    expect(protocol).toContain(`| \`${type}\` |`);
+  });
+});
+
+describe('README', () => {
+  const readme = read('README.md');
+  it('stays under 200 lines', () => {
+    expect(readme.split('\n').length).toBeLessThan(200);
+  });
+
+  it.each([...DOCS, 'CONTRIBUTING.md', 'SECURITY.md', 'bench/FINDINGS.md'])('links %s', (page) => {
+    expect(readme).toContain(`](${page}`);
+  });
+});
+
+describe('links and contents', () => {
+  it.each(PAGES)('every relative link in %s resolves, anchors included', (page) => {
+    const links = [...prose(read(page)).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    for (const link of links.filter((l) => !/^[a-z]+:/.test(l))) {
+      const [path, anchor] = link.split('#') as [string, string | undefined];
+      const target = path === '' ? page : relative(ROOT, join(ROOT, dirname(page), path));
+      expect(existsSync(join(ROOT, target)), `${page}: ${link} (no file ${target})`).toBe(true);
+      if (anchor !== undefined) {
+        const anchors = headings(read(target)).map((h) => h.anchor);
+        expect(anchors, `${page}: ${link} (no heading #${anchor} in ${target})`).toContain(anchor);
+      }
+    }
+  });
+
+  it.each(GUIDES)('%s has a contents list naming each of its sections', (page) => {
+    const text = read(page);
+    const toc = /^## Contents\n\n((?: *- \[.*\]\(#.*\)\n)+)/m.exec(text);
+    expect(toc, `${page} has no "## Contents" list`).not.toBeNull();
+    const listed = [...toc![1]!.matchAll(/\(#([^)]+)\)/g)].map((m) => m[1]);
+    const sections = headings(text)
+      .filter((h) => h.level === 2 || h.level === 3)
+      .map((h) => h.anchor);
+    expect(listed).toEqual(sections);
   });
 });
 
 describe('npm run serve', () => {
   it('starts the server with the same Node flags as every other launcher', async () => {
     const { SERVER_NODE_FLAGS } = await import('../server/node-flags.js');
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      scripts: Record<string, string>;
-    };
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     expect(pkg.scripts.serve).toContain(`node ${SERVER_NODE_FLAGS.join(' ')} dist/server/main.js`);
   });
 });

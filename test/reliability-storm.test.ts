@@ -1,7 +1,7 @@
 // Reconnect storm, CI size (issue 8 item 4): 200 tablets, each from its own loopback address, are
 // reading when the server is killed and restarted on the same port and data; all must come back
 // by themselves (the student app's jittered backoff) and find their positions. Correctness only:
-// the timings are measured by `npm run bench:storm` (2,000 tablets), see README "Reliability".
+// the timings are measured by `npm run bench:storm` (2,000 tablets), see docs/reliability.md.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Fleet, loopbackAddress, waitUntil, wordAt } from '../bench/fleet.js';
 import { reconnectStorm } from '../bench/storm.js';
