@@ -85,14 +85,18 @@ export const SETTINGS = {
     env: 'GEMINI_API_KEY',
     teacher: true,
     secret: true,
-    doc: 'Gemini API key. Empty: AI answers are off; questions go to the teacher, definitions come from the offline dictionary.',
+    doc:
+      'Gemini API key. Empty: AI answers are off; questions go to the teacher, ' +
+      'definitions come from the offline dictionary.',
   }),
   geminiModel: spec({
     kind: 'string',
     default: 'gemini-3.5-flash-lite',
     env: 'READERAI_GEMINI_MODEL',
     teacher: true,
-    doc: 'Gemini model for answers and definitions (gemini-2.5-flash is retired on 2026-12-01; Google names gemini-3.5-flash-lite as its replacement).',
+    doc:
+      'Gemini model for answers and definitions (gemini-2.5-flash is retired on 2026-12-01; ' +
+      'Google names gemini-3.5-flash-lite as its replacement).',
   }),
   geminiBaseUrl: spec({
     kind: 'string',
@@ -159,7 +163,9 @@ export const SETTINGS = {
     min: 0,
     max: 10,
     env: 'READERAI_LLM_MAX_RETRIES',
-    doc: 'Retries of a Gemini call after 408/429/500/502/503/504 or a dropped connection (jittered exponential backoff).',
+    doc:
+      'Retries of a Gemini call after 408/429/500/502/503/504 or a dropped connection ' +
+      '(jittered exponential backoff).',
   }),
   geminiInputPricePerMTok: spec({
     kind: 'number',
@@ -205,7 +211,9 @@ export const SETTINGS = {
     min: 1,
     max: 1_000_000,
     env: 'READERAI_JOINS_PER_MINUTE_PER_IP',
-    doc: 'New students one address may add in a minute (a whole school may share one address; a script that knows the code cannot fill the class).',
+    doc:
+      'New students one address may add in a minute (a whole school may share one address; ' +
+      'a script that knows the code cannot fill the class).',
   }),
   messagesPerSecond: spec({
     kind: 'integer',
@@ -293,12 +301,12 @@ export function coerce<K extends SettingKey>(key: K, raw: unknown, from: string)
   switch (s.kind) {
     case 'string':
       if (typeof raw !== 'string') throw bad('must be a string');
-      return raw.trim() as ValueOf<K>;
+      return raw.trim();
     case 'boolean': {
-      if (typeof raw === 'boolean') return raw as ValueOf<K>;
+      if (typeof raw === 'boolean') return raw;
       const t = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
-      if (['1', 'true', 'yes', 'on'].includes(t)) return true as ValueOf<K>;
-      if (['0', 'false', 'no', 'off', ''].includes(t)) return false as ValueOf<K>;
+      if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+      if (['0', 'false', 'no', 'off', ''].includes(t)) return false;
       throw bad('must be true or false');
     }
     case 'integer':
@@ -309,7 +317,7 @@ export function coerce<K extends SettingKey>(key: K, raw: unknown, from: string)
       if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) {
         throw bad(`must be between ${s.min} and ${s.max}`);
       }
-      return n as ValueOf<K>;
+      return n;
     }
   }
 }

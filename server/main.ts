@@ -140,7 +140,8 @@ async function main(): Promise<void> {
       `  Teacher dashboard:  ${dashboardUrl}`,
       `  (open the dashboard on this machine; it carries the admin token)`,
       `  Data folder:        ${settings.dataDir}`,
-      `  AI answers:         ${app.relay.aiEnabled ? `on (${live.geminiModel})` : 'off (no Gemini API key): questions go to the teacher'}`,
+      `  AI answers:         ` +
+        (app.relay.aiEnabled ? `on (${live.geminiModel})` : 'off (no Gemini API key): questions go to the teacher'),
       ...(warning ? [`  Note: ${warning}`] : []),
       'Press Ctrl-C to stop.',
       '',

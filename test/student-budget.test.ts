@@ -28,7 +28,8 @@ it('student app JavaScript is within 60 KB gzipped', () => {
   for (const s of scripts) visit(s.replace(/^\//, ''));
   const bytes = [...seen].reduce((sum, f) => sum + gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length, 0);
   console.log(
-    `student app: ${(bytes / 1024).toFixed(1)} KB gzipped JavaScript in ${seen.size} file(s) (budget ${BUDGET / 1024} KB)`,
+    `student app: ${(bytes / 1024).toFixed(1)} KB gzipped JavaScript in ${seen.size} file(s) ` +
+      `(budget ${BUDGET / 1024} KB)`,
   );
   expect(bytes).toBeLessThanOrEqual(BUDGET);
 });

@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('student tablet, with a voice that reports word boundaries', () => {
-  it('QR link to reading in one tap; the highlight follows the voice; meaning, question, streamed answer, keep reading, reload', async () => {
+  it('QR link to reading in one tap; highlight follows the voice; meaning, question, streamed answer', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await page.addInitScript(installFakeSpeech, { boundaries: true, wordMs: 90 });
 
@@ -137,7 +137,7 @@ describe('student tablet, with a voice that reports word boundaries', () => {
         .filter((el) => el.offsetParent !== null)
         .map((el) => ({
           label: el.textContent?.trim() || el.getAttribute('aria-label') || el.id,
-          ...el.getBoundingClientRect().toJSON(),
+          ...(el.getBoundingClientRect().toJSON() as { width: number; height: number }),
         }))
         .filter((r) => r.width < 44 || r.height < 44),
     );

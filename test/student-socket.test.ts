@@ -33,7 +33,7 @@ function client(url: () => string | Promise<string>, finalCloseCodes: number[] =
     // `ws` has the same onopen/onmessage/onclose surface as the browser's WebSocket.
     createSocket: (u) => new WebSocket(u) as unknown as globalThis.WebSocket,
   });
-  clients.push(c as SocketClient<unknown, unknown>);
+  clients.push(c);
   c.start();
   return { c, statuses, messages };
 }

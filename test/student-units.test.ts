@@ -36,8 +36,8 @@ describe('reconnect backoff (full jitter)', () => {
       b.next();
       return b.next(); // third attempt: window of 2 s
     });
-    const perTenth = new Array(20).fill(0);
-    for (const d of firsts) perTenth[Math.floor(d / 100)]++;
+    const perTenth = new Array<number>(20).fill(0);
+    for (const d of firsts) perTenth[Math.floor(d / 100)]!++;
     // Evenly spread: no 100 ms slice carries more than about twice its share (100).
     expect(Math.max(...perTenth)).toBeLessThan(200);
     expect(Math.min(...perTenth)).toBeGreaterThan(40);

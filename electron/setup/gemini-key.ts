@@ -48,7 +48,8 @@ export function setupGeminiKeyStore(file: string, log: (line: string) => void = 
       if (trimmed.length > MAX_KEY_LENGTH || /\s/.test(trimmed)) throw new Error('That does not look like an API key.');
       if (protection() === 'unavailable') {
         throw new Error(
-          'This computer offers no secure storage for the key; set GEMINI_API_KEY or ask IT to set it in the machine configuration.',
+          'This computer offers no secure storage for the key; ' +
+            'set GEMINI_API_KEY or ask IT to set it in the machine configuration.',
         );
       }
       // Write then rename, so a crash never leaves half a key behind.

@@ -48,7 +48,7 @@ const TEMPERATURE = 0.4;
 /** What one response (or streamed chunk) says: its text, or why it must be withheld. */
 function readResponse(r: GenerateContentResponse): { text: string; flag?: FlagReason } {
   const blockReason: string | undefined = r.promptFeedback?.blockReason;
-  if (blockReason && blockReason !== BlockReason.BLOCKED_REASON_UNSPECIFIED)
+  if (blockReason && blockReason !== (BlockReason.BLOCKED_REASON_UNSPECIFIED as string))
     return { text: '', flag: 'prompt_blocked' };
   const candidate = r.candidates?.[0];
   const text = (candidate?.content?.parts ?? []).map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
@@ -67,8 +67,8 @@ function addUsage(total: Usage, r: GenerateContentResponse): void {
 /** `google.rpc.RetryInfo` in an error body: `{ "retryDelay": "12s" }` (or "1.5s"). */
 function retryHintMs(details: ErrorDetails[] | undefined): number | undefined {
   for (const d of details ?? []) {
-    if (!String(d['@type'] ?? '').endsWith('google.rpc.RetryInfo')) continue;
-    const m = /^(\d+(?:\.\d+)?)s$/.exec(String(d.retryDelay ?? ''));
+    if (!(d['@type'] ?? '').endsWith('google.rpc.RetryInfo')) continue;
+    const m = /^(\d+(?:\.\d+)?)s$/.exec(typeof d.retryDelay === 'string' ? d.retryDelay : '');
     if (m) return Math.round(Number(m[1]) * 1000);
   }
   return undefined;

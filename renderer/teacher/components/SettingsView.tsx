@@ -188,7 +188,7 @@ function SettingInput({
           role="switch"
           checked={value === true}
           disabled={disabled}
-          onChange={(e) => onEdit((e.currentTarget as HTMLInputElement).checked)}
+          onChange={(e) => onEdit(e.currentTarget.checked)}
         />
         <span>{value === true ? 'On' : 'Off'}</span>
       </label>
@@ -200,10 +200,10 @@ function SettingInput({
         id={id}
         type="number"
         class="input-number"
-        value={value === null ? '' : String(value)}
+        value={value === null ? '' : String(value as number)}
         disabled={disabled}
         onInput={(e) => {
-          const raw = (e.currentTarget as HTMLInputElement).value;
+          const raw = e.currentTarget.value;
           onEdit(raw === '' ? null : Number(raw));
         }}
       />
@@ -213,9 +213,9 @@ function SettingInput({
     <input
       id={id}
       type="text"
-      value={value === null ? '' : String(value ?? '')}
+      value={typeof value === 'string' ? value : ''}
       disabled={disabled}
-      onInput={(e) => onEdit((e.currentTarget as HTMLInputElement).value)}
+      onInput={(e) => onEdit(e.currentTarget.value)}
     />
   );
 }
