@@ -200,7 +200,7 @@ function SettingInput({
         id={id}
         type="number"
         class="input-number"
-        value={value === null ? '' : String(value as number)}
+        value={value === null ? '' : (value as number | string).toString()}
         disabled={disabled}
         onInput={(e) => {
           const raw = e.currentTarget.value;
