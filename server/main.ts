@@ -16,6 +16,7 @@ import {
   type Layers,
 } from './config.js';
 import { createRelay } from './llm/index.js';
+import { trustCertificates } from './net/ca-trust.js';
 import { chooseHost } from './net/lan.js';
 import { CloseCode } from '../shared/protocol/codes.js';
 import type { ParentToServer, ServerToParent } from './host-messages.js';
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
   }
   const layers = { ...readMachineLayers(), environment: envLayer(process.env), flag };
   const { settings } = resolve({ ...layers, teacher: {} });
+  // Before the relay opens its first connection to Gemini.
+  trustCertificates(settings.extraCaCerts);
   const token = adminToken(settings.adminToken, settings.dataDir);
   const tls =
     settings.tlsCert && settings.tlsKey
@@ -95,7 +98,6 @@ async function main(): Promise<void> {
       adminToken: token,
       tls: tls !== null,
       createRelay,
-      sqliteBinding: process.env.READERAI_SQLITE_BINDING || undefined,
     },
     { logger: { level: settings.logLevel }, ...(tls ? { https: tls } : {}) },
   );
