@@ -276,7 +276,9 @@ export const SETTINGS = {
     default: '',
     env: 'READERAI_EXTRA_CA_CERTS',
     restart: true,
-    doc: "Path to a PEM file of certificate authorities to trust for Gemini (a TLS-inspecting proxy's root), besides the system store.",
+    doc:
+      'Path to a PEM file of certificate authorities to trust for Gemini ' +
+      "(a TLS-inspecting proxy's root), besides the system store.",
   }),
 };
 

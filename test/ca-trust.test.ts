@@ -88,7 +88,7 @@ describe('extraCaCerts', () => {
   });
 
   it("is not trusted by default; once the school's CA file is added, the real fetch goes through", async () => {
-    const before = await fetch(url, { signal: AbortSignal.timeout(5_000) }).catch((err: Error) => err);
+    const before = await fetch(url, { signal: AbortSignal.timeout(5_000) }).catch((err: unknown) => err);
     expect(before).toBeInstanceOf(Error);
     expect(String((before as Error & { cause?: unknown }).cause)).toMatch(/certificate|issuer/i);
 

@@ -23,14 +23,16 @@ export default function afterPack(context: AfterPackContext): void {
   const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.node')) : [];
   if (!present.includes(wanted)) {
     throw new Error(
-      `better-sqlite3 has no binary for this target: ${join(dir, wanted)} is missing (found: ${present.join(', ') || 'none'}). ` +
-        'Build on the target operating system, for an arch better-sqlite3 ships a prebuild for, and check asarUnpack and files in electron-builder.yml.',
+      `better-sqlite3 has no binary for this target: ${join(dir, wanted)} is missing ` +
+        `(found: ${present.join(', ') || 'none'}). Build on the target operating system, for an arch ` +
+        'better-sqlite3 ships a prebuild for, and check asarUnpack and files in electron-builder.yml.',
     );
   }
   const others = present.filter((f) => f !== wanted);
   if (others.length > 0) {
     throw new Error(
-      `${dir} holds other platforms' binaries besides ${wanted}: ${others.join(', ')}. Check the files rules in electron-builder.yml.`,
+      `${dir} holds other platforms' binaries besides ${wanted}: ${others.join(', ')}. ` +
+        'Check the files rules in electron-builder.yml.',
     );
   }
   console.log(`  • better-sqlite3 ${wanted} unpacked, and no other platform's binary`);
