@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import classroom, { type ClassroomPluginOptions } from './plugins/classroom.js';
 import capacity from './plugins/capacity.js';
+import guard from './guard/plugin.js';
+import { Pressure } from './guard/pressure.js';
 import { errorHandler, securityHeaders } from './http/security.js';
 import { Tickets } from './http/tickets.js';
 import { Limits } from '../shared/protocol/codes.js';
@@ -22,6 +24,8 @@ export interface AppOptions extends ClassroomPluginOptions {
   adminToken: string;
   /** Where the built web apps are (default: dist/renderer next to the compiled server). */
   webRoot?: string;
+  /** Shortages met by any part of the process (main.ts shares it with its last line of defence). */
+  pressure?: Pressure;
 }
 
 const DEFAULT_WEB_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'renderer');
@@ -39,7 +43,9 @@ async function readerAi(fastify: FastifyInstance, o: AppOptions): Promise<void> 
     },
   });
   await fastify.register(classroom, o);
-  await fastify.register(capacity, { adminToken: o.adminToken, dataDir: o.dataDir });
+  const pressure = o.pressure ?? new Pressure();
+  await fastify.register(guard, { pressure, tls: o.tls });
+  await fastify.register(capacity, { adminToken: o.adminToken, dataDir: o.dataDir, pressure });
   // teacherRemote needs a restart to change, so the value at start is the value.
   const remoteAllowed = fastify.settings.current.teacherRemote;
   const tickets = new Tickets();

@@ -17,6 +17,9 @@ import {
 } from './config.js';
 import { createRelay } from './llm/index.js';
 import { trustCertificates } from './net/ca-trust.js';
+import { installLastResort } from './guard/last-resort.js';
+import { logStream } from './guard/log-stream.js';
+import { Pressure } from './guard/pressure.js';
 import { chooseHost } from './net/lan.js';
 import { CloseCode } from '../shared/protocol/codes.js';
 import type { ParentToServer, ServerToParent } from './host-messages.js';
@@ -75,6 +78,10 @@ function adminToken(configured: string, dataDir: string): string {
   return token;
 }
 
+/** Shortages met anywhere in the process, for the capacity panel. */
+const pressure = new Pressure();
+installLastResort({ pressure });
+
 async function main(): Promise<void> {
   const { layer: flag, help } = flagLayer(process.argv.slice(2));
   if (help) {
@@ -88,7 +95,12 @@ async function main(): Promise<void> {
   const token = adminToken(settings.adminToken, settings.dataDir);
   const tls =
     settings.tlsCert && settings.tlsKey
-      ? { cert: readFileSync(settings.tlsCert), key: readFileSync(settings.tlsKey) }
+      ? {
+          cert: readFileSync(settings.tlsCert),
+          key: readFileSync(settings.tlsKey),
+          // A TLS handshake that dawdles holds a descriptor like a slow request head does.
+          handshakeTimeout: settings.headersTimeoutSeconds * 1000,
+        }
       : null;
 
   const app = await buildApp(
@@ -98,8 +110,9 @@ async function main(): Promise<void> {
       adminToken: token,
       tls: tls !== null,
       createRelay,
+      pressure,
     },
-    { logger: { level: settings.logLevel }, ...(tls ? { https: tls } : {}) },
+    { logger: { level: settings.logLevel, stream: logStream(pressure) }, ...(tls ? { https: tls } : {}) },
   );
 
   let stopping = false;

@@ -103,6 +103,16 @@ export class CapacityMonitor {
       },
       sqlite: s.sqlite,
       gemini: { enabled, inFlight: s.gemini.inFlight, queued: s.gemini.queued, requestsPerMinute, quotaPerMinute },
+      exhausted: s.exhausted,
+      connections: {
+        open: s.connections.open,
+        pending: s.connections.pending,
+        upgraded: s.connections.upgraded,
+        refused: s.connections.refused,
+        evicted: s.connections.evicted,
+        dropped: s.connections.dropped,
+        fdFree: s.connections.fdFree,
+      },
       history: this.history,
     };
   }

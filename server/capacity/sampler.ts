@@ -3,7 +3,11 @@
 // listing of sockets, no walk over students): the sampler must not move the figures it measures.
 import { monitorEventLoopDelay, performance, type EventLoopUtilization, type ELDHistogram } from 'node:perf_hooks';
 import { availableParallelism, freemem, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { cgroupMemoryReader, fdLimit, FdCounter, type CgroupMemory } from './system.js';
+import type { ConnectionStats } from '../guard/connections.js';
+import type { Pressure } from '../guard/pressure.js';
+import { resourceOf, type Resource } from '../guard/resource.js';
 
 export interface WriterStats {
   commits: number;
@@ -20,6 +24,10 @@ export interface SamplerSources {
   pendingWrites(): number;
   /** The relay's flat figures; their names belong to the relay, so they are read defensively. */
   relay(): Record<string, unknown>;
+  /** The connection guard's figures. */
+  connections(): ConnectionStats;
+  /** Where shortages are reported, by the sampler and by everyone else. */
+  pressure: Pick<Pressure, 'report' | 'current'>;
 }
 
 export interface Sample {
@@ -51,6 +59,9 @@ export interface Sample {
     failures: number;
   };
   gemini: { inFlight: number | null; queued: number | null; requestsPerMinute: number };
+  /** Resources met exhausted in the last few seconds, by the sampler or any other part. */
+  exhausted: Resource[];
+  connections: ConnectionStats;
 }
 
 /** Event-loop delay is timed every 10 ms: fine enough for a 20 ms p99 target. */
@@ -84,6 +95,8 @@ export class Sampler {
   private lastCommits = 0;
   private lastRows = 0;
   private lastCalls: number | null = null;
+  /** RSS as last read: process.memoryUsage() needs a descriptor (it reads /proc/self/stat). */
+  private lastRss = 0;
 
   constructor(private readonly sources: SamplerSources) {
     this.loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
@@ -107,7 +120,7 @@ export class Sampler {
     const loopP99Ms = this.loopMs(99);
     this.loop.reset();
 
-    const mem = process.memoryUsage();
+    const mem = this.memory();
     const group = this.cgroup?.() ?? null;
     const systemFree = freemem();
     const systemTotal = totalmem();
@@ -153,7 +166,26 @@ export class Sampler {
         queued: pickNumber(relay, QUEUED),
         requestsPerMinute: pickNumber(relay, PER_MINUTE) ?? (callsNow * 60) / seconds,
       },
+      exhausted: this.sources.pressure.current(),
+      connections: this.sources.connections(),
     };
+  }
+
+  /**
+   * Memory figures, also when the process is out of descriptors (EMFILE) or memory: then the heap
+   * comes from V8, which needs no file, RSS stays at its last reading, and the shortage is
+   * reported, for the panel to name.
+   */
+  private memory(): { rss: number; heapUsed: number; heapTotal: number; external: number } {
+    try {
+      const m = process.memoryUsage();
+      this.lastRss = m.rss;
+      return m;
+    } catch (err) {
+      this.sources.pressure.report(resourceOf(err));
+      const h = getHeapStatistics();
+      return { rss: this.lastRss, heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory };
+    }
   }
 
   stop(): void {

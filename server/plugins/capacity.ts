@@ -8,11 +8,14 @@ import { checkTeacherCaller } from '../http/security.js';
 import { Sampler } from '../capacity/sampler.js';
 import { CapacityMonitor } from '../capacity/monitor.js';
 import { readProfile, type ProfileFile } from '../capacity/profile.js';
+import type { Pressure } from '../guard/pressure.js';
+import { resourceOf } from '../guard/resource.js';
 
 export interface CapacityPluginOptions {
   adminToken: string;
   /** Where `npm run bench` leaves its per-student figures (the data folder). */
   dataDir: string;
+  pressure: Pressure;
 }
 
 const TICK_MS = 1000;
@@ -26,6 +29,8 @@ async function capacityPlugin(app: FastifyInstance, o: CapacityPluginOptions): P
     writer: () => app.classroom.writer.stats,
     pendingWrites: () => app.classroom.writer.pending,
     relay: () => app.relay.stats(),
+    connections: () => app.guard.stats(),
+    pressure: o.pressure,
   });
   let profile: ProfileFile | null = readProfile(o.dataDir);
   let profileReadAt = Date.now();
@@ -45,8 +50,14 @@ async function capacityPlugin(app: FastifyInstance, o: CapacityPluginOptions): P
   // A first sample now, so the endpoint always has figures.
   let view = monitor.add(sampler.sample());
   const timer = setInterval(() => {
-    view = monitor.add(sampler.sample());
-    if (app.feed.connected > 0) app.feed.broadcast('CAPACITY', view);
+    // A tick that fails keeps the last figures: the panel must never be what takes the server down.
+    try {
+      view = monitor.add(sampler.sample());
+      if (app.feed.connected > 0) app.feed.broadcast('CAPACITY', view);
+    } catch (err) {
+      o.pressure.report(resourceOf(err));
+      app.log.warn({ err }, 'capacity sample failed');
+    }
   }, TICK_MS);
   timer.unref();
 
@@ -65,4 +76,4 @@ async function capacityPlugin(app: FastifyInstance, o: CapacityPluginOptions): P
   });
 }
 
-export default fp(capacityPlugin, { name: 'capacity', dependencies: ['classroom'] });
+export default fp(capacityPlugin, { name: 'capacity', dependencies: ['classroom', 'guard'] });

@@ -33,6 +33,8 @@ export const ErrorCode = {
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   /** The server could not save just now (disk full, database locked); try again shortly. */
   SERVER_BUSY: 'SERVER_BUSY',
+  /** The server has no room for another connection just now (see Retry-After). */
+  SERVER_FULL: 'SERVER_FULL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -245,6 +245,9 @@ export const CapacityLimit = Type.Union([
   Type.Literal('gemini'),
 ]);
 export type CapacityLimit = Static<typeof CapacityLimit>;
+/** A resource the server met exhausted (server/guard/resource.ts). */
+export const ExhaustedResource = Type.Union([Type.Literal('descriptors'), Type.Literal('memory'), Type.Literal('disk')]);
+export type ExhaustedResource = Static<typeof ExhaustedResource>;
 /** One second of history, for the panel's chart. */
 export const CapacityPoint = Type.Object({
   at: Type.Number(),
@@ -315,6 +318,23 @@ export const CapacityView = Type.Object({
     queued: OrNull(Type.Number()),
     requestsPerMinute: Type.Number(),
     quotaPerMinute: Type.Number(),
+  }),
+  /** Resources met exhausted in the last few seconds: new connections are being refused or failing. */
+  exhausted: Type.Array(ExhaustedResource),
+  /** The connection guard (server/guard): open connections and what it turned away. */
+  connections: Type.Object({
+    open: Type.Integer({ minimum: 0 }),
+    /** Not (yet) a student or dashboard socket: page loads, joins, requests still arriving. */
+    pending: Type.Integer({ minimum: 0 }),
+    upgraded: Type.Integer({ minimum: 0 }),
+    /** Since start: answered 503 SERVER_FULL or 429 TOO_MANY_CONNECTIONS. */
+    refused: Type.Integer({ minimum: 0 }),
+    /** Since start: pending connections closed to make room for another address. */
+    evicted: Type.Integer({ minimum: 0 }),
+    /** Since start: closed unanswered (no descriptor to spare for an answer). */
+    dropped: Type.Integer({ minimum: 0 }),
+    /** Descriptors free by the guard's count (null: unknown). */
+    fdFree: OrNull(Type.Integer()),
   }),
   /** The last minute, oldest first. */
   history: Type.Array(CapacityPoint),

@@ -12,6 +12,12 @@ const LIMIT_NAMES: Record<NonNullable<CapacityView['binding']>, string> = {
   gemini: 'Gemini API quota',
 };
 
+const EXHAUSTED_NAMES: Record<CapacityView['exhausted'][number], string> = {
+  descriptors: 'open connections (file descriptors)',
+  memory: 'memory',
+  disk: 'disk space',
+};
+
 export function CapacityPanel() {
   const { model } = useDashboard();
   const c = model.capacity;
@@ -65,6 +71,13 @@ function Figures({ c }: { c: CapacityView }) {
         >
           <span class="gauge-fill" style={{ width: `${Math.min(100, Math.max(0, 100 - c.headroomPct))}%` }} />
         </div>
+      )}
+      {c.exhausted.length > 0 && (
+        <p class="notice notice-error" role="status" data-testid="exhausted">
+          Out of {c.exhausted.map((r) => EXHAUSTED_NAMES[r]).join(' and ')}: new tablets are being asked to wait
+          {c.connections.refused > 0 && ` (${count(c.connections.refused)} turned away so far)`}. Students already
+          reading keep going.
+        </p>
       )}
       <CapacityChart history={c.history} />
       <dl class="facts facts-compact">
