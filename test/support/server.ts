@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serverEnv, serverExecArgv } from '../../bench/server-env.js';
+import { serverEnv, serverFork } from '../../bench/server-env.js';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));
 
@@ -29,12 +29,19 @@ export function tempDir(prefix = 'readerai-test-'): string {
 }
 
 export async function startServer(
-  o: { dataDir?: string; port?: number; env?: Record<string, string>; args?: string[] } = {},
+  o: {
+    dataDir?: string;
+    port?: number;
+    env?: Record<string, string>;
+    args?: string[];
+    /** Descriptors the server may open (prlimit); the machine's limit otherwise. */
+    fdLimit?: number;
+  } = {},
 ): Promise<RunningServer> {
   const dataDir = o.dataDir ?? tempDir();
   const proc = fork(SERVER_ENTRY, o.args ?? [], {
     env: serverEnv(dataDir, { port: o.port ?? 0, env: o.env ?? {} }),
-    execArgv: serverExecArgv(),
+    ...serverFork({ fdLimit: o.fdLimit }),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
