@@ -5,7 +5,7 @@
 // address (127.x.y.z, so per-address limits mean what they would in a classroom), a seq kept on the
 // tablet, and reconnection with exponential backoff and full jitter after any drop that is not
 // final. On every SESSION_STATE it checks that nothing it saw acknowledged was lost.
-import { serverEnv, serverExecArgv } from './server-env.js';
+import { serverEnv, serverFork } from './server-env.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,12 +82,15 @@ export function tempDataDir(): string {
 }
 
 export async function launchServer(
-  o: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
+  o: { dataDir?: string; port?: number; env?: Record<string, string>; fdLimit?: number | undefined } = {},
 ): Promise<ServerUnderTest> {
   const dataDir = o.dataDir ?? tempDataDir();
   const proc = fork(SERVER_ENTRY, [], {
     env: serverEnv(dataDir, { port: o.port ?? 0, env: { READERAI_LOG_LEVEL: 'error', ...o.env } }),
-    execArgv: serverExecArgv(['--expose-gc', `--import=data:text/javascript,${encodeURIComponent(PROBE)}`]),
+    ...serverFork({
+      fdLimit: o.fdLimit,
+      extra: ['--expose-gc', `--import=data:text/javascript,${encodeURIComponent(PROBE)}`],
+    }),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let errors = '';

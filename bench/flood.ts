@@ -45,7 +45,9 @@ export class SlowFlood {
   };
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Reopening closed connections; then halted (the attacker walks away, leaving them hanging). */
   private running = false;
+  private stopping = false;
 
   constructor(private readonly o: FloodOptions) {}
 
@@ -54,9 +56,17 @@ export class SlowFlood {
     for (let i = 0; i < this.o.connections; i++) this.open(i);
   }
 
+  /** Opens no more connections and leaves the open ones hanging, for the server to time out. */
+  halt(): void {
+    this.running = false;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
   /** Closes every flood connection; resolves once they are gone. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     const closing = [...this.sockets].map((s) => new Promise((resolve) => s.once('close', resolve)));
@@ -96,7 +106,7 @@ export class SlowFlood {
       this.sockets.delete(socket);
       if (openedAt > 0) {
         f.open--;
-        if (this.running) {
+        if (!this.stopping) {
           f.closedWith[status] = (f.closedWith[status] ?? 0) + 1;
           f.lifetimesMs.push(Date.now() - openedAt);
         }

@@ -6,11 +6,18 @@
 //
 //   npm run build && npm run bench:storm -- [--tablets 2000] [--graceful] [--deadline-s 60]
 //
+// With --flood N it is a slow-client flood instead (bench/flood-storm.ts): N half-open requests
+// (--slow: dribbling one byte a second) from --flood-addresses addresses for --flood-s seconds,
+// against a server started with --fd-limit descriptors, while the tablets read:
+//
+//   npm run bench:storm -- --flood 3000 --tablets 200 --fd-limit 2048 [--slow] [--flood-s 20]
+//
 // The CI version (test/reliability-storm.test.ts, 200 tablets) runs reconnectStorm below and
 // checks correctness only.
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { Fleet, launchServer, loopbackAddress, quantile, waitUntil, wordAt, type ServerUnderTest } from './fleet.js';
+import { Fleet, launchServer, loopbackAddress, mib, quantile, waitUntil, wordAt, type ServerUnderTest } from './fleet.js';
+import { floodStorm } from './flood-storm.js';
 
 export interface StormResult {
   tablets: number;
@@ -99,15 +106,31 @@ async function main(): Promise<void> {
       tablets: { type: 'string', default: '2000' },
       graceful: { type: 'boolean', default: false },
       'deadline-s': { type: 'string', default: '60' },
+      flood: { type: 'string' },
+      'flood-addresses': { type: 'string', default: '3' },
+      'flood-s': { type: 'string', default: '20' },
+      slow: { type: 'boolean', default: false },
+      'fd-limit': { type: 'string' },
     },
   });
   const tablets = Number(values.tablets);
   const deadlineMs = Number(values['deadline-s']) * 1000;
-  if (!(tablets > 0 && deadlineMs > 0)) {
-    console.error('Usage: bench:storm -- [--tablets 2000] [--graceful] [--deadline-s 60]');
+  const fdLimit = values['fd-limit'] === undefined ? undefined : Number(values['fd-limit']);
+  if (!(tablets > 0 && deadlineMs > 0) || (fdLimit !== undefined && !(fdLimit >= 256))) {
+    console.error(
+      'Usage: bench:storm -- [--tablets 2000] [--graceful] [--deadline-s 60]\n' +
+        '       bench:storm -- --flood 3000 [--flood-addresses 3] [--flood-s 20] [--slow] [--fd-limit 2048] [--tablets 200]',
+    );
     process.exit(2);
   }
-  let server: ServerUnderTest = await launchServer();
+  if (values.flood !== undefined) {
+    await floodMain(tablets, Number(values.flood), Number(values['flood-addresses']), Number(values['flood-s']), {
+      slow: values.slow,
+      fdLimit,
+    });
+    return;
+  }
+  let server: ServerUnderTest = await launchServer({ fdLimit });
   const fleet = new Fleet(() => server);
   try {
     console.log(`storm: joining ${tablets} tablets (own loopback address each) to ${server.url}...`);
@@ -152,6 +175,52 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
     process.exitCode = result.lostUpdates + result.wrongPositions > 0 ? 1 : 0;
+  } finally {
+    fleet.stopAll();
+    await server.stop();
+  }
+}
+
+async function floodMain(
+  tablets: number,
+  connections: number,
+  addressCount: number,
+  seconds: number,
+  o: { slow: boolean; fdLimit: number | undefined },
+): Promise<void> {
+  const server = await launchServer({ fdLimit: o.fdLimit });
+  const fleet = new Fleet(() => server);
+  try {
+    // Readers on 127.1.x.y; the flood on 127.0.0.2...; newcomers on 127.0.1.x, 127.0.2.x, ...
+    await fleet.addMany(tablets, (i) => `Reader ${i}`, loopbackAddress, 50);
+    const addresses = Array.from({ length: addressCount }, (_, i) => `127.0.0.${2 + i}`);
+    console.log(
+      `flood: ${tablets} tablets reading; ${connections} ${o.slow ? 'slow (1 byte/s)' : 'half-open'} requests from ${addressCount} addresses for ${seconds} s; server descriptor limit ${o.fdLimit ?? 'as the machine'}...`,
+    );
+    const r = await floodStorm(fleet, server, {
+      connections,
+      addresses,
+      seconds,
+      dribbleMs: o.slow ? 1000 : null,
+      newcomer: (i) => `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`,
+    });
+    const ms = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(0)} ms`);
+    const life = (q: number) => ms(quantile(r.flood.lifetimesMs, q));
+    const rss = server.samples.length ? mib(Math.max(...server.samples.map((s) => s.rssBytes))) : 'n/a';
+    console.log(
+      [
+        '',
+        `slow-client flood: ${connections} ${o.slow ? 'slow' : 'half-open'} from ${addressCount} addresses, ${seconds} s, ${tablets} readers`,
+        `  flood connections tried         ${r.flood.attempts} (most open at once, flood's side: ${r.flood.maxOpen}); closed by the server with ${JSON.stringify(r.flood.closedWith)}`,
+        `  flood connection lifetime       p50 ${life(0.5)}, p99 ${life(0.99)}`,
+        `  server, worst second            ${r.maxOpenConnections} connections open, ${r.maxPending} pending, ${r.maxOpenFds} descriptors of ${r.fdLimit ?? 'unknown'}; RSS max ${rss} MiB`,
+        `  turned away                     ${r.refused} answered, ${r.evicted} evicted for another address, ${r.dropped} closed unanswered; panel named ${r.exhaustedSeen.join(', ') || 'nothing'}`,
+        `  readers                         every update acked each round: p50 ${ms(r.roundP50Ms)}, worst ${ms(r.roundMaxMs)}; ${r.readersDropped} sockets lost`,
+        `  new tablets during the flood    ${r.joinsDuring} joined (p50 ${ms(r.joinP50Ms)}, max ${ms(r.joinMaxMs)}), ${r.joinFailuresDuring} failed`,
+        `  after the flood                 its abandoned connections all closed by the server after ${ms(r.recoveredMs)}; a new tablet joined in ${ms(r.joinAfterMs)}`,
+      ].join('\n'),
+    );
+    process.exitCode = r.readersDropped + r.joinFailuresDuring > 0 ? 1 : 0;
   } finally {
     fleet.stopAll();
     await server.stop();
