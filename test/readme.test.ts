@@ -103,4 +103,14 @@ describe('npm run serve', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     expect(pkg.scripts.serve).toContain(`node ${SERVER_NODE_FLAGS.join(' ')} dist/server/main.js`);
   });
+
+  it('has a service unit for IT that runs the same, restarts it, and raises the descriptor limit', async () => {
+    const { SERVER_NODE_FLAGS } = await import('../server/node-flags.js');
+    const unit = read('deploy/readerai-classroom.service');
+    const value = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(unit)?.[1];
+    expect(value('ExecStart')).toBe(`/usr/bin/node ${SERVER_NODE_FLAGS.join(' ')} dist/server/main.js`);
+    expect(value('Restart')).toBe('always');
+    expect(Number(value('LimitNOFILE'))).toBeGreaterThanOrEqual(65_536);
+    expect(read('docs/it.md')).toContain('deploy/readerai-classroom.service');
+  });
 });
