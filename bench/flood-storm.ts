@@ -66,7 +66,9 @@ export async function joinFrom(
       (res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d));
-        res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`join: HTTP ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(text) : reject(new Error(`join: HTTP ${res.statusCode}`)),
+        );
       },
     );
     req.setTimeout(15_000, () => req.destroy(new Error('join: timeout')));
@@ -118,7 +120,11 @@ export async function floodStorm(
         () => joinFailures++,
       );
       newcomers++;
-      await waitUntil(() => fleet.tablets.every((t) => t.acked === t.seq), 30_000, 'readers acknowledged during the flood');
+      await waitUntil(
+        () => fleet.tablets.every((t) => t.acked === t.seq),
+        30_000,
+        'readers acknowledged during the flood',
+      );
       rounds.push(performance.now() - started);
       views.push(await teacherCall<CapacityView>(server, '/capacity'));
       await joining;

@@ -26,9 +26,10 @@ export function serverExecArgv(extra: readonly string[] = []): string[] {
  * fork() options that start the server as usual, or, with `fdLimit`, under `prlimit` (util-linux)
  * with that many descriptors (soft and hard), so running out of them is cheap to reach.
  */
-export function serverFork(
-  o: { fdLimit?: number | undefined; extra?: readonly string[] } = {},
-): { execPath?: string; execArgv: string[] } {
+export function serverFork(o: { fdLimit?: number | undefined; extra?: readonly string[] } = {}): {
+  execPath?: string;
+  execArgv: string[];
+} {
   const execArgv = serverExecArgv(o.extra);
   if (o.fdLimit === undefined) return { execArgv };
   return { execPath: 'prlimit', execArgv: [`--nofile=${o.fdLimit}:${o.fdLimit}`, process.execPath, ...execArgv] };

@@ -16,7 +16,16 @@
 // checks correctness only.
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { Fleet, launchServer, loopbackAddress, mib, quantile, waitUntil, wordAt, type ServerUnderTest } from './fleet.js';
+import {
+  Fleet,
+  launchServer,
+  loopbackAddress,
+  mib,
+  quantile,
+  waitUntil,
+  wordAt,
+  type ServerUnderTest,
+} from './fleet.js';
 import { floodStorm } from './flood-storm.js';
 
 export interface StormResult {

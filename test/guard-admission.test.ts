@@ -78,7 +78,8 @@ describe('admission', () => {
     const limit = 200;
     const a = admission({ limit, own: 10 });
     // Only readers (nothing to take a place from): the room for tablets is used up.
-    while (a.stats.open < tabletRoom(limit)) a.upgraded(a.arrive(new FakeSocket('r'), `10.1.${a.stats.open}.1`, false)!);
+    while (a.stats.open < tabletRoom(limit))
+      a.upgraded(a.arrive(new FakeSocket('r'), `10.1.${a.stats.open}.1`, false)!);
     expect(a.arrive(new FakeSocket('late'), '10.2.0.1', false)).toMatchObject({ refusal: 'full' });
     // The teacher's dashboard (this machine) still gets in, up to its reserve.
     let dashboard = 0;
@@ -114,7 +115,8 @@ describe('resource errors', () => {
       'descriptors',
     );
     expect(errorCode('EMFILE')).toBeUndefined();
-    for (const code of ['EMFILE', 'ENOSPC', 'ECONNRESET', 'EPIPE', 'SQLITE_BUSY']) expect(isTransient(sys(code))).toBe(true);
+    for (const code of ['EMFILE', 'ENOSPC', 'ECONNRESET', 'EPIPE', 'SQLITE_BUSY'])
+      expect(isTransient(sys(code))).toBe(true);
     expect(isTransient(new TypeError('x is not a function'))).toBe(false);
     expect(isTransient(sys('ERR_ASSERTION'))).toBe(false);
   });

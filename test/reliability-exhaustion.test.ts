@@ -103,7 +103,9 @@ describe('a flood of half-open requests past the descriptor limit', () => {
         newcomer: (i) => `127.0.0.${10 + i}`,
       },
     );
-    console.log(`flood against ${FD_LIMIT} descriptors: ${JSON.stringify({ ...r, flood: { ...r.flood, lifetimesMs: undefined } })}`);
+    console.log(
+      `flood against ${FD_LIMIT} descriptors: ${JSON.stringify({ ...r, flood: { ...r.flood, lifetimesMs: undefined } })}`,
+    );
     // Past the limit, and the server turned the flood away and said so on the panel.
     expect(r.flood.attempts).toBeGreaterThan(FD_LIMIT);
     expect(r.flood.maxOpen).toBeGreaterThan(FD_LIMIT);
@@ -132,7 +134,10 @@ describe('a flood of half-open requests past the descriptor limit', () => {
 });
 
 /** A raw connection from `address`; resolves when it is established. */
-function open(server: RunningServer, address: string): Promise<Socket & { closedAt: Promise<number>; first: Promise<string> }> {
+function open(
+  server: RunningServer,
+  address: string,
+): Promise<Socket & { closedAt: Promise<number>; first: Promise<string> }> {
   return new Promise((resolve, reject) => {
     const s = connect({ host: '127.0.0.1', port: server.port, localAddress: address });
     const closedAt = new Promise<number>((r) => s.once('close', () => r(Date.now())));
@@ -195,7 +200,10 @@ describe('slow and idle clients', () => {
     const refused = await rawHttp(server.url, { path: '/api/books', localAddress: A });
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toBeDefined();
-    expect(JSON.parse(refused.body)).toMatchObject({ code: 'TOO_MANY_CONNECTIONS', message: expect.stringMatching(/wait/i) });
+    expect(JSON.parse(refused.body)).toMatchObject({
+      code: 'TOO_MANY_CONNECTIONS',
+      message: expect.stringMatching(/wait/i),
+    });
     // A page load gets a page.
     const page = await rawHttp(server.url, { path: '/join', headers: { accept: 'text/html' }, localAddress: A });
     expect(page.status).toBe(429);

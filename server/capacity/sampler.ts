@@ -184,7 +184,12 @@ export class Sampler {
     } catch (err) {
       this.sources.pressure.report(resourceOf(err));
       const h = getHeapStatistics();
-      return { rss: this.lastRss, heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory };
+      return {
+        rss: this.lastRss,
+        heapUsed: h.used_heap_size,
+        heapTotal: h.total_heap_size,
+        external: h.external_memory,
+      };
     }
   }
 

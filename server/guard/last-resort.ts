@@ -29,10 +29,13 @@ export function installLastResort(o: LastResortOptions): void {
     writeLine(`ReaderAI is stopping after an ${origin}, to be started again clean:\n${stackOf(err)}`);
     exit(1);
   };
-  process.on('uncaughtException', (err, origin) => handle(err, origin === 'uncaughtException' ? 'uncaught exception' : origin));
+  process.on('uncaughtException', (err, origin) =>
+    handle(err, origin === 'uncaughtException' ? 'uncaught exception' : origin),
+  );
   process.on('unhandledRejection', (reason) => handle(reason, 'unhandled rejection'));
   // Log streams fail too (a full disk under a redirect, a closed pipe): a lost line is not a crash.
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', (err) => o.pressure.report(resourceOf(err)));
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err) => o.pressure.report(resourceOf(err)));
 }
 
 function describe(err: unknown): string {

@@ -10,7 +10,7 @@ export function logStream(pressure: Pick<Pressure, 'report'>, fd = 1): { write(l
     write(line: string): void {
       const bytes = Buffer.from(line);
       try {
-        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+        for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
       } catch (err) {
         pressure.report(resourceOf(err));
       }

@@ -11,7 +11,8 @@ const ANSWERS = {
     code: ErrorCode.SERVER_FULL,
     error: 'Service Unavailable',
     retryAfter: 10,
-    message: 'The class computer has no room for more tablets right now. Wait a moment and try again; if it keeps happening, tell your teacher.',
+    message:
+      'The class computer has no room for more tablets right now. Wait a moment and try again; if it keeps happening, tell your teacher.',
   },
   address: {
     status: 429,

@@ -246,7 +246,11 @@ export const CapacityLimit = Type.Union([
 ]);
 export type CapacityLimit = Static<typeof CapacityLimit>;
 /** A resource the server met exhausted (server/guard/resource.ts). */
-export const ExhaustedResource = Type.Union([Type.Literal('descriptors'), Type.Literal('memory'), Type.Literal('disk')]);
+export const ExhaustedResource = Type.Union([
+  Type.Literal('descriptors'),
+  Type.Literal('memory'),
+  Type.Literal('disk'),
+]);
 export type ExhaustedResource = Static<typeof ExhaustedResource>;
 /** One second of history, for the panel's chart. */
 export const CapacityPoint = Type.Object({
