@@ -4,6 +4,7 @@ import { openSync, closeSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FdCounter, parseCgroupBytes, parseFdLimit } from '../server/capacity/system.js';
 import { Sampler, pickNumber, type SamplerSources } from '../server/capacity/sampler.js';
+import { noConnections } from '../server/guard/admission.js';
 import { Pressure } from '../server/guard/pressure.js';
 
 const linux = process.platform === 'linux';
@@ -53,17 +54,7 @@ describe('Sampler', () => {
         writer: () => writer,
         pendingWrites: () => 3,
         relay: () => ({ queueDepth: 4, inFlight: 2, upstreamCalls: 0 }),
-        connections: () => ({
-          open: 0,
-          pending: 0,
-          upgraded: 0,
-          refusing: 0,
-          refused: 0,
-          evicted: 0,
-          dropped: 0,
-          fdLimit: null,
-          fdFree: null,
-        }),
+        connections: () => ({ ...noConnections(), fdLimit: null, fdFree: null }),
         pressure: new Pressure(),
         ...over,
       } satisfies SamplerSources,

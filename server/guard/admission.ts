@@ -54,18 +54,15 @@ export interface AdmissionStats {
   dropped: number;
 }
 
+/** The figures of a guard that has seen no connection yet. */
+export function noConnections(): AdmissionStats {
+  return { open: 0, pending: 0, upgraded: 0, refusing: 0, refused: 0, evicted: 0, dropped: 0 };
+}
+
 export class Admission<S extends { destroy(): void }> {
   /** Pending connections per address, oldest first (a Set keeps insertion order). */
   private readonly pending = new Map<string, Set<Entry<S>>>();
-  readonly stats: AdmissionStats = {
-    open: 0,
-    pending: 0,
-    upgraded: 0,
-    refusing: 0,
-    refused: 0,
-    evicted: 0,
-    dropped: 0,
-  };
+  readonly stats: AdmissionStats = noConnections();
   /** Set while a refusal or eviction was for want of descriptors (for the capacity panel). */
   lastShortageAt = -Infinity;
 
