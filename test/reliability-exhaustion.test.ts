@@ -119,8 +119,9 @@ describe('a flood of half-open requests past the descriptor limit', () => {
     expect(r.joinsDuring).toBeGreaterThanOrEqual(2);
     expect(r.joinFailuresDuring).toBe(0);
     expect(r.joinAfterMs).toBeGreaterThan(0);
-    // The abandoned flood connections were closed at the header timeout (10 s by default).
-    expect(r.recoveredMs).toBeLessThan(10_000 + 5_000);
+    // The abandoned flood connections were closed at the header timeout (10 s by default; one
+    // accepted late, from the kernel's queue, starts its 10 s then).
+    expect(r.recoveredMs).toBeLessThan(10_000 + 10_000);
     let after = await capacity(server);
     for (let i = 0; i < 20 && after.exhausted.length > 0; i++) {
       await sleep(500);
