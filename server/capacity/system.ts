@@ -13,7 +13,8 @@ const FD_DIR = '/proc/self/fd';
 export class FdCounter {
   private last: number | null = null;
   private listing = false;
-  private readonly statWorks: boolean;
+  /** Whether a count costs a stat() (Linux 6.2+) rather than a listing. */
+  readonly cheap: boolean;
 
   constructor(private readonly dir = FD_DIR) {
     let works = false;
@@ -22,12 +23,12 @@ export class FdCounter {
     } catch {
       // Not Linux: unknown.
     }
-    this.statWorks = works;
+    this.cheap = works;
   }
 
   /** The latest count (the listing fallback lags by one call). */
   count(): number | null {
-    if (this.statWorks) {
+    if (this.cheap) {
       try {
         return statSync(this.dir).size;
       } catch {

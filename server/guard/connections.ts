@@ -8,8 +8,6 @@ import { FdBudget } from './fd-budget.js';
 
 /** A refused connection is closed this long after it arrived, answered or not. */
 const REFUSED_LINGER_MS = 2_000;
-/** The descriptor count is read from the kernel this often; in between, connections are counted. */
-const RECOUNT_MS = 250;
 
 export interface ConnectionStats extends AdmissionStats {
   /** Descriptor limit of the process (null: unknown). */
@@ -26,8 +24,6 @@ export interface ConnectionGuardOptions {
   answersRefusals: boolean;
   /** Told when connections are refused, taken or closed for want of descriptors. */
   onShortage(): void;
-  /** The descriptor figures (tests pass their own). */
-  budget?: FdBudget;
 }
 
 const kEntry = Symbol('guard.entry');
@@ -40,7 +36,7 @@ function fromThisMachine(address: string): boolean {
 
 export class ConnectionGuard {
   private readonly admission: Admission<Socket>;
-  private readonly budget: FdBudget;
+  private readonly budget = new FdBudget();
   private readonly timer: NodeJS.Timeout;
   private shortageSeen = -Infinity;
 
@@ -48,14 +44,14 @@ export class ConnectionGuard {
     private readonly server: Server,
     private readonly o: ConnectionGuardOptions,
   ) {
-    this.budget = o.budget ?? new FdBudget();
     this.admission = new Admission<Socket>({
       maxPendingPerAddress: o.maxPendingPerAddress,
       freeFds: () => this.budget.free(this.admission.stats.open),
       ownReserve: o.ownReserve,
     });
     this.budget.recount(0);
-    this.timer = setInterval(() => this.budget.recount(this.admission.stats.open), RECOUNT_MS);
+    // Between two readings of the kernel's count, connections opened and closed are counted.
+    this.timer = setInterval(() => this.budget.recount(this.admission.stats.open), this.budget.recountMs);
     this.timer.unref();
     this.takeOverConnections();
   }
