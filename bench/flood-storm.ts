@@ -65,7 +65,8 @@ export async function joinFrom(
       },
       (res) => {
         let text = '';
-        res.on('data', (d: Buffer) => (text += d));
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
         res.on('end', () =>
           res.statusCode === 200 ? resolve(text) : reject(new Error(`join: HTTP ${res.statusCode}`)),
         );
@@ -108,7 +109,7 @@ export async function floodStorm(
   const joins: number[] = [];
   let joinFailures = 0;
   let newcomers = 0;
-  let recoveredMs = 0;
+  let recoveredMs: number;
   flood.start();
   const endAt = Date.now() + o.seconds * 1000;
   try {

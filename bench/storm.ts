@@ -128,7 +128,8 @@ async function main(): Promise<void> {
   if (!(tablets > 0 && deadlineMs > 0) || (fdLimit !== undefined && !(fdLimit >= 256))) {
     console.error(
       'Usage: bench:storm -- [--tablets 2000] [--graceful] [--deadline-s 60]\n' +
-        '       bench:storm -- --flood 3000 [--flood-addresses 3] [--flood-s 20] [--slow] [--fd-limit 2048] [--tablets 200]',
+        '       bench:storm -- --flood 3000 [--flood-addresses 3] [--flood-s 20] [--slow] [--fd-limit 2048] ' +
+        '[--tablets 200]',
     );
     process.exit(2);
   }
@@ -203,8 +204,10 @@ async function floodMain(
     // Readers on 127.1.x.y; the flood on 127.0.0.2...; newcomers on 127.0.1.x, 127.0.2.x, ...
     await fleet.addMany(tablets, (i) => `Reader ${i}`, loopbackAddress, 50);
     const addresses = Array.from({ length: addressCount }, (_, i) => `127.0.0.${2 + i}`);
+    const kind = o.slow ? 'slow (1 byte/s)' : 'half-open';
     console.log(
-      `flood: ${tablets} tablets reading; ${connections} ${o.slow ? 'slow (1 byte/s)' : 'half-open'} requests from ${addressCount} addresses for ${seconds} s; server descriptor limit ${o.fdLimit ?? 'as the machine'}...`,
+      `flood: ${tablets} tablets reading; ${connections} ${kind} requests from ${addressCount} addresses ` +
+        `for ${seconds} s; server descriptor limit ${o.fdLimit ?? 'as the machine'}...`,
     );
     const r = await floodStorm(fleet, server, {
       connections,
@@ -216,17 +219,41 @@ async function floodMain(
     const ms = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(0)} ms`);
     const life = (q: number) => ms(quantile(r.flood.lifetimesMs, q));
     const rss = server.samples.length ? mib(Math.max(...server.samples.map((s) => s.rssBytes))) : 'n/a';
+    const row = (what: string, figures: string) => `  ${what.padEnd(32)}${figures}`;
     console.log(
       [
         '',
-        `slow-client flood: ${connections} ${o.slow ? 'slow' : 'half-open'} from ${addressCount} addresses, ${seconds} s, ${tablets} readers`,
-        `  flood connections tried         ${r.flood.attempts} (most open at once, flood's side: ${r.flood.maxOpen}); closed by the server with ${JSON.stringify(r.flood.closedWith)}`,
-        `  flood connection lifetime       p50 ${life(0.5)}, p99 ${life(0.99)}`,
-        `  server, worst second            ${r.maxOpenConnections} connections open, ${r.maxPending} pending, ${r.maxOpenFds} descriptors of ${r.fdLimit ?? 'unknown'}; RSS max ${rss} MiB`,
-        `  turned away                     ${r.refused} answered, ${r.evicted} evicted for another address, ${r.dropped} closed unanswered; panel named ${r.exhaustedSeen.join(', ') || 'nothing'}`,
-        `  readers                         every update acked each round: p50 ${ms(r.roundP50Ms)}, worst ${ms(r.roundMaxMs)}; ${r.readersDropped} sockets lost`,
-        `  new tablets during the flood    ${r.joinsDuring} joined (p50 ${ms(r.joinP50Ms)}, max ${ms(r.joinMaxMs)}), ${r.joinFailuresDuring} failed`,
-        `  after the flood                 its abandoned connections all closed by the server after ${ms(r.recoveredMs)}; a new tablet joined in ${ms(r.joinAfterMs)}`,
+        `slow-client flood: ${connections} ${kind} from ${addressCount} addresses, ${seconds} s, ${tablets} readers`,
+        row(
+          'flood connections tried',
+          `${r.flood.attempts} (most open at once, flood's side: ${r.flood.maxOpen}); ` +
+            `closed by the server with ${JSON.stringify(r.flood.closedWith)}`,
+        ),
+        row('flood connection lifetime', `p50 ${life(0.5)}, p99 ${life(0.99)}`),
+        row(
+          'server, worst second',
+          `${r.maxOpenConnections} connections open, ${r.maxPending} pending, ` +
+            `${r.maxOpenFds} descriptors of ${r.fdLimit ?? 'unknown'}; RSS max ${rss} MiB`,
+        ),
+        row(
+          'turned away',
+          `${r.refused} answered, ${r.evicted} evicted for another address, ${r.dropped} closed unanswered; ` +
+            `panel named ${r.exhaustedSeen.join(', ') || 'nothing'}`,
+        ),
+        row(
+          'readers',
+          `every update acked each round: p50 ${ms(r.roundP50Ms)}, worst ${ms(r.roundMaxMs)}; ` +
+            `${r.readersDropped} sockets lost`,
+        ),
+        row(
+          'new tablets during the flood',
+          `${r.joinsDuring} joined (p50 ${ms(r.joinP50Ms)}, max ${ms(r.joinMaxMs)}), ${r.joinFailuresDuring} failed`,
+        ),
+        row(
+          'after the flood',
+          `its abandoned connections all closed by the server after ${ms(r.recoveredMs)}; ` +
+            `a new tablet joined in ${ms(r.joinAfterMs)}`,
+        ),
       ].join('\n'),
     );
     process.exitCode = r.readersDropped + r.joinFailuresDuring > 0 ? 1 : 0;

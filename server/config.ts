@@ -212,7 +212,9 @@ export const SETTINGS = {
     max: 1_000_000,
     env: 'READERAI_MAX_PENDING_CONNECTIONS_PER_IP',
     restart: true,
-    doc: 'Connections from one address that are not (yet) a student or dashboard socket: page loads, joins, requests still arriving. 4000 lets 1,000 tablets behind one NAT load the app at the same moment.',
+    doc:
+      'Connections from one address that are not (yet) a student or dashboard socket: page loads, joins, ' +
+      'requests still arriving. 4000 lets 1,000 tablets behind one NAT load the app at the same moment.',
   }),
   headersTimeoutSeconds: spec({
     kind: 'integer',

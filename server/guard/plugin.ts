@@ -4,7 +4,6 @@
 // the settings) and before the routes (its onRequest hook must run first).
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Server } from 'node:net';
 import { ConnectionGuard } from './connections.js';
 import { LogThrottle } from './log-throttle.js';
 import type { Pressure } from './pressure.js';
@@ -43,7 +42,7 @@ async function guardPlugin(app: FastifyInstance, o: GuardPluginOptions): Promise
   // Read when the server starts listening (Node's default looks every 30 s).
   (server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval = CHECK_TIMEOUTS_MS;
 
-  const guard = new ConnectionGuard(server as Server, {
+  const guard = new ConnectionGuard(server, {
     maxPendingPerAddress: s.maxPendingConnectionsPerIp,
     ownReserve: () => OWN_RESERVE + app.settings.current.llmMaxInFlight,
     answersRefusals: !o.tls,

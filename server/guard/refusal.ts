@@ -12,7 +12,8 @@ const ANSWERS = {
     error: 'Service Unavailable',
     retryAfter: 10,
     message:
-      'The class computer has no room for more tablets right now. Wait a moment and try again; if it keeps happening, tell your teacher.',
+      'The class computer has no room for more tablets right now. ' +
+      'Wait a moment and try again; if it keeps happening, tell your teacher.',
   },
   address: {
     status: 429,
@@ -31,7 +32,8 @@ export function refuse(req: FastifyRequest, reply: FastifyReply, why: Refusal): 
     return reply
       .type('text/html; charset=utf-8')
       .send(
-        `<!doctype html><html lang="en"><meta charset="utf-8"><title>ReaderAI: please wait</title><p>${a.message}</p></html>`,
+        '<!doctype html><html lang="en"><meta charset="utf-8"><title>ReaderAI: please wait</title>' +
+          `<p>${a.message}</p></html>`,
       );
   }
   return reply.send({ statusCode: a.status, code: a.code, error: a.error, message: a.message });
