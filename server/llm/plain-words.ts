@@ -158,10 +158,14 @@ const PLAIN: readonly [RegExp, string][] = (
 export function plain(text: string): string {
   let t = text.replace(/\([^()]*\)/g, ' ').replace(/"[^"]*"/g, ' ');
   for (const [from, to] of PLAIN) t = t.replace(from, to);
-  return t
-    .replace(/\s+/g, ' ')
-    .replace(/\s+([,.;:])/g, '$1')
-    .replace(/^[\s,;:-]+|[\s,;:-]+$/g, '');
+  return (
+    t
+      .replace(/\s+/g, ' ')
+      .replace(/\s+([,.;:])/g, '$1')
+      .replace(/^[\s,;:-]+|[\s,;:-]+$/g, '')
+      // "(usually informal) especially a young rabbit": the bracket went, the hedge goes too.
+      .replace(/^(?:especially|usually|typically|often|mostly|chiefly)\s+/i, '')
+  );
 }
 
 /** Where a part may be cut: before a clause that only adds detail. */

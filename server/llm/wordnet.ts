@@ -126,7 +126,7 @@ const FOLLOWS_VERB = new Set(
 /** Longest meaning shown, in characters (a child reads it on a small pop-up). */
 const MAX_MEANING = 100;
 /** Senses looked at per part of speech: WordNet lists them most frequent first, and the rest are rare. */
-const SENSES_PER_POS = 4;
+const SENSES_PER_POS = 8;
 
 /**
  * WordNet's lexicographer files (the second field of a data line) for things a child can see,
@@ -214,7 +214,7 @@ function score(s: Sense, context: ReadonlySet<string>, hint: number): number {
     Math.log2(1 + s.tagged) -
     0.5 * s.rank +
     (CONCRETE_LEX_FILES.has(s.lexFile) ? 1 : 0) +
-    (s.lexFile === ANIMALS ? 1 : 0) -
+    (s.lexFile === ANIMALS ? 3 : 0) -
     (GROWN_UP.test(s.definition) ? 10 : 0) -
     0.5 * Math.min(3, hardWords(s.definition, s.lemma).length) -
     (s.definition.trimStart().startsWith('(') ? 1 : 0)
@@ -293,8 +293,8 @@ export class OfflineDictionary {
   /**
    * Points per part of speech from the words around `key` in its sentence: after "the" or "a"
    * (perhaps with a describing word between: "a little fly") a naming word, or a describing word
-   * when a naming word follows ("the kind girl"); after "to", "will", "she" an action word, and a
-   * little for one when "over", "the", ... follow ("the sun rose over the hills").
+   * when a naming word follows ("the kind girl"); after "to", "will", "she" or "the" and a naming
+   * word an action word ("the birds fly"), and a little for one when "over", "the", ... follow.
    */
   private async hints(key: string, previous: string, sentence: string): Promise<Record<Pos, number>> {
     const hints: Record<Pos, number> = { noun: 0, verb: 0, adj: 0, adv: 0 };
@@ -306,13 +306,20 @@ export class OfflineDictionary {
     const next = at >= 0 ? (tokens[at + 1] ?? '') : '';
     const [far = '', near = ''] = before.length === 2 ? before : ['', before[0] ?? ''];
     const isAdj = async (w: string) => w !== '' && (await this.index.adj.find(w)) !== undefined;
-    const isNoun = async (w: string) =>
-      w !== '' && !FOLLOWS_VERB.has(w) && (await this.index.noun.find(w)) !== undefined;
+    const isNoun = async (w: string) => {
+      if (w === '' || FOLLOWS_VERB.has(w)) return false;
+      // The word or its plural ("the birds"); not irregular forms ("made" is no "make" here).
+      for (const form of [w, w.replace(/e?s$/, ''), w.replace(/s$/, '')])
+        if ((await this.index.noun.find(form)) !== undefined) return true;
+      return false;
+    };
     if (BEFORE_NOUN.has(near) || (BEFORE_NOUN.has(far) && (await isAdj(near)))) {
       if (await isNoun(next)) hints.adj = 4;
       else hints.noun = 4;
-    } else if (BEFORE_VERB.has(near)) hints.verb = 4;
-    else if (FOLLOWS_VERB.has(next)) hints.verb = 2;
+    } else if (BEFORE_VERB.has(near) || (next !== '' && BEFORE_NOUN.has(far) && (await isNoun(near)))) {
+      // At the end of a sentence "the birthday party" is one name, not a name and an action.
+      hints.verb = 4;
+    } else if (FOLLOWS_VERB.has(next)) hints.verb = 2;
     return hints;
   }
 
