@@ -25,6 +25,13 @@ const HOST = 'classroom.test';
 const banner = (page: Page) => page.locator('.banner');
 const codeOf = (server: RunningServer) => new URL(server.joinUrl).searchParams.get('code')!;
 
+/** Reads on, then waits until the server has acknowledged the place; returns it. */
+async function readAndSave(page: Page, server: RunningServer, name: string, words: number): Promise<number> {
+  const place = await readOn(page, words);
+  await expect.poll(async () => (await studentOnServer(server, name)).wordIdx, { timeout: 15_000 }).toBe(place);
+  return place;
+}
+
 /** Reads aloud from where the page is until at least `words` further on, then pauses. */
 async function readOn(page: Page, words: number): Promise<number> {
   const from = (await currentWord(page))!.idx;
@@ -73,10 +80,7 @@ describe('over HTTPS', () => {
     expect(await fetchText(page, '/sw.js')).toContain(shell.slice('readerai-shell-'.length));
 
     const title = await page.locator('.title').textContent();
-    const acknowledged = await readOn(page, 12);
-    await expect
-      .poll(async () => (await studentOnServer(server, 'Ada')).wordIdx, { timeout: 15_000 })
-      .toBe(acknowledged);
+    const acknowledged = await readAndSave(page, server, 'Ada', 12);
 
     // The server goes away (the laptop sleeps); the child reloads the page.
     const port = server.port;
@@ -144,10 +148,7 @@ describe('over plain HTTP', () => {
     await saveScreenshot(dashboard, 'teacher-no-offline-reload-1280x800');
     await teacherContext.close();
 
-    const acknowledged = await readOn(page, 10);
-    await expect
-      .poll(async () => (await studentOnServer(server, 'Ben')).wordIdx, { timeout: 15_000 })
-      .toBe(acknowledged);
+    const acknowledged = await readAndSave(page, server, 'Ben', 10);
 
     const port = server.port;
     expect(await server.stop()).toBe(0);
@@ -164,6 +165,7 @@ describe('over plain HTTP', () => {
       void d.dismiss();
     });
     const offlinePlace = await readOn(page, 10);
+    expect(offlinePlace).toBeGreaterThan(acknowledged);
     await page.evaluate(() => location.reload());
     await expect.poll(() => asked).toEqual(['beforeunload']);
     expect((await currentWord(page))!.idx).toBe(offlinePlace);
