@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import type { Plugin } from 'vite';
 
-interface OutputFile {
+/** The parts of a Rollup output file used here. */
+export interface OutputFile {
   type: 'chunk' | 'asset';
   fileName: string;
   name?: string;
