@@ -122,14 +122,15 @@ async function atCommit(ref: string): Promise<DictionaryModule> {
 function report(label: string, s: Summary): void {
   console.log(
     `${label}: ${s.defined}/${s.words} defined; median grade ${s.medianGrade}; median length ${s.medianLength} ` +
-      `characters (longest ${s.maxLength}); ${s.withHardWords} with a word outside Dale-Chall; ${s.withQuotes} with quotation marks`,
+      `characters (longest ${s.maxLength}); ${s.withHardWords} with a word outside Dale-Chall; ` +
+      `${s.withQuotes} with quotation marks`,
   );
 }
 
 async function main(): Promise<void> {
   const refAt = process.argv.indexOf('--ref');
   const ref = refAt > 0 ? process.argv[refAt + 1] : undefined;
-  const now = await measureModule((await import('../server/llm/wordnet.js')) as DictionaryModule);
+  const now = await measureModule(await import('../server/llm/wordnet.js'));
   if (ref) {
     const before = await measureModule(await atCommit(ref));
     report(`at ${ref}`, before.summary);

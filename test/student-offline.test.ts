@@ -6,7 +6,7 @@
 // - over plain HTTP there is no service worker: the tablet says so, the teacher's grid shows it,
 //   the child is told not to reload, and the browser asks before a reload would lose the book.
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   errorsOf,
@@ -59,7 +59,7 @@ describe('over HTTPS', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('the page reloads with the server stopped, the book reads on, and the offline place is saved when it is back', async () => {
+  it('reloads with the server stopped and reads on; the offline place is saved when it is back', async () => {
     const { context, page } = await newPage(browser, TABLET_PORTRAIT);
     await page.addInitScript(installFakeSpeech, { boundaries: true, wordMs: 60 });
     const joinUrl = `https://${HOST}:${server.port}/join?code=${codeOf(server)}`;
@@ -126,7 +126,7 @@ describe('over plain HTTP', () => {
     await server?.stop();
   });
 
-  test('no service worker: the teacher sees it, the child is told not to reload, and a reload is asked about', async () => {
+  it('no service worker: the teacher sees it, the child is told not to reload, a reload is asked about', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await page.addInitScript(installFakeSpeech, { boundaries: true, wordMs: 60 });
     await joinFromQr(page, `http://${HOST}:${server.port}/join?code=${codeOf(server)}`, 'Ben');

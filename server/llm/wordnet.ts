@@ -118,9 +118,10 @@ const BEFORE_VERB = new Set([
 
 /** Words that often follow an action word: "rose over", "ran to", "saw the". */
 const FOLLOWS_VERB = new Set(
-  'over under up down out off into onto across along around through to from at on in by with the a an his her their my your its'.split(
-    ' ',
-  ),
+  (
+    'over under up down out off into onto across along around through to from at on in by with ' +
+    'the a an his her their my your its'
+  ).split(' '),
 );
 
 /** Longest meaning shown, in characters (a child reads it on a small pop-up). */
@@ -287,7 +288,8 @@ export class OfflineDictionary {
     // An action word reads as one: "to give out long loud cries".
     const meaning = sense.pos === 'verb' && !/^to\b/.test(best.meaning) ? `to ${best.meaning}` : best.meaning;
     const shown = sense.lemma.replace(/_/g, ' ');
-    return `${shown.charAt(0).toUpperCase()}${shown.slice(1)} (${POS_LABEL[sense.pos]}): ${clip(meaning, MAX_MEANING)}.`;
+    const head = `${shown.charAt(0).toUpperCase()}${shown.slice(1)} (${POS_LABEL[sense.pos]})`;
+    return `${head}: ${clip(meaning, MAX_MEANING)}.`;
   }
 
   /**

@@ -159,6 +159,8 @@ export class Session {
     addEventListener('beforeunload', (e) => {
       if (!this.reloadLosesBook) return;
       e.preventDefault();
+      // Chrome before 119 and Safari 14 (older classroom tablets) ask only when returnValue is set.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
       e.returnValue = '';
     });
     document.addEventListener('visibilitychange', () => {

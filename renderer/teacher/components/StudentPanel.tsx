@@ -172,7 +172,8 @@ const cannotReloadOffline = (s: StudentView): s is StudentView & { offlineReload
 /** Why a tablet cannot reopen the page without the server (the tag's hint; the IT guide has the fix). */
 const NO_OFFLINE_RELOAD: Record<NoReload, string> = {
   no_https:
-    'If the Wi-Fi drops, reloading the page on this tablet shows an error until it is back: the class runs on plain http (HTTPS lets tablets keep the book).',
+    'If the Wi-Fi drops, reloading the page on this tablet shows an error until it is back: ' +
+    'the class runs on plain http (HTTPS lets tablets keep the book).',
   unsupported: "If the Wi-Fi drops, reloading the page on this tablet shows an error: its browser can't keep the app.",
   failed:
     "If the Wi-Fi drops, reloading the page on this tablet shows an error: it couldn't save the app for offline use.",
