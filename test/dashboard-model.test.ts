@@ -34,6 +34,7 @@ const student = (id: string, over: Partial<StudentView> = {}): StudentView => ({
   questions: 0,
   readMs: 0,
   wordsRead: 0,
+  offlineReload: null,
   ...over,
 });
 

@@ -8,6 +8,9 @@ import { createRelay } from '../server/llm/index.js';
 import { notInDictionary } from '../server/llm/relay.js';
 import type { DefineJob } from '../server/llm/types.js';
 import { OfflineDictionary } from '../server/llm/wordnet.js';
+import { STORIES } from '../server/books/stories.js';
+import { splitWords } from '../server/books/words.js';
+import { loadWordList, measure } from '../bench/meanings.js';
 import { tempDir } from './support/server.js';
 import { BOOK, askJob, listen, SqliteCache, startHarness, wordIndex, type Harness } from './support/llm-harness.js';
 
@@ -143,7 +146,7 @@ describe('without a key, the classroom works offline', () => {
     expect(brave).toEqual({
       ok: true,
       source: 'offline',
-      text: expect.stringMatching(/^Brave \(a describing word\): possessing or displaying courage\./),
+      text: 'Brave (a describing word): having or showing courage.',
     });
     const ran = await h.relay.define(defineJob(1, 'ran'));
     expect(ran).toMatchObject({ ok: true, source: 'offline', text: expect.stringMatching(/^Run \(an action word\)/) });
@@ -172,6 +175,55 @@ describe('offline dictionary', () => {
     const text = await dictionary.define(word, previous);
     expect(text).toMatch(expected);
     expect(text!.length).toBeLessThanOrEqual(220);
+  });
+
+  // The sense that fits the book's sentence, in plain words (issue 14, item 2).
+  it.each([
+    ['bat', 'The bat flew out of the dark cave at night.', /^Bat \(a naming word\): night .*animal/],
+    ['fly', 'A little fly buzzed around the window.', /^Fly \(a naming word\): .*insects/],
+    ['fly', 'The birds fly south when winter comes.', /^Fly \(an action word\): to travel through the air\.$/],
+    ['rose', 'The sun rose over the hills.', /^Rise \(an action word\): to move upward\.$/],
+    ['rose', 'She smelled the red rose in the garden.', /^Rose \(a naming word\)/],
+    ['trunk', 'The elephant lifted water with its long trunk.', /^Trunk \(a naming word\)/],
+    [
+      'lighthouse',
+      'The lighthouse shone across the dark water.',
+      /^Lighthouse \(a naming word\): a tower with a light\.$/,
+    ],
+    ['howl', 'The wolves howl at night.', /^Howl \(an action word\): to give out long loud cries\.$/],
+    ['bunny', 'The bunny hopped across the grass.', /rabbit/],
+  ])('%s in "%s"', async (word, sentence, expected) => {
+    const previous = loadWordList().find((w) => w.word === word && w.sentence === sentence)?.previous ?? '';
+    expect(await dictionary.define(word, previous, sentence)).toMatch(expected);
+  });
+
+  it("gives short, plain meanings with no quotations over a few hundred words from children's books", async () => {
+    const { rows, summary } = await measure((w, p, s) => dictionary.define(w, p, s));
+    // The figures, for the docs (bench/meanings.ts --ref prints them for an older commit too).
+    console.log(`children's words: ${JSON.stringify(summary)}`);
+    expect(summary.words).toBeGreaterThanOrEqual(300);
+    expect(summary.defined / summary.words).toBeGreaterThanOrEqual(0.97);
+    expect(summary.withQuotes).toBe(0);
+    // Before this change (WordNet's first gloss and an example): median grade 6.5, 95 characters.
+    expect(summary.medianGrade).toBeLessThanOrEqual(5.5);
+    expect(summary.medianLength).toBeLessThanOrEqual(65);
+    expect(summary.maxLength).toBeLessThanOrEqual(130);
+    for (const r of rows) expect(r.text ?? '', r.word).not.toMatch(/;|"|\(\s*[a-z]+\s*\)\s*\w/);
+  });
+
+  it('defines the words of the built-in stories in one short sentence each', async () => {
+    const words = new Set(
+      STORIES.flatMap((s) => splitWords(s.text).map((w) => w.toLowerCase().replace(/[^a-z']/g, ''))),
+    );
+    let defined = 0;
+    for (const word of words) {
+      const text = await dictionary.define(word);
+      if (text === undefined) continue;
+      defined++;
+      expect(text.length, text).toBeLessThanOrEqual(130);
+      expect(text, word).not.toMatch(/"|For example/);
+    }
+    expect(defined).toBeGreaterThan(words.size / 2);
   });
 
   it('knows nothing of words outside WordNet', async () => {

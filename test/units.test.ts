@@ -82,6 +82,7 @@ describe('report', () => {
           questions: 2,
           readMs: 90_000,
           wordsRead: 50,
+          offlineReload: null,
         },
       ],
       () => 'The Book',

@@ -10,6 +10,8 @@ import './styles/reader.css';
 import './styles/panels.css';
 import { App } from './App.js';
 import { Session } from './session/session.js';
+import { keepForOffline } from './offline/register.js';
 
 const session = new Session(new URLSearchParams(location.search));
 render(<App session={session} />, document.getElementById('app')!);
+void keepForOffline().then((reload) => session.setOfflineReload(reload));

@@ -2,7 +2,7 @@
 // State lives in memory (one small Student per student); SQLite is written through GroupCommit
 // for progress and directly for rare events (join, block, session changes).
 import { CloseCode, ErrorCode, type ServerPayload } from '../../shared/protocol/index.js';
-import type { ClassroomView, StudentView } from '../../shared/protocol/index.js';
+import type { ClassroomView, OfflineReload, StudentView } from '../../shared/protocol/index.js';
 import type { Library, LoadedBook } from '../books/library.js';
 import { GroupCommit } from '../store/group-commit.js';
 import type { SessionRow, Store } from '../store/store.js';
@@ -222,6 +222,13 @@ export class Classroom {
     this.o.feed.studentChanged(student);
   }
 
+  /** The tablet says whether it can reload the page offline (the teacher's grid shows those that cannot). */
+  offlineStatus(student: Student, reload: OfflineReload): void {
+    if (student.offlineReload === reload) return;
+    student.offlineReload = reload;
+    this.o.feed.studentChanged(student);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Teacher actions
 
@@ -332,6 +339,7 @@ export class Classroom {
       questions: s.questionCount,
       readMs: s.readMs,
       wordsRead: s.wordsRead,
+      offlineReload: s.offlineReload,
     };
   }
 

@@ -3,7 +3,7 @@
 import type { WebSocket } from 'ws';
 import type { Dirty } from '../store/group-commit.js';
 import type { ProgressWrite } from '../store/store.js';
-import { StudentStatus } from '../../shared/protocol/codes.js';
+import { StudentStatus, type OfflineReload } from '../../shared/protocol/codes.js';
 
 /** A question's live record, kept while it is open and for a while after (feed, replay on reconnect). */
 export interface Question {
@@ -50,6 +50,8 @@ export class Student implements Dirty, ProgressWrite {
   warnedAt = 0;
   drops = 0;
   lastStatus: StudentStatus = StudentStatus.OFFLINE;
+  /** What the tablet said about reloading offline; kept while it is away (that is when it matters). */
+  offlineReload: OfflineReload | null = null;
 
   constructor(
     readonly id: string,

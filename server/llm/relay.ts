@@ -319,7 +319,7 @@ export class ClassroomRelay implements Relay {
       const text = await pending;
       if (text) return { ok: true, text, source: 'gemini' };
     }
-    return this.offline(word, previousWord(job));
+    return this.offline(word, previousWord(job), senseSentence(job));
   }
 
   /** A definition from memory, else from the persistent store (which then warms memory). */
@@ -379,11 +379,11 @@ export class ClassroomRelay implements Relay {
     });
   }
 
-  private async offline(word: string, previous: string): Promise<DefineResult> {
+  private async offline(word: string, previous: string, sentence: string): Promise<DefineResult> {
     this.statsData.offlineDefinitions++;
     let text: string | undefined;
     try {
-      text = word ? await this.dictionary.define(word, previous) : undefined;
+      text = word ? await this.dictionary.define(word, previous, sentence) : undefined;
     } catch (err) {
       this.o.log?.warn({ error: String(err) }, 'Offline dictionary failed');
     }

@@ -182,6 +182,9 @@ export class StudentHub {
       case 'RAISE_HAND':
         this.o.classroom.raiseHand(student, m.payload.raised ?? true);
         break;
+      case 'OFFLINE_STATUS':
+        this.o.classroom.offlineStatus(student, m.payload.reload);
+        break;
     }
   }
 

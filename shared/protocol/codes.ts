@@ -89,6 +89,19 @@ export const StudentStatus = {
 } as const;
 export type StudentStatus = (typeof StudentStatus)[keyof typeof StudentStatus];
 
+/**
+ * Whether a tablet can reload the student page with the server out of reach: READY (its service
+ * worker keeps the app and the book), NO_HTTPS (the class runs on plain http, where browsers allow
+ * no service worker), UNSUPPORTED (the browser has none) or FAILED (it did not install).
+ */
+export const OfflineReload = {
+  READY: 'ready',
+  NO_HTTPS: 'no_https',
+  UNSUPPORTED: 'unsupported',
+  FAILED: 'failed',
+} as const;
+export type OfflineReload = (typeof OfflineReload)[keyof typeof OfflineReload];
+
 /** Limits every client can rely on. */
 export const Limits = {
   NAME_MAX: 40,

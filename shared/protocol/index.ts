@@ -3,7 +3,7 @@
 // against these schemas; the clients import the types (`import type`) and the constants in
 // ./codes.ts, so their bundles do not carry the schema library.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Limits } from './codes.js';
+import { Limits, OfflineReload } from './codes.js';
 
 export * from './codes.js';
 
@@ -15,6 +15,12 @@ const Source = Type.Union([
   Type.Literal('cache'),
   Type.Literal('offline'),
   Type.Literal('teacher'),
+]);
+const OfflineReloadSchema = Type.Union([
+  Type.Literal(OfflineReload.READY),
+  Type.Literal(OfflineReload.NO_HTTPS),
+  Type.Literal(OfflineReload.UNSUPPORTED),
+  Type.Literal(OfflineReload.FAILED),
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -46,6 +52,8 @@ export const ClientPayloads = {
   }),
   /** `raised` defaults to true; false lowers the hand. */
   RAISE_HAND: Type.Object({ raised: Type.Optional(Type.Boolean()) }),
+  /** Whether this tablet can reload the page offline; sent after SESSION_STATE and when it changes. */
+  OFFLINE_STATUS: Type.Object({ reload: OfflineReloadSchema }),
 } satisfies Record<string, TSchema>;
 
 export type ClientType = keyof typeof ClientPayloads;
@@ -181,6 +189,8 @@ export const StudentView = Type.Object({
   questions: Type.Integer(),
   readMs: Type.Number(),
   wordsRead: Type.Integer(),
+  /** What the tablet last said about reloading offline (OFFLINE_STATUS); null until it says. */
+  offlineReload: Type.Union([OfflineReloadSchema, Type.Null()]),
 });
 export type StudentView = Static<typeof StudentView>;
 

@@ -1,11 +1,14 @@
 // Starts the real server (dist/server/main.js, built by `npm test`) as a child process on a free
-// loopback port with its own data folder, and waits for its `server-started` message.
+// loopback port with its own data folder, and waits for its `server-started` message. With `tls`
+// it serves HTTPS/WSS (READERAI_TLS_*), and teacherApi trusts that certificate.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serverEnv, serverFork } from '../../bench/server-env.js';
+import type { TestCertificate } from './tls.js';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));
 
@@ -16,6 +19,8 @@ export interface RunningServer {
   adminToken: string;
   dataDir: string;
   joinUrl: string;
+  /** The certificate a TLS server uses (PEM), for clients to trust. */
+  ca?: string;
   proc: ChildProcess;
   output: () => string;
   /** SIGTERM and wait for exit; resolves to the exit code. */
@@ -36,11 +41,15 @@ export async function startServer(
     args?: string[];
     /** Descriptors the server may open (prlimit); the machine's limit otherwise. */
     fdLimit?: number;
+    tls?: TestCertificate;
   } = {},
 ): Promise<RunningServer> {
   const dataDir = o.dataDir ?? tempDir();
+  const tlsEnv: Record<string, string> = o.tls
+    ? { READERAI_TLS_CERT: o.tls.certPath, READERAI_TLS_KEY: o.tls.keyPath }
+    : {};
   const proc = fork(SERVER_ENTRY, o.args ?? [], {
-    env: serverEnv(dataDir, { port: o.port ?? 0, env: o.env ?? {} }),
+    env: serverEnv(dataDir, { port: o.port ?? 0, env: { ...tlsEnv, ...o.env } }),
     ...serverFork({ fdLimit: o.fdLimit }),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -64,14 +73,15 @@ export async function startServer(
       reject(new Error(`server exited with ${code} before starting:\n${output}`));
     });
   });
-  const url = `http://127.0.0.1:${started.port}`;
+  const url = `${o.tls ? 'https' : 'http'}://127.0.0.1:${started.port}`;
   return {
     url,
-    wsBase: `ws://127.0.0.1:${started.port}`,
+    wsBase: `${o.tls ? 'wss' : 'ws'}://127.0.0.1:${started.port}`,
     port: started.port,
     adminToken: started.adminToken,
     dataDir,
     joinUrl: started.joinUrl,
+    ...(o.tls ? { ca: o.tls.pem } : {}),
     proc,
     output: () => output,
     async stop() {
@@ -89,19 +99,24 @@ export async function startServer(
 
 /** An authenticated call to the teacher API. */
 export async function teacherApi<T = unknown>(
-  server: Pick<RunningServer, 'url' | 'adminToken'>,
+  server: Pick<RunningServer, 'url' | 'adminToken' | 'ca'>,
   path: string,
   init: { method?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server.url}/api/teacher${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      authorization: `Bearer ${server.adminToken}`,
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const text = await res.text();
+  const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${server.adminToken}`,
+    ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+  };
+  const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
+  const url = `${server.url}/api/teacher${path}`;
+  const res = server.ca
+    ? await trustingRequest(url, server.ca, method, headers, payload)
+    : await fetch(url, { method, headers, ...(payload === undefined ? {} : { body: payload }) }).then(async (r) => ({
+        status: r.status,
+        text: await r.text(),
+      }));
+  const text = res.text;
   let body: unknown = text;
   try {
     body = JSON.parse(text);
@@ -109,4 +124,27 @@ export async function teacherApi<T = unknown>(
     // CSV and other text stay text.
   }
   return { status: res.status, body: body as T };
+}
+
+/** An HTTPS request that trusts `ca` (fetch has no per-request certificate option). */
+function trustingRequest(
+  url: string,
+  ca: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    // The test certificate names the LAN host, not the loopback address the test connects to.
+    const req = request(url, { method, headers, ca, checkServerIdentity: () => undefined }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }

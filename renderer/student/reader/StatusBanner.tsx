@@ -16,6 +16,7 @@ export function StatusBanner({ session }: { session: Session }): JSX.Element {
   const hand = useStore(session.store, (s) => s.handRaised);
   const mode = useStore(session.store, (s) => s.mode);
   const playing = useStore(session.store, (s) => s.playing);
+  const reloadLosesBook = useStore(session.store, () => session.reloadLosesBook);
   const down = connection !== 'open';
   const [show, setShow] = useState(false);
   useEffect(() => {
@@ -28,9 +29,13 @@ export function StatusBanner({ session }: { session: Session }): JSX.Element {
   let kind = 'info';
   if (show && down) {
     kind = 'offline';
-    text = everOpened
-      ? 'No connection right now. Keep reading — your place is saved on this tablet.'
-      : 'Connecting to your class…';
+    // A page reloaded while the server is away has never been connected: that is offline too.
+    text =
+      everOpened || connection === 'waiting'
+        ? reloadLosesBook
+          ? "No connection right now. Keep reading, and don't reload this page until the Wi-Fi is back."
+          : 'No connection right now. Keep reading — your place is saved on this tablet.'
+        : 'Connecting to your class…';
   } else if (notice) text = notice;
   else if (hand) {
     kind = 'hand';

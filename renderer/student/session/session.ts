@@ -7,7 +7,7 @@ import type {
   ServerMessage,
   ServerPayload,
 } from '../../../shared/protocol/index.js';
-import { CloseCode, FINAL_CLOSE_CODES, ErrorCode, Limits } from '../../../shared/protocol/codes.js';
+import { CloseCode, FINAL_CLOSE_CODES, ErrorCode, Limits, OfflineReload } from '../../../shared/protocol/codes.js';
 import { SocketClient, StopReconnecting, type CloseInfo, type SocketStatus } from '../../shared/socket.js';
 import { Narrator, type NarrationMode } from '../narration/narrator.js';
 import { audioOffsets } from '../narration/timing.js';
@@ -64,6 +64,8 @@ export interface StudentState {
   definition: Definition | null;
   notice: string;
   prefs: Prefs;
+  /** Whether this page can be reloaded with the server away (null: not known yet). */
+  offlineReload: OfflineReload | null;
 }
 
 const isCredentials = (v: unknown): v is Credentials =>
@@ -148,9 +150,19 @@ export class Session {
       definition: null,
       notice: '',
       prefs,
+      offlineReload: null,
     });
     if (resume) this.startReading();
     addEventListener('pagehide', () => this.progress?.flush());
+    // Without a service worker a reload while the server is away ends on the browser's error
+    // page, and the book is gone: the browser asks "Leave site?" first.
+    addEventListener('beforeunload', (e) => {
+      if (!this.reloadLosesBook) return;
+      e.preventDefault();
+      // Chrome before 119 and Safari 14 (older classroom tablets) ask only when returnValue is set.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      e.returnValue = '';
+    });
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') {
         this.hiddenAt = Date.now();
@@ -160,6 +172,20 @@ export class Session {
         this.probe();
       }
     });
+  }
+
+  /** The book is open, the server is away, and nothing would bring the page back on a reload. */
+  get reloadLosesBook(): boolean {
+    const st = this.store.get();
+    return (
+      st.screen === 'reader' && st.book !== null && st.connection !== 'open' && st.offlineReload !== OfflineReload.READY
+    );
+  }
+
+  /** What the service worker registration found (main.tsx); the teacher's grid shows it. */
+  setOfflineReload(reload: OfflineReload): void {
+    this.store.set({ offlineReload: reload });
+    if (this.socket?.status === 'open') this.send({ type: 'OFFLINE_STATUS', payload: { reload } });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -294,7 +320,7 @@ export class Session {
   /** Sends a frame; those the server answers at once also start the liveness check. */
   private send(m: ClientMessage): boolean {
     const sent = this.socket?.send(m) ?? false;
-    if (sent && m.type !== 'DEFINE_WORD') this.expectReply(true);
+    if (sent && m.type !== 'DEFINE_WORD' && m.type !== 'OFFLINE_STATUS') this.expectReply(true);
     return sent;
   }
 
@@ -366,6 +392,8 @@ export class Session {
     const same = book?.id === pos.bookId && this.narrator?.position === pos.wordIdx;
     if (!same && !(this.narrator?.playing && book?.id === pos.bookId)) await this.openBook(pos.bookId, pos.wordIdx);
     // What waited for the connection.
+    const reload = s.get().offlineReload;
+    if (reload) this.send({ type: 'OFFLINE_STATUS', payload: { reload } });
     if (s.get().handPending) this.send({ type: 'RAISE_HAND', payload: { raised: s.get().handRaised } });
     for (const q of unsent(s.get().questions)) {
       this.send({

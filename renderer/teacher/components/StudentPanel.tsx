@@ -37,20 +37,23 @@ export function StudentPanel() {
   const now = useNow(5_000);
   const { title } = useBooks();
 
-  const { counts, hands, shown } = useMemo(() => {
+  const { counts, hands, noReload, shown } = useMemo(() => {
     const counts = { reading: 0, paused: 0, asking: 0, idle: 0, offline: 0 } as Record<StudentView['status'], number>;
     const hands: StudentView[] = [];
+    const noReload: StudentView[] = [];
     const q = query.trim().toLocaleLowerCase();
     const shown: StudentView[] = [];
     for (const s of model.students.values()) {
       counts[s.status]++;
       if (s.handRaised) hands.push(s);
+      if (cannotReloadOffline(s)) noReload.push(s);
       const passes = filter === 'all' || (filter === 'hands' ? s.handRaised : s.status === filter);
       if (passes && (q === '' || s.name.toLocaleLowerCase().includes(q))) shown.push(s);
     }
     shown.sort(SORTS[sort]);
     hands.sort(byName);
-    return { counts, hands, shown };
+    noReload.sort(byName);
+    return { counts, hands, noReload, shown };
   }, [model.studentsVersion, sort, filter, query]);
 
   const total = model.students.size;
@@ -81,6 +84,7 @@ export function StudentPanel() {
         </div>
       </div>
       {hands.length > 0 && <HandsUp hands={hands} onShow={() => setFilter('hands')} />}
+      {noReload.length > 0 && <NoOfflineReload students={noReload} />}
       <div class="list-tools">
         <input
           type="search"
@@ -161,6 +165,36 @@ function HandsUp({ hands, onShow }: { hands: StudentView[]; onShow: () => void }
   );
 }
 
+type NoReload = Exclude<StudentView['offlineReload'], 'ready' | null>;
+const cannotReloadOffline = (s: StudentView): s is StudentView & { offlineReload: NoReload } =>
+  s.offlineReload !== null && s.offlineReload !== 'ready';
+
+/** Why a tablet cannot reopen the page without the server (the tag's hint; the IT guide has the fix). */
+const NO_OFFLINE_RELOAD: Record<NoReload, string> = {
+  no_https:
+    'If the Wi-Fi drops, reloading the page on this tablet shows an error until it is back: ' +
+    'the class runs on plain http (HTTPS lets tablets keep the book).',
+  unsupported: "If the Wi-Fi drops, reloading the page on this tablet shows an error: its browser can't keep the app.",
+  failed:
+    "If the Wi-Fi drops, reloading the page on this tablet shows an error: it couldn't save the app for offline use.",
+};
+
+/** The tablets that would lose the book if reloaded while the server is away, named. */
+function NoOfflineReload({ students }: { students: StudentView[] }) {
+  const plainHttp = students.every((s) => s.offlineReload === 'no_https');
+  return (
+    <p class="no-offline-reload" role="note">
+      <span aria-hidden="true">⚠</span> {plural(students.length, 'tablet')} can't reopen the book if the Wi-Fi drops
+      {plainHttp ? ' (the class runs on plain http; HTTPS fixes it, see the IT guide)' : ''}:{' '}
+      {students
+        .slice(0, 12)
+        .map((s) => s.name)
+        .join(', ')}
+      {students.length > 12 ? ` and ${students.length - 12} more` : ''}.
+    </p>
+  );
+}
+
 function StudentRow({
   s,
   now,
@@ -184,6 +218,16 @@ function StudentRow({
         {s.blocked && (
           <span class="tag tag-blocked">
             <Icon name="block" /> Blocked
+          </span>
+        )}
+        {cannotReloadOffline(s) && (
+          <span
+            class="tag tag-warn"
+            role="img"
+            aria-label="No offline reload"
+            title={NO_OFFLINE_RELOAD[s.offlineReload]}
+          >
+            ⚠
           </span>
         )}
       </span>
