@@ -29,8 +29,11 @@ export type Reply =
       before?: (index: number) => Promise<void>;
       usage?: { prompt: number; output: number };
     }
-  /** An error status with Google's error body; `retryDelay` adds a RetryInfo detail ("2s"). */
-  | { status: number; retryDelay?: string; retryAfter?: string }
+  /**
+   * An error status with Google's error body; `retryDelay` adds a RetryInfo detail ("2s"),
+   * `message` replaces the body's sentence (e.g. Google's "API key not valid" text).
+   */
+  | { status: number; retryDelay?: string; retryAfter?: string; message?: string }
   /** These chunks, then the connection is dropped mid-answer. */
   | { cut: string[] }
   /** Headers, then nothing, ever (until the client gives up or the fake closes). */
@@ -211,7 +214,7 @@ export class FakeGemini {
     const reply = this.script.shift() ?? this.fallback(recorded);
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     if (recorded.method === 'streamGenerateContent') await this.stream(reply, res);
-    else this.unary(reply, res);
+    else this.unary(reply, res, recorded.model);
   }
 
   /** The OAuth token endpoint (RFC 7523 JWT bearer grant), checking the assertion's signature. */
@@ -241,12 +244,12 @@ export class FakeGemini {
     res.end(JSON.stringify({ access_token: token, expires_in: 3600, token_type: 'Bearer' }));
   }
 
-  private error(res: ServerResponse, status: number, retryDelay?: string, retryAfter?: string): void {
+  private error(res: ServerResponse, status: number, retryDelay?: string, retryAfter?: string, message?: string): void {
     const details = retryDelay ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay }] : undefined;
     const body = {
       error: {
         code: status,
-        message: `Fake upstream says ${status}.`,
+        message: message ?? `Fake upstream says ${status}.`,
         status: STATUS_NAMES[status] ?? 'UNKNOWN',
         ...(details ? { details } : {}),
       },
@@ -256,7 +259,7 @@ export class FakeGemini {
   }
 
   private async stream(reply: Reply, res: ServerResponse): Promise<void> {
-    if ('status' in reply) return this.error(res, reply.status, reply.retryDelay, reply.retryAfter);
+    if ('status' in reply) return this.error(res, reply.status, reply.retryDelay, reply.retryAfter, reply.message);
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.flushHeaders();
     const send = (json: string) => res.write(`data: ${json}\r\n\r\n`);
@@ -294,8 +297,8 @@ export class FakeGemini {
     res.end();
   }
 
-  private unary(reply: Reply, res: ServerResponse): void {
-    if ('status' in reply) return this.error(res, reply.status, reply.retryDelay, reply.retryAfter);
+  private unary(reply: Reply, res: ServerResponse, model: string): void {
+    if ('status' in reply) return this.error(res, reply.status, reply.retryDelay, reply.retryAfter, reply.message);
     if ('hang' in reply) return;
     if ('cut' in reply) {
       res.socket?.destroy();
@@ -312,7 +315,11 @@ export class FakeGemini {
       const error = (JSON.parse(body) as { error?: { code?: number } }).error;
       if (error?.code) status = error.code;
     } else {
-      body = JSON.stringify(textResponse(reply.chunks.join(''), 'STOP', reply.usage));
+      // Google names the version that answered (a model name may be an alias).
+      body = JSON.stringify({
+        ...textResponse(reply.chunks.join(''), 'STOP', reply.usage),
+        modelVersion: `${model}-001`,
+      });
     }
     res.writeHead(status, { 'content-type': 'application/json' }).end(body);
   }
