@@ -133,7 +133,7 @@ async function main(): Promise<void> {
 function aiLine(ai: AiStatus): string {
   return ai.enabled
     ? `on: ${ai.route} (${ai.model})`
-    : `off (${ai.detail}): questions go to the teacher; try a route with npm run check:ai`;
+    : `off: ${ai.detail} Questions go to the teacher (npm run check:ai tries a route).`;
 }
 
 main().catch((err: unknown) => {

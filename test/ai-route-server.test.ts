@@ -79,7 +79,7 @@ describe('a machine with only Google’s own variables', () => {
     expect(ai.body).toMatchObject({ enabled: false, provider: 'gemini', reason: 'no_api_key', route: null });
     const check = await teacherApi<RouteCheck>(s, '/ai/check', { method: 'POST' });
     expect(check.body).toMatchObject({ ok: false, problem: 'off' });
-    expect(s.output()).toMatch(/AI answers: +off \(No Gemini API key is set\.\)/);
+    expect(s.output()).toMatch(/AI answers: +off: No Gemini API key is set\./);
     expect(fake.hits.slice(before)).toEqual([]);
   });
 });
