@@ -43,6 +43,12 @@ function harnessFor(provider: TestProvider): Promise<Harness> {
 }
 const vertexHarness = () => harnessFor('vertex');
 
+/** Where the first call went and with which API key: [api, version, project, key]. */
+function firstCall(harness: Harness) {
+  const r = harness.fake.requests[0]!;
+  return [r.api, r.version, r.project, r.headers['x-goog-api-key']];
+}
+
 async function ask(harness: Harness, text = 'Who is Pip?') {
   const { events, heard, end } = listen();
   harness.relay.ask(askJob(1, text), events);
@@ -168,13 +174,7 @@ describe('Vertex AI express mode', () => {
     h = await startHarness({ aiProvider: 'vertex', vertexCredentialsJson: '', vertexApiKey: 'express-key' });
     expect(h.relay.aiStatus()).toMatchObject({ enabled: true, route: 'Vertex AI express mode' });
     expect((await ask(h)).last.type).toBe('done');
-    const [req] = h.fake.requests;
-    expect([req!.api, req!.version, req!.project, req!.headers['x-goog-api-key']]).toEqual([
-      'vertex',
-      'v1',
-      undefined,
-      'express-key',
-    ]);
+    expect(firstCall(h)).toEqual(['vertex', 'v1', undefined, 'express-key']);
   });
 });
 
@@ -236,13 +236,7 @@ describe("the Google SDK's own environment", () => {
     const decoy = await stubGoogleEnvironment();
     h = await startHarness({ aiProvider: 'gemini' });
     expect((await ask(h)).last.type).toBe('done');
-    const [req] = h.fake.requests;
-    expect([req!.api, req!.version, req!.project, req!.headers['x-goog-api-key']]).toEqual([
-      'gemini',
-      'v1beta',
-      undefined,
-      'test-key',
-    ]);
+    expect(firstCall(h)).toEqual(['gemini', 'v1beta', undefined, 'test-key']);
     expect(decoy.hits).toEqual([]);
   });
 
