@@ -244,8 +244,8 @@ async function startServer(
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
   const started = await waitForMessage<{ type: string; port: number; adminToken: string }>(
     child,
     'server-started',
@@ -321,13 +321,17 @@ async function drive(
         if (report) hold.loopP99.push(report.process.loopP99Ms);
       }
     }
-    const errs = Object.values(c.errors).reduce((a, b) => a + b, 0);
+    const errs = (Object.values(c.errors) as number[]).reduce((a, b) => a + b, 0);
     o.status?.(
-      `[${target.kind}] ${phase.padEnd(6)} ${c.connected}/${o.students} students · RSS ${mb(p.rssBytes)} · CPU ${cpuPct.toFixed(0)}% · progress ${c.progressAcked}/${c.progressSent} acked · questions ${c.answers}/${c.questionsSent} answered · errors ${errs}`,
+      `[${target.kind}] ${phase.padEnd(6)} ${c.connected}/${o.students} students · RSS ${mb(p.rssBytes)} · ` +
+        `CPU ${cpuPct.toFixed(0)}% · progress ${c.progressAcked}/${c.progressSent} acked · ` +
+        `questions ${c.answers}/${c.questionsSent} answered · errors ${errs}`,
     );
   };
   let sampling = Promise.resolve();
-  const sampler = setInterval(() => (sampling = sampling.then(sampleOnce)), 1000);
+  const sampler = setInterval(() => {
+    sampling = sampling.then(sampleOnce);
+  }, 1000);
 
   try {
     // Idle: what the server costs with nobody connected. The least of a few readings, as start-up
@@ -387,7 +391,7 @@ async function drive(
       cpuPctMean: round(hold.cpu.reduce((a, b) => a + b, 0) / Math.max(1, hold.cpu.length), 2),
       coresPerStudent: students > 0 ? cpuMedian / 100 / students : 0,
       counters,
-      errorCount: Object.values(counters.errors).reduce((a, b) => a + b, 0),
+      errorCount: (Object.values(counters.errors) as number[]).reduce((a, b) => a + b, 0),
       errorSamples: finals.flatMap((f) => f.samples).slice(0, 10),
       progressSaved: summarise(lat.progressSaved),
       interruptionAck: summarise(lat.interruptionAck),

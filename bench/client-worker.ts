@@ -115,7 +115,11 @@ class Worker {
       );
       while (next < due && connecting < MAX_CONNECTING && !this.stopping) {
         connecting++;
-        this.connect(this.students[next++]!).finally(() => connecting--);
+        const s = this.students[next++]!;
+        // connect() counts its own failures; this catches a throw it did not expect, so the ramp goes on.
+        this.connect(s)
+          .catch((err: unknown) => this.fail('connectFailed', `socket ${s.n}: ${(err as Error).message}`))
+          .finally(() => connecting--);
       }
       if ((next >= this.o.count || this.stopping) && connecting === 0) {
         clearInterval(timer);
@@ -196,7 +200,8 @@ class Worker {
     s.sentAt[seq % SENT_RING] = now;
     const wordIdx = Math.min(seq * 12, this.o.target.wordCount);
     s.ws!.send(
-      `{"type":"PROGRESS_UPDATE","payload":{"bookId":${this.bookJson},"wordIdx":${wordIdx},"audioTs":${seq * 5},"seq":${seq},"playing":true}}`,
+      `{"type":"PROGRESS_UPDATE","payload":{"bookId":${this.bookJson},"wordIdx":${wordIdx},` +
+        `"audioTs":${seq * 5},"seq":${seq},"playing":true}}`,
     );
     this.c.progressSent++;
   }
@@ -206,7 +211,8 @@ class Worker {
     s.asked.set(questionId, now);
     const wordIdx = Math.min(s.seq * 12, this.o.target.wordCount);
     s.ws!.send(
-      `{"type":"STUDENT_INTERRUPTION","payload":{"questionId":"${questionId}","questionText":"What does this word mean?","context":{"bookId":${this.bookJson},"wordIdx":${wordIdx}}}}`,
+      `{"type":"STUDENT_INTERRUPTION","payload":{"questionId":"${questionId}",` +
+        `"questionText":"What does this word mean?","context":{"bookId":${this.bookJson},"wordIdx":${wordIdx}}}}`,
     );
     this.c.questionsSent++;
   }

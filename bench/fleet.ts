@@ -49,13 +49,16 @@ const post = (afterGc) => {
   const m = process.memoryUsage();
   // Each recorded value is the whole gap between two samples: the delay is what exceeds the interval.
   const ms = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
-  process.send?.({ type: 'bench-probe', at: Date.now(), rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal,
+  process.send?.({ type: 'bench-probe', at: Date.now(),
+    rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal,
     loopP50Ms: ms(h.percentile(50)), loopP99Ms: ms(h.percentile(99)), loopMaxMs: ms(h.max), afterGc });
   if (!afterGc) h.reset();
 };
 setInterval(() => post(false), 1000).unref();
 // The forced GC stalls the loop itself: that stall is the probe's, so it is not counted.
-process.on('message', (m) => { if (m && m.type === 'bench-gc-sample') { globalThis.gc?.(); post(true); setTimeout(() => h.reset(), 20); } });
+process.on('message', (m) => {
+  if (m && m.type === 'bench-gc-sample') { globalThis.gc?.(); post(true); setTimeout(() => h.reset(), 20); }
+});
 `;
 
 export interface ServerUnderTest {

@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { planRows, type PlanInput } from './planner.js';
 import type { BenchResult } from './bench.js';
 
-const USAGE = `Usage: npm run plan -- --students N [--concurrency F] [--reserve PCT] [--fd-limit N] [--rpm N] [--results FILE]
+const USAGE = `Usage: npm run plan -- --students N [--concurrency F] [--reserve PCT] [--fd-limit N] [--rpm N]
+                        [--results FILE]
   --students N      students enrolled
   --concurrency F   share of them connected at once, 0..1 (default 1)
   --reserve PCT     share of each resource kept free (default 25)
@@ -59,7 +60,8 @@ function main(): void {
   console.log(
     `Measured per student (bench of ${bench.ours.students} on ${bench.startedAt.slice(0, 10)}): ` +
       `${(input.bytesPerStudent / 1024).toFixed(1)} KiB, ${(input.coresPerStudent * 100).toPrecision(2)}% of a core, ` +
-      `${input.requestsPerStudentPerMinute.toFixed(2)} Gemini requests/min; ${input.reservePct}% of each resource kept free.\n`,
+      `${input.requestsPerStudentPerMinute.toFixed(2)} Gemini requests/min; ` +
+      `${input.reservePct}% of each resource kept free.\n`,
   );
   const fmt = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
   const header = [
@@ -100,8 +102,10 @@ function main(): void {
   );
   console.log(
     fits
-      ? `\nAnswer: the ${fits.name} size (${fits.vcpu} vCPU / ${fits.ramGb} GB) holds ${concurrent} concurrent students.`
-      : `\nAnswer: no single size holds ${concurrent} concurrent students; the binding limit is ${rows.at(-1)?.binding}.`,
+      ? `\nAnswer: the ${fits.name} size (${fits.vcpu} vCPU / ${fits.ramGb} GB) ` +
+          `holds ${concurrent} concurrent students.`
+      : `\nAnswer: no single size holds ${concurrent} concurrent students; ` +
+          `the binding limit is ${rows.at(-1)?.binding}.`,
   );
 }
 

@@ -133,7 +133,9 @@ export function formatReport(r: BenchResult): string {
   ];
   if (o.reported) {
     brief.push(
-      `  the server's own capacity view at the end: ${o.reported.basis} figures, ${o.reported.bytesPerStudent ?? '-'} B and ${o.reported.cpuPctPerStudent ?? '-'}% per student; headroom ${o.reported.headroom ?? '-'} more (${o.reported.binding ?? '-'} binds)`,
+      `  the server's own capacity view at the end: ${o.reported.basis} figures, ` +
+        `${o.reported.bytesPerStudent ?? '-'} B and ${o.reported.cpuPctPerStudent ?? '-'}% per student; ` +
+        `headroom ${o.reported.headroom ?? '-'} more (${o.reported.binding ?? '-'} binds)`,
     );
   }
   const targets = checkTargets(r).map(
@@ -171,7 +173,8 @@ export function chartSvg(timeline: readonly TimelinePoint[]): string {
     parts.push(`<text x="${PAD.left}" y="${y0 + 16}" font-size="13">${panel.title}</text>`);
     parts.push(`<line x1="${PAD.left}" y1="${y(0)}" x2="${W - PAD.right}" y2="${y(0)}" stroke="#ccc"/>`);
     parts.push(
-      `<text x="${PAD.left - 6}" y="${y(yMax / 1.1) + 4}" font-size="11" text-anchor="end">${Math.round(yMax / 1.1)}${panel.unit}</text>`,
+      `<text x="${PAD.left - 6}" y="${y(yMax / 1.1) + 4}" font-size="11" text-anchor="end">` +
+        `${Math.round(yMax / 1.1)}${panel.unit}</text>`,
     );
     parts.push(`<text x="${PAD.left - 6}" y="${y(0) + 4}" font-size="11" text-anchor="end">0</text>`);
     for (const server of ['baseline', 'ours'] as const) {
@@ -182,8 +185,14 @@ export function chartSvg(timeline: readonly TimelinePoint[]): string {
         parts.push(`<polyline fill="none" stroke="${colours[server]}" stroke-width="1.5" points="${pts.join(' ')}"/>`);
     }
   });
-  const legend = `<text x="${W - PAD.right}" y="16" font-size="12" text-anchor="end"><tspan fill="${colours.ours}">ReaderAI</tspan>  <tspan fill="${colours.baseline}">bare ws</tspan>  (seconds from each phase's start; ${Math.round(tMax)} s)</text>`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H * panels.length}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${legend}\n${parts.join('\n')}\n</svg>\n`;
+  const legend =
+    `<text x="${W - PAD.right}" y="16" font-size="12" text-anchor="end">` +
+    `<tspan fill="${colours.ours}">ReaderAI</tspan>  <tspan fill="${colours.baseline}">bare ws</tspan>  ` +
+    `(seconds from each phase's start; ${Math.round(tMax)} s)</text>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H * panels.length}" font-family="sans-serif">\n` +
+    `<rect width="100%" height="100%" fill="white"/>\n${legend}\n${parts.join('\n')}\n</svg>\n`
+  );
 }
 
 /** Writes bench-<time>.json/.svg and latest.json/.svg into outDir; returns the JSON's path. */

@@ -21,7 +21,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --max-in-flight N     READERAI_LLM_MAX_IN_FLIGHT (default: sized for the question rate)
   --rpm N               READERAI_GEMINI_RPM, the quota the capacity model uses (default ${DEFAULTS.geminiRpm})
   --no-baseline         skip the bare ws baseline
-  --server-node-args=A  Node flags for our server, space-separated (e.g. --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof")
+  --server-node-args=A  Node flags for our server, space-separated
+                        (e.g. --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof")
   --out DIR             results folder (default bench-results)
   --data-dir DIR        where to leave capacity-profile.json (default: the server's data folder)
   --no-profile          do not write capacity-profile.json`;

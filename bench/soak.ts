@@ -37,7 +37,8 @@ if (
   MINUTES <= 0
 ) {
   console.error(
-    'Usage: bench:soak -- [--minutes 30] [--students 100] [--progress-every-s 3] [--drops-per-minute 0.25] [--replace-per-minute 4] [--question-every-s 120]',
+    'Usage: bench:soak -- [--minutes 30] [--students 100] [--progress-every-s 3] [--drops-per-minute 0.25] ' +
+      '[--replace-per-minute 4] [--question-every-s 120]',
   );
   process.exit(2);
 }
@@ -138,7 +139,8 @@ async function main(): Promise<void> {
   const minutes: Minute[] = [];
   const started = Date.now();
   console.log(
-    'min  rss MB  heap MB(after GC)  loop p99/max ms  connected/students  progress sent/acked  questions/answered  lost',
+    'min  rss MB  heap MB(after GC)  loop p99/max ms  connected/students  ' +
+      'progress sent/acked  questions/answered  lost',
   );
   for (let minute = 1; minute <= MINUTES; minute++) {
     await new Promise((r) => setTimeout(r, started + minute * 60_000 - Date.now()));
@@ -159,9 +161,17 @@ async function main(): Promise<void> {
       answered: answeredIds.size,
     };
     minutes.push(m);
-    console.log(
-      `${String(minute).padStart(3)}  ${mib(sample.rssBytes).padStart(6)}  ${mib(sample.heapUsedBytes).padStart(17)}  ${`${m.loopP99Ms.toFixed(1)}/${m.loopMaxMs.toFixed(1)}`.padStart(15)}  ${`${m.connected}/${m.students}`.padStart(18)}  ${`${progressSent}/${ackedTotal}`.padStart(19)}  ${`${questions}/${answeredIds.size}`.padStart(18)}  ${fleet.counters.lostUpdates}`,
-    );
+    const row = [
+      String(minute).padStart(3),
+      mib(sample.rssBytes).padStart(6),
+      mib(sample.heapUsedBytes).padStart(17),
+      `${m.loopP99Ms.toFixed(1)}/${m.loopMaxMs.toFixed(1)}`.padStart(15),
+      `${m.connected}/${m.students}`.padStart(18),
+      `${progressSent}/${ackedTotal}`.padStart(19),
+      `${questions}/${answeredIds.size}`.padStart(18),
+      String(fleet.counters.lostUpdates),
+    ];
+    console.log(row.join('  '));
   }
   stopping = true;
   clearInterval(tick);
@@ -179,20 +189,27 @@ async function main(): Promise<void> {
   console.log('\nsummary');
   if (first && last && steady.length >= 2) {
     console.log(
-      `  RSS:            ${mib(first.sample.rssBytes)} MB at minute ${first.minute} -> ${mib(last.sample.rssBytes)} MB at minute ${last.minute}; slope ${(slope((m) => m.sample.rssBytes) * 60).toFixed(1)} MB/hour`,
+      `  RSS:            ${mib(first.sample.rssBytes)} MB at minute ${first.minute} -> ` +
+        `${mib(last.sample.rssBytes)} MB at minute ${last.minute}; ` +
+        `slope ${(slope((m) => m.sample.rssBytes) * 60).toFixed(1)} MB/hour`,
     );
     console.log(
-      `  heap after GC:  ${mib(first.sample.heapUsedBytes)} MB -> ${mib(last.sample.heapUsedBytes)} MB; slope ${(slope((m) => m.sample.heapUsedBytes) * 60).toFixed(1)} MB/hour`,
+      `  heap after GC:  ${mib(first.sample.heapUsedBytes)} MB -> ${mib(last.sample.heapUsedBytes)} MB; ` +
+        `slope ${(slope((m) => m.sample.heapUsedBytes) * 60).toFixed(1)} MB/hour`,
     );
   }
   console.log(
-    `  event loop:     worst minute p99 ${Math.max(...minutes.map((m) => m.loopP99Ms)).toFixed(1)} ms, max ${Math.max(...minutes.map((m) => m.loopMaxMs)).toFixed(1)} ms`,
+    `  event loop:     worst minute p99 ${Math.max(...minutes.map((m) => m.loopP99Ms)).toFixed(1)} ms, ` +
+      `max ${Math.max(...minutes.map((m) => m.loopMaxMs)).toFixed(1)} ms`,
   );
   console.log(
-    `  traffic:        ${progressSent} progress updates (${ackedTotal} acknowledged by the tablets still in class), ${questions} questions, ${answeredIds.size} answered, ${nextStudent} students joined over the run, ${fleet.counters.reconnects} reconnects`,
+    `  traffic:        ${progressSent} progress updates (${ackedTotal} acknowledged by the tablets still in class), ` +
+      `${questions} questions, ${answeredIds.size} answered, ${nextStudent} students joined over the run, ` +
+      `${fleet.counters.reconnects} reconnects`,
   );
   console.log(
-    `  integrity:      ${fleet.counters.lostUpdates} acknowledged updates lost, ${fleet.counters.wrongPositions} positions not matching their seq, ${fleet.counters.errorFrames} ERROR frames`,
+    `  integrity:      ${fleet.counters.lostUpdates} acknowledged updates lost, ` +
+      `${fleet.counters.wrongPositions} positions not matching their seq, ${fleet.counters.errorFrames} ERROR frames`,
   );
   process.exitCode = fleet.counters.lostUpdates + fleet.counters.wrongPositions > 0 ? 1 : 0;
 }

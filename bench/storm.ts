@@ -114,7 +114,8 @@ async function main(): Promise<void> {
     const joinStarted = Date.now();
     await fleet.addMany(tablets, (i) => `Storm ${i}`, loopbackAddress, 100);
     console.log(
-      `  all connected in ${((Date.now() - joinStarted) / 1000).toFixed(1)} s; restarting the server (${values.graceful ? 'SIGTERM' : 'SIGKILL'})...`,
+      `  all connected in ${((Date.now() - joinStarted) / 1000).toFixed(1)} s; ` +
+        `restarting the server (${values.graceful ? 'SIGTERM' : 'SIGKILL'})...`,
     );
     const result = await reconnectStorm(
       fleet,
@@ -136,12 +137,18 @@ async function main(): Promise<void> {
         '',
         `reconnect storm: ${result.tablets} tablets, ${values.graceful ? 'graceful restart' : 'SIGKILL + restart'}`,
         `  server back listening after     ${ms(result.restartMs)}`,
-        `  all tablets back after          ${ms(result.allBackMs)} (from the kill)${result.allBackMs <= 30_000 ? '  [within 30 s]' : '  [OVER 30 s]'}`,
-        `  reconnect time per tablet       p50 ${ms(result.reconnectP50Ms)}, p99 ${ms(result.reconnectP99Ms)}, max ${ms(result.reconnectMaxMs)}`,
-        `  failed attempts (server down)   ${result.failedAttempts} (${(result.failedAttempts / result.tablets).toFixed(1)} per tablet)`,
-        `  server event-loop delay         p99 ${ms(Math.max(0, ...during.map((s) => s.loopP99Ms)))} (worst second), max ${ms(Math.max(0, ...during.map((s) => s.loopMaxMs)))}`,
-        `  /healthz during the storm       p50 ${ms(result.healthP50Ms)}, p99 ${ms(result.healthP99Ms)}, max ${ms(result.healthMaxMs)} (from this process, itself busy with the tablets)`,
-        `  positions                       ${result.lostUpdates} lost acknowledged updates, ${result.wrongPositions} wrong positions`,
+        `  all tablets back after          ${ms(result.allBackMs)} (from the kill)` +
+          (result.allBackMs <= 30_000 ? '  [within 30 s]' : '  [OVER 30 s]'),
+        `  reconnect time per tablet       p50 ${ms(result.reconnectP50Ms)}, p99 ${ms(result.reconnectP99Ms)}, ` +
+          `max ${ms(result.reconnectMaxMs)}`,
+        `  failed attempts (server down)   ${result.failedAttempts} ` +
+          `(${(result.failedAttempts / result.tablets).toFixed(1)} per tablet)`,
+        `  server event-loop delay         p99 ${ms(Math.max(0, ...during.map((s) => s.loopP99Ms)))} (worst second), ` +
+          `max ${ms(Math.max(0, ...during.map((s) => s.loopMaxMs)))}`,
+        `  /healthz during the storm       p50 ${ms(result.healthP50Ms)}, p99 ${ms(result.healthP99Ms)}, ` +
+          `max ${ms(result.healthMaxMs)} (from this process, itself busy with the tablets)`,
+        `  positions                       ${result.lostUpdates} lost acknowledged updates, ` +
+          `${result.wrongPositions} wrong positions`,
       ].join('\n'),
     );
     process.exitCode = result.lostUpdates + result.wrongPositions > 0 ? 1 : 0;

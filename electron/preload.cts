@@ -1,6 +1,7 @@
 // Runs in the dashboard window before its page, sandboxed and isolated: it may only require
 // 'electron', so it is CommonJS (compiled to preload.cjs) and names the channels itself; the
 // `satisfies`/generic types below tie every name and payload to ipc/channels.ts.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS on purpose (see above)
 import electron = require('electron');
 import type { IpcRendererEvent } from 'electron';
 import type { EventChannels, InvokeChannel, InvokeChannels, ReaderAIDesktopApi } from './ipc/channels.js';

@@ -20,7 +20,7 @@ export default defineConfig({
     emptyOutDir: true,
     // Cheap classroom tablets and older Chromebooks run browsers a few years old.
     target: ['chrome87', 'safari14', 'firefox78'],
-    rollupOptions: {
+    rolldownOptions: {
       input: {
         student: here('index.html'),
         teacher: here('teacher/index.html'),

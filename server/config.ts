@@ -87,20 +87,26 @@ export const SETTINGS = {
     env: 'GEMINI_API_KEY',
     teacher: true,
     secret: true,
-    doc: 'Gemini API key (aiProvider gemini). Without a route AI answers are off: questions go to the teacher, definitions come from the offline dictionary.',
+    doc:
+      'Gemini API key (aiProvider gemini). Without a route AI answers are off: questions go to the teacher, ' +
+      'definitions come from the offline dictionary.',
   }),
   geminiModel: spec({
     kind: 'string',
     default: 'gemini-3.5-flash-lite',
     env: 'READERAI_GEMINI_MODEL',
     teacher: true,
-    doc: 'Gemini model for answers and definitions (gemini-2.5-flash is retired on 2026-12-01; Google names gemini-3.5-flash-lite as its replacement).',
+    doc:
+      'Gemini model for answers and definitions (gemini-2.5-flash is retired on 2026-12-01; ' +
+      'Google names gemini-3.5-flash-lite as its replacement).',
   }),
   geminiBaseUrl: spec({
     kind: 'string',
     default: '',
     env: 'READERAI_GEMINI_BASE_URL',
-    doc: "Base URL of the Gemini API or Vertex AI (whichever aiProvider names); empty is Google's. Tests point it at a local stand-in.",
+    doc:
+      "Base URL of the Gemini API or Vertex AI (whichever aiProvider names); empty is Google's. " +
+      'Tests point it at a local stand-in.',
   }),
   // The AI route (issue 13): whether AI answers, which Google service answers, and its
   // credentials. Only these settings turn AI on; the Google SDK's own environment variables and
@@ -118,7 +124,9 @@ export const SETTINGS = {
     choices: ['gemini', 'vertex'],
     env: 'READERAI_AI_PROVIDER',
     teacher: true,
-    doc: "Which Google service answers: gemini (the Gemini API, with geminiApiKey) or vertex (Vertex AI in the school's Google Cloud project).",
+    doc:
+      'Which Google service answers: gemini (the Gemini API, with geminiApiKey) or vertex ' +
+      "(Vertex AI in the school's Google Cloud project).",
   }),
   vertexProject: spec({
     kind: 'string',
@@ -138,14 +146,18 @@ export const SETTINGS = {
     kind: 'string',
     default: '',
     env: 'READERAI_VERTEX_CREDENTIALS',
-    doc: "Path to the service account's key file (JSON) for Vertex AI. The desktop app keeps a key picked in its settings encrypted instead.",
+    doc:
+      "Path to the service account's key file (JSON) for Vertex AI. " +
+      'The desktop app keeps a key picked in its settings encrypted instead.',
   }),
   vertexCredentialsJson: spec({
     kind: 'string',
     default: '',
     env: 'READERAI_VERTEX_CREDENTIALS_JSON',
     secret: true,
-    doc: "The service account's key itself (JSON text), instead of a path; the desktop app hands over the key it keeps this way.",
+    doc:
+      "The service account's key itself (JSON text), instead of a path; " +
+      'the desktop app hands over the key it keeps this way.',
   }),
   vertexApiKey: spec({
     kind: 'string',
@@ -214,7 +226,9 @@ export const SETTINGS = {
     min: 0,
     max: 10,
     env: 'READERAI_LLM_MAX_RETRIES',
-    doc: 'Retries of a Gemini call after 408/429/500/502/503/504 or a dropped connection (jittered exponential backoff).',
+    doc:
+      'Retries of a Gemini call after 408/429/500/502/503/504 or a dropped connection ' +
+      '(jittered exponential backoff).',
   }),
   geminiInputPricePerMTok: spec({
     kind: 'number',
@@ -260,7 +274,9 @@ export const SETTINGS = {
     min: 1,
     max: 1_000_000,
     env: 'READERAI_JOINS_PER_MINUTE_PER_IP',
-    doc: 'New students one address may add in a minute (a whole school may share one address; a script that knows the code cannot fill the class).',
+    doc:
+      'New students one address may add in a minute (a whole school may share one address; ' +
+      'a script that knows the code cannot fill the class).',
   }),
   messagesPerSecond: spec({
     kind: 'integer',
@@ -350,13 +366,13 @@ export function coerce<K extends SettingKey>(key: K, raw: unknown, from: string)
       if (typeof raw !== 'string') throw bad('must be a string');
       const value = raw.trim();
       if (s.choices && !s.choices.includes(value)) throw bad(`must be one of ${s.choices.join(', ')}`);
-      return value as ValueOf<K>;
+      return value;
     }
     case 'boolean': {
-      if (typeof raw === 'boolean') return raw as ValueOf<K>;
+      if (typeof raw === 'boolean') return raw;
       const t = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
-      if (['1', 'true', 'yes', 'on'].includes(t)) return true as ValueOf<K>;
-      if (['0', 'false', 'no', 'off', ''].includes(t)) return false as ValueOf<K>;
+      if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+      if (['0', 'false', 'no', 'off', ''].includes(t)) return false;
       throw bad('must be true or false');
     }
     case 'integer':
@@ -367,7 +383,7 @@ export function coerce<K extends SettingKey>(key: K, raw: unknown, from: string)
       if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) {
         throw bad(`must be between ${s.min} and ${s.max}`);
       }
-      return n as ValueOf<K>;
+      return n;
     }
   }
 }

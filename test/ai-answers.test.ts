@@ -34,7 +34,7 @@ const feedItem = async (studentId: string, questionId: string) =>
   );
 
 describe('answers from Gemini', () => {
-  it('acknowledges at once, streams chunks in order, then the whole answer; nothing personal goes upstream', async () => {
+  it('acknowledges at once, streams chunks in order, then the whole answer; nothing personal upstream', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     fake.reply({

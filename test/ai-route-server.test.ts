@@ -131,7 +131,10 @@ describe('npm run check:ai', () => {
   const check = (env: Record<string, string>) =>
     run(process.execPath, [CHECK_AI], { env: serverEnv(tempDir(), { env }) }).then(
       (r) => ({ code: 0, out: r.stdout + r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+      (err: unknown) => {
+        const e = err as { code: number; stdout: string; stderr: string };
+        return { code: e.code, out: e.stdout + e.stderr };
+      },
     );
 
   it('reports the route, model, region and latency when it answers', async () => {

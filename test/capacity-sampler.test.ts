@@ -10,7 +10,8 @@ const linux = process.platform === 'linux';
 describe('system figures', () => {
   it('reads the soft open-file limit from /proc limits text', () => {
     const text =
-      'Limit                     Soft Limit           Hard Limit           Units\nMax open files            20000                524288               files\n';
+      'Limit                     Soft Limit           Hard Limit           Units\n' +
+      'Max open files            20000                524288               files\n';
     expect(parseFdLimit(text)).toBe(20_000);
     expect(parseFdLimit('Max open files            unlimited            unlimited            files')).toBe(
       Number.POSITIVE_INFINITY,

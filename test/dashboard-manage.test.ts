@@ -159,15 +159,24 @@ describe('books', () => {
     const epub = zipSync({
       mimetype: strToU8('application/epub+zip'),
       'META-INF/container.xml': strToU8(
-        '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>',
+        '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">' +
+          '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>' +
+          '</rootfiles>' +
+          '</container>',
       ),
       'OEBPS/content.opf': strToU8(
-        '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>The Lantern Keeper</dc:title></metadata>' +
-          '<manifest><item id="c2" href="text/chapter%202.xhtml" media-type="application/xhtml+xml"/><item id="c1" href="text/one.xhtml" media-type="application/xhtml+xml"/><item id="notes" href="text/notes.xhtml" media-type="application/xhtml+xml"/><item id="css" href="style.css" media-type="text/css"/></manifest>' +
+        '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">' +
+          '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>The Lantern Keeper</dc:title></metadata>' +
+          '<manifest><item id="c2" href="text/chapter%202.xhtml" media-type="application/xhtml+xml"/>' +
+          '<item id="c1" href="text/one.xhtml" media-type="application/xhtml+xml"/>' +
+          '<item id="notes" href="text/notes.xhtml" media-type="application/xhtml+xml"/>' +
+          '<item id="css" href="style.css" media-type="text/css"/></manifest>' +
           '<spine><itemref idref="c1"/><itemref idref="notes" linear="no"/><itemref idref="c2"/></spine></package>',
       ),
       'OEBPS/text/one.xhtml': strToU8(
-        '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>One</title><style>p{}</style></head><body><h1>Chapter One</h1><p>The keeper <em>lit</em> a lantern.</p><p>The boat<br/>came home.</p><script>alert(1)</script></body></html>',
+        '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>One</title><style>p{}</style>' +
+          '</head><body><h1>Chapter One</h1><p>The keeper <em>lit</em> a lantern.</p><p>The boat<br/>came home.</p>' +
+          '<script>alert(1)</script></body></html>',
       ),
       'OEBPS/text/notes.xhtml': strToU8(
         '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Answer key: not for reading.</p></body></html>',

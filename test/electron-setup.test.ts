@@ -282,7 +282,7 @@ describe('IPC handlers', () => {
     expect((await serverKey()).isSet).toBe(false);
   });
 
-  it('keeps a picked Vertex AI key file encrypted, refuses files that are not one, and hands it to the restarted server', async () => {
+  it('keeps a picked Vertex AI key file encrypted, refuses other files, hands it to the restarted server', async () => {
     const { call, trusted } = wireIpc();
     const pick = (path: string | null) =>
       fake.electron.dialog.showOpenDialog.mockResolvedValueOnce(

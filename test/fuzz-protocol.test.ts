@@ -63,7 +63,7 @@ function schemaArbitrary(schema: TSchema): fc.Arbitrary<unknown> {
     case 'Union':
       return fc.oneof(...(s.anyOf as TSchema[]).map(schemaArbitrary));
     default:
-      throw new Error(`schemaArbitrary: no generator for ${String(s[Kind])}; add one`);
+      throw new Error(`schemaArbitrary: no generator for ${s[Kind]}; add one`);
   }
 }
 

@@ -76,7 +76,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       });
     });
 
-    it('asks again for the same word in another sentence (another sense), with the sentence and word delimited', async () => {
+    it('asks again for the same word in another sentence (another sense), sentence and word delimited', async () => {
       h = await startHarness({ gradeLevel: 4 });
       h.fake.otherwise(() => ({ chunks: ['A meaning.'] }));
       await h.relay.define(defineJob(1, 'river'));
@@ -84,7 +84,9 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       expect(h.fake.requests).toHaveLength(2);
       const prompts = h.fake.requests.map((r) => r.body.contents?.[0]?.parts?.[0]?.text ?? '');
       expect(prompts[0]).toBe(
-        `<book_title>${BOOK.title}</book_title>\n<sentence>Every morning she ran down to the river to watch the silver fish jump.</sentence>\n<word>river</word>`,
+        `<book_title>${BOOK.title}</book_title>\n` +
+          '<sentence>Every morning she ran down to the river to watch the silver fish jump.</sentence>\n' +
+          '<word>river</word>',
       );
       expect(prompts[1]).toContain(
         '<sentence>One day a storm rolled over the hills and the river grew wide and loud.</sentence>',
@@ -150,7 +152,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
   });
 
   describe('without a key, the classroom works offline', () => {
-    it('sends questions to the teacher and defines words from the offline dictionary, with nothing sent upstream', async () => {
+    it('sends questions to the teacher, defines words offline, sends nothing upstream', async () => {
       h = await startHarness(withoutCredentials());
       const { events, end } = listen();
       expect(h.relay.ask(askJob(1, 'Why is Pip brave?'), events)).toMatchObject({ accepted: true });

@@ -63,7 +63,7 @@ const VERTEX = {
 };
 
 describe('Vertex AI with a service account', () => {
-  it('reads the key file IT named, gets one token from its token_uri, and calls the regional v1 path with it', async () => {
+  it('reads the key file IT named, gets one token from its token_uri, calls the regional v1 path with it', async () => {
     h = await startHarness();
     const file = join(dir, 'key.json');
     writeFileSync(file, h.fake.serviceAccountKey('reader@school-project.iam.gserviceaccount.com'));

@@ -56,7 +56,11 @@ describe('electron-builder.yml', () => {
   it('the NSIS script adds the firewall rule on per-machine installs and removes it on uninstall', () => {
     const nsh = readFileSync(join(ROOT, 'build', 'installer.nsh'), 'utf8');
     expect(nsh).toMatch(
-      /!macro customInstall[\s\S]*\$installMode == "all"[\s\S]*netsh advfirewall firewall add rule name="\$\{READERAI_FIREWALL_RULE\}" dir=in action=allow program="\$INSTDIR\\\$\{APP_EXECUTABLE_FILENAME\}"/,
+      new RegExp(
+        String.raw`!macro customInstall[\s\S]*\$installMode == "all"[\s\S]*` +
+          String.raw`netsh advfirewall firewall add rule name="\$\{READERAI_FIREWALL_RULE\}" dir=in action=allow ` +
+          String.raw`program="\$INSTDIR\\\$\{APP_EXECUTABLE_FILENAME\}"`,
+      ),
     );
     expect(nsh).toMatch(
       /!macro customUnInstall[\s\S]*netsh advfirewall firewall delete rule name="\$\{READERAI_FIREWALL_RULE\}"/,

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('SIGKILL in the middle of a class', () => {
-  it('loses no acknowledged progress; every tablet reconnects and resumes; the dashboard sees the same class', async () => {
+  it('loses no acknowledged progress; every tablet reconnects and resumes; the dashboard sees one class', async () => {
     let server = await startServer();
     servers.push(server);
     fleet = new Fleet(() => ({ url: server.url, classCode: classCodeOf(server) }));

@@ -101,8 +101,7 @@ async function untilGeminiAnswers(tag: string): Promise<void> {
   const answeredByGemini = () =>
     fleet.tablets.some((t) =>
       (heard.get(t) ?? []).some(
-        (m) =>
-          m.type === 'ANSWER_DONE' && String(m.payload.questionId).startsWith(tag) && m.payload.source === 'gemini',
+        (m) => m.type === 'ANSWER_DONE' && m.payload.questionId.startsWith(tag) && m.payload.source === 'gemini',
       ),
     );
   for (let i = 0; i < 10 && !answeredByGemini(); i++) {
@@ -171,7 +170,7 @@ describe('Gemini faults during a class', () => {
     await serverStillFine();
   });
 
-  it('Gemini hangs: each call is cut at the deadline and its question goes to the teacher; it recovers after', async () => {
+  it('Gemini hangs: each call is cut at the deadline, its question goes to the teacher; then recovers', async () => {
     // The 503 storm left the relay pausing Gemini (questions go straight to the teacher for 15 s).
     // Wait until Gemini answers again: otherwise no call would reach the hang and nothing is cut.
     fake.otherwise(() => ({ chunks: ['Back again.'] }));

@@ -95,7 +95,7 @@ function holdWriteLock(dataDir: string): () => void {
 }
 
 describe('the database is locked by another process', () => {
-  it('alerts the teacher, acknowledges nothing until saved, stays up, and saves everything once the lock goes', async () => {
+  it('alerts the teacher, acknowledges nothing until saved, stays up, saves it all once unlocked', async () => {
     const c = await classOf(5, 254 * 256 + 150);
     const ackedBefore = c.fleet.tablets.map((t) => t.acked);
 
@@ -118,7 +118,8 @@ describe('the database is locked by another process', () => {
         await sleep(100);
       }
       console.log(
-        `/healthz while the database was locked: max ${Math.max(...latencies)} ms, median ${latencies.sort((a, b) => a - b)[7]} ms`,
+        `/healthz while the database was locked: max ${Math.max(...latencies)} ms, ` +
+          `median ${latencies.sort((a, b) => a - b)[7]} ms`,
       );
       // Nothing was acknowledged that is not on disk.
       expect(c.fleet.tablets.map((t) => t.acked)).toEqual(ackedBefore);

@@ -36,12 +36,9 @@ const teacher = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, 
 
 describe('routes', () => {
   it('serves the bundled library, and each book as words with paragraph starts', async () => {
-    const list = (await app.inject('/api/books')).json() as { id: string; title: string; wordCount: number }[];
+    const list = (await app.inject('/api/books')).json<{ id: string; title: string; wordCount: number }[]>();
     expect(list.length).toBeGreaterThanOrEqual(3);
-    const book = (await app.inject(`/api/books/${list[0]!.id}`)).json() as {
-      words: string[];
-      paragraphStarts: number[];
-    };
+    const book = (await app.inject(`/api/books/${list[0]!.id}`)).json<{ words: string[]; paragraphStarts: number[] }>();
     expect(book.words).toHaveLength(list[0]!.wordCount);
     expect(book.paragraphStarts[0]).toBe(0);
     expect(book.words.every((w) => w.length > 0 && !/\s/.test(w))).toBe(true);
@@ -63,7 +60,7 @@ describe('routes', () => {
   });
 
   it('limits wrong class codes per address with 429 and Retry-After', async () => {
-    let last;
+    let last: { statusCode: number; headers: Record<string, unknown> } | undefined;
     for (let i = 0; i < 31; i++)
       last = await app.inject({
         method: 'POST',
@@ -71,8 +68,8 @@ describe('routes', () => {
         payload: { classCode: 'WRONG1', name: 'Guess' },
         remoteAddress: '10.9.9.9',
       });
-    expect(last!.statusCode).toBe(429);
-    expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(last?.statusCode).toBe(429);
+    expect(Number(last?.headers['retry-after'])).toBeGreaterThan(0);
     // Another address is not affected.
     const other = await app.inject({
       method: 'POST',
@@ -126,7 +123,7 @@ describe('routes', () => {
   it('lets the teacher change classroom settings, refuses locked ones, and never shows the key', async () => {
     const put = await teacher('PUT', '/settings', { gradeLevel: 5, geminiApiKey: 'AIza-secret-1234' });
     expect(put.statusCode).toBe(200);
-    const view = put.json() as { key: string; value: unknown; editable: boolean; source: string }[];
+    const view = put.json<{ key: string; value: unknown; editable: boolean; source: string }[]>();
     expect(view.find((s) => s.key === 'gradeLevel')).toMatchObject({ value: 5, source: 'teacher' });
     const key = view.find((s) => s.key === 'geminiApiKey')!;
     expect(JSON.stringify(put.json())).not.toContain('AIza-secret');
@@ -135,7 +132,7 @@ describe('routes', () => {
 
     const locked = await teacher('PUT', '/settings', { llmMaxInFlight: 10 });
     expect(locked.statusCode).toBe(403);
-    expect(locked.json().message).toMatch(/locked/);
+    expect(locked.json<{ message: string }>().message).toMatch(/locked/);
     expect((await teacher('PUT', '/settings', { gradeLevel: 99 })).statusCode).toBe(400);
     expect((await teacher('PUT', '/settings', { nonsense: 1 })).statusCode).toBe(400);
     // Nothing was half-applied by the refused request.
@@ -168,7 +165,7 @@ describe('routes', () => {
 
     const book = await teacher('POST', '/books', { title: 'My Class Story', text: 'One two three.\n\nFour five.' });
     expect(book.json()).toMatchObject({ title: 'My Class Story', wordCount: 5 });
-    const assigned = await teacher('POST', '/classroom/book', { bookId: book.json().id });
+    const assigned = await teacher('POST', '/classroom/book', { bookId: book.json<{ id: string }>().id });
     expect(assigned.json()).toMatchObject({ bookTitle: 'My Class Story' });
   });
 

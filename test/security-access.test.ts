@@ -35,7 +35,7 @@ const joinFrom = (address: string, classCode: string, name = 'Guesser', token?: 
   });
 
 describe('join codes cannot be brute-forced', () => {
-  it('allows 30 wrong codes a minute per address, then answers 429 with Retry-After (even to the right code)', async () => {
+  it('allows 30 wrong codes a minute per address, then 429 with Retry-After (even to the right code)', async () => {
     const code = classCodeOf(server);
     expect(code).toMatch(/^[ACDEFHJKMNPQRTUVWXY347]{6}$/);
     const wrong = code.startsWith('AAA') ? 'CCCCCC' : 'AAAAAA';
@@ -159,7 +159,7 @@ const TEACHER_ROUTES: [string, string, unknown?][] = [
 ];
 
 describe('the teacher API wants the admin token', () => {
-  it('refuses every route without it, with a wrong one, in the query string, or with the wrong scheme; nothing changes', async () => {
+  it('refuses every route without it, with a wrong one, in the query or another scheme; nothing changes', async () => {
     const before = (await teacherApi<{ classCode: string; sessionId: string }>(server, '/classroom')).body;
     const variants: [string, Record<string, string>, string][] = [
       ['none', {}, ''],
@@ -405,7 +405,7 @@ describe('teacher API from another machine (network namespace)', () => {
     removeNamespace();
   });
 
-  it('refuses the teacher API and socket from a LAN address (403) even with the admin token, while students join', async (ctx) => {
+  it('refuses the teacher API and socket from the LAN (403) even with the token, while students join', async (ctx) => {
     if (skipReason || !lanServer) return ctx.skip(skipReason ?? 'no server');
     const base = `http://${HOST_ADDR}:${lanServer.port}`;
     const json = { 'content-type': 'application/json' };
@@ -448,7 +448,7 @@ describe('teacher API from another machine (network namespace)', () => {
     });
   });
 
-  it('with READERAI_TEACHER_REMOTE on, allows the LAN teacher with the token and still refuses without it', async (ctx) => {
+  it('with READERAI_TEACHER_REMOTE on, allows a LAN teacher with the token, refuses one without', async (ctx) => {
     if (skipReason || !remoteServer) return ctx.skip(skipReason ?? 'no server');
     const url = `http://${HOST_ADDR}:${remoteServer.port}/api/teacher/classroom`;
     const results = fromLan([

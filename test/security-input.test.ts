@@ -203,6 +203,7 @@ describe('invalid UTF-8 and control characters', () => {
     ]);
     const res = await rawHttp(server.url, { method: 'POST', path: '/api/join', body });
     expect(res.status).toBeLessThan(500);
+    // eslint-disable-next-line no-control-regex -- control characters are what this test looks for
     if (res.status === 200) expect((JSON.parse(res.body) as { name: string }).name).not.toMatch(/[\u0000-\u001f]/);
   });
 

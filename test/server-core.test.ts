@@ -245,11 +245,9 @@ describe('teacher API', () => {
   it('gives the live feed only with a single-use ticket, then sends a snapshot', async () => {
     const ticket = (await teacherApi<{ ticket: string }>(server, '/ticket', { method: 'POST' })).body.ticket;
     const ws = new WebSocket(`${server.wsBase}/ws/teacher?ticket=${ticket}`);
-    const first = await new Promise<{
-      type: string;
-      payload: { students: unknown[]; classroom: { classCode: string } };
-    }>((resolve, reject) => {
-      ws.once('message', (d) => resolve(JSON.parse(String(d))));
+    type Snapshot = { type: string; payload: { students: unknown[]; classroom: { classCode: string } } };
+    const first = await new Promise<Snapshot>((resolve, reject) => {
+      ws.once('message', (d) => resolve(JSON.parse(String(d)) as Snapshot));
       ws.once('error', reject);
     });
     expect(first.type).toBe('SNAPSHOT');

@@ -1,7 +1,7 @@
 // Asking, in the words a child sees: a spoken question (only where the teacher allowed it), the
 // place in the queue while another question is being answered, and the rate limit with a
 // countdown. Two real tablets (browser contexts) against the real server and the fake Gemini.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   errorsOf,
@@ -48,7 +48,7 @@ async function ask(page: Page, text?: string): Promise<void> {
 const lastState = (page: Page) => page.locator('.qa-item .state').last().textContent();
 const lastAnswer = (page: Page) => page.locator('.qa-item .answer').last().textContent();
 
-test('spoken question, waiting in line, and the rate limit, in plain words', async () => {
+it('spoken question, waiting in line, and the rate limit, in plain words', async () => {
   const a = await newPage(browser, TABLET_LANDSCAPE);
   await a.page.addInitScript(installFakeRecognition, 'why is the sea so big');
   await joinFromQr(a.page, server.joinUrl, 'Ana');

@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../dist/renderer/', import.meta.url));
 const BUDGET = 60 * 1024;
 
-test('student app JavaScript is within 60 KB gzipped', () => {
+it('student app JavaScript is within 60 KB gzipped', () => {
   const html = readFileSync(join(ROOT, 'index.html'), 'utf8');
   const scripts = [
     ...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g),
@@ -28,7 +28,8 @@ test('student app JavaScript is within 60 KB gzipped', () => {
   for (const s of scripts) visit(s.replace(/^\//, ''));
   const bytes = [...seen].reduce((sum, f) => sum + gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length, 0);
   console.log(
-    `student app: ${(bytes / 1024).toFixed(1)} KB gzipped JavaScript in ${seen.size} file(s) (budget ${BUDGET / 1024} KB)`,
+    `student app: ${(bytes / 1024).toFixed(1)} KB gzipped JavaScript in ${seen.size} file(s) ` +
+      `(budget ${BUDGET / 1024} KB)`,
   );
   expect(bytes).toBeLessThanOrEqual(BUDGET);
 });

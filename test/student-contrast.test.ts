@@ -2,7 +2,7 @@
 // properties in renderer/student/styles/base.css: 4.5:1 for text, 3:1 for focus rings and the
 // highlight's edge against the page.
 import { readFileSync } from 'node:fs';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const css = readFileSync(new URL('../renderer/student/styles/base.css', import.meta.url), 'utf8');
 
@@ -49,7 +49,7 @@ const PAIRS: [string, string, number][] = [
 ];
 
 describe.each(Object.entries(themes))('%s theme', (_name, colours) => {
-  test.each(PAIRS)('%s on %s is at least %s:1', (fg, bg, min) => {
+  it.each(PAIRS)('%s on %s is at least %s:1', (fg, bg, min) => {
     expect(colours[fg], fg).toBeDefined();
     expect(colours[bg], bg).toBeDefined();
     expect(contrast(colours[fg]!, colours[bg]!)).toBeGreaterThanOrEqual(min);

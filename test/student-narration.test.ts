@@ -3,7 +3,7 @@
 // (headless Chromium has none: the words light up at reading pace), and no speechSynthesis API.
 // Also the reading settings: size, the OpenDyslexic font (served by our own server), high
 // contrast, line focus.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import {
   errorsOf,
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('highlighting without word boundaries', () => {
-  test('a voice without boundary events: timed highlight, in step at each sentence end', async () => {
+  it('a voice without boundary events: timed highlight, in step at each sentence end', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await page.addInitScript(installFakeSpeech, { boundaries: false, wordMs: 80 });
     await joinFromQr(page, server.joinUrl, 'Finn');
@@ -58,7 +58,7 @@ describe('highlighting without word boundaries', () => {
     await context.close();
   });
 
-  test('no voice (headless Chromium): the words light up at reading pace and the place is saved', async () => {
+  it('no voice (headless Chromium): the words light up at reading pace and the place is saved', async () => {
     const { context, page } = await newPage(browser, TABLET_PORTRAIT);
     await joinFromQr(page, server.joinUrl, 'Gus');
     await page.getByRole('button', { name: 'Read to me' }).tap();
@@ -72,7 +72,7 @@ describe('highlighting without word boundaries', () => {
     await context.close();
   });
 
-  test('no speechSynthesis API at all: same timed reading', async () => {
+  it('no speechSynthesis API at all: same timed reading', async () => {
     const { context, page } = await newPage(browser, SMALL_PHONE);
     await page.addInitScript(() => {
       // Old tablets' browsers: no Web Speech API at all.
@@ -90,7 +90,7 @@ describe('highlighting without word boundaries', () => {
 });
 
 describe('reading settings', () => {
-  test('bigger text, OpenDyslexic from our server, high contrast and line focus; kept after reload', async () => {
+  it('bigger text, OpenDyslexic from our server, high contrast and line focus; kept after reload', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     const fontRequests: string[] = [];
     page.on('request', (r) => {
@@ -139,7 +139,7 @@ describe('reading settings', () => {
 });
 
 describe('keyboard', () => {
-  test('arrow keys move the reading place word by word; Enter looks the word up', async () => {
+  it('arrow keys move the reading place word by word; Enter looks the word up', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await joinFromQr(page, server.joinUrl, 'Jo');
     const start = (await currentWord(page))!.idx;
@@ -161,7 +161,7 @@ describe('keyboard', () => {
 });
 
 describe('long books', () => {
-  test('a 15,000-word book is shown a stretch at a time; moving on and reloading keep the place', async () => {
+  it('a 15,000-word book is shown a stretch at a time; moving on and reloading keep the place', async () => {
     const paragraph = (p: number) =>
       Array.from({ length: 50 }, (_, i) => `word${p}x${i}${i === 49 ? '.' : ''}`).join(' ');
     const text = Array.from({ length: 300 }, (_, p) => paragraph(p)).join('\n\n');

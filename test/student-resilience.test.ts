@@ -3,7 +3,7 @@
 // (same port and data folder: the tablet comes back by itself), an answer is cut off mid-stream
 // (shown in full after reconnecting), and the teacher ends the class or removes a student (no
 // reconnect; a kind message and a way back in).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   errorsOf,
@@ -49,7 +49,7 @@ describe('network and server trouble', () => {
     await gemini?.close();
   });
 
-  test('offline: keeps reading, keeps the place, sends it when back; a cut-off answer is shown in full', async () => {
+  it('offline: keeps reading, keeps the place, sends it when back; a cut-off answer is shown in full', async () => {
     const { context, page } = await newPage(browser, TABLET_PORTRAIT);
     await page.addInitScript(installFakeSpeech, { boundaries: true, wordMs: 60 });
     await joinFromQr(page, server.joinUrl, 'Cleo');
@@ -106,7 +106,7 @@ describe('network and server trouble', () => {
     await context.close();
   });
 
-  test('server restart: the tablet reconnects by itself and its newer place wins', async () => {
+  it('server restart: the tablet reconnects by itself and its newer place wins', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await page.addInitScript(installFakeSpeech, { boundaries: true, wordMs: 60 });
     await joinFromQr(page, server.joinUrl, 'Dev');
@@ -195,7 +195,7 @@ describe('a connection that dies without closing', () => {
     await server?.stop();
   });
 
-  test('is noticed (no reply to a frame), replaced, and the place reaches the server', async () => {
+  it('is noticed (no reply to a frame), replaced, and the place reaches the server', async () => {
     const relay = await silentableRelay(server.port);
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await page.addInitScript(installFakeSpeech, { boundaries: true, wordMs: 60 });
@@ -227,7 +227,7 @@ describe('the teacher', () => {
     await server?.stop();
   });
 
-  test('a wrong class code gets a sentence a child can act on', async () => {
+  it('a wrong class code gets a sentence a child can act on', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await page.goto(`${server.url}/join?code=NOPE42`);
     await page.getByLabel('Name', { exact: true }).fill('Zoe');
@@ -239,7 +239,7 @@ describe('the teacher', () => {
     await context.close();
   });
 
-  test('answers a question by hand, sees a raised hand, picks a book, removes a student, ends the class', async () => {
+  it('answers a question by hand, sees a raised hand, picks a book, removes a student, ends the class', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await page.addInitScript(installFakeRecognition, 'this must not be offered');
     await joinFromQr(page, server.joinUrl, 'Eve');

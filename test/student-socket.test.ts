@@ -1,6 +1,6 @@
 // The reconnecting socket client (renderer/shared/socket.ts) over real loopback sockets: it comes
 // back after an ordinary close, stays away after a final close code, and stops when url() says so.
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { SocketClient, StopReconnecting, type SocketStatus } from '../renderer/shared/socket.js';
@@ -33,7 +33,7 @@ function client(url: () => string | Promise<string>, finalCloseCodes: number[] =
     // `ws` has the same onopen/onmessage/onclose surface as the browser's WebSocket.
     createSocket: (u) => new WebSocket(u) as unknown as globalThis.WebSocket,
   });
-  clients.push(c as SocketClient<unknown, unknown>);
+  clients.push(c);
   c.start();
   return { c, statuses, messages };
 }
@@ -47,7 +47,7 @@ const until = async (ok: () => boolean, ms = 5000) => {
 };
 
 describe('SocketClient', () => {
-  test('delivers messages both ways and reconnects after an ordinary close', async () => {
+  it('delivers messages both ways and reconnects after an ordinary close', async () => {
     const got: string[] = [];
     const url = await server((ws, n) => {
       ws.on('message', (d) => got.push(String(d)));
@@ -63,7 +63,7 @@ describe('SocketClient', () => {
     expect(JSON.parse(got[0]!)).toEqual({ ping: true });
   });
 
-  test('a final close code stops it for good', async () => {
+  it('a final close code stops it for good', async () => {
     let connections = 0;
     const url = await server((ws) => {
       connections++;
@@ -77,7 +77,7 @@ describe('SocketClient', () => {
     expect(c.send({})).toBe(false);
   });
 
-  test('keeps trying while nothing listens, asks url() each time, and stops when url() says so', async () => {
+  it('keeps trying while nothing listens, asks url() each time, and stops when url() says so', async () => {
     const attempts: unknown[] = [];
     const { c, statuses } = client(() => {
       attempts.push(1);

@@ -1,6 +1,6 @@
 // The student app's pure parts, without a browser: reconnect delays, the map from a voice's
 // charIndex to a word, the progress seq rules, and the question state built from server frames.
-import { beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Backoff } from '../renderer/shared/backoff.js';
 import { chunkAt, wordAtChar } from '../renderer/student/narration/chunks.js';
@@ -10,7 +10,7 @@ import { addQuestion, applyFrame, newQuestion, unsent } from '../renderer/studen
 import type { ClientPayload, ServerMessage } from '../shared/protocol/index.js';
 
 describe('reconnect backoff (full jitter)', () => {
-  test('each delay is drawn from [0, min(cap, base * 2^n)) and the window resets after success', () => {
+  it('each delay is drawn from [0, min(cap, base * 2^n)) and the window resets after success', () => {
     fc.assert(
       fc.property(
         fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: 1, maxLength: 40 }),
@@ -30,14 +30,14 @@ describe('reconnect backoff (full jitter)', () => {
     );
   });
 
-  test('2,000 tablets after a restart spread out instead of arriving together', () => {
+  it('2,000 tablets after a restart spread out instead of arriving together', () => {
     const firsts = Array.from({ length: 2000 }, () => new Backoff({ baseMs: 500, capMs: 15_000 })).map((b) => {
       b.next();
       b.next();
       return b.next(); // third attempt: window of 2 s
     });
-    const perTenth = new Array(20).fill(0);
-    for (const d of firsts) perTenth[Math.floor(d / 100)]++;
+    const perTenth = new Array<number>(20).fill(0);
+    for (const d of firsts) perTenth[Math.floor(d / 100)]!++;
     // Evenly spread: no 100 ms slice carries more than about twice its share (100).
     expect(Math.max(...perTenth)).toBeLessThan(200);
     expect(Math.min(...perTenth)).toBeGreaterThan(40);
@@ -47,14 +47,14 @@ describe('reconnect backoff (full jitter)', () => {
 describe('voice position to word', () => {
   const words = ['"Hello,"', 'said', 'the', 'cat.', 'It', 'was', 'late.', 'Very', 'late!'];
 
-  test('a chunk ends at the sentence end, the paragraph start or the word limit', () => {
+  it('a chunk ends at the sentence end, the paragraph start or the word limit', () => {
     expect(chunkAt(words, [0], 0)).toMatchObject({ start: 0, end: 4, text: '"Hello," said the cat.' });
     expect(chunkAt(words, [0, 6], 4)).toMatchObject({ start: 4, end: 6 });
     expect(chunkAt(words, [0], 4, 2)).toMatchObject({ start: 4, end: 6 });
     expect(chunkAt(words, [0], 7).end).toBe(9);
   });
 
-  test('charIndex at a word start, inside it, or on the space before it gives that word', () => {
+  it('charIndex at a word start, inside it, or on the space before it gives that word', () => {
     const c = chunkAt(words, [0], 0);
     expect(c.offsets).toEqual([0, 9, 14, 18]);
     expect(wordAtChar(c, 0)).toBe(0);
@@ -66,7 +66,7 @@ describe('voice position to word', () => {
     expect(wordAtChar(c, 999)).toBe(3);
   });
 
-  test('every word start in any chunk maps back to that word', () => {
+  it('every word start in any chunk maps back to that word', () => {
     fc.assert(
       fc.property(fc.array(fc.stringMatching(/^[A-Za-z,.!?"']{1,10}$/), { minLength: 1, maxLength: 60 }), (ws) => {
         let from = 0;
@@ -80,7 +80,7 @@ describe('voice position to word', () => {
     );
   });
 
-  test('timing: longer words and sentence ends take longer; audio offsets invert', () => {
+  it('timing: longer words and sentence ends take longer; audio offsets invert', () => {
     expect(wordMs('extraordinary')).toBeGreaterThan(wordMs('cat'));
     expect(wordMs('cat.')).toBeGreaterThan(wordMs('cat'));
     const prefix = audioOffsets(words);
@@ -105,7 +105,7 @@ describe('progress on the tablet', () => {
     return { p, sent };
   }
 
-  test('every move gets a higher seq and is kept at once; sending is throttled to the latest', () => {
+  it('every move gets a higher seq and is kept at once; sending is throttled to the latest', () => {
     const { p, sent } = tracker();
     p.move('book', 1, 0.1, true);
     p.move('book', 2, 0.2, true);
@@ -119,7 +119,7 @@ describe('progress on the tablet', () => {
     p.dispose();
   });
 
-  test('pausing at the same word is news for the teacher: sent with playing false', () => {
+  it('pausing at the same word is news for the teacher: sent with playing false', () => {
     const { p, sent } = tracker();
     p.move('book', 5, 1, true);
     p.flush();
@@ -132,7 +132,7 @@ describe('progress on the tablet', () => {
     p.dispose();
   });
 
-  test('offline moves are sent once on reconnect, and only the latest', () => {
+  it('offline moves are sent once on reconnect, and only the latest', () => {
     let online = false;
     const sent: number[] = [];
     const p = new Progress({
@@ -152,7 +152,7 @@ describe('progress on the tablet', () => {
     p.dispose();
   });
 
-  test('the server wins when its seq is as high or higher; a reload keeps the tablet place', () => {
+  it('the server wins when its seq is as high or higher; a reload keeps the tablet place', () => {
     const { p } = tracker();
     p.move('book', 7, 1, false);
     expect(p.reconcile({ bookId: 'other', wordIdx: 40, audioTs: 9, seq: 12 })).toMatchObject({
@@ -167,7 +167,7 @@ describe('progress on the tablet', () => {
     again.dispose();
   });
 
-  test('another child on the same tablet does not get the place', () => {
+  it('another child on the same tablet does not get the place', () => {
     tracker('s1:ada').p.move('book', 99, 1, false);
     expect(tracker('s1:ben').p.current).toBeNull();
   });
@@ -177,7 +177,7 @@ describe('questions from server frames', () => {
   const frame = (type: string, payload: object) => ({ type, payload }) as ServerMessage;
   const start = () => addQuestion([], newQuestion('q1', 'Why?', 'book', 3, 1000));
 
-  test('acknowledged, queued, streamed, done', () => {
+  it('acknowledged, queued, streamed, done', () => {
     let l = start();
     expect(unsent(l)).toHaveLength(1);
     l = applyFrame(l, frame('INTERRUPTION_ACKNOWLEDGED', { questionId: 'q1', queuePosition: 2 }), 0);
@@ -191,7 +191,7 @@ describe('questions from server frames', () => {
     expect(l[0]).toMatchObject({ status: 'answered', source: 'gemini' });
   });
 
-  test('a replay after reconnect restarts the text instead of doubling it', () => {
+  it('a replay after reconnect restarts the text instead of doubling it', () => {
     let l = start();
     l = applyFrame(l, frame('INTERRUPTION_ACKNOWLEDGED', { questionId: 'q1', queuePosition: 0 }), 0);
     l = applyFrame(l, frame('ANSWER_CHUNK', { questionId: 'q1', text: 'Bec' }), 0);
@@ -201,7 +201,7 @@ describe('questions from server frames', () => {
     expect(l[0]!.answer).toBe('Because');
   });
 
-  test('teacher, hidden, rate limit, and frames about other questions', () => {
+  it('teacher, hidden, rate limit, and frames about other questions', () => {
     let l = start();
     expect(applyFrame(l, frame('TEACHER_WILL_ANSWER', { questionId: 'q1' }), 0)[0]!.status).toBe('teacher');
     expect(applyFrame(l, frame('RATE_LIMITED', { questionId: 'q1', retryAfterMs: 5000 }), 100)[0]).toMatchObject({

@@ -32,7 +32,8 @@ export function findElectronBinary(
       return {
         found: false,
         reason:
-          "Electron's binary was never downloaded: node_modules/electron/path.txt is missing (its install script did not run)",
+          "Electron's binary was never downloaded: node_modules/electron/path.txt is missing " +
+          '(its install script did not run)',
       };
     }
     binary = join(pkgDir, 'dist', readFileSync(pathTxt, 'utf8').trim());

@@ -82,7 +82,8 @@ export function reflectStatus(
       dashboard.showStatus(
         'The classroom server could not start',
         `${status.reason}\n\nIf your school's IT manages this computer, they can check the machine configuration ` +
-          'and the log file (see docs/it.md, section "Desktop app and installers (for IT)"). Restart the app to try again.',
+          'and the log file (see docs/it.md, section "Desktop app and installers (for IT)"). ' +
+          'Restart the app to try again.',
       );
       break;
     case 'stopping':

@@ -51,10 +51,12 @@ export function jsBudget(budgets: Record<string, number>): Plugin {
     name: 'readerai-js-budget',
     apply: 'build',
     generateBundle(_options, bundle) {
-      for (const w of measurePages(bundle as unknown as Record<string, { type: string }>)) {
+      for (const w of measurePages(bundle)) {
         const budget = budgets[w.page];
         const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-        const line = `[js-budget] ${w.page}: ${kb(w.gzipBytes)} gzipped JavaScript${budget ? ` (budget ${kb(budget)})` : ''} in ${w.files.length} file(s)`;
+        const line =
+          `[js-budget] ${w.page}: ${kb(w.gzipBytes)} gzipped JavaScript` +
+          `${budget ? ` (budget ${kb(budget)})` : ''} in ${w.files.length} file(s)`;
         // Printed on every build so the figure is visible in CI logs, not only when it fails.
         console.log(line);
         if (budget !== undefined && w.gzipBytes > budget)

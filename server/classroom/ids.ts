@@ -8,7 +8,7 @@ export const CLASS_CODE_LENGTH = 6;
 
 export function newClassCode(): string {
   let code = '';
-  for (let i = 0; i < CLASS_CODE_LENGTH; i++) code += CLASS_CODE_ALPHABET[randomInt(CLASS_CODE_ALPHABET.length)];
+  for (let i = 0; i < CLASS_CODE_LENGTH; i++) code += CLASS_CODE_ALPHABET.charAt(randomInt(CLASS_CODE_ALPHABET.length));
   return code;
 }
 

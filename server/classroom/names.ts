@@ -14,6 +14,7 @@ export function checkName(raw: string, refuseRude: boolean): NameCheck {
   }
   const name = raw.normalize('NFC').trim().replace(/\s+/gu, ' ');
   if (name.length === 0) return { ok: false, message: 'Please type your first name.' };
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- counts code points, as the schema's maxLength does
   if ([...name].length > Limits.NAME_MAX) {
     return { ok: false, message: `Please use a shorter name (at most ${Limits.NAME_MAX} letters).` };
   }

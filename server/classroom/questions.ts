@@ -127,15 +127,13 @@ export class QuestionDesk {
     }
     student.lastActivity = this.now();
     try {
-      const r = await this.o
-        .relay()
-        .define({
-          studentKey: student.key,
-          word: p.word,
-          title: book.title,
-          words: book.words,
-          wordIdx: p.context.wordIdx,
-        });
+      const r = await this.o.relay().define({
+        studentKey: student.key,
+        word: p.word,
+        title: book.title,
+        words: book.words,
+        wordIdx: p.context.wordIdx,
+      });
       if (r.ok)
         this.o.outbox.send(student, 'DEFINITION', {
           requestId: p.requestId,

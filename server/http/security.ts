@@ -74,14 +74,12 @@ export function safeEqual(a: string, b: string): boolean {
 export function errorHandler(app: FastifyInstance): void {
   // Unknown paths get the same body shape as every other error (Fastify's default has no `code`).
   app.setNotFoundHandler((req, reply) =>
-    reply
-      .code(404)
-      .send({
-        statusCode: 404,
-        code: ErrorCode.NOT_FOUND,
-        error: 'Not Found',
-        message: `Nothing at ${req.method} ${req.url.slice(0, 200)}.`,
-      }),
+    reply.code(404).send({
+      statusCode: 404,
+      code: ErrorCode.NOT_FOUND,
+      error: 'Not Found',
+      message: `Nothing at ${req.method} ${req.url.slice(0, 200)}.`,
+    }),
   );
   app.setErrorHandler(
     (
@@ -91,14 +89,12 @@ export function errorHandler(app: FastifyInstance): void {
     ) => {
       if (err instanceof HttpError) {
         if (err.retryAfter !== undefined) reply.header('Retry-After', String(err.retryAfter));
-        return reply
-          .code(err.statusCode)
-          .send({
-            statusCode: err.statusCode,
-            code: err.code,
-            error: reasonPhrase(err.statusCode),
-            message: err.message,
-          });
+        return reply.code(err.statusCode).send({
+          statusCode: err.statusCode,
+          code: err.code,
+          error: reasonPhrase(err.statusCode),
+          message: err.message,
+        });
       }
       if (err.validation) {
         return reply

@@ -40,6 +40,7 @@ export function explain(err: unknown, config: ProviderConfig): Pick<RouteCheck, 
   }
   if (!(err instanceof UpstreamError)) return { problem: 'server', message: String(err) };
   const said = googleMessage(err);
+  const where = config.kind === 'vertex' ? ` in ${config.location}` : '';
   const credential = config.kind === 'vertex' ? `the service account ${config.key.clientEmail}` : 'the API key';
   switch (err.status) {
     case undefined:
@@ -63,7 +64,7 @@ export function explain(err: unknown, config: ProviderConfig): Pick<RouteCheck, 
     case 404:
       return {
         problem: 'no_model',
-        message: `The model ${config.model} is not available${config.kind === 'vertex' ? ` in ${config.location}` : ''}: ${said}`,
+        message: `The model ${config.model} is not available${where}: ${said}`,
       };
     case 429:
       return { problem: 'quota', message: `The quota is used up or too small (429): ${said}` };
@@ -95,13 +96,14 @@ export async function checkRoute(
     const outcome = await makeProvider(config).generate(CHECK_REQUEST, AbortSignal.timeout(CHECK_TIMEOUT_MS));
     const latencyMs = Date.now() - started;
     const version = outcome.modelVersion ?? null;
+    const region = route.region ? `, region ${route.region}` : '';
     return {
       ...base,
       ok: true,
       modelVersion: version,
       latencyMs,
       problem: null,
-      message: `${route.label} answered in ${latencyMs} ms (model ${version ?? config.model}${route.region ? `, region ${route.region}` : ''}).`,
+      message: `${route.label} answered in ${latencyMs} ms (model ${version ?? config.model}${region}).`,
     };
   } catch (err) {
     return { ...base, ok: false, modelVersion: null, latencyMs: null, ...explain(err, config) };

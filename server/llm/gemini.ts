@@ -77,7 +77,7 @@ export function clientOptions(config: ProviderConfig): GoogleGenAIOptions {
 /** What one response (or streamed chunk) says: its text, or why it must be withheld. */
 function readResponse(r: GenerateContentResponse): { text: string; flag?: FlagReason } {
   const blockReason: string | undefined = r.promptFeedback?.blockReason;
-  if (blockReason && blockReason !== BlockedReason.BLOCKED_REASON_UNSPECIFIED)
+  if (blockReason && blockReason !== (BlockedReason.BLOCKED_REASON_UNSPECIFIED as string))
     return { text: '', flag: 'prompt_blocked' };
   const candidate = r.candidates?.[0];
   const text = (candidate?.content?.parts ?? []).map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
@@ -108,8 +108,8 @@ export function retryHintMs(message: string): number | undefined {
     return undefined;
   }
   for (const d of body.error?.details ?? []) {
-    if (!String(d['@type'] ?? '').endsWith('google.rpc.RetryInfo')) continue;
-    const m = /^(\d+(?:\.\d+)?)s$/.exec(String(d.retryDelay ?? ''));
+    if (typeof d['@type'] !== 'string' || !d['@type'].endsWith('google.rpc.RetryInfo')) continue;
+    const m = /^(\d+(?:\.\d+)?)s$/.exec(typeof d.retryDelay === 'string' ? d.retryDelay : '');
     if (m) return Math.round(Number(m[1]) * 1000);
   }
   return undefined;

@@ -93,6 +93,7 @@ export function resolveRoute(s: Settings, readFile = (path: string) => readFileS
   }
   return off(
     'vertex_not_configured',
-    'Vertex AI needs a service account key (vertexCredentials) with a project and region, or an express mode API key (vertexApiKey).',
+    'Vertex AI needs a service account key (vertexCredentials) with a project and region, ' +
+      'or an express mode API key (vertexApiKey).',
   );
 }

@@ -298,7 +298,8 @@ export class OfflineDictionary {
     const { meaning, example } = parseGloss(line.text);
     if (!meaning) return undefined;
     const shown = best.lemma.replace(/_/g, ' ');
-    const text = `${shown.charAt(0).toUpperCase()}${shown.slice(1)} (${POS_LABEL[best.pos]}): ${clip(meaning, MAX_MEANING)}.`;
+    const head = `${shown.charAt(0).toUpperCase()}${shown.slice(1)} (${POS_LABEL[best.pos]})`;
+    const text = `${head}: ${clip(meaning, MAX_MEANING)}.`;
     return example ? `${text} For example: "${example}".` : text;
   }
 

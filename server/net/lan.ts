@@ -48,12 +48,15 @@ export function chooseHost(override: string, ifaces: Interfaces = networkInterfa
   if (first) {
     return {
       host: first.address,
-      warning: `No private LAN address found; using ${first.address} (${first.iface}). Set READERAI_PUBLIC_HOST if tablets cannot reach it.`,
+      warning:
+        `No private LAN address found; using ${first.address} (${first.iface}). ` +
+        'Set READERAI_PUBLIC_HOST if tablets cannot reach it.',
     };
   }
   return {
     host: '127.0.0.1',
     warning:
-      'No network address found: only this machine can join. Connect to the classroom network, or set READERAI_PUBLIC_HOST.',
+      'No network address found: only this machine can join. ' +
+      'Connect to the classroom network, or set READERAI_PUBLIC_HOST.',
   };
 }

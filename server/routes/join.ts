@@ -13,7 +13,7 @@ export default async function join(app: FastifyInstance, opts: { tls: boolean })
     async (req) => {
       const { student, token, resumed } = app.classroom.join(req.body, req.ip);
       // The tablet reached us through this Host; its socket should use the same one.
-      const host = req.headers.host ?? `${app.publicHost()}`;
+      const host = req.headers.host ?? app.publicHost();
       const sessionId = app.classroom.session.id;
       return {
         studentId: student.id,

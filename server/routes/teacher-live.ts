@@ -25,7 +25,7 @@ export default async function teacherLive(
         if (origin !== undefined && new URL(origin, 'http://invalid').host !== req.headers.host) {
           return refuse(403, ErrorCode.FORBIDDEN, 'Cross-origin connection refused.');
         }
-        if (!o.tickets.redeem(String(req.query.ticket ?? '')))
+        if (!o.tickets.redeem(req.query.ticket ?? ''))
           return refuse(401, ErrorCode.UNAUTHORIZED, 'Missing, used or expired ticket.');
       },
     },

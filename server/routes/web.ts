@@ -9,14 +9,12 @@ export default async function web(app: FastifyInstance, o: { root: string }): Pr
   if (!existsSync(o.root)) {
     app.log.warn({ root: o.root }, 'web apps not built; run `npm run build`');
     const notBuilt = async (_req: unknown, reply: import('fastify').FastifyReply) =>
-      reply
-        .code(503)
-        .send({
-          statusCode: 503,
-          code: ErrorCode.NOT_FOUND,
-          error: 'Service Unavailable',
-          message: 'The web apps are not built. Run `npm run build`.',
-        });
+      reply.code(503).send({
+        statusCode: 503,
+        code: ErrorCode.NOT_FOUND,
+        error: 'Service Unavailable',
+        message: 'The web apps are not built. Run `npm run build`.',
+      });
     app.get('/', notBuilt);
     app.get('/join', notBuilt);
     app.get('/teacher/', notBuilt);

@@ -31,7 +31,8 @@ export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(
-      `The database was written by a newer ReaderAI (schema ${current}; this version knows ${MIGRATIONS.length}). Update the app.`,
+      `The database was written by a newer ReaderAI (schema ${current}; this version knows ${MIGRATIONS.length}). ` +
+        'Update the app.',
     );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {

@@ -94,7 +94,8 @@ export class Store {
       ),
       progressOf: p(`SELECT seq, word_idx AS wordIdx FROM progress WHERE student_id = ?`),
       insertQuestion: p(
-        `INSERT INTO questions (id, session_id, student_id, question_id, question_text, book_id, word_idx, status, asked_at)
+        `INSERT INTO questions
+           (id, session_id, student_id, question_id, question_text, book_id, word_idx, status, asked_at)
          VALUES (@id, @sessionId, @studentId, @questionId, @questionText, @bookId, @wordIdx, @status, @askedAt)`,
       ),
       updateQuestion: p(

@@ -45,24 +45,20 @@ export class StudentHub {
           const student =
             typeof token === 'string' ? this.o.classroom.authenticate(req.params.sessionId, token) : undefined;
           if (!student) {
-            return reply
-              .code(401)
-              .send({
-                statusCode: 401,
-                code: ErrorCode.BAD_TOKEN,
-                error: 'Unauthorized',
-                message: 'Unknown or expired token; join again.',
-              });
+            return reply.code(401).send({
+              statusCode: 401,
+              code: ErrorCode.BAD_TOKEN,
+              error: 'Unauthorized',
+              message: 'Unknown or expired token; join again.',
+            });
           }
           if ((this.perAddress.get(req.ip) ?? 0) >= this.o.maxConnectionsPerIp) {
-            return reply
-              .code(429)
-              .send({
-                statusCode: 429,
-                code: ErrorCode.TOO_MANY_CONNECTIONS,
-                error: 'Too Many Requests',
-                message: 'Too many tablets from this address.',
-              });
+            return reply.code(429).send({
+              statusCode: 429,
+              code: ErrorCode.TOO_MANY_CONNECTIONS,
+              error: 'Too Many Requests',
+              message: 'Too many tablets from this address.',
+            });
           }
           (req as FastifyRequest & { student?: Student }).student = student;
         },

@@ -8,8 +8,9 @@ export interface AiStatus {
   route: string | null;
   region: string | null;
   model: string;
-  /** Why AI is off (ai_off, no_api_key, vertex_not_configured, vertex_credentials_invalid), and the sentence for people. */
+  /** Why AI is off (ai_off, no_api_key, vertex_not_configured, vertex_credentials_invalid). */
   reason: string | null;
+  /** The same for people. */
   detail: string | null;
   /** The relay stopped calling Google for a while after repeated failures. */
   unavailable: boolean;

@@ -68,10 +68,11 @@ export class TestTablet {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.frames.slice(from).find((f) => f.type === type && match(f.payload as ServerPayload<T>));
-      if (found) return found.payload as ServerPayload<T>;
+      if (found) return found.payload;
       if (this.closeCode !== null)
         throw new Error(
-          `socket closed (${this.closeCode}) while waiting for ${type}; frames: ${JSON.stringify(this.frames).slice(0, 500)}`,
+          `socket closed (${this.closeCode}) while waiting for ${type}; ` +
+            `frames: ${JSON.stringify(this.frames).slice(0, 500)}`,
         );
       const left = deadline - Date.now();
       if (left <= 0)

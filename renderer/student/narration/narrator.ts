@@ -165,7 +165,7 @@ export class Narrator {
     });
     u.addEventListener('error', (e) => {
       if (!live()) return;
-      const err = (e as SpeechSynthesisErrorEvent).error;
+      const err = e.error;
       // Our own cancel() reports these; anything else means the voice cannot speak here.
       if (err === 'interrupted' || err === 'canceled') return;
       this.fallBackToSilent(started ? this.pos : chunk.start);

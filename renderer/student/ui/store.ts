@@ -31,7 +31,6 @@ export function useStore<S extends object, T>(store: Store<S>, select: (s: S) =>
     update();
     return store.subscribe(update);
     // The selector is expected to be stable in meaning; re-subscribing on every render is wasteful.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store]);
   return value;
 }

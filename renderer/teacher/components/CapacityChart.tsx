@@ -46,7 +46,10 @@ export function CapacityChart({ history }: { history: readonly CapacityPoint[] }
         viewBox={`0 0 ${W} ${H}`}
         preserveAspectRatio="none"
         role="img"
-        aria-label={`Students connected over the last minute: now ${count(last.students)}${lastCapacity !== null ? ` of about ${count(lastCapacity)}` : ''}`}
+        aria-label={
+          `Students connected over the last minute: now ${count(last.students)}` +
+          (lastCapacity !== null ? ` of about ${count(lastCapacity)}` : '')
+        }
       >
         {[0.25, 0.5, 0.75].map((f) => (
           <line key={f} class="chart-grid" x1={0} x2={W} y1={H * f} y2={H * f} />

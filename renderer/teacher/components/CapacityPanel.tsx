@@ -80,8 +80,10 @@ function Figures({ c }: { c: CapacityView }) {
       {c.perStudent.basis !== 'live' && (
         <p class="muted small">
           {c.perStudent.basis === 'benchmark'
-            ? 'Per-student figures come from a benchmark on this computer until enough students are connected to measure them live.'
-            : 'Per-student figures appear once enough students are connected (or after a benchmark run on this computer).'}
+            ? 'Per-student figures come from a benchmark on this computer ' +
+              'until enough students are connected to measure them live.'
+            : 'Per-student figures appear once enough students are connected ' +
+              '(or after a benchmark run on this computer).'}
         </p>
       )}
     </>

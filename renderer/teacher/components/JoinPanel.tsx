@@ -101,10 +101,7 @@ function HostPicker({ room, onPick }: { room: ClassroomView; onPick: (host: stri
   return (
     <label class="field-inline host-picker">
       <span class="muted">Network</span>
-      <select
-        value={listed ? room.publicHost : ''}
-        onChange={(e) => onPick((e.currentTarget as HTMLSelectElement).value || null)}
-      >
+      <select value={listed ? room.publicHost : ''} onChange={(e) => onPick(e.currentTarget.value || null)}>
         {!listed && <option value="">{room.publicHost} (automatic)</option>}
         {room.hosts.map((h) => (
           <option key={h.address} value={h.address}>

@@ -28,13 +28,13 @@ export function KeyRow({
   // The desktop keychain is used when the app offers it; otherwise the server's own setting.
   const viaDesktop = app !== null && kept !== null && kept.protection !== 'unavailable';
   const editable = viaDesktop || s.editable;
-  const setNow = viaDesktop ? kept!.stored : s.isSet;
-  const hint = viaDesktop ? kept!.hint : String(s.value || '');
+  const setNow = viaDesktop ? kept.stored : s.isSet;
+  const hint = viaDesktop ? kept.hint : typeof s.value === 'string' ? s.value : '';
   const inputId = `key-${s.key}`;
 
   const save = async (value: string | null) => {
     if (viaDesktop) {
-      const state = await act('save the key', () => app!.saveGeminiKey(value));
+      const state = await act('save the key', () => app.saveGeminiKey(value));
       if (state) {
         setKept(state);
         notify(
@@ -56,7 +56,7 @@ export function KeyRow({
       <div class="setting-label">
         <label for={inputId}>{label}</label>
         <p class="muted small">{setNow ? `A key is set (${hint}).` : 'No key: AI answers are off on this route.'}</p>
-        {viaDesktop && kept!.protection === 'weak' && (
+        {viaDesktop && kept.protection === 'weak' && (
           <p class="small reason">
             <Icon name="alert" /> This computer has no keychain, so the key is stored with weak protection. Ask IT to
             set it in the machine configuration instead.
@@ -76,7 +76,7 @@ export function KeyRow({
             autocomplete="off"
             placeholder={setNow ? 'Paste a new key to replace it' : 'Paste your key'}
             value={key}
-            onInput={(e) => setKey((e.currentTarget as HTMLInputElement).value)}
+            onInput={(e) => setKey(e.currentTarget.value)}
           />
           <div class="button-row">
             <button

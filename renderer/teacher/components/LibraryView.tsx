@@ -95,7 +95,7 @@ function ImportForm({ onAdded }: { onAdded: (book: BookSummary, andAssign: boole
           key={inputKey}
           type="file"
           accept=".txt,.epub,text/plain,application/epub+zip"
-          onChange={(e) => void pick(e.currentTarget as HTMLInputElement)}
+          onChange={(e) => void pick(e.currentTarget)}
           data-testid="book-file"
         />
         <span>
@@ -116,7 +116,7 @@ function ImportForm({ onAdded }: { onAdded: (book: BookSummary, andAssign: boole
               type="text"
               maxLength={200}
               value={title}
-              onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
+              onInput={(e) => setTitle(e.currentTarget.value)}
               data-testid="book-title"
             />
           </label>

@@ -54,7 +54,7 @@ export function QuestionDialog({ q, onClose }: { q: FeedItem; onClose: () => voi
               rows={4}
               maxLength={ANSWER_MAX}
               value={text}
-              onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
+              onInput={(e) => setText(e.currentTarget.value)}
               placeholder="Write a short answer the student can read."
               autoFocus
             />

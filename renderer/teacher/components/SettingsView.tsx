@@ -220,9 +220,9 @@ function SettingInput({
     return (
       <select
         id={id}
-        value={String(value ?? '')}
+        value={typeof value === 'string' ? value : ''}
         disabled={disabled}
-        onChange={(e) => onEdit((e.currentTarget as HTMLSelectElement).value)}
+        onChange={(e) => onEdit(e.currentTarget.value)}
       >
         {s.choices.map((c) => (
           <option key={c} value={c}>
@@ -241,7 +241,7 @@ function SettingInput({
           role="switch"
           checked={value === true}
           disabled={disabled}
-          onChange={(e) => onEdit((e.currentTarget as HTMLInputElement).checked)}
+          onChange={(e) => onEdit(e.currentTarget.checked)}
         />
         <span>{value === true ? 'On' : 'Off'}</span>
       </label>
@@ -253,10 +253,10 @@ function SettingInput({
         id={id}
         type="number"
         class="input-number"
-        value={value === null ? '' : String(value)}
+        value={value === null ? '' : (value as number | string).toString()}
         disabled={disabled}
         onInput={(e) => {
-          const raw = (e.currentTarget as HTMLInputElement).value;
+          const raw = e.currentTarget.value;
           onEdit(raw === '' ? null : Number(raw));
         }}
       />
@@ -266,9 +266,9 @@ function SettingInput({
     <input
       id={id}
       type="text"
-      value={value === null ? '' : String(value ?? '')}
+      value={typeof value === 'string' ? value : ''}
       disabled={disabled}
-      onInput={(e) => onEdit((e.currentTarget as HTMLInputElement).value)}
+      onInput={(e) => onEdit(e.currentTarget.value)}
     />
   );
 }

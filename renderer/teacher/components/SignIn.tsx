@@ -26,12 +26,7 @@ export function SignIn({ refused, onToken }: { refused: boolean; onToken: (token
         )}
         <label class="field">
           <span>Admin token</span>
-          <input
-            type="password"
-            autocomplete="off"
-            value={token}
-            onInput={(e) => setToken((e.currentTarget as HTMLInputElement).value)}
-          />
+          <input type="password" autocomplete="off" value={token} onInput={(e) => setToken(e.currentTarget.value)} />
         </label>
         <p class="muted small">
           It is in the file <code>admin-token</code> in ReaderAI's data folder.

@@ -88,11 +88,11 @@ export function StudentPanel() {
           placeholder="Find a student"
           aria-label="Find a student by name"
           value={query}
-          onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
+          onInput={(e) => setQuery(e.currentTarget.value)}
         />
         <label class="field-inline">
           <span class="muted">Sort</span>
-          <select value={sort} onChange={(e) => setSort((e.currentTarget as HTMLSelectElement).value as Sort)}>
+          <select value={sort} onChange={(e) => setSort(e.currentTarget.value as Sort)}>
             <option value="name">Name</option>
             <option value="status">Status</option>
             <option value="progress">Progress</option>

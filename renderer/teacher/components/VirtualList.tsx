@@ -54,7 +54,7 @@ export function VirtualList<T>({
       class={`vlist ${className}`}
       role="list"
       aria-label={label}
-      onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
     >
       {items.length === 0 ? (
         empty

@@ -29,7 +29,8 @@ export class LiveLink {
       url: async () => {
         try {
           const { ticket } = await o.ticket();
-          return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/teacher?ticket=${encodeURIComponent(ticket)}`;
+          const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+          return `${scheme}://${location.host}/ws/teacher?ticket=${encodeURIComponent(ticket)}`;
         } catch (err) {
           if (err instanceof ApiError && err.status === 401) throw new StopReconnecting(err);
           throw err;
