@@ -24,7 +24,7 @@ async function main(): Promise<number> {
   // The teacher's saved settings, when this machine has a classroom database already.
   const file = join(settings.dataDir, 'readerai.db');
   if (existsSync(file)) {
-    const store = new Store(openDatabase(file, { nativeBinding: process.env.READERAI_SQLITE_BINDING || undefined }));
+    const store = new Store(openDatabase(file));
     try {
       settings = new SettingsService(store, base).current;
     } finally {

@@ -334,6 +334,15 @@ export const SETTINGS = {
     secret: true,
     doc: 'Path to the TLS private key (PEM).',
   }),
+  extraCaCerts: spec({
+    kind: 'string',
+    default: '',
+    env: 'READERAI_EXTRA_CA_CERTS',
+    restart: true,
+    doc:
+      'Path to a PEM file of certificate authorities to trust for Gemini ' +
+      "(a TLS-inspecting proxy's root), besides the system store.",
+  }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

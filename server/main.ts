@@ -9,6 +9,7 @@ import { ConfigError, envLayer, flagLayer, resolve, USAGE } from './config.js';
 import { createRelay } from './llm/index.js';
 import type { AiStatus } from './llm/types.js';
 import { readMachineLayers } from './machine-layers.js';
+import { trustCertificates } from './net/ca-trust.js';
 import { chooseHost } from './net/lan.js';
 import { CloseCode } from '../shared/protocol/codes.js';
 import type { ParentToServer, ServerToParent } from './host-messages.js';
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
   }
   const layers = { ...readMachineLayers(), environment: envLayer(process.env), flag };
   const { settings } = resolve({ ...layers, teacher: {} });
+  // Before the relay opens its first connection to Gemini.
+  trustCertificates(settings.extraCaCerts);
   const token = adminToken(settings.adminToken, settings.dataDir);
   const tls =
     settings.tlsCert && settings.tlsKey
@@ -69,7 +72,6 @@ async function main(): Promise<void> {
       adminToken: token,
       tls: tls !== null,
       createRelay,
-      sqliteBinding: process.env.READERAI_SQLITE_BINDING || undefined,
     },
     { logger: { level: settings.logLevel }, ...(tls ? { https: tls } : {}) },
   );

@@ -1,23 +1,12 @@
-// `npm start`'s launcher: finding Electron's binary from its files, the separate Electron-ABI
-// build of better-sqlite3 (with @electron/rebuild, the network-bound edge, replaced by a stub),
-// and the headless fallback run for real against dist/ when it has been built.
+// `npm start`'s launcher: finding Electron's binary from its files, and the headless fallback run
+// for real against dist/ when it has been built.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary, hasDisplay } from '../electron/launcher/electron-binary.js';
-import { buildElectronSqlite, electronSqliteBinding, type Rebuild } from '../electron/native/sqlite-electron.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const START = join(ROOT, 'dist', 'electron', 'launcher', 'start.js');
@@ -40,7 +29,7 @@ describe('findElectronBinary', () => {
       found: false,
       reason: expect.stringMatching(/electron package is not installed/),
     });
-    write('node_modules/electron/package.json', '{"version":"42.11.18"}');
+    write('node_modules/electron/package.json', '{"version":"45.5.0"}');
     expect(findElectronBinary(root, {}, 'linux')).toEqual({
       found: false,
       reason: expect.stringMatching(/path\.txt is missing/),
@@ -53,7 +42,7 @@ describe('findElectronBinary', () => {
   });
 
   it.skipIf(process.platform === 'win32')('finds the binary path.txt names, only if executable', () => {
-    write('node_modules/electron/package.json', '{"version":"42.11.18"}');
+    write('node_modules/electron/package.json', '{"version":"45.5.0"}');
     write('node_modules/electron/path.txt', 'electron\n');
     write('node_modules/electron/dist/electron', '#!/bin/sh\n');
     expect(findElectronBinary(root, {}, 'linux')).toMatchObject({
@@ -64,17 +53,17 @@ describe('findElectronBinary', () => {
     expect(findElectronBinary(root, {}, 'linux')).toEqual({
       found: true,
       path: join(root, 'node_modules/electron/dist/electron'),
-      version: '42.11.18',
+      version: '45.5.0',
     });
   });
 
   it('honours ELECTRON_OVERRIDE_DIST_PATH like the electron package does', () => {
-    write('node_modules/electron/package.json', '{"version":"42.11.18"}');
+    write('node_modules/electron/package.json', '{"version":"45.5.0"}');
     write('custom/electron.exe', '');
     expect(findElectronBinary(root, { ELECTRON_OVERRIDE_DIST_PATH: join(root, 'custom') }, 'win32')).toEqual({
       found: true,
       path: join(root, 'custom', 'electron.exe'),
-      version: '42.11.18',
+      version: '45.5.0',
     });
   });
 
@@ -83,50 +72,6 @@ describe('findElectronBinary', () => {
     expect(hasDisplay({ DISPLAY: ':0' }, 'linux')).toBe(true);
     expect(hasDisplay({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBe(true);
     expect(hasDisplay({}, 'win32')).toBe(true);
-  });
-});
-
-describe('Electron-ABI better-sqlite3 build', () => {
-  const target = { electronVersion: '42.11.18', platform: 'linux' as const, arch: 'x64' };
-
-  it('rebuilds a copy without touching the Node build, once per target', async () => {
-    write('node_modules/better-sqlite3/package.json', '{"name":"better-sqlite3","version":"12.11.1"}');
-    write('node_modules/better-sqlite3/lib/index.js', 'module.exports = {};');
-    write('node_modules/better-sqlite3/src/better_sqlite3.cpp', '// source');
-    write('node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'NODE-ABI');
-    const calls: Parameters<Rebuild>[0][] = [];
-    const rebuild: Rebuild = async (options) => {
-      calls.push(options);
-      const module = join(options.buildPath, 'node_modules', 'better-sqlite3');
-      // What the stub stands for produced no Node build; only source was copied.
-      expect(existsSync(join(module, 'build'))).toBe(false);
-      expect(existsSync(join(module, 'src', 'better_sqlite3.cpp'))).toBe(true);
-      mkdirSync(join(module, 'build', 'Release'), { recursive: true });
-      writeFileSync(join(module, 'build', 'Release', 'better_sqlite3.node'), 'ELECTRON-ABI');
-    };
-    const binding = await buildElectronSqlite(root, target, rebuild);
-    expect(binding).toBe(electronSqliteBinding(root, target));
-    expect(binding).toContain(join('.readerai-electron', 'better-sqlite3-12.11.1-electron-42.11.18-linux-x64'));
-    expect(readFileSync(binding, 'utf8')).toBe('ELECTRON-ABI');
-    expect(readFileSync(join(root, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'), 'utf8')).toBe(
-      'NODE-ABI',
-    );
-    expect(calls).toEqual([
-      expect.objectContaining({
-        electronVersion: '42.11.18',
-        arch: 'x64',
-        platform: 'linux',
-        onlyModules: ['better-sqlite3'],
-        force: true,
-      }),
-    ]);
-    await buildElectronSqlite(root, target, rebuild);
-    expect(calls).toHaveLength(1);
-  });
-
-  it('fails plainly when the rebuild produced nothing', async () => {
-    write('node_modules/better-sqlite3/package.json', '{"name":"better-sqlite3","version":"12.11.1"}');
-    await expect(buildElectronSqlite(root, target, async () => {})).rejects.toThrow(/finished but .* is missing/);
   });
 });
 

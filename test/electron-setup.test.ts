@@ -466,12 +466,12 @@ describe('window follows the server state', () => {
 describe('server environment, CSP and links', () => {
   it('passes the data folder and saved key, and never ELECTRON_RUN_AS_NODE', () => {
     const env = serverEnvironment(
-      { PATH: '/bin', ELECTRON_RUN_AS_NODE: '1', READERAI_SQLITE_BINDING: '/x.node' },
+      { PATH: '/bin', ELECTRON_RUN_AS_NODE: '1', READERAI_LOG_LEVEL: 'info' },
       { dataDir: '/u', geminiKey: 'k' },
     );
     expect(env).toEqual({
       PATH: '/bin',
-      READERAI_SQLITE_BINDING: '/x.node',
+      READERAI_LOG_LEVEL: 'info',
       READERAI_DATA_DIR: '/u',
       GEMINI_API_KEY: 'k',
     });

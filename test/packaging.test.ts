@@ -1,16 +1,31 @@
 // The installer configuration, checked offline: electron-builder.yml against electron-builder's
-// own JSON schema, then a real `electron-builder --dir` run for Linux x64 against a stand-in
-// Electron distribution (a fake executable: Electron cannot be downloaded here), and a look
-// inside the produced app.asar. Needs `npm run build` first (npm test does it).
+// own JSON schema, the afterPack check of better-sqlite3's binary, then a real `electron-builder
+// --dir` run for Linux x64 against a stand-in Electron distribution (a shell script: Electron
+// cannot be downloaded here), and a look inside the produced app.asar and executable.
+// The stand-in cannot carry Electron's real fuse wire; it carries a hand-made one in the same
+// layout (sentinel, version 1, length, one byte per fuse at Electron's defaults), so the run proves
+// electron-builder flips the fuses electron-builder.yml sets, not that Electron 45 obeys them.
+// Needs `npm run build` first (npm test does it).
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { load as loadYaml } from 'js-yaml';
 import { extractFile, listPackage, statFile } from '@electron/asar';
+import electronBuilder, { type AfterPackContext, type Arch } from 'electron-builder';
+import afterPack, { UNPACKED_PREBUILDS } from '../electron/packaging/after-pack.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONFIG_FILE = join(ROOT, 'electron-builder.yml');
@@ -18,6 +33,34 @@ const config = loadYaml(readFileSync(CONFIG_FILE, 'utf8')) as Record<string, unk
 const BUILT =
   existsSync(join(ROOT, 'dist', 'electron', 'main.js')) &&
   existsSync(join(ROOT, 'dist', 'electron', 'packaging', 'after-pack.js'));
+const ELECTRON_VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+// Electron's fuse wire: this marker, a version byte (1), a length byte, then one byte per fuse
+// ('1' on, '0' off) in this order, named as electron-builder's electronFuses options.
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSES = [
+  'runAsNode',
+  'enableCookieEncryption',
+  'enableNodeOptionsEnvironmentVariable',
+  'enableNodeCliInspectArguments',
+  'enableEmbeddedAsarIntegrityValidation',
+  'onlyLoadAppFromAsar',
+  'loadBrowserProcessSpecificV8Snapshot',
+  'grantFileProtocolExtraPrivileges',
+] as const;
+/** Electron's own defaults, as an unflipped binary has them. */
+const DEFAULT_FUSES = '10110001';
+
+function readFuses(binary: Buffer): Record<string, boolean> {
+  const at = binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length;
+  expect(binary[at]).toBe(1);
+  expect(binary[at + 1]).toBe(FUSES.length);
+  return Object.fromEntries(FUSES.map((name, i) => [name, String.fromCharCode(binary[at + 2 + i]!) === '1']));
+}
 
 describe('electron-builder.yml', () => {
   it("is valid against electron-builder's own schema", () => {
@@ -68,6 +111,25 @@ describe('electron-builder.yml', () => {
     expect(nsh).not.toMatch(/profile=[a-z,]*public/);
   });
 
+  it('sets the fuses for the signed builds', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it("keeps only the building platform's and arch's better-sqlite3 binary, unpacked", () => {
+    expect(config.files).toContain('!**/node_modules/better-sqlite3/prebuilds/!(${platform}-${arch}).node');
+    expect(config.asarUnpack).toEqual(['**/node_modules/better-sqlite3/prebuilds/*.node']);
+    // Per-platform files rules would be copied on their own, undoing the top-level ones.
+    for (const os of ['win', 'mac', 'linux']) expect(config[os], os).not.toHaveProperty('files');
+  });
+
   it('the example machine configuration has only known settings', async () => {
     const { machineLayers } = await import('../server/config.js');
     const file = join(ROOT, 'build', 'config.example.json');
@@ -76,12 +138,51 @@ describe('electron-builder.yml', () => {
   });
 });
 
+describe("afterPack's check of better-sqlite3's binary", () => {
+  const { x64, arm64, ia32 } = electronBuilder.Arch;
+  let appOutDir: string;
+  const context = (arch: Arch, electronPlatformName = 'linux') =>
+    ({
+      appOutDir,
+      arch,
+      electronPlatformName,
+      packager: { getResourcesDir: (dir: string) => join(dir, 'resources') },
+    }) as unknown as AfterPackContext;
+  const unpack = (...names: string[]) => {
+    const dir = join(appOutDir, 'resources', ...UNPACKED_PREBUILDS);
+    mkdirSync(dir, { recursive: true });
+    for (const name of names) writeFileSync(join(dir, name), 'addon');
+  };
+
+  beforeAll(() => {
+    appOutDir = mkdtempSync(join(tmpdir(), 'readerai-afterpack-'));
+  });
+  afterAll(() => rmSync(appOutDir, { recursive: true, force: true }));
+
+  it('fails the build when nothing was unpacked', () => {
+    expect(() => afterPack(context(x64))).toThrow(
+      /no binary for this target: .*linux-x64\.node is missing \(found: none\)/,
+    );
+  });
+
+  it("fails the build for a target better-sqlite3 has no binary for, or another platform's", () => {
+    unpack('linux-x64.node');
+    expect(() => afterPack(context(ia32))).toThrow(/linux-ia32\.node is missing \(found: linux-x64\.node\)/);
+    expect(() => afterPack(context(arm64, 'darwin'))).toThrow(/darwin-arm64\.node is missing/);
+  });
+
+  it('passes with exactly the target binary, and fails when another one came along', () => {
+    expect(() => afterPack(context(x64))).not.toThrow();
+    unpack('win32-x64.node');
+    expect(() => afterPack(context(x64))).toThrow(/other platforms' binaries besides linux-x64\.node: win32-x64\.node/);
+  });
+});
+
 describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
   let work: string;
   let appDir: string;
   let asar: string;
   let log = '';
-  const FAKE_ADDON = Buffer.from('stand-in for the Electron-ABI better_sqlite3.node\n');
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'readerai-packaging-'));
@@ -89,19 +190,25 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
     const dist = join(work, 'electron-dist');
     mkdirSync(join(dist, 'resources'), { recursive: true });
     mkdirSync(join(dist, 'locales'), { recursive: true });
-    writeFileSync(join(dist, 'electron'), '#!/bin/sh\necho "stand-in Electron"\n');
+    const fuseWire = Buffer.concat([
+      Buffer.from(FUSE_SENTINEL),
+      Buffer.from([1, FUSES.length]),
+      Buffer.from(DEFAULT_FUSES),
+    ]);
+    writeFileSync(
+      join(dist, 'electron'),
+      Buffer.concat([Buffer.from('#!/bin/sh\necho "stand-in Electron"\nexit 0\n'), fuseWire]),
+    );
     chmodSync(join(dist, 'electron'), 0o755);
     writeFileSync(join(dist, 'locales', 'en-US.pak'), '');
     writeFileSync(join(dist, 'LICENSE'), 'stand-in');
-    writeFileSync(join(dist, 'version'), '42.11.18');
-    writeFileSync(join(work, 'electron-abi.node'), FAKE_ADDON);
+    writeFileSync(join(dist, 'version'), ELECTRON_VERSION);
 
     const output = join(work, 'out');
     const testConfig = {
       ...config,
       electronDist: dist,
-      electronVersion: '42.11.18',
-      npmRebuild: false,
+      electronVersion: ELECTRON_VERSION,
       directories: { ...(config.directories as object), output },
     };
     const configFile = join(work, 'electron-builder.json');
@@ -113,7 +220,7 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
       [cli, '--linux', 'dir', '--x64', '--config', configFile, '--publish', 'never'],
       {
         cwd: ROOT,
-        env: { ...process.env, READERAI_ELECTRON_SQLITE_BINDING: join(work, 'electron-abi.node'), CI: 'true' },
+        env: { ...process.env, CI: 'true' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -160,7 +267,9 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
         f.endsWith('.map') ||
         f.startsWith('/dist/electron/launcher/') ||
         f.startsWith('/dist/electron/packaging/') ||
-        f.includes('/node_modules/better-sqlite3/deps/'),
+        f.includes('/node_modules/better-sqlite3/deps/') ||
+        f.includes('/node_modules/better-sqlite3/src/') ||
+        f.endsWith('/node_modules/better-sqlite3/binding.gyp'),
     );
     expect(unwanted).toEqual([]);
   });
@@ -184,12 +293,40 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
     for (const dep of Object.keys(pkg.dependencies)) expect(packages.has(dep), dep).toBe(true);
   });
 
-  it("unpacks better-sqlite3's addon and replaces it with the Electron-ABI build", () => {
-    const inAsar = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
+  it("carries better-sqlite3's linux-x64 binary only, unpacked and unchanged", () => {
+    const inAsar = 'node_modules/better-sqlite3/prebuilds/linux-x64.node';
     expect(statFile(asar, inAsar)).toMatchObject({ unpacked: true });
     const unpacked = join(appDir, 'resources', 'app.asar.unpacked', inAsar);
-    expect(readFileSync(unpacked)).toEqual(FAKE_ADDON);
-    // The project's own Node build is untouched.
-    expect(readFileSync(join(ROOT, inAsar)).equals(FAKE_ADDON)).toBe(false);
+    expect(readFileSync(unpacked).equals(readFileSync(join(ROOT, inAsar)))).toBe(true);
+    const prebuilds = listPackage(asar, { isPack: false })
+      .map((f) => f.replaceAll('\\', '/'))
+      .filter((f) => f.startsWith('/node_modules/better-sqlite3/prebuilds/'));
+    expect(prebuilds).toEqual(['/node_modules/better-sqlite3/prebuilds/linux-x64.node']);
+    expect(readdirSync(join(appDir, 'resources', ...UNPACKED_PREBUILDS))).toEqual(['linux-x64.node']);
+    expect(log).toContain('better-sqlite3 linux-x64.node unpacked, and no other platform');
+  });
+
+  it('ships no Electron code that starts a child process (RunAsNode is off: only utilityProcess works)', () => {
+    const shell = listPackage(asar, { isPack: false })
+      .map((f) => f.replaceAll('\\', '/'))
+      .filter((f) => f.startsWith('/dist/electron/') && f.endsWith('.js'));
+    expect(shell).toContain('/dist/electron/server/fork-utility.js');
+    const forking = shell.filter((f) =>
+      /node:child_process|['"]child_process['"]/.test(extractFile(asar, f.slice(1)).toString()),
+    );
+    expect(forking).toEqual([]);
+  });
+
+  it('flips the fuses electron-builder.yml sets in the executable, and leaves the others as they were', () => {
+    const fuses = readFuses(readFileSync(join(appDir, 'readerai-classroom')));
+    const set = config.electronFuses as Record<string, boolean>;
+    FUSES.forEach((name, i) => {
+      expect(fuses[name], name).toBe(set[name] ?? DEFAULT_FUSES[i] === '1');
+    });
+    expect(fuses).toMatchObject({
+      runAsNode: false,
+      onlyLoadAppFromAsar: true,
+      enableNodeOptionsEnvironmentVariable: false,
+    });
   });
 });

@@ -33,7 +33,7 @@ export function findElectronBinary(
         found: false,
         reason:
           "Electron's binary was never downloaded: node_modules/electron/path.txt is missing " +
-          '(its install script did not run)',
+          '(run `npx install-electron`)',
       };
     }
     binary = join(pkgDir, 'dist', readFileSync(pathTxt, 'utf8').trim());

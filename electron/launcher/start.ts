@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildElectronSqlite } from '../native/sqlite-electron.js';
 import { forkWithNode } from '../server/fork-node.js';
 import { ServerSupervisor } from '../server/supervisor.js';
 import { findElectronBinary, hasDisplay } from './electron-binary.js';
@@ -12,25 +11,16 @@ import { findElectronBinary, hasDisplay } from './electron-binary.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const serverArgs = process.argv.slice(2);
 
-async function main(): Promise<void> {
+function main(): void {
   const electron = findElectronBinary(root);
   if (!electron.found) return runHeadless(`Electron's binary is not installed here: ${electron.reason}.`);
   if (!hasDisplay()) return runHeadless('There is no display (DISPLAY/WAYLAND_DISPLAY unset) for the desktop window.');
-  let binding: string;
-  try {
-    binding = await buildElectronSqlite(root, {
-      electronVersion: electron.version,
-      platform: process.platform,
-      arch: process.arch,
-    });
-  } catch (err) {
-    return runHeadless(`better-sqlite3 could not be built for Electron ${electron.version}: ${(err as Error).message}`);
-  }
-  runDesktop(electron.path, binding);
+  runDesktop(electron.path);
 }
 
-function runDesktop(binary: string, sqliteBinding: string): void {
-  const env: NodeJS.ProcessEnv = { ...process.env, READERAI_SQLITE_BINDING: sqliteBinding };
+function runDesktop(binary: string): void {
+  // Electron runs the app here, never as plain Node (the packaged app's RunAsNode fuse is off too).
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
   const app = spawn(binary, [join(root, 'dist', 'electron', 'main.js')], { stdio: 'inherit', env });
   // The app quits gracefully on these (it stops the server first); pass them on.
@@ -64,4 +54,4 @@ function runHeadless(why: string): void {
   supervisor.start();
 }
 
-await main();
+main();

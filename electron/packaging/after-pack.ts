@@ -1,39 +1,39 @@
-// electron-builder afterPack hook (electron-builder.yml): after the app is laid out and before it
-// is signed, put the Electron-ABI build of better-sqlite3 in place of the Node build that was
-// copied from node_modules. electron-builder's own rebuild (npmRebuild) is off because it rebuilds
-// the project's node_modules in place, which would break the Node build that tests and the
-// headless server use. READERAI_ELECTRON_SQLITE_BINDING may name a ready-made Electron-ABI addon
-// (a CI step that built it, or the offline packaging test); otherwise it is built here.
-import { copyFileSync, existsSync } from 'node:fs';
+// electron-builder afterPack hook (electron-builder.yml): after the app is laid out and before the
+// fuses are flipped and it is signed, check that better-sqlite3's addon for the package's own
+// platform and arch is unpacked beside app.asar, and that it is the only one. better-sqlite3 13 is
+// a Node-API addon with one prebuilt binary per platform-arch in its prebuilds/ folder, loaded by
+// Node and Electron alike; a `files` rule keeps the others out. That rule knows only the building
+// machine's platform, and a target without a prebuilt binary (ia32, armv7l, universal) would install
+// and then fail at the first start: so a cross build or such a target stops here instead.
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import electronBuilder, { type AfterPackContext } from 'electron-builder';
-import { buildElectronSqlite, installedElectronVersion } from '../native/sqlite-electron.js';
 
-export const UNPACKED_ADDON = [
-  'app.asar.unpacked',
-  'node_modules',
-  'better-sqlite3',
-  'build',
-  'Release',
-  'better_sqlite3.node',
-];
+export const UNPACKED_PREBUILDS = ['app.asar.unpacked', 'node_modules', 'better-sqlite3', 'prebuilds'];
 
-export default async function afterPack(context: AfterPackContext): Promise<void> {
-  const { packager } = context;
-  const target = join(packager.getResourcesDir(context.appOutDir), ...UNPACKED_ADDON);
-  if (!existsSync(target)) {
-    throw new Error(`better-sqlite3's addon is not unpacked at ${target}: check asarUnpack in electron-builder.yml.`);
+/** The prebuilt binary better-sqlite3 loads on this target (its lib/binding.js naming). */
+export function prebuildName(electronPlatformName: string, arch: string): string {
+  const platform = electronPlatformName === 'mas' ? 'darwin' : electronPlatformName;
+  return `${platform}-${arch}.node`;
+}
+
+export default function afterPack(context: AfterPackContext): void {
+  const dir = join(context.packager.getResourcesDir(context.appOutDir), ...UNPACKED_PREBUILDS);
+  const wanted = prebuildName(context.electronPlatformName, electronBuilder.Arch[context.arch]);
+  const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.node')) : [];
+  if (!present.includes(wanted)) {
+    throw new Error(
+      `better-sqlite3 has no binary for this target: ${join(dir, wanted)} is missing ` +
+        `(found: ${present.join(', ') || 'none'}). Build on the target operating system, for an arch ` +
+        'better-sqlite3 ships a prebuild for, and check asarUnpack and files in electron-builder.yml.',
+    );
   }
-  const arch = electronBuilder.Arch[context.arch];
-  if (arch === 'universal') throw new Error('Universal macOS builds are not supported; build x64 and arm64.');
-  const electronVersion = packager.config.electronVersion ?? installedElectronVersion(packager.projectDir);
-  if (!electronVersion) throw new Error('Cannot tell which Electron version is being packaged.');
-  const platform = (
-    context.electronPlatformName === 'mas' ? 'darwin' : context.electronPlatformName
-  ) as NodeJS.Platform;
-  const source =
-    process.env.READERAI_ELECTRON_SQLITE_BINDING ||
-    (await buildElectronSqlite(packager.projectDir, { electronVersion, platform, arch }));
-  copyFileSync(source, target);
-  console.log(`  • better-sqlite3 for Electron ${electronVersion} ${platform}-${arch} ← ${source}`);
+  const others = present.filter((f) => f !== wanted);
+  if (others.length > 0) {
+    throw new Error(
+      `${dir} holds other platforms' binaries besides ${wanted}: ${others.join(', ')}. ` +
+        'Check the files rules in electron-builder.yml.',
+    );
+  }
+  console.log(`  • better-sqlite3 ${wanted} unpacked, and no other platform's binary`);
 }

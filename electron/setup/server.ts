@@ -38,8 +38,7 @@ export function setupServer(opts: ServerSetup): ServerSupervisor {
 
 /**
  * The server's environment: ours, plus the data folder (unless IT or a developer set one) and the
- * teacher's saved Gemini key and Vertex AI service account key. READERAI_SQLITE_BINDING passes
- * through when `npm start` set it.
+ * teacher's saved Gemini key and Vertex AI service account key.
  */
 export function serverEnvironment(
   base: NodeJS.ProcessEnv,

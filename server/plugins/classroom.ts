@@ -31,8 +31,6 @@ export interface ClassroomPluginOptions {
   layers: Omit<Layers, 'teacher'>;
   tls: boolean;
   createRelay: (o: RelayFactoryOptions) => Relay;
-  /** better-sqlite3 native binding for Electron's ABI (READERAI_SQLITE_BINDING). */
-  sqliteBinding?: string | undefined;
   /** Network interfaces (tests pass their own). */
   interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>;
 }
@@ -55,8 +53,8 @@ declare module 'fastify' {
 }
 
 async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions): Promise<void> {
-  const store = new Store(openDatabase(join(o.dataDir, 'readerai.db'), { nativeBinding: o.sqliteBinding }));
-  const checkpointer = new Checkpointer(store.db, { nativeBinding: o.sqliteBinding });
+  const store = new Store(openDatabase(join(o.dataDir, 'readerai.db')));
+  const checkpointer = new Checkpointer(store.db);
   const settings = new SettingsService(store, o.layers);
   const library = new Library(store);
   const feed = new TeacherFeed();

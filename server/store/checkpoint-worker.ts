@@ -5,8 +5,8 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { file, nativeBinding, intervalMs } = workerData as { file: string; nativeBinding?: string; intervalMs: number };
-const db = new Database(file, nativeBinding ? { nativeBinding } : {});
+const { file, intervalMs } = workerData as { file: string; intervalMs: number };
+const db = new Database(file);
 db.pragma('busy_timeout = 1000');
 
 const timer = setInterval(() => {

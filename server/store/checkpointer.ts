@@ -12,11 +12,11 @@ export class Checkpointer {
 
   constructor(
     private readonly db: Db,
-    options: { nativeBinding?: string | undefined; intervalMs?: number } = {},
+    options: { intervalMs?: number } = {},
   ) {
     db.pragma('wal_autocheckpoint = 0');
     this.worker = new Worker(workerUrl(), {
-      workerData: { file: db.name, nativeBinding: options.nativeBinding, intervalMs: options.intervalMs ?? 1000 },
+      workerData: { file: db.name, intervalMs: options.intervalMs ?? 1000 },
     });
     this.worker.unref();
     this.worker.on('message', (m: { ms?: number; error?: string }) => {

@@ -8,14 +8,9 @@ import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
-export interface OpenOptions {
-  /** Absolute path to a better-sqlite3 .node file (the Electron-ABI build inside the app). */
-  nativeBinding?: string | undefined;
-}
-
-export function openDatabase(file: string, options: OpenOptions = {}): Db {
+export function openDatabase(file: string): Db {
   mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
