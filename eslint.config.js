@@ -61,7 +61,7 @@ export default defineConfig(
   },
   {
     // Electron 45 deprecates the synchronous safeStorage calls; moving to the async ones is a change of its own.
-    files: ['electron/setup/gemini-key.ts'],
+    files: ['electron/setup/secret-store.ts'],
     rules: { '@typescript-eslint/no-deprecated': 'off' },
   },
   {
