@@ -153,7 +153,9 @@ describe('reading', () => {
     expect(now.y + now.height).toBeLessThanOrEqual(book.y + book.height);
     // Every pixel of the highlight colour must lie on the current word: none left on the others.
     // The page decodes its own screenshot (a PNG) on a canvas and lists what is yellow elsewhere.
-    const png = (await page.screenshot({ clip: book })).toString('base64');
+    const shot = await page.screenshot({ clip: book });
+    await saveScreenshot(page, 'student-highlight-after-reading-1024x768');
+    const png = shot.toString('base64');
     const stray = await page.evaluate(
       async ({ png, word }) => {
         const img = new Image();
