@@ -66,8 +66,19 @@ async function askAndKeepReading(page: Page, question: string, waitFor: RegExp):
   await page.getByLabel('Your question').fill(question);
   await dialogAsk(page).tap();
   await expect.poll(() => page.locator('.qa-item').last().textContent(), { timeout: 10_000 }).toMatch(waitFor);
+  await keepReading(page);
+}
+
+const spoken = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __speech: { spoken: string[] } }).__speech.spoken.length);
+
+/** "Keep reading", and the voice really reads on (closing the dialog must not silence it). */
+async function keepReading(page: Page): Promise<void> {
+  const before = await spoken(page);
   await page.getByRole('button', { name: 'Keep reading' }).tap();
   await page.getByRole('dialog').waitFor({ state: 'detached' });
+  await expect.poll(() => spoken(page), { timeout: 10_000 }).toBeGreaterThan(before + 3);
+  expect(await page.locator('.banner').textContent()).not.toMatch(/no reading voice/);
 }
 
 describe('the teacher answers while the child reads', () => {
@@ -138,8 +149,7 @@ describe('the teacher answers while the child reads', () => {
         .toContain(answer);
 
       // Seen: back to the book, and no badge comes back.
-      await dialog.getByRole('button', { name: 'Keep reading' }).tap();
-      await waitForWord(page, (await currentWord(page))!.idx + 1);
+      await keepReading(page);
       expect(await badge(page).count()).toBe(0);
       expect(errorsOf(page)).toEqual([]);
       await context.close();
@@ -190,7 +200,7 @@ describe('with AI answers', () => {
     await expect
       .poll(() => page.locator('.qa-item .answer').last().textContent())
       .toBe('Boats stay in a harbour when the sea is rough.');
-    await page.getByRole('button', { name: 'Keep reading' }).tap();
+    await keepReading(page);
     expect(await badge(page).count()).toBe(0);
     expect(await notice(page).isVisible()).toBe(false);
     expect(errorsOf(page)).toEqual([]);

@@ -11,6 +11,7 @@ import { CloseCode, FINAL_CLOSE_CODES, ErrorCode, Limits } from '../../../shared
 import { SocketClient, StopReconnecting, type CloseInfo, type SocketStatus } from '../../shared/socket.js';
 import { Narrator, type NarrationMode } from '../narration/narrator.js';
 import { audioOffsets } from '../narration/timing.js';
+import { stopSaying } from '../narration/say.js';
 import { Store } from '../ui/store.js';
 import { Progress } from './progress.js';
 import {
@@ -462,6 +463,9 @@ export class Session {
 
   play(from?: number): void {
     this.store.set({ notice: '' });
+    // An answer or a meaning being read aloud stops here, before the book's voice starts, so the
+    // panel closing after this does not stop the book instead.
+    stopSaying();
     this.narrator?.play(from);
   }
 
