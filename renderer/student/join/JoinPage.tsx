@@ -16,13 +16,12 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
   // The code in the field is the one the QR link brought, and the class has not refused it.
   const scanned = code !== '' && code === s.linkCode && code !== s.wrongCode;
   const tooLong = [...name.trim().replace(/\s+/g, ' ')].length > Limits.NAME_MAX;
+  // Why "Start reading" is off, said next to it (a name too long has its own message, above).
   const why = !name.trim()
     ? 'Type your name first.'
-    : tooLong
-      ? ''
-      : !code.trim()
-        ? 'Type the class code from the board.'
-        : '';
+    : !code.trim() && !tooLong
+      ? 'Type the class code from the board.'
+      : '';
   const nameRef = useRef<HTMLInputElement>(null);
   const errorRef = useRef<HTMLParagraphElement>(null);
 
