@@ -169,7 +169,7 @@ describe('with AI answers', () => {
     await gemini?.close();
   });
 
-  test('an answer that finishes after Ask was closed is noticed; "Later" keeps the badge, even after a reload', async () => {
+  test('an answer finished after Ask was closed is noticed; "Later" keeps the badge, even after a reload', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await page.addInitScript(installFakeSpeech, { boundaries: true, wordMs: 120 });
     await joinFromQr(page, server.joinUrl, 'Sam');

@@ -15,7 +15,8 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
   const [name, setName] = useState(s.name);
   // The code in the field is the one the QR link brought, and the class has not refused it.
   const scanned = code !== '' && code === s.linkCode && code !== s.wrongCode;
-  const tooLong = [...name.trim().replace(/\s+/g, ' ')].length > Limits.NAME_MAX;
+  // Counted in code points, as the server counts (server/classroom/names.ts).
+  const tooLong = Array.from(name.trim().replace(/\s+/g, ' ')).length > Limits.NAME_MAX;
   // Why "Start reading" is off, said next to it (a name too long has its own message, above).
   const why = !name.trim()
     ? 'Type your name first.'
