@@ -383,16 +383,30 @@ describe('the teacher dashboard, live', () => {
     await row(rafael.id).getByText('Offline').waitFor();
   });
 
-  it('ends the class: tablets are told, and a new class code is shown', async () => {
+  it('ends the lesson: tablets are told, the class keeps its students and code, and the next lesson starts', async () => {
     const s = await tablet('Last One');
-    await page.getByRole('button', { name: 'End class' }).click();
-    await page.getByRole('dialog', { name: 'End this class?' }).getByRole('button', { name: 'End class' }).click();
+    const before = await room();
+    await page.getByRole('button', { name: 'End lesson' }).click();
+    await page.getByRole('dialog', { name: 'End this lesson?' }).getByRole('button', { name: 'End lesson' }).click();
     expect(await s.t.closed()).toBe(CloseCode.SESSION_ENDED);
-    await expect.poll(() => page.getByTestId('student-count').textContent()).toBe('0');
-    const fresh = (await room()).classCode;
-    expect(fresh).not.toBe(classCode);
-    await expect.poll(async () => (await page.getByTestId('class-code').textContent())?.replace(/\s/g, '')).toBe(fresh);
-    expect(await page.locator('.feed-card').count()).toBe(0);
+    await page.getByRole('button', { name: 'Start lesson' }).waitFor();
+    await page.getByText('no lesson now').waitFor();
+    await row(s.studentId).getByText('Offline').waitFor();
+    const between = await room();
+    expect(between).toMatchObject({ lessonOpen: false, classCode: before.classCode });
+    expect(between.students.map((x) => x.id).sort()).toEqual(before.students.map((x) => x.id).sort());
+
+    await page.getByRole('button', { name: 'Start lesson' }).click();
+    await page.getByRole('button', { name: 'End lesson' }).waitFor();
+    const next = await room();
+    expect(next).toMatchObject({ lessonOpen: true, classCode: before.classCode });
+    expect(next.lessonId).not.toBe(before.lessonId);
+    // A new lesson's feed starts empty; the tablet comes back as the same student.
+    await expect.poll(() => page.locator('.feed-card').count()).toBe(0);
+    const back = await TestTablet.open(s.wsUrl);
+    tablets.push(back);
+    expect((await back.next('SESSION_STATE')).studentId).toBe(s.studentId);
+    expect((await page.getByTestId('class-code').textContent())?.replace(/\s/g, '')).toBe(before.classCode);
     expect(errorsOf(page)).toEqual([]);
     expect(dialogs).toEqual([]);
   });

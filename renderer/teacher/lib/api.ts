@@ -1,5 +1,6 @@
-// The teacher's REST API (server/routes/teacher.ts), typed. Every call carries the admin token;
-// a 401 means the token is wrong or stale, and the page goes back to the sign-in screen.
+// The teacher's REST API (server/routes/teacher.ts), typed. Every call carries one class's teacher
+// token (or the admin token, which acts on the first class); a 401 means the token is wrong or
+// stale, and the page goes back to the sign-in screen.
 import type { AiStatus, RouteCheck } from '../../../shared/protocol/ai.js';
 import type { BookSummary, ClassroomView, ErrorBody, FeedItem, StudentView } from '../../../shared/protocol/index.js';
 
@@ -33,7 +34,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Every call is an arrow property, so it can be passed around (`act('…', api.endClass)`). */
+/** Every call is an arrow property, so it can be passed around (`act('…', api.rotateCode)`). */
 export class TeacherApi {
   constructor(
     private readonly token: string,
@@ -49,7 +50,9 @@ export class TeacherApi {
   /** null goes back to the address the server detected. */
   usePublicHost = (host: string | null) => this.call<ClassroomView>('POST', '/classroom/public-host', { host });
   assignBook = (bookId: string) => this.call<ClassroomView>('POST', '/classroom/book', { bookId });
-  endClass = () => this.call<ClassroomView>('POST', '/classroom/end');
+  /** Opens a lesson (the code admits students) or ends it (tablets are let go; the class stays). */
+  lesson = (open: boolean) => this.call<ClassroomView>('POST', '/lesson', { open });
+  rename = (name: string) => this.call<ClassroomView>('POST', '/classroom/name', { name });
   student = (id: string, action: StudentAction) =>
     this.call<{ ok: true }>('POST', `/students/${encodeURIComponent(id)}/${action}`);
   answer = (feedId: string, text: string) =>
