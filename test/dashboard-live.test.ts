@@ -3,7 +3,6 @@
 // the teacher acts. Each step waits for the DOM or the tablet's frames, never for a fixed time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import jsQRModule from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { CloseCode, ErrorCode } from '../shared/protocol/codes.js';
 import type { ClassroomView, FeedItem, StudentView } from '../shared/protocol/index.js';
@@ -12,9 +11,7 @@ import { FakeGemini } from './support/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
 import { joinFromQr } from './support/student-page.js';
-
-// jsqr is CommonJS with an ES-style default export: Node's loader hands over the module object.
-const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as typeof jsQRModule.default;
+import { scanQr as scanQrOn } from './support/qr.js';
 
 const DESKTOP = { width: 1280, height: 800 };
 
@@ -87,28 +84,7 @@ async function feedItem(studentId: string, questionId: string): Promise<FeedItem
   return item!;
 }
 
-/** Reads the QR code the way a tablet camera would: the drawn SVG, rasterised, through a decoder. */
-async function scanQr(selector: string): Promise<string | null> {
-  const size = 360;
-  // The page sends back one character per pixel (dark or light): far less to carry than RGBA.
-  const dark = await page.locator(selector).evaluate(async (svg, size) => {
-    const img = new Image();
-    img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = canvas.height = size;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(img, 0, 0, size, size);
-    const { data } = ctx.getImageData(0, 0, size, size);
-    let out = '';
-    for (let i = 0; i < data.length; i += 4) out += data[i]! < 128 ? '1' : '0';
-    return out;
-  }, size);
-  const rgba = new Uint8ClampedArray(size * size * 4);
-  for (let p = 0; p < dark.length; p++)
-    rgba.fill(dark[p] === '1' ? 0 : 255, p * 4, p * 4 + 3).fill(255, p * 4 + 3, p * 4 + 4);
-  return jsQR(rgba, size, size)?.data ?? null;
-}
+const scanQr = (selector: string) => scanQrOn(page, selector);
 
 describe('the teacher dashboard, live', () => {
   it('takes the admin token out of the address bar and keeps it in this browser', async () => {

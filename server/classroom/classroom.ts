@@ -375,6 +375,8 @@ export class Classroom {
       student.socket?.close(code, reason);
       student.socket = null;
       student.playing = false;
+      // A hand still up belongs to a lesson that is over.
+      student.handRaised = false;
       this.feed.studentChanged(student);
     }
   }

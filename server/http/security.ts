@@ -53,10 +53,13 @@ export interface AccessOptions {
   classes: ClassRegistry;
 }
 
+/** With the admin token, the class a teacher request acts on (absent: the first class). */
+export const CLASS_HEADER = 'x-readerai-class';
+
 /**
- * The class a teacher request acts on: the class of its teacher token, or the first class for
- * the admin token (so a single-class install and its scripts work as before). Throws unless the
- * caller may act as that class's teacher.
+ * The class a teacher request acts on: the class of its teacher token, or for the admin token the
+ * class named by X-ReaderAI-Class, else the first class (so a single-class install and its
+ * scripts work as before). Throws unless the caller may act as that class's teacher.
  */
 export function teacherClassOf(req: FastifyRequest, o: AccessOptions): Classroom {
   if (!o.remoteAllowed && !isLoopback(req.ip)) {
@@ -66,7 +69,11 @@ export function teacherClassOf(req: FastifyRequest, o: AccessOptions): Classroom
     );
   }
   const token = bearerToken(req);
-  if (token && safeEqual(token, o.adminToken)) return o.classes.first();
+  if (token && safeEqual(token, o.adminToken)) {
+    // The desktop app is the machine's admin: its dashboard names the class it is showing.
+    const chosen = req.headers[CLASS_HEADER];
+    return typeof chosen === 'string' && chosen !== '' ? o.classes.mustGet(chosen) : o.classes.first();
+  }
   const room = token ? o.classes.byToken(token) : undefined;
   if (!room) throw new DomainError(ErrorCode.UNAUTHORIZED, 'Missing or wrong teacher or admin token.');
   return room;

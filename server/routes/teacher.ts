@@ -53,7 +53,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   /** A short-lived, single-use ticket for this class's live feed (browsers cannot set headers on a socket). */
   app.post('/ticket', async ({ room }) => ({ ticket: o.tickets.issue(room.id), expiresInMs: o.tickets.ttlMs }));
 
-  const Name = Type.Object({ name: Type.String({ minLength: 1, maxLength: CLASS_NAME_MAX * 2 }) });
+  const Name = Type.Object({ name: Type.String({ maxLength: CLASS_NAME_MAX * 2 }) });
   app.post<{ Body: Static<typeof Name> }>(
     '/classroom/name',
     { schema: { body: Name, response: { 200: ClassroomView } } },

@@ -40,6 +40,8 @@ export class TeacherApi {
     private readonly token: string,
     /** Called on 401, before the call rejects. */
     private readonly onUnauthorized: () => void,
+    /** With the admin token: the class to act on (server/http/security.ts CLASS_HEADER). */
+    private readonly classId: string | null = null,
   ) {}
 
   classroom = () => this.call<ClassroomView & { students: StudentView[] }>('GET', '/classroom');
@@ -82,27 +84,41 @@ export class TeacherApi {
     return (await res.json()) as T;
   }
 
-  private async fetch(method: string, path: string, body?: unknown, prefix = '/api/teacher'): Promise<Response> {
-    let res: Response;
-    try {
-      res = await fetch(prefix + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch {
-      throw new ApiError(0, 'NETWORK', 'Cannot reach the ReaderAI server. Is it still running?');
-    }
-    if (res.ok) return res;
-    const error = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
-    if (res.status === 401) this.onUnauthorized();
-    throw new ApiError(
-      res.status,
-      error?.code ?? 'HTTP_' + res.status,
-      error?.message ?? `The server answered ${res.status}.`,
-    );
+  private fetch(method: string, path: string, body?: unknown, prefix = '/api/teacher'): Promise<Response> {
+    const headers: Record<string, string> = this.classId === null ? {} : { 'x-readerai-class': this.classId };
+    return request(this.token, method, prefix + path, body, this.onUnauthorized, headers);
   }
+}
+
+/** One call with a bearer token; a failure becomes an ApiError with the server's sentence. */
+export async function request(
+  token: string,
+  method: string,
+  url: string,
+  body: unknown,
+  onUnauthorized: () => void,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: {
+        ...headers,
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Cannot reach the ReaderAI server. Is it still running?');
+  }
+  if (res.ok) return res;
+  const error = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
+  if (res.status === 401) onUnauthorized();
+  throw new ApiError(
+    res.status,
+    error?.code ?? 'HTTP_' + res.status,
+    error?.message ?? `The server answered ${res.status}.`,
+  );
 }
