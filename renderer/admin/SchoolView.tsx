@@ -195,9 +195,7 @@ function ClassTable({
           <th scope="col">Students connected</th>
           <th scope="col">Lesson</th>
           <th scope="col">Teacher link</th>
-          <th scope="col">
-            <span class="visually-hidden">Actions</span>
-          </th>
+          <th scope="col" aria-label="Actions" />
         </tr>
       </thead>
       <tbody>

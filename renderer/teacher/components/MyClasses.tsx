@@ -138,10 +138,7 @@ function NameForm({
         setError((await onSubmit(name.trim())) ?? '');
       }}
     >
-      <label>
-        <span class="visually-hidden">{label}</span>
-        <input aria-label={label} value={name} maxLength={80} onInput={(e) => setName(e.currentTarget.value)} />
-      </label>
+      <input aria-label={label} value={name} maxLength={80} onInput={(e) => setName(e.currentTarget.value)} />
       <button type="submit" class="btn btn-small btn-primary" disabled={!name.trim()}>
         {action}
       </button>
