@@ -2,6 +2,7 @@
 // creating, renaming and switching classes, two classes running at once with their own join QR
 // codes, a teacher's link that opens only its class, and the school view's list, capacity, teacher
 // links, CSV import, archive and delete (with confirmation), and its clear-text warning.
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ClassSummary } from '../shared/protocol/index.js';
@@ -175,7 +176,7 @@ describe("IT's school view", () => {
       page.waitForEvent('download'),
       many.getByRole('button', { name: 'Download their teacher links (CSV)' }).click(),
     ]);
-    const csv = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+    const csv = await readFile(await download.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toBe('\uFEFFClass,Teacher,Class code,Join link,Teacher link');
     expect(csv).toContain('"5B, upstairs",Ms Lund,');
     const list = await classes();

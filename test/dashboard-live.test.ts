@@ -359,7 +359,7 @@ describe('the teacher dashboard, live', () => {
     await row(rafael.id).getByText('Offline').waitFor();
   });
 
-  it('ends the lesson: tablets are told, the class keeps its students and code, and the next lesson starts', async () => {
+  it('ends the lesson: tablets are told, the class keeps students and code, the next lesson starts', async () => {
     const s = await tablet('Last One');
     const before = await room();
     await page.getByRole('button', { name: 'End lesson' }).click();

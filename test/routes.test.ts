@@ -93,12 +93,12 @@ describe('routes', () => {
           headers: { authorization: `Bearer ${ADMIN}` },
         });
         expect(res.statusCode).toBe(201);
-        codes.push((res.json() as { classCode: string }).classCode);
+        codes.push(res.json<{ classCode: string }>().classCode);
       }
       const guess = (classCode: string, address: string) =>
         own.inject({ method: 'POST', url: '/api/join', payload: { classCode, name: 'Guess' }, remoteAddress: address });
       const wrong = codes.includes('WRONG1') ? 'WRONG2' : 'WRONG1';
-      const kid = (await guess(codes[5]!, '10.7.1.1')).json() as { token: string; studentId: string };
+      const kid = (await guess(codes[5]!, '10.7.1.1')).json<{ token: string; studentId: string }>();
       // Five addresses, 30 each: every one within its own limit.
       for (let a = 0; a < 5; a++)
         for (let i = 0; i < 30; i++) expect((await guess(wrong, `10.7.0.${a}`)).statusCode).toBe(403);

@@ -473,7 +473,7 @@ describe('teacher API from another machine (network namespace)', () => {
     expect(results.map((r) => r.status)).toEqual([200, 401, 401]);
   });
 
-  it("with READERAI_TEACHER_REMOTE on, keeps IT's school view and API to this machine, and warns about clear text", async (ctx) => {
+  it("with READERAI_TEACHER_REMOTE on, keeps IT's view to this machine and warns of clear text", async (ctx) => {
     if (skipReason || !remoteServer) return ctx.skip(skipReason ?? 'no server');
     const admin = { authorization: `Bearer ${remoteServer.adminToken}`, 'content-type': 'application/json' };
     const made = await fetch(`${remoteServer.url}/api/admin/classes`, {

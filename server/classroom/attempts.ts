@@ -30,7 +30,7 @@ export class AttemptLimiter {
   }
 }
 
-/** Wrong codes one address may try in a minute: generous for typos (a whole school may share one address behind NAT). */
+/** Wrong codes one address may try in a minute: generous for typos (a school may share one address behind NAT). */
 export const WRONG_CODES_PER_ADDRESS = 30;
 /**
  * Six characters of 22 is 113 million codes. With one class, the worst case the single-class
