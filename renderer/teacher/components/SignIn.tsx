@@ -26,13 +26,15 @@ export function SignIn({
         <h1>ReaderAI Classroom</h1>
         {refused ? (
           <p class="form-error" role="alert">
-            The server did not accept this key for {page}. It may have been restarted with a new one
-            {page === 'the school view' ? ", or it is a teacher's link (the school view needs the admin token)" : ''}.
+            {page === 'the dashboard'
+              ? "The server did not accept this dashboard's key. It may have been restarted with a new one."
+              : 'The server did not accept this key for the school view: it may have been restarted with a new one, ' +
+                "or it is a teacher's link (the school view needs the admin token)."}
           </p>
         ) : (
           <p>
-            Open {page} once with the link ReaderAI printed when it started (it ends in <code>#token=…</code>), or
-            paste the admin token here. After that, this browser opens {page} by itself.
+            Open {page} once with the link ReaderAI printed when it started (it ends in <code>#token=…</code>), or paste
+            the admin token here. After that, this browser opens {page} by itself.
           </p>
         )}
         <label class="field">
