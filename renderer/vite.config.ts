@@ -1,6 +1,7 @@
-// Builds both web apps into dist/renderer, served by the embedded server:
+// Builds the three web apps into dist/renderer, served by the embedded server:
 //   index.html          the student tablet app (/ and /join?code=...)
 //   teacher/index.html  the teacher dashboard (/teacher/)
+//   admin/index.html    IT's school view (/admin/, this machine only)
 //   sw.js               the student app's service worker (offline reload over HTTPS), at the root
 //                       so its scope is the whole site, and not hashed so browsers find updates
 import { defineConfig } from 'vite';
@@ -27,6 +28,7 @@ export default defineConfig({
       input: {
         student: here('index.html'),
         teacher: here('teacher/index.html'),
+        admin: here('admin/index.html'),
         sw: here('student/offline/sw.ts'),
       },
       output: {

@@ -9,7 +9,8 @@ import classroom, { type ClassroomPluginOptions } from './plugins/classroom.js';
 import capacity from './plugins/capacity.js';
 import guard from './guard/plugin.js';
 import { Pressure } from './guard/pressure.js';
-import { errorHandler, securityHeaders } from './http/security.js';
+import { errorHandler } from './http/errors.js';
+import { securityHeaders } from './http/security.js';
 import { Tickets } from './http/tickets.js';
 import { Limits } from '../shared/protocol/codes.js';
 import health from './routes/health.js';
@@ -17,6 +18,7 @@ import joinRoute from './routes/join.js';
 import books from './routes/books.js';
 import teacher from './routes/teacher.js';
 import teacherLive from './routes/teacher-live.js';
+import admin from './routes/admin.js';
 import studentLive from './routes/student-live.js';
 import web from './routes/web.js';
 
@@ -53,12 +55,14 @@ async function readerAi(fastify: FastifyInstance, o: AppOptions): Promise<void> 
   await fastify.register(joinRoute, { tls: o.tls });
   await fastify.register(books);
   await fastify.register(studentLive);
-  await fastify.register(teacher, { prefix: '/api/teacher', adminToken: o.adminToken, remoteAllowed, tickets });
+  const access = { adminToken: o.adminToken, remoteAllowed, classes: fastify.classes };
+  await fastify.register(teacher, { prefix: '/api/teacher', ...access, tickets });
   await fastify.register(teacherLive, { tickets, remoteAllowed });
+  await fastify.register(admin, { prefix: '/api/admin', ...access, tls: o.tls });
   await fastify.register(web, { root: o.webRoot ?? DEFAULT_WEB_ROOT });
 }
 
-/** Not encapsulated, so the decorators (classroom, settings, ...) are visible to the host. */
+/** Not encapsulated, so the decorators (classes, settings, ...) are visible to the host. */
 export const app = fp(readerAi, { name: 'readerai' });
 
 /** A ready-to-listen Fastify instance with the app registered. */

@@ -14,6 +14,7 @@ import { installLastResort } from './guard/last-resort.js';
 import { logStream } from './guard/log-stream.js';
 import { Pressure } from './guard/pressure.js';
 import { chooseHost } from './net/lan.js';
+import { clearTextWarning } from './http/security.js';
 import { CloseCode } from '../shared/protocol/codes.js';
 import type { ParentToServer, ServerToParent } from './host-messages.js';
 
@@ -116,21 +117,28 @@ async function main(): Promise<void> {
   await app.listen({ port: live.port, host: live.host });
   const port = (app.server.address() as { port: number }).port;
   const proto = tls ? 'https' : 'http';
-  const view = app.classroom.view();
+  const first = app.classes.first();
+  const view = first.classroom();
   const dashboardUrl = `${proto}://127.0.0.1:${port}/teacher/#token=${token}`;
+  const schoolUrl = `${proto}://127.0.0.1:${port}/admin/#token=${token}`;
   const { warning } = chooseHost(live.publicHost);
+  const clearText = clearTextWarning(live.teacherRemote, tls !== null);
+  const classCount = app.classes.all().length;
 
   console.log(
     [
       '',
       'ReaderAI Classroom is running.',
-      `  Students join at:   ${view.joinUrl}`,
-      `  Class code:         ${view.classCode}`,
+      `  Students join at:   ${view.joinUrl}${classCount > 1 ? `  (first class, "${first.name}")` : ''}`,
+      `  Class code:         ${view.classCode}${view.lessonOpen ? '' : ' (no lesson open)'}`,
       `  Teacher dashboard:  ${dashboardUrl}`,
-      `  (open the dashboard on this machine; it carries the admin token)`,
+      `  School view (IT):   ${schoolUrl}`,
+      `  (open these on this machine; they carry the admin token)`,
+      ...(classCount > 1 ? [`  Classes:            ${classCount} (each teacher's link is in the school view)`] : []),
       `  Data folder:        ${settings.dataDir}`,
       `  AI answers:         ${aiLine(app.relay.aiStatus())}`,
       ...(warning ? [`  Note: ${warning}`] : []),
+      ...(clearText ? [`  Warning: ${clearText}`] : []),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

@@ -14,7 +14,7 @@ import {
   type Settings,
   type SourceName,
 } from './config.js';
-import { HttpError } from './classroom/errors.js';
+import { DomainError } from './errors.js';
 import { ErrorCode } from '../shared/protocol/codes.js';
 import type { Store } from './store/store.js';
 
@@ -65,14 +65,14 @@ export class SettingsService {
   update(changes: Record<string, unknown>): void {
     const checked: [SettingKey, unknown][] = [];
     for (const [key, raw] of Object.entries(changes)) {
-      if (!isSettingKey(key)) throw new HttpError(400, ErrorCode.BAD_REQUEST, `Unknown setting "${key}".`);
+      if (!isSettingKey(key)) throw new DomainError(ErrorCode.BAD_REQUEST, `Unknown setting "${key}".`);
       const refusal = teacherCannotSet(key, this.sources);
-      if (refusal) throw new HttpError(403, ErrorCode.FORBIDDEN, refusal);
+      if (refusal) throw new DomainError(ErrorCode.FORBIDDEN, refusal);
       // null resets to the default (or IT's preset).
       try {
         checked.push([key, raw === null ? undefined : coerce(key, raw, 'settings')]);
       } catch (err) {
-        throw new HttpError(400, ErrorCode.BAD_REQUEST, (err as Error).message);
+        throw new DomainError(ErrorCode.BAD_REQUEST, (err as Error).message);
       }
     }
     for (const [key, value] of checked) {

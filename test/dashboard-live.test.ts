@@ -3,7 +3,6 @@
 // the teacher acts. Each step waits for the DOM or the tablet's frames, never for a fixed time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import jsQRModule from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { CloseCode, ErrorCode } from '../shared/protocol/codes.js';
 import type { ClassroomView, FeedItem, StudentView } from '../shared/protocol/index.js';
@@ -12,9 +11,7 @@ import { FakeGemini } from './support/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
 import { joinFromQr } from './support/student-page.js';
-
-// jsqr is CommonJS with an ES-style default export: Node's loader hands over the module object.
-const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as typeof jsQRModule.default;
+import { scanQr as scanQrOn } from './support/qr.js';
 
 const DESKTOP = { width: 1280, height: 800 };
 
@@ -87,28 +84,7 @@ async function feedItem(studentId: string, questionId: string): Promise<FeedItem
   return item!;
 }
 
-/** Reads the QR code the way a tablet camera would: the drawn SVG, rasterised, through a decoder. */
-async function scanQr(selector: string): Promise<string | null> {
-  const size = 360;
-  // The page sends back one character per pixel (dark or light): far less to carry than RGBA.
-  const dark = await page.locator(selector).evaluate(async (svg, size) => {
-    const img = new Image();
-    img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = canvas.height = size;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(img, 0, 0, size, size);
-    const { data } = ctx.getImageData(0, 0, size, size);
-    let out = '';
-    for (let i = 0; i < data.length; i += 4) out += data[i]! < 128 ? '1' : '0';
-    return out;
-  }, size);
-  const rgba = new Uint8ClampedArray(size * size * 4);
-  for (let p = 0; p < dark.length; p++)
-    rgba.fill(dark[p] === '1' ? 0 : 255, p * 4, p * 4 + 3).fill(255, p * 4 + 3, p * 4 + 4);
-  return jsQR(rgba, size, size)?.data ?? null;
-}
+const scanQr = (selector: string) => scanQrOn(page, selector);
 
 describe('the teacher dashboard, live', () => {
   it('takes the admin token out of the address bar and keeps it in this browser', async () => {
@@ -383,16 +359,30 @@ describe('the teacher dashboard, live', () => {
     await row(rafael.id).getByText('Offline').waitFor();
   });
 
-  it('ends the class: tablets are told, and a new class code is shown', async () => {
+  it('ends the lesson: tablets are told, the class keeps students and code, the next lesson starts', async () => {
     const s = await tablet('Last One');
-    await page.getByRole('button', { name: 'End class' }).click();
-    await page.getByRole('dialog', { name: 'End this class?' }).getByRole('button', { name: 'End class' }).click();
+    const before = await room();
+    await page.getByRole('button', { name: 'End lesson' }).click();
+    await page.getByRole('dialog', { name: 'End this lesson?' }).getByRole('button', { name: 'End lesson' }).click();
     expect(await s.t.closed()).toBe(CloseCode.SESSION_ENDED);
-    await expect.poll(() => page.getByTestId('student-count').textContent()).toBe('0');
-    const fresh = (await room()).classCode;
-    expect(fresh).not.toBe(classCode);
-    await expect.poll(async () => (await page.getByTestId('class-code').textContent())?.replace(/\s/g, '')).toBe(fresh);
-    expect(await page.locator('.feed-card').count()).toBe(0);
+    await page.getByRole('button', { name: 'Start lesson' }).waitFor();
+    await page.getByText('no lesson now').waitFor();
+    await row(s.studentId).getByText('Offline').waitFor();
+    const between = await room();
+    expect(between).toMatchObject({ lessonOpen: false, classCode: before.classCode });
+    expect(between.students.map((x) => x.id).sort()).toEqual(before.students.map((x) => x.id).sort());
+
+    await page.getByRole('button', { name: 'Start lesson' }).click();
+    await page.getByRole('button', { name: 'End lesson' }).waitFor();
+    const next = await room();
+    expect(next).toMatchObject({ lessonOpen: true, classCode: before.classCode });
+    expect(next.lessonId).not.toBe(before.lessonId);
+    // A new lesson's feed starts empty; the tablet comes back as the same student.
+    await expect.poll(() => page.locator('.feed-card').count()).toBe(0);
+    const back = await TestTablet.open(s.wsUrl);
+    tablets.push(back);
+    expect((await back.next('SESSION_STATE')).studentId).toBe(s.studentId);
+    expect((await page.getByTestId('class-code').textContent())?.replace(/\s/g, '')).toBe(before.classCode);
     expect(errorsOf(page)).toEqual([]);
     expect(dialogs).toEqual([]);
   });

@@ -9,7 +9,10 @@ import { niceCeiling } from '../renderer/teacher/lib/format.js';
 import { roomSentence } from '../renderer/teacher/lib/capacity-words.js';
 
 const classroom = (over: Partial<ClassroomView> = {}): ClassroomView => ({
-  sessionId: 's1',
+  classId: 'c1',
+  name: 'Class 4B',
+  lessonId: 'l1',
+  lessonOpen: true,
   classCode: 'ACDEFH',
   joinUrl: 'http://10.0.0.2:8080/join?code=ACDEFH',
   joinLocked: false,
@@ -100,14 +103,16 @@ describe('ClassModel', () => {
     expect(heard).toBe(3);
   });
 
-  it('a new session (the class was ended) empties the feed', () => {
+  it('a new lesson empties the feed', () => {
     const m = new ClassModel();
     m.apply(snapshot([], [item('q1')]));
     m.apply({ type: 'DELTA', payload: { classroom: classroom({ classCode: 'KMNPQR' }) } });
     expect(m.feed.size).toBe(1);
-    m.setClassroom(classroom({ sessionId: 's2' }));
+    m.setClassroom(classroom({ lessonOpen: false }));
+    expect(m.feed.size).toBe(1);
+    m.setClassroom(classroom({ lessonId: 'l2' }));
     expect(m.feed.size).toBe(0);
-    expect(m.classroom!.sessionId).toBe('s2');
+    expect(m.classroom!.lessonId).toBe('l2');
   });
 
   it('keeps a long class feed bounded, dropping old answered questions but never waiting ones', () => {

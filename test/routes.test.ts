@@ -80,10 +80,51 @@ describe('routes', () => {
     expect(other.statusCode).toBe(403);
   });
 
+  it('limits wrong codes server-wide too, tighter as more lessons are open, and counts every class', async () => {
+    const own = await build();
+    try {
+      // 200 lessons open: the server as a whole allows 30,000 / 200 = 150 wrong codes a minute.
+      const codes = [own.classes.first().classCode];
+      for (let i = 1; i < 200; i++) {
+        const res = await own.inject({
+          method: 'POST',
+          url: '/api/admin/classes',
+          payload: { name: `Class ${i}` },
+          headers: { authorization: `Bearer ${ADMIN}` },
+        });
+        expect(res.statusCode).toBe(201);
+        codes.push(res.json<{ classCode: string }>().classCode);
+      }
+      const guess = (classCode: string, address: string) =>
+        own.inject({ method: 'POST', url: '/api/join', payload: { classCode, name: 'Guess' }, remoteAddress: address });
+      const wrong = codes.includes('WRONG1') ? 'WRONG2' : 'WRONG1';
+      const kid = (await guess(codes[5]!, '10.7.1.1')).json<{ token: string; studentId: string }>();
+      // Five addresses, 30 each: every one within its own limit.
+      for (let a = 0; a < 5; a++)
+        for (let i = 0; i < 30; i++) expect((await guess(wrong, `10.7.0.${a}`)).statusCode).toBe(403);
+      // A sixth address has never guessed, but the server has heard enough: even a right code waits.
+      for (const code of [wrong, codes[123]!]) {
+        const res = await guess(code, '10.7.0.99');
+        expect(res.statusCode).toBe(429);
+        expect(res.json()).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+      }
+      // Tablets coming back with their tokens are not held up.
+      const back = await own.inject({
+        method: 'POST',
+        url: '/api/join',
+        payload: { classCode: codes[5], name: 'Guess', token: kid.token },
+        remoteAddress: '10.7.1.1',
+      });
+      expect(back.json()).toMatchObject({ studentId: kid.studentId, resumed: true });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('limits new students per address (generously: a school may share one address)', async () => {
     const own = await build({ joinsPerMinutePerIp: 300 });
     try {
-      const code = own.classroom.session.classCode;
+      const code = own.classes.first().classCode;
       const statuses: number[] = [];
       for (let i = 0; i < 301; i++) {
         statuses.push(
@@ -156,7 +197,7 @@ describe('routes', () => {
     const join = await app.inject({
       method: 'POST',
       url: '/api/join',
-      payload: { classCode: app.classroom.session.classCode, name: 'Report Kid' },
+      payload: { classCode: app.classes.first().classCode, name: 'Report Kid' },
     });
     expect(join.statusCode).toBe(200);
     const csv = await teacher('GET', '/report.csv');

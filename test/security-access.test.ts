@@ -106,29 +106,36 @@ describe('a student token works only for its own student and session', () => {
     b.tablet.close();
   });
 
-  it('stops working when the teacher ends the class; the tablet is told not to come back', async () => {
+  it('works only during a lesson: ending it lets the tablet go, the next lesson takes it back as itself', async () => {
     const own = await startServer();
     try {
+      const code = classCodeOf(own);
       const s = await joinTablet(own, 'Dara');
-      const oldSession = new URL(s.wsUrl).pathname.split('/')[2]!;
-      expect((await teacherApi(own, '/classroom/end', { method: 'POST' })).status).toBe(200);
+      const lesson = (await teacherApi<{ lessonId: string }>(own, '/classroom')).body.lessonId;
+      expect((await teacherApi(own, '/lesson', { body: { open: false } })).status).toBe(200);
       expect(await s.tablet.closed()).toBe(CloseCode.SESSION_ENDED);
-      const newSession = (await teacherApi<{ sessionId: string }>(own, '/classroom')).body.sessionId;
-      expect(newSession).not.toBe(oldSession);
-      for (const session of [oldSession, newSession]) {
-        await expect(
-          TestTablet.open(`${own.wsBase}/ws/${session}?token=${encodeURIComponent(s.token)}`),
-        ).rejects.toMatchObject({ statusCode: 401 });
-      }
-      // Joining again with the old token needs the new code and makes a new student.
-      const again = await join(own.url, {
-        classCode: classCodeOf({ joinUrl: (await teacherApi<{ joinUrl: string }>(own, '/classroom')).body.joinUrl }),
-        name: 'Dara',
-        token: s.token,
+      // Between lessons the token opens nothing, and the code answers exactly as a wrong one.
+      await expect(TestTablet.open(s.wsUrl)).rejects.toMatchObject({ statusCode: 401 });
+      const back = await join(own.url, { classCode: code, name: 'Dara', token: s.token });
+      expect([back.status, back.body.code]).toEqual([403, ErrorCode.LESSON_CLOSED]);
+      const fresh = await join(own.url, { classCode: code, name: 'Eli' });
+      const wrong = await join(own.url, { classCode: code === 'AAAAAA' ? 'CCCCCC' : 'AAAAAA', name: 'Eli' });
+      expect([fresh.status, fresh.body.code, fresh.body.message]).toEqual([
+        wrong.status,
+        wrong.body.code,
+        wrong.body.message,
+      ]);
+      // The next lesson: same code, same student, same token.
+      const next = await teacherApi<{ lessonId: string; classCode: string; lessonOpen: boolean }>(own, '/lesson', {
+        body: { open: true },
       });
-      expect(again.status).toBe(200);
-      expect(again.body).toMatchObject({ resumed: false });
-      expect(again.body.studentId).not.toBe(s.studentId);
+      expect(next.body).toMatchObject({ classCode: code, lessonOpen: true });
+      expect(next.body.lessonId).not.toBe(lesson);
+      const again = await TestTablet.open(s.wsUrl);
+      expect((await again.next('SESSION_STATE')).studentId).toBe(s.studentId);
+      const rejoined = await join(own.url, { classCode: code, name: 'Dara', token: s.token });
+      expect(rejoined.body).toMatchObject({ studentId: s.studentId, resumed: true });
+      again.close();
     } finally {
       await own.stop();
     }
@@ -147,7 +154,9 @@ const TEACHER_ROUTES: [string, string, unknown?][] = [
   ['POST', '/classroom/lock', { locked: true }],
   ['POST', '/classroom/public-host', { host: null }],
   ['POST', '/classroom/book', { bookId: 'x' }],
-  ['POST', '/classroom/end'],
+  ['POST', '/classroom/name', { name: 'Renamed' }],
+  ['POST', '/lesson', { open: false }],
+  ['GET', '/lessons'],
   ['POST', '/students/x/remove'],
   ['POST', '/students/x/block'],
   ['POST', '/students/x/unblock'],
@@ -160,7 +169,7 @@ const TEACHER_ROUTES: [string, string, unknown?][] = [
 
 describe('the teacher API wants the admin token', () => {
   it('refuses every route without it, with a wrong one, in the query or another scheme; nothing changes', async () => {
-    const before = (await teacherApi<{ classCode: string; sessionId: string }>(server, '/classroom')).body;
+    const before = (await teacherApi<{ classCode: string; lessonId: string; name: string }>(server, '/classroom')).body;
     const variants: [string, Record<string, string>, string][] = [
       ['none', {}, ''],
       ['wrong', { authorization: 'Bearer not-the-token' }, ''],
@@ -185,10 +194,15 @@ describe('the teacher API wants the admin token', () => {
         });
       }
     }
-    const after = (
-      await teacherApi<{ classCode: string; sessionId: string; joinLocked: boolean }>(server, '/classroom')
-    ).body;
-    expect(after).toMatchObject({ classCode: before.classCode, sessionId: before.sessionId, joinLocked: false });
+    const after = (await teacherApi<{ classCode: string; lessonId: string; joinLocked: boolean }>(server, '/classroom'))
+      .body;
+    expect(after).toMatchObject({
+      classCode: before.classCode,
+      lessonId: before.lessonId,
+      name: before.name,
+      lessonOpen: true,
+      joinLocked: false,
+    });
   });
 });
 
@@ -457,5 +471,44 @@ describe('teacher API from another machine (network namespace)', () => {
       { url, init: { headers: { authorization: 'Bearer guess' } } },
     ]);
     expect(results.map((r) => r.status)).toEqual([200, 401, 401]);
+  });
+
+  it("with READERAI_TEACHER_REMOTE on, keeps IT's view to this machine and warns of clear text", async (ctx) => {
+    if (skipReason || !remoteServer) return ctx.skip(skipReason ?? 'no server');
+    const admin = { authorization: `Bearer ${remoteServer.adminToken}`, 'content-type': 'application/json' };
+    const made = await fetch(`${remoteServer.url}/api/admin/classes`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'Room 12' }),
+    });
+    const room12 = (await made.json()) as { classId: string; teacherUrl: string; teacherToken: string };
+    // The teacher link names the LAN address, so it works on the teacher's own laptop.
+    expect(new URL(room12.teacherUrl).host).toBe(`${HOST_ADDR}:${remoteServer.port}`);
+    const base = `http://${HOST_ADDR}:${remoteServer.port}`;
+    const results = fromLan([
+      { url: `${base}/api/admin/classes`, init: { headers: admin } },
+      { url: `${base}/api/admin/classes`, init: { method: 'POST', headers: admin, body: '{"name":"Sneaky"}' } },
+      { url: `${base}/api/admin/classes/${room12.classId}`, init: { method: 'DELETE', headers: admin } },
+      { url: `${base}/api/admin/server`, init: { headers: admin } },
+      { url: `${base}/admin/` },
+      { url: `${base}/ADMIN/index.html` },
+      { url: `${base}/%61dmin/` },
+      { url: `${base}/api/teacher/classroom`, init: { headers: { authorization: `Bearer ${room12.teacherToken}` } } },
+    ]);
+    expect(results.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 200]);
+    expect(JSON.parse(results.at(-1)!.body)).toMatchObject({ classId: room12.classId, name: 'Room 12' });
+    const names = (
+      (await (await fetch(`${remoteServer.url}/api/admin/classes`, { headers: admin })).json()) as {
+        name: string;
+      }[]
+    ).map((c) => c.name);
+    expect(names).toContain('Room 12');
+    expect(names).not.toContain('Sneaky');
+    // Said at start, and in the school view.
+    expect(remoteServer.output()).toMatch(/teacher links .* travel in clear text/i);
+    const view = (await (await fetch(`${remoteServer.url}/api/admin/server`, { headers: admin })).json()) as {
+      warnings: string[];
+    };
+    expect(view.warnings.join(' ')).toMatch(/clear text/);
   });
 });

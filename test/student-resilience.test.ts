@@ -301,12 +301,24 @@ describe('the teacher', () => {
     await page.locator('.w').first().waitFor();
     await expect.poll(async () => (await classroom(server)).students.filter((s) => s.name === 'Eve').length).toBe(1);
 
-    // The class ends: a goodbye, no reconnect attempts.
-    await teacherApi(server, '/classroom/end', { body: {} });
+    // The lesson ends: a goodbye, no reconnect attempts.
+    await teacherApi(server, '/lesson', { body: { open: false } });
     await expect
       .poll(() => page.getByRole('heading', { name: 'Class is finished' }).isVisible(), { timeout: 10_000 })
       .toBe(true);
     await saveScreenshot(page, 'student-class-ended-1024x768');
+    // The next lesson: joining again with the same name brings back the same student.
+    const before = (await classroom(server)).students.filter((s) => s.name === 'Eve');
+    expect(before).toHaveLength(1);
+    await teacherApi(server, '/lesson', { body: { open: true } });
+    await page.getByRole('button', { name: 'Join a class' }).tap();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Eve');
+    await page.getByRole('button', { name: 'Start reading' }).tap();
+    await page.locator('.w').first().waitFor();
+    await expect
+      .poll(async () => (await classroom(server)).students.filter((s) => s.name === 'Eve').map((s) => s.id))
+      .toEqual([before[0]!.id]);
+    await expect.poll(async () => (await studentOnServer(server, 'Eve')).status).not.toBe('offline');
     expect(errorsOf(page)).toEqual([]);
     await context.close();
   });

@@ -94,12 +94,15 @@ describe('report', () => {
 });
 
 describe('tickets', () => {
-  it('are single-use and expire', () => {
+  it('are single-use, expire, and open only the class they were issued for', () => {
     const t = new Tickets(1000);
-    const a = t.issue(0);
-    expect(t.redeem(a, 10)).toBe(true);
-    expect(t.redeem(a, 10)).toBe(false);
-    expect(t.redeem(t.issue(0), 2000)).toBe(false);
+    const a = t.issue('class-a', 0);
+    const b = t.issue('class-b', 0);
+    expect(t.redeem(a, 10)).toBe('class-a');
+    expect(t.redeem(a, 10)).toBeUndefined();
+    expect(t.redeem(b, 10)).toBe('class-b');
+    expect(t.redeem(t.issue('class-a', 0), 2000)).toBeUndefined();
+    expect(t.redeem('made-up', 10)).toBeUndefined();
   });
 });
 

@@ -3,10 +3,10 @@
 // Every question is recorded (SQLite, through the group commit) and visible to the teacher.
 import { ErrorCode, type ClientPayload, type FeedItem } from '../../shared/protocol/index.js';
 import type { Library } from '../books/library.js';
+import { DomainError } from '../errors.js';
 import type { Relay } from '../llm/types.js';
 import type { Store } from '../store/store.js';
 import type { GroupCommit } from '../store/group-commit.js';
-import { HttpError } from './errors.js';
 import type { FeedSink } from './feed-sink.js';
 import { newId } from './ids.js';
 import type { Outbox } from './outbox.js';
@@ -24,8 +24,10 @@ export interface QuestionDeskOptions {
   outbox: Outbox;
   feed: FeedSink;
   relay: () => Relay;
-  sessionId: () => string;
-  now?: () => number;
+  classId: string;
+  /** The lesson questions are asked in. */
+  lessonId: () => string;
+  now: () => number;
 }
 
 export class QuestionDesk {
@@ -34,7 +36,7 @@ export class QuestionDesk {
   private readonly now: () => number;
 
   constructor(private readonly o: QuestionDeskOptions) {
-    this.now = o.now ?? Date.now;
+    this.now = o.now;
   }
 
   ask(student: Student, p: ClientPayload<'STUDENT_INTERRUPTION'>): void {
@@ -107,7 +109,12 @@ export class QuestionDesk {
     student.remember(q, RECENT_PER_STUDENT);
     this.remember(q);
     this.o.writer.run(() =>
-      this.o.store.insertQuestion({ ...this.row(q), sessionId: this.o.sessionId(), studentId: student.id }),
+      this.o.store.insertQuestion({
+        ...this.row(q),
+        classId: this.o.classId,
+        lessonId: this.o.lessonId(),
+        studentId: student.id,
+      }),
     );
     outbox.send(student, 'INTERRUPTION_ACKNOWLEDGED', { questionId: q.questionId, queuePosition: q.queuePosition });
     acked = true;
@@ -155,8 +162,8 @@ export class QuestionDesk {
    * After a restart: the feed and each student's recent questions come back from SQLite. Questions
    * that were open when the server stopped are handed to the teacher (the relay's queue is gone).
    */
-  load(students: ReadonlyMap<string, Student>): void {
-    const rows = this.o.store.recentQuestions(this.o.sessionId(), FEED_SIZE).reverse();
+  load(lessonId: string, students: ReadonlyMap<string, Student>): void {
+    const rows = this.o.store.recentQuestions(lessonId, FEED_SIZE).reverse();
     for (const row of rows) {
       const student = students.get(row.studentId);
       if (!student) continue;
@@ -179,6 +186,16 @@ export class QuestionDesk {
     }
   }
 
+  /** A new lesson: the feed starts empty (earlier questions stay in the database). */
+  clear(): void {
+    for (const q of this.questions.values()) {
+      q.cancel?.();
+      q.student.openQuestions = 0;
+      q.student.recent = null;
+    }
+    this.questions.clear();
+  }
+
   /** After SESSION_STATE: re-send what the tablet may have missed while it was away. */
   replayFor(student: Student): void {
     for (const q of student.recent ?? []) this.replay(q);
@@ -187,7 +204,7 @@ export class QuestionDesk {
   /** The teacher answers a question by hand (it reaches the student like any other answer). */
   answerByTeacher(id: string, text: string): void {
     const q = this.mustFind(id);
-    if (text.trim().length === 0) throw new HttpError(400, ErrorCode.BAD_REQUEST, 'The answer is empty.');
+    if (text.trim().length === 0) throw new DomainError(ErrorCode.BAD_REQUEST, 'The answer is empty.');
     q.cancel?.();
     this.finish(q, text.trim(), 'teacher', null, true);
   }
@@ -304,7 +321,7 @@ export class QuestionDesk {
 
   private persist(q: Question): void {
     const row = this.row(q);
-    this.o.writer.run(() => this.o.store.updateQuestion({ ...row, sessionId: '', studentId: q.student.id }));
+    this.o.writer.run(() => this.o.store.updateQuestion(row));
   }
 
   private row(q: Question) {
@@ -326,7 +343,7 @@ export class QuestionDesk {
 
   private mustFind(id: string): Question {
     const q = this.questions.get(id);
-    if (!q) throw new HttpError(404, ErrorCode.NOT_FOUND, 'No such question (it may be from an earlier class).');
+    if (!q) throw new DomainError(ErrorCode.NOT_FOUND, 'No such question (it may be from an earlier lesson).');
     return q;
   }
 }

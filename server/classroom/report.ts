@@ -1,5 +1,6 @@
-// The end-of-class report the teacher exports: one CSV row per student.
+// The end-of-lesson report the teacher exports: one CSV row per student of the class.
 import type { StudentView } from '../../shared/protocol/index.js';
+import { csvText } from '../../shared/csv.js';
 
 const HEADER = ['Name', 'Minutes read', 'Words read', 'Questions asked', 'Book', 'Progress %', 'Status'];
 
@@ -13,12 +14,5 @@ export function reportCsv(students: readonly StudentView[], titleOf: (bookId: st
     String(Math.round(s.progress * 100)),
     s.status,
   ]);
-  // A BOM so spreadsheet programs open the names with their accents intact.
-  return '\uFEFF' + [HEADER, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-}
-
-/** Quotes a cell; names are untrusted, so formula-looking cells are defused. */
-function cell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return csvText([HEADER, ...rows]);
 }

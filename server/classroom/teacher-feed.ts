@@ -16,7 +16,7 @@ export interface FeedSource {
   classroom(): TeacherPayload<'SNAPSHOT'>['classroom'];
   studentView(student: Student, now: number): StudentView;
   feedItem(question: Question): FeedItem;
-  students(): Iterable<Student>;
+  roster(): Iterable<Student>;
 }
 
 export class TeacherFeed implements FeedSink {
@@ -110,7 +110,7 @@ export class TeacherFeed implements FeedSink {
 
   private sweepStatuses(): void {
     const now = Date.now();
-    for (const s of this.source!.students()) if (s.status(now) !== s.lastStatus) this.dirtyStudents.add(s);
+    for (const s of this.source!.roster()) if (s.status(now) !== s.lastStatus) this.dirtyStudents.add(s);
   }
 
   private stop(): void {

@@ -1,8 +1,11 @@
-// Security headers on every response, and the guard on everything the teacher can do: the admin
-// token, and (unless READERAI_TEACHER_REMOTE is on) a caller on this machine.
+// Security headers on every response, and the guards: a teacher acts on the class of their token
+// (the admin token acts on the first class), from this machine unless READERAI_TEACHER_REMOTE is
+// on; IT's routes want the admin token and this machine, always.
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../classroom/errors.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Classroom } from '../classroom/classroom.js';
+import type { ClassRegistry } from '../classroom/registry.js';
+import { DomainError } from '../errors.js';
 import { ErrorCode } from '../../shared/protocol/codes.js';
 
 /** Host header values we are willing to echo into the CSP. */
@@ -43,25 +46,58 @@ export function securityHeaders(app: FastifyInstance, tls: boolean): void {
   });
 }
 
-export interface TeacherGuardOptions {
+export interface AccessOptions {
   adminToken: string;
+  /** READERAI_TEACHER_REMOTE: teachers may call from other machines (IT's routes never). */
   remoteAllowed: boolean;
+  classes: ClassRegistry;
 }
 
-/** Throws unless the request may act as the teacher. */
-export function checkTeacherCaller(req: FastifyRequest, o: TeacherGuardOptions): void {
+/** With the admin token, the class a teacher request acts on (absent: the first class). */
+export const CLASS_HEADER = 'x-readerai-class';
+
+/**
+ * The class a teacher request acts on: the class of its teacher token, or for the admin token the
+ * class named by X-ReaderAI-Class, else the first class (so a single-class install and its
+ * scripts work as before). Throws unless the caller may act as that class's teacher.
+ */
+export function teacherClassOf(req: FastifyRequest, o: AccessOptions): Classroom {
   if (!o.remoteAllowed && !isLoopback(req.ip)) {
-    throw new HttpError(
-      403,
+    throw new DomainError(
       ErrorCode.FORBIDDEN,
       'The teacher dashboard is only available on the machine running ReaderAI (READERAI_TEACHER_REMOTE is off).',
     );
   }
-  const header = req.headers.authorization ?? '';
-  const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-  if (!safeEqual(token, o.adminToken)) {
-    throw new HttpError(401, ErrorCode.UNAUTHORIZED, 'Missing or wrong admin token.');
+  const token = bearerToken(req);
+  if (token && safeEqual(token, o.adminToken)) {
+    // The desktop app is the machine's admin: its dashboard names the class it is showing.
+    const chosen = req.headers[CLASS_HEADER];
+    return typeof chosen === 'string' && chosen !== '' ? o.classes.mustGet(chosen) : o.classes.first();
   }
+  const room = token ? o.classes.byToken(token) : undefined;
+  if (!room) throw new DomainError(ErrorCode.UNAUTHORIZED, 'Missing or wrong teacher or admin token.');
+  return room;
+}
+
+/** Throws unless the request is IT's: on this machine, with the admin token. */
+export function checkAdminCaller(req: FastifyRequest, o: AccessOptions): void {
+  if (!isLoopback(req.ip)) {
+    throw new DomainError(ErrorCode.FORBIDDEN, 'The school view answers only on the machine running ReaderAI.');
+  }
+  const token = bearerToken(req);
+  if (token && safeEqual(token, o.adminToken)) return;
+  if (token && o.classes.byToken(token)) {
+    throw new DomainError(
+      ErrorCode.FORBIDDEN,
+      "A teacher's link manages its own class only; this needs IT's admin token.",
+    );
+  }
+  throw new DomainError(ErrorCode.UNAUTHORIZED, 'Missing or wrong admin token.');
+}
+
+function bearerToken(req: FastifyRequest): string {
+  const header = req.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? header.slice(7) : '';
 }
 
 export function safeEqual(a: string, b: string): boolean {
@@ -70,60 +106,11 @@ export function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Sends HttpErrors as `{ statusCode, code, error, message }`; anything else is a logged 500. */
-export function errorHandler(app: FastifyInstance): void {
-  // Unknown paths get the same body shape as every other error (Fastify's default has no `code`).
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({
-      statusCode: 404,
-      code: ErrorCode.NOT_FOUND,
-      error: 'Not Found',
-      message: `Nothing at ${req.method} ${req.url.slice(0, 200)}.`,
-    }),
-  );
-  app.setErrorHandler(
-    (
-      err: Error & { statusCode?: number; code?: string; validation?: unknown },
-      req: FastifyRequest,
-      reply: FastifyReply,
-    ) => {
-      if (err instanceof HttpError) {
-        if (err.retryAfter !== undefined) reply.header('Retry-After', String(err.retryAfter));
-        return reply.code(err.statusCode).send({
-          statusCode: err.statusCode,
-          code: err.code,
-          error: reasonPhrase(err.statusCode),
-          message: err.message,
-        });
-      }
-      if (err.validation) {
-        return reply
-          .code(400)
-          .send({ statusCode: 400, code: ErrorCode.BAD_REQUEST, error: 'Bad Request', message: err.message });
-      }
-      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-      if (status === 500) req.log.error({ err }, 'request failed');
-      return reply.code(status).send({
-        statusCode: status,
-        code: status === 500 ? 'INTERNAL' : ErrorCode.BAD_REQUEST,
-        error: reasonPhrase(status),
-        message: status === 500 ? 'Something went wrong on the server; it has been logged.' : err.message,
-      });
-    },
-  );
-}
-
-function reasonPhrase(status: number): string {
+/** What IT must hear when teacher links can be used across the LAN without TLS. */
+export function clearTextWarning(remoteAllowed: boolean, tls: boolean): string | null {
+  if (!remoteAllowed || tls) return null;
   return (
-    {
-      400: 'Bad Request',
-      401: 'Unauthorized',
-      403: 'Forbidden',
-      404: 'Not Found',
-      413: 'Payload Too Large',
-      415: 'Unsupported Media Type',
-      429: 'Too Many Requests',
-      503: 'Service Unavailable',
-    }[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
+    'READERAI_TEACHER_REMOTE is on without TLS: teacher links (and the tokens in them) travel in clear text on ' +
+    'the LAN, where anyone on the network can read them. Set READERAI_TLS_CERT and READERAI_TLS_KEY to serve HTTPS.'
   );
 }

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { CapacityView } from '../../shared/protocol/index.js';
-import { checkTeacherCaller } from '../http/security.js';
+import { teacherClassOf } from '../http/security.js';
 import { Sampler } from '../capacity/sampler.js';
 import { CapacityMonitor } from '../capacity/monitor.js';
 import { readProfile, type ProfileFile } from '../capacity/profile.js';
@@ -26,8 +26,8 @@ async function capacityPlugin(app: FastifyInstance, o: CapacityPluginOptions): P
   const remoteAllowed = app.settings.current.teacherRemote;
   const sampler = new Sampler({
     students: () => app.hub.connected,
-    writer: () => app.classroom.writer.stats,
-    pendingWrites: () => app.classroom.writer.pending,
+    writer: () => app.writer.stats,
+    pendingWrites: () => app.writer.pending,
     relay: () => app.relay.stats(),
     connections: () => app.guard.stats(),
     pressure: o.pressure,
@@ -53,7 +53,7 @@ async function capacityPlugin(app: FastifyInstance, o: CapacityPluginOptions): P
     // A tick that fails keeps the last figures: the panel must never be what takes the server down.
     try {
       view = monitor.add(sampler.sample());
-      if (app.feed.connected > 0) app.feed.broadcast('CAPACITY', view);
+      if (app.classes.dashboards > 0) app.classes.broadcast('CAPACITY', view);
     } catch (err) {
       o.pressure.report(resourceOf(err));
       app.log.warn({ err }, 'capacity sample failed');
@@ -64,7 +64,10 @@ async function capacityPlugin(app: FastifyInstance, o: CapacityPluginOptions): P
   app.get(
     '/api/teacher/capacity',
     {
-      onRequest: async (req) => checkTeacherCaller(req, { adminToken: o.adminToken, remoteAllowed }),
+      // Whole-server figures: any class's teacher, and IT, may read them.
+      onRequest: async (req) => {
+        teacherClassOf(req, { adminToken: o.adminToken, remoteAllowed, classes: app.classes });
+      },
       schema: { response: { 200: CapacityView } },
     },
     async () => view,

@@ -1,15 +1,14 @@
-// Opens the database and builds the classroom's parts, then decorates the app with them, so each
-// route plugin reaches only what it needs through typed decorators.
+// Opens the database and builds the classes and what they share, then decorates the app with them,
+// so each route plugin reaches only what it needs through typed decorators.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Library } from '../books/library.js';
-import { Classroom } from '../classroom/classroom.js';
 import { Outbox } from '../classroom/outbox.js';
-import { QuestionDesk } from '../classroom/questions.js';
-import { TeacherFeed } from '../classroom/teacher-feed.js';
+import { ClassRegistry } from '../classroom/registry.js';
+import type { Student } from '../classroom/student.js';
 import type { Layers } from '../config.js';
 import type { DefinitionCacheStore, Relay } from '../llm/types.js';
 import { chooseHost, hostAddresses } from '../net/lan.js';
@@ -17,6 +16,7 @@ import { CloseCode } from '../../shared/protocol/codes.js';
 import { SettingsService } from '../settings.js';
 import { openDatabase } from '../store/db.js';
 import { Checkpointer } from '../store/checkpointer.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { Store } from '../store/store.js';
 import { StudentHub } from '../ws/student-socket.js';
 
@@ -41,14 +41,13 @@ declare module 'fastify' {
     checkpointer: Checkpointer;
     settings: SettingsService;
     library: Library;
-    classroom: Classroom;
-    desk: QuestionDesk;
-    feed: TeacherFeed;
+    classes: ClassRegistry;
+    writer: GroupCommit<Student>;
     hub: StudentHub;
     relay: Relay;
     outbox: Outbox;
-    /** The address tablets use to reach this machine (LAN detection or the teacher's choice). */
-    publicHost(): string;
+    /** The base of every link this server hands out (join and teacher links) for a host. */
+    baseUrl(host: string): string;
   }
 }
 
@@ -57,7 +56,6 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   const checkpointer = new Checkpointer(store.db);
   const settings = new SettingsService(store, o.layers);
   const library = new Library(store);
-  const feed = new TeacherFeed();
   const outbox = new Outbox(settings.current.maxBufferedKb * 1024);
   const relay = o.createRelay({
     getSettings: () => settings.current,
@@ -67,49 +65,46 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   const interfaces = o.interfaces;
   const detectedHost = () => chooseHost(settings.current.publicHost, interfaces?.()).host;
   const port = () => (app.server.address() as AddressInfo | null)?.port ?? settings.current.port;
-  const classroom = new Classroom({
+  const baseUrl = (host: string) => `${o.tls ? 'https' : 'http'}://${host}:${port()}`;
+  // One group commit for the whole server: progress from every class shares each transaction.
+  // (Its callbacks run after a commit, when `classes` below exists.)
+  const writer = new GroupCommit<Student>(store.db, {
+    write: (s) => store.writeProgress(s),
+    saved: (s) => {
+      s.savedSeq = s.seq;
+      outbox.progressSaved(s, s.seq);
+    },
+    failed: (err, attempt) => {
+      // Students keep reading: their tablets hold their positions until a commit goes through.
+      if (attempt === 1)
+        classes.alert('error', `Saving progress failed (${err.message}). Retrying; students can keep reading.`);
+    },
+    recovered: () => classes.alert('info', 'Saving progress works again; nothing was lost.'),
+  });
+  const classes = new ClassRegistry({
     store,
     library,
     outbox,
-    feed,
+    writer,
+    relay: () => relay,
     nameFilter: () => settings.current.nameFilter,
     joinsPerMinutePerIp: settings.current.joinsPerMinutePerIp,
-    joinUrl: (code, host) => `${o.tls ? 'https' : 'http'}://${host ?? detectedHost()}:${port()}/join?code=${code}`,
+    joinUrl: (code, host) => `${baseUrl(host ?? detectedHost())}/join?code=${code}`,
     hosts: () => hostAddresses(interfaces?.()),
     defaultHost: detectedHost,
+    now: Date.now,
   });
-  const desk = new QuestionDesk({
-    store,
-    writer: classroom.writer,
-    library,
-    outbox,
-    feed,
-    relay: () => relay,
-    sessionId: () => classroom.session.id,
-  });
-  desk.load(classroom.students);
   const hub = new StudentHub({
-    classroom,
-    desk,
+    classes,
     outbox,
     maxConnectionsPerIp: settings.current.maxConnectionsPerIp,
     messagesPerSecond: settings.current.messagesPerSecond,
     features: () => ({ aiAnswers: relay.aiEnabled, speechInput: settings.current.speechInput }),
   });
-  feed.attach({
-    snapshot: () => ({
-      classroom: classroom.view(),
-      students: [...classroom.students.values()].map((s) => classroom.studentView(s)),
-      feed: [...desk.questions.values()].map((q) => desk.feedItem(q)),
-      alerts: feed.alerts,
-    }),
-    classroom: () => classroom.view(),
-    studentView: (s, now) => classroom.studentView(s, now),
-    feedItem: (q) => desk.feedItem(q),
-    students: () => classroom.students.values(),
+  // Settings that tablets see take effect on their next connect; the dashboards hear at once.
+  settings.onChange(() => {
+    for (const room of classes.all()) room.feed.classroomChanged();
   });
-  // Settings that tablets see take effect on their next connect; the dashboard hears at once.
-  settings.onChange(() => feed.classroomChanged());
 
   const heartbeat = setInterval(() => hub.heartbeatTick(settings.current.heartbeatSeconds), 1000);
   heartbeat.unref();
@@ -118,24 +113,23 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   app.decorate('checkpointer', checkpointer);
   app.decorate('settings', settings);
   app.decorate('library', library);
-  app.decorate('classroom', classroom);
-  app.decorate('desk', desk);
-  app.decorate('feed', feed);
+  app.decorate('classes', classes);
+  app.decorate('writer', writer);
   app.decorate('hub', hub);
   app.decorate('relay', relay);
   app.decorate('outbox', outbox);
-  app.decorate('publicHost', () => classroom.session.publicHost ?? detectedHost());
+  app.decorate('baseUrl', baseUrl);
 
   // Graceful stop: tell every tablet and dashboard we are going away (1001), commit what is
   // pending, close the database. preClose runs before the server stops accepting and waits.
   app.addHook('preClose', async () => {
     clearInterval(heartbeat);
     hub.closeAll(CloseCode.GOING_AWAY, 'Server shutting down');
-    feed.closeAll(CloseCode.GOING_AWAY, 'Server shutting down');
+    classes.closeAll(CloseCode.GOING_AWAY, 'Server shutting down');
   });
   app.addHook('onClose', async () => {
-    classroom.writer.stop();
-    classroom.writer.flush();
+    writer.stop();
+    writer.flush();
     await relay.close();
     await checkpointer.stop();
     store.db.close();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { Book, BookSummary, ErrorCode } from '../../shared/protocol/index.js';
-import { HttpError } from '../classroom/errors.js';
+import { DomainError } from '../errors.js';
 
 /** The library, readable by tablets: GET /api/books and GET /api/books/:id. */
 export default async function books(app: FastifyInstance): Promise<void> {
@@ -11,7 +11,7 @@ export default async function books(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>('/api/books/:id', { schema: { response: { 200: Book } } }, async (req, reply) => {
     const book = app.library.get(req.params.id);
-    if (!book) throw new HttpError(404, ErrorCode.NOT_FOUND, `No book "${req.params.id.slice(0, 64)}".`);
+    if (!book) throw new DomainError(ErrorCode.NOT_FOUND, `No book "${req.params.id.slice(0, 64)}".`);
     // Every tablet in the class fetches the same book; let it keep it.
     reply.header('Cache-Control', 'private, max-age=3600');
     return { id: book.id, title: book.title, words: book.words, paragraphStarts: book.paragraphStarts };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { JoinRequest, JoinResponse } from '../../shared/protocol/index.js';
 
-/** POST /api/join: a tablet joins the class (or resumes with its token). */
+/** POST /api/join: a tablet joins the class whose code it typed (or resumes with its token). */
 export default async function join(app: FastifyInstance, opts: { tls: boolean }): Promise<void> {
   app.post<{ Body: JoinRequest; Reply: JoinResponse }>(
     '/api/join',
@@ -11,15 +11,14 @@ export default async function join(app: FastifyInstance, opts: { tls: boolean })
       bodyLimit: 4096,
     },
     async (req) => {
-      const { student, token, resumed } = app.classroom.join(req.body, req.ip);
+      const { room, student, token, resumed } = app.classes.join(req.body, req.ip);
       // The tablet reached us through this Host; its socket should use the same one.
-      const host = req.headers.host ?? app.publicHost();
-      const sessionId = app.classroom.session.id;
+      const host = req.headers.host ?? room.publicHost();
       return {
         studentId: student.id,
-        sessionId,
+        sessionId: room.id,
         token,
-        wsUrl: `${opts.tls ? 'wss' : 'ws'}://${host}/ws/${sessionId}?token=${encodeURIComponent(token)}`,
+        wsUrl: `${opts.tls ? 'wss' : 'ws'}://${host}/ws/${room.id}?token=${encodeURIComponent(token)}`,
         name: student.name,
         resumed,
       };

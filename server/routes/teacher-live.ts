@@ -1,9 +1,14 @@
-// GET /ws/teacher?ticket=...: the dashboard's live feed (SNAPSHOT, then DELTA frames).
-import type { FastifyInstance } from 'fastify';
+// GET /ws/teacher?ticket=...: a dashboard's live feed (SNAPSHOT, then DELTA frames) of the one class
+// whose token asked for the ticket.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/websocket';
 import { ErrorCode } from '../../shared/protocol/codes.js';
+import type { Classroom } from '../classroom/classroom.js';
+import { DomainError } from '../errors.js';
 import { isLoopback } from '../http/security.js';
 import type { Tickets } from '../http/tickets.js';
+
+type Ticketed = FastifyRequest & { feedOf?: Classroom };
 
 export default async function teacherLive(
   app: FastifyInstance,
@@ -13,25 +18,24 @@ export default async function teacherLive(
     '/ws/teacher',
     {
       websocket: true,
-      preValidation: async (req, reply) => {
-        const refuse = (status: number, code: string, message: string) =>
-          reply
-            .code(status)
-            .send({ statusCode: status, code, error: status === 401 ? 'Unauthorized' : 'Forbidden', message });
+      // Refused before the upgrade, with the same error bodies as every other route.
+      preValidation: async (req) => {
         if (!o.remoteAllowed && !isLoopback(req.ip))
-          return refuse(403, ErrorCode.FORBIDDEN, 'The dashboard is only available on this machine.');
+          throw new DomainError(ErrorCode.FORBIDDEN, 'The dashboard is only available on this machine.');
         // A page from another site must not be able to open the teacher's feed (CSWSH).
         const origin = req.headers.origin;
         if (origin !== undefined && new URL(origin, 'http://invalid').host !== req.headers.host) {
-          return refuse(403, ErrorCode.FORBIDDEN, 'Cross-origin connection refused.');
+          throw new DomainError(ErrorCode.FORBIDDEN, 'Cross-origin connection refused.');
         }
-        if (!o.tickets.redeem(req.query.ticket ?? ''))
-          return refuse(401, ErrorCode.UNAUTHORIZED, 'Missing, used or expired ticket.');
+        const classId = o.tickets.redeem(req.query.ticket ?? '');
+        const room = classId === undefined ? undefined : app.classes.get(classId);
+        if (!room) throw new DomainError(ErrorCode.UNAUTHORIZED, 'Missing, used or expired ticket.');
+        (req as Ticketed).feedOf = room;
       },
     },
-    (socket) => {
+    (socket, req) => {
       socket.on('error', () => {});
-      app.feed.add(socket);
+      (req as Ticketed).feedOf!.feed.add(socket);
     },
   );
 }

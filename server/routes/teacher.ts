@@ -1,23 +1,37 @@
-// The teacher's API. Everything here needs the admin token and, unless READERAI_TEACHER_REMOTE is
-// on, a caller on this machine (the guard runs before any route in this plugin).
+// The teacher's API. Every route acts on the class of the caller's teacher token (the admin token:
+// the first class) and, unless READERAI_TEACHER_REMOTE is on, wants a caller on this machine (the
+// guard runs before any route in this plugin and leaves the class on the request).
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { ClassroomView, FeedItem, StudentView } from '../../shared/protocol/index.js';
-import { checkTeacherCaller, type TeacherGuardOptions } from '../http/security.js';
+import { ClassroomView, ErrorCode, FeedItem, LessonView, StudentView } from '../../shared/protocol/index.js';
+import type { Classroom } from '../classroom/classroom.js';
+import { CLASS_NAME_MAX } from '../classroom/registry.js';
 import { reportCsv } from '../classroom/report.js';
-import { Tickets } from '../http/tickets.js';
+import { DomainError } from '../errors.js';
+import { safeEqual, teacherClassOf, type AccessOptions } from '../http/security.js';
+import type { Tickets } from '../http/tickets.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The class a teacher route acts on (set by the guard). */
+    room: Classroom;
+  }
+}
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 type IdParams = Static<typeof IdParams>;
 const Ok = Type.Object({ ok: Type.Literal(true) });
 const ok = { ok: true as const };
 
-export interface TeacherRoutesOptions extends TeacherGuardOptions {
+export interface TeacherRoutesOptions extends AccessOptions {
   tickets: Tickets;
 }
 
 export default async function teacher(app: FastifyInstance, o: TeacherRoutesOptions): Promise<void> {
-  app.addHook('onRequest', async (req) => checkTeacherCaller(req, o));
+  app.decorateRequest('room', null as unknown as Classroom);
+  app.addHook('onRequest', async (req) => {
+    req.room = teacherClassOf(req, o);
+  });
 
   app.get(
     '/classroom',
@@ -26,35 +40,41 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
         response: { 200: Type.Composite([ClassroomView, Type.Object({ students: Type.Array(StudentView) })]) },
       },
     },
-    async () => {
-      const { classroom } = app;
+    async ({ room }) => {
       const now = Date.now();
-      return {
-        ...classroom.view(),
-        students: [...classroom.students.values()].map((s) => classroom.studentView(s, now)),
-      };
+      return { ...room.classroom(), students: [...room.students.values()].map((s) => room.studentView(s, now)) };
     },
   );
 
-  app.get('/feed', { schema: { response: { 200: Type.Array(FeedItem) } } }, async () =>
-    [...app.desk.questions.values()].map((q) => app.desk.feedItem(q)),
+  app.get('/feed', { schema: { response: { 200: Type.Array(FeedItem) } } }, async ({ room }) =>
+    [...room.desk.questions.values()].map((q) => room.desk.feedItem(q)),
   );
 
-  /** A short-lived, single-use ticket for the live feed socket (browsers cannot set headers on it). */
-  app.post('/ticket', async () => ({ ticket: o.tickets.issue(), expiresInMs: o.tickets.ttlMs }));
+  /** A short-lived, single-use ticket for this class's live feed (browsers cannot set headers on a socket). */
+  app.post('/ticket', async ({ room }) => ({ ticket: o.tickets.issue(room.id), expiresInMs: o.tickets.ttlMs }));
 
-  app.post('/classroom/rotate-code', { schema: { response: { 200: ClassroomView } } }, async () => {
-    app.classroom.rotateCode();
-    return app.classroom.view();
+  const Name = Type.Object({ name: Type.String({ maxLength: CLASS_NAME_MAX * 2 }) });
+  app.post<{ Body: Static<typeof Name> }>(
+    '/classroom/name',
+    { schema: { body: Name, response: { 200: ClassroomView } } },
+    async ({ room, body }) => {
+      o.classes.rename(room, body.name);
+      return room.classroom();
+    },
+  );
+
+  app.post('/classroom/rotate-code', { schema: { response: { 200: ClassroomView } } }, async ({ room }) => {
+    o.classes.rotateCode(room);
+    return room.classroom();
   });
 
   const Locked = Type.Object({ locked: Type.Boolean() });
   app.post<{ Body: Static<typeof Locked> }>(
     '/classroom/lock',
     { schema: { body: Locked, response: { 200: ClassroomView } } },
-    async (req) => {
-      app.classroom.setJoinLocked(req.body.locked);
-      return app.classroom.view();
+    async ({ room, body }) => {
+      room.setJoinLocked(body.locked);
+      return room.classroom();
     },
   );
 
@@ -62,9 +82,9 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   app.post<{ Body: Static<typeof Host> }>(
     '/classroom/public-host',
     { schema: { body: Host, response: { 200: ClassroomView } } },
-    async (req) => {
-      app.classroom.setPublicHost(req.body.host);
-      return app.classroom.view();
+    async ({ room, body }) => {
+      room.setPublicHost(body.host);
+      return room.classroom();
     },
   );
 
@@ -72,38 +92,48 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   app.post<{ Body: Static<typeof AssignBook> }>(
     '/classroom/book',
     { schema: { body: AssignBook, response: { 200: ClassroomView } } },
-    async (req) => {
-      app.classroom.assignBook(req.body.bookId);
-      return app.classroom.view();
+    async ({ room, body }) => {
+      room.assignBook(body.bookId);
+      return room.classroom();
     },
   );
 
-  app.post('/classroom/end', { schema: { response: { 200: ClassroomView } } }, async () => {
-    app.classroom.endSession();
-    app.desk.questions.clear();
-    return app.classroom.view();
-  });
+  /** Opens a lesson (the code admits students) or ends it (tablets are let go; the class stays). */
+  const Lesson = Type.Object({ open: Type.Boolean() });
+  app.post<{ Body: Static<typeof Lesson> }>(
+    '/lesson',
+    { schema: { body: Lesson, response: { 200: ClassroomView } } },
+    async ({ room, body }) => {
+      if (body.open) room.openLesson();
+      else room.endLesson();
+      return room.classroom();
+    },
+  );
 
-  const studentAction = (path: string, act: (id: string) => void) =>
+  app.get('/lessons', { schema: { response: { 200: Type.Array(LessonView) } } }, async ({ room }) =>
+    room.lessons().map((l) => ({ lessonId: l.id, startedAt: l.startedAt, endedAt: l.endedAt })),
+  );
+
+  const studentAction = (path: string, act: (room: Classroom, id: string) => void) =>
     app.post<{ Params: IdParams }>(
       `/students/:id/${path}`,
       { schema: { params: IdParams, response: { 200: Ok } } },
       async (req) => {
-        act(req.params.id);
+        act(req.room, req.params.id);
         return ok;
       },
     );
-  studentAction('remove', (id) => app.classroom.remove(id));
-  studentAction('block', (id) => app.classroom.block(id));
-  studentAction('unblock', (id) => app.classroom.unblock(id));
-  studentAction('lower-hand', (id) => app.classroom.lowerHand(id));
+  studentAction('remove', (room, id) => room.remove(id));
+  studentAction('block', (room, id) => room.block(id));
+  studentAction('unblock', (room, id) => room.unblock(id));
+  studentAction('lower-hand', (room, id) => room.lowerHand(id));
 
   const Answer = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
   app.post<{ Params: IdParams; Body: Static<typeof Answer> }>(
     '/questions/:id/answer',
     { schema: { params: IdParams, body: Answer, response: { 200: Ok } } },
-    async (req) => {
-      app.desk.answerByTeacher(req.params.id, req.body.text);
+    async ({ room, params, body }) => {
+      room.desk.answerByTeacher(params.id, body.text);
       return ok;
     },
   );
@@ -112,8 +142,8 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   app.post<{ Params: IdParams; Body: Static<typeof Hide> }>(
     '/questions/:id/hide',
     { schema: { params: IdParams, body: Hide, response: { 200: Ok } } },
-    async (req) => {
-      app.desk.hide(req.params.id, req.body.hidden);
+    async ({ room, params, body }) => {
+      room.desk.hide(params.id, body.hidden);
       return ok;
     },
   );
@@ -121,6 +151,13 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   app.get('/settings', async () => app.settings.view());
   const SettingsChange = Type.Record(Type.String(), Type.Unknown());
   app.put<{ Body: Static<typeof SettingsChange> }>('/settings', { schema: { body: SettingsChange } }, async (req) => {
+    // The settings are the server's, shared by every class: a teacher's link cannot change them.
+    if (!isAdmin(req.headers.authorization)) {
+      throw new DomainError(
+        ErrorCode.FORBIDDEN,
+        "These settings apply to every class on the server; changing them needs IT's admin token.",
+      );
+    }
     app.settings.update(req.body);
     return app.settings.view();
   });
@@ -130,12 +167,11 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   /** One short trial request through the configured route (the settings screen's button). */
   app.post('/ai/check', async () => app.relay.checkRoute());
 
-  app.get('/report.csv', async (_req, reply) => {
-    const { classroom, library } = app;
+  app.get('/report.csv', async ({ room }, reply) => {
     const now = Date.now();
     const csv = reportCsv(
-      [...classroom.students.values()].map((s) => classroom.studentView(s, now)),
-      (id) => library.get(id)?.title ?? id,
+      [...room.students.values()].map((s) => room.studentView(s, now)),
+      (id) => app.library.get(id)?.title ?? id,
     );
     const day = new Date(now).toISOString().slice(0, 10);
     return reply
@@ -157,20 +193,24 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
     },
   );
 
-  app.get('/stats', async () => {
+  app.get('/stats', async ({ room }) => {
     const relay = app.relay.stats();
-    // Student-hours of reading this session: the denominator of the AI's cost per student-hour.
+    // Student-hours of reading in this class: the denominator of the AI's cost per student-hour.
     let readMs = 0;
-    for (const s of app.classroom.students.values()) readMs += s.readMs;
+    for (const s of room.students.values()) readMs += s.readMs;
     const studentHours = readMs / 3_600_000;
     const cost = typeof relay.costUsd === 'number' ? relay.costUsd : 0;
     return {
       relay,
       studentHours: Number(studentHours.toFixed(3)),
       costPerStudentHourUsd: studentHours > 0 ? Number((cost / studentHours).toFixed(4)) : null,
-      writer: app.classroom.writer.stats,
+      writer: app.writer.stats,
       checkpoints: app.checkpointer.stats,
       droppedSlowTablets: app.outbox.dropped,
     };
   });
+
+  function isAdmin(authorization: string | undefined): boolean {
+    return authorization !== undefined && safeEqual(authorization, `Bearer ${o.adminToken}`);
+  }
 }

@@ -68,4 +68,94 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  /* 2: many classes on one install. The single class of the earlier release becomes the first
+     class, keeping its id (the id of its open session, so tablets' saved socket URLs still work),
+     code, students, tokens, progress and questions; every session becomes a lesson of it. Students
+     of ended sessions had left the roster when their session ended: they stay, off the roster
+     (removed = 1), so their records survive. Tables are rebuilt because SQLite cannot change a
+     column's foreign key in place; children are dropped before parents. */ `
+  CREATE TABLE classes (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    teacher_name TEXT NOT NULL DEFAULT '',
+    class_code TEXT NOT NULL UNIQUE,
+    teacher_token TEXT NOT NULL UNIQUE,
+    book_id TEXT NOT NULL,
+    join_locked INTEGER NOT NULL DEFAULT 0,
+    public_host TEXT,
+    created_at INTEGER NOT NULL,
+    archived_at INTEGER
+  );
+  CREATE TABLE lessons (
+    id TEXT PRIMARY KEY,
+    class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER
+  );
+  CREATE INDEX lessons_by_class ON lessons(class_id, started_at);
+  CREATE TABLE students_v2 (
+    id TEXT PRIMARY KEY,
+    class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    removed INTEGER NOT NULL DEFAULT 0,
+    blocked INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE progress_v2 (
+    student_id TEXT PRIMARY KEY REFERENCES students_v2(id) ON DELETE CASCADE,
+    book_id TEXT NOT NULL,
+    word_idx INTEGER NOT NULL,
+    audio_ts REAL NOT NULL,
+    seq INTEGER NOT NULL,
+    read_ms INTEGER NOT NULL DEFAULT 0,
+    words_read INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE questions_v2 (
+    id TEXT PRIMARY KEY,
+    class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+    lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+    student_id TEXT NOT NULL REFERENCES students_v2(id) ON DELETE CASCADE,
+    question_id TEXT NOT NULL,
+    question_text TEXT NOT NULL,
+    book_id TEXT NOT NULL,
+    word_idx INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    answer TEXT NOT NULL DEFAULT '',
+    source TEXT,
+    flag TEXT,
+    hidden INTEGER NOT NULL DEFAULT 0,
+    asked_at INTEGER NOT NULL,
+    answered_at INTEGER,
+    UNIQUE (student_id, question_id)
+  );
+
+  INSERT INTO classes (id, name, class_code, teacher_token, book_id, join_locked, public_host, created_at)
+    SELECT id, 'My class', class_code, lower(hex(randomblob(24))), book_id, join_locked, public_host,
+      (SELECT min(started_at) FROM sessions)
+    FROM sessions ORDER BY ended_at IS NULL DESC, started_at DESC LIMIT 1;
+  INSERT INTO lessons (id, class_id, started_at, ended_at)
+    SELECT id, (SELECT id FROM classes), started_at, ended_at FROM sessions;
+  INSERT INTO students_v2 (id, class_id, name, token_hash, created_at, removed, blocked)
+    SELECT id, (SELECT id FROM classes), name, token_hash, created_at,
+      CASE WHEN session_id = (SELECT id FROM classes) THEN removed ELSE 1 END, blocked
+    FROM students;
+  INSERT INTO progress_v2 SELECT * FROM progress;
+  INSERT INTO questions_v2 (id, class_id, lesson_id, student_id, question_id, question_text, book_id, word_idx,
+      status, answer, source, flag, hidden, asked_at, answered_at)
+    SELECT id, (SELECT id FROM classes), session_id, student_id, question_id, question_text, book_id, word_idx,
+      status, answer, source, flag, hidden, asked_at, answered_at
+    FROM questions;
+
+  DROP TABLE questions;
+  DROP TABLE progress;
+  DROP TABLE students;
+  DROP TABLE sessions;
+  ALTER TABLE students_v2 RENAME TO students;
+  ALTER TABLE progress_v2 RENAME TO progress;
+  ALTER TABLE questions_v2 RENAME TO questions;
+  CREATE INDEX students_by_class ON students(class_id);
+  CREATE INDEX questions_by_lesson ON questions(lesson_id, asked_at);
+  `,
 ];

@@ -2,19 +2,32 @@
 // teacher requests; writes from the hot path go through GroupCommit (see ./group-commit.ts).
 import type { Db } from './db.js';
 
-export interface SessionRow {
+/** A class: its code admits students only while one of its lessons is open. */
+export interface ClassRow {
   id: string;
+  name: string;
+  teacherName: string;
   classCode: string;
+  /** Kept in full (not hashed): IT's school view shows each teacher's link. */
+  teacherToken: string;
   bookId: string;
   joinLocked: boolean;
   publicHost: string | null;
+  createdAt: number;
+  archivedAt: number | null;
+}
+
+/** One sitting of a class; at most one per class is open (endedAt null). */
+export interface LessonRow {
+  id: string;
+  classId: string;
   startedAt: number;
   endedAt: number | null;
 }
 
 export interface StudentRow {
   id: string;
-  sessionId: string;
+  classId: string;
   name: string;
   tokenHash: string;
   createdAt: number;
@@ -39,21 +52,26 @@ export interface ProgressWrite {
   updatedAt: number;
 }
 
-export interface QuestionRow {
+/** What changes on a question after it is asked. */
+export interface QuestionUpdate {
   id: string;
-  sessionId: string;
-  studentId: string;
-  questionId: string;
-  questionText: string;
-  bookId: string;
-  wordIdx: number;
   status: string;
   answer: string;
   source: string | null;
   flag: string | null;
   hidden: boolean;
-  askedAt: number;
   answeredAt: number | null;
+}
+
+export interface QuestionRow extends QuestionUpdate {
+  classId: string;
+  lessonId: string;
+  studentId: string;
+  questionId: string;
+  questionText: string;
+  bookId: string;
+  wordIdx: number;
+  askedAt: number;
 }
 
 export interface BookRow {
@@ -71,18 +89,28 @@ export class Store {
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      activeSession: p(`SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1`),
-      insertSession: p(`INSERT INTO sessions (id, class_code, book_id, started_at) VALUES (?, ?, ?, ?)`),
-      updateSession: p(
-        `UPDATE sessions SET class_code = @classCode, book_id = @bookId, join_locked = @joinLocked,
-         public_host = @publicHost, ended_at = @endedAt WHERE id = @id`,
+      classes: p(`SELECT * FROM classes ORDER BY created_at, rowid`),
+      insertClass: p(
+        `INSERT INTO classes (id, name, teacher_name, class_code, teacher_token, book_id, join_locked, public_host,
+           created_at, archived_at)
+         VALUES (@id, @name, @teacherName, @classCode, @teacherToken, @bookId, @joinLocked, @publicHost, @createdAt,
+           @archivedAt)`,
       ),
+      updateClass: p(
+        `UPDATE classes SET name = @name, teacher_name = @teacherName, class_code = @classCode,
+         teacher_token = @teacherToken, book_id = @bookId, join_locked = @joinLocked, public_host = @publicHost,
+         archived_at = @archivedAt WHERE id = @id`,
+      ),
+      deleteClass: p(`DELETE FROM classes WHERE id = ?`),
+      lessonsOf: p(`SELECT * FROM lessons WHERE class_id = ? ORDER BY started_at, rowid`),
+      insertLesson: p(`INSERT INTO lessons (id, class_id, started_at) VALUES (?, ?, ?)`),
+      endLesson: p(`UPDATE lessons SET ended_at = ? WHERE id = ?`),
       studentsOf: p(
         `SELECT s.*, p.book_id AS p_book_id, p.word_idx, p.audio_ts, p.seq, p.read_ms, p.words_read, p.updated_at
          FROM students s LEFT JOIN progress p ON p.student_id = s.id
-         WHERE s.session_id = ? AND s.removed = 0 ORDER BY s.created_at`,
+         WHERE s.class_id = ? AND s.removed = 0 ORDER BY s.created_at`,
       ),
-      insertStudent: p(`INSERT INTO students (id, session_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`),
+      insertStudent: p(`INSERT INTO students (id, class_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`),
       setBlocked: p(`UPDATE students SET blocked = ? WHERE id = ?`),
       setRemoved: p(`UPDATE students SET removed = 1 WHERE id = ?`),
       upsertProgress: p(
@@ -94,15 +122,16 @@ export class Store {
       ),
       progressOf: p(`SELECT seq, word_idx AS wordIdx FROM progress WHERE student_id = ?`),
       insertQuestion: p(
-        `INSERT INTO questions
-           (id, session_id, student_id, question_id, question_text, book_id, word_idx, status, asked_at)
-         VALUES (@id, @sessionId, @studentId, @questionId, @questionText, @bookId, @wordIdx, @status, @askedAt)`,
+        `INSERT INTO questions (id, class_id, lesson_id, student_id, question_id, question_text, book_id, word_idx,
+           status, asked_at)
+         VALUES (@id, @classId, @lessonId, @studentId, @questionId, @questionText, @bookId, @wordIdx, @status,
+           @askedAt)`,
       ),
       updateQuestion: p(
         `UPDATE questions SET status = @status, answer = @answer, source = @source, flag = @flag,
          hidden = @hidden, answered_at = @answeredAt WHERE id = @id`,
       ),
-      recentQuestions: p(`SELECT * FROM questions WHERE session_id = ? ORDER BY asked_at DESC LIMIT ?`),
+      recentQuestions: p(`SELECT * FROM questions WHERE lesson_id = ? ORDER BY asked_at DESC LIMIT ?`),
       books: p(`SELECT id, title, text, builtin FROM books ORDER BY builtin DESC, title`),
       upsertBook: p(
         `INSERT INTO books (id, title, text, builtin, created_at) VALUES (?, ?, ?, ?, ?)
@@ -121,23 +150,46 @@ export class Store {
     };
   }
 
-  activeSession(): SessionRow | undefined {
-    const r = this.s.activeSession.get() as Record<string, unknown> | undefined;
-    return r && toSession(r);
+  /** Every class, oldest first (the first is the one the admin token acts on). */
+  classes(): ClassRow[] {
+    return (this.s.classes.all() as Record<string, unknown>[]).map(toClass);
   }
 
-  insertSession(session: SessionRow): void {
-    this.s.insertSession.run(session.id, session.classCode, session.bookId, session.startedAt);
+  insertClass(row: ClassRow): void {
+    this.s.insertClass.run({ ...row, joinLocked: row.joinLocked ? 1 : 0 });
   }
 
-  updateSession(session: SessionRow): void {
-    this.s.updateSession.run({ ...session, joinLocked: session.joinLocked ? 1 : 0 });
+  updateClass(row: ClassRow): void {
+    this.s.updateClass.run({ ...row, joinLocked: row.joinLocked ? 1 : 0 });
   }
 
-  studentsOf(sessionId: string): StudentRow[] {
-    return (this.s.studentsOf.all(sessionId) as Record<string, unknown>[]).map((r) => ({
+  /** The class and everything in it: lessons, students, progress, questions (ON DELETE CASCADE). */
+  deleteClass(id: string): void {
+    this.s.deleteClass.run(id);
+  }
+
+  /** A class's lessons, oldest first. */
+  lessonsOf(classId: string): LessonRow[] {
+    return (this.s.lessonsOf.all(classId) as Record<string, unknown>[]).map((r) => ({
       id: r.id as string,
-      sessionId: r.session_id as string,
+      classId: r.class_id as string,
+      startedAt: r.started_at as number,
+      endedAt: (r.ended_at as number | null) ?? null,
+    }));
+  }
+
+  insertLesson(lesson: LessonRow): void {
+    this.s.insertLesson.run(lesson.id, lesson.classId, lesson.startedAt);
+  }
+
+  endLesson(id: string, endedAt: number): void {
+    this.s.endLesson.run(endedAt, id);
+  }
+
+  studentsOf(classId: string): StudentRow[] {
+    return (this.s.studentsOf.all(classId) as Record<string, unknown>[]).map((r) => ({
+      id: r.id as string,
+      classId: r.class_id as string,
       name: r.name as string,
       tokenHash: r.token_hash as string,
       createdAt: r.created_at as number,
@@ -152,8 +204,8 @@ export class Store {
     }));
   }
 
-  insertStudent(id: string, sessionId: string, name: string, tokenHash: string, createdAt: number): void {
-    this.s.insertStudent.run(id, sessionId, name, tokenHash, createdAt);
+  insertStudent(id: string, classId: string, name: string, tokenHash: string, createdAt: number): void {
+    this.s.insertStudent.run(id, classId, name, tokenHash, createdAt);
   }
 
   setBlocked(id: string, blocked: boolean): void {
@@ -178,14 +230,15 @@ export class Store {
     this.s.insertQuestion.run(q);
   }
 
-  updateQuestion(q: QuestionRow): void {
+  updateQuestion(q: QuestionUpdate): void {
     this.s.updateQuestion.run({ ...q, hidden: q.hidden ? 1 : 0 });
   }
 
-  recentQuestions(sessionId: string, limit: number): QuestionRow[] {
-    return (this.s.recentQuestions.all(sessionId, limit) as Record<string, unknown>[]).map((r) => ({
+  recentQuestions(lessonId: string, limit: number): QuestionRow[] {
+    return (this.s.recentQuestions.all(lessonId, limit) as Record<string, unknown>[]).map((r) => ({
       id: r.id as string,
-      sessionId: r.session_id as string,
+      classId: r.class_id as string,
+      lessonId: r.lesson_id as string,
       studentId: r.student_id as string,
       questionId: r.question_id as string,
       questionText: r.question_text as string,
@@ -244,14 +297,17 @@ export class Store {
   }
 }
 
-function toSession(r: Record<string, unknown>): SessionRow {
+function toClass(r: Record<string, unknown>): ClassRow {
   return {
     id: r.id as string,
+    name: r.name as string,
+    teacherName: r.teacher_name as string,
     classCode: r.class_code as string,
+    teacherToken: r.teacher_token as string,
     bookId: r.book_id as string,
     joinLocked: bool(r.join_locked),
     publicHost: (r.public_host as string | null) ?? null,
-    startedAt: r.started_at as number,
-    endedAt: (r.ended_at as number | null) ?? null,
+    createdAt: r.created_at as number,
+    archivedAt: (r.archived_at as number | null) ?? null,
   };
 }

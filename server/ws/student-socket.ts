@@ -7,13 +7,12 @@ import type { RawData, WebSocket } from 'ws';
 import { CloseCode, ErrorCode } from '../../shared/protocol/index.js';
 import { decodeClientMessage } from '../../shared/protocol/decode.js';
 import type { Classroom } from '../classroom/classroom.js';
-import type { QuestionDesk } from '../classroom/questions.js';
+import type { ClassRegistry } from '../classroom/registry.js';
 import type { Outbox } from '../classroom/outbox.js';
 import type { Student } from '../classroom/student.js';
 
 export interface StudentSocketOptions {
-  classroom: Classroom;
-  desk: QuestionDesk;
+  classes: ClassRegistry;
   outbox: Outbox;
   maxConnectionsPerIp: number;
   messagesPerSecond: number;
@@ -21,20 +20,28 @@ export interface StudentSocketOptions {
   features: () => { aiAnswers: boolean; speechInput: boolean };
 }
 
-type StudentSocket = WebSocket & { student: Student; hub: StudentHub };
+type StudentSocket = WebSocket & { student: Student; room: Classroom; hub: StudentHub };
+type Admitted = { room: Classroom; student: Student };
 
 /** Frames over the limit within one second before the socket is closed for flooding. */
 const FLOOD_CLOSE_AFTER = 200;
 
 export class StudentHub {
   private readonly perAddress = new Map<string, number>();
-  /** Where the heartbeat sweep is in the class (Map iterators see later joins and leaves). */
+  /** Students with a socket open, in every class. */
+  private readonly online = new Set<Student>();
+  /** Where the heartbeat sweep is (Set iterators see later arrivals and departures). */
   private sweep: Iterator<Student> | null = null;
-  connected = 0;
+
+  get connected(): number {
+    return this.online.size;
+  }
 
   constructor(readonly o: StudentSocketOptions) {}
 
   register(app: FastifyInstance): void {
+    // The path names the class (called sessionId on the wire: tablets of the single-class release
+    // saved URLs with their session's id, which became their class's id).
     app.get<{ Params: { sessionId: string }; Querystring: { token?: string } }>(
       '/ws/:sessionId',
       {
@@ -42,9 +49,9 @@ export class StudentHub {
         // Refuse before the upgrade, with an HTTP status the tablet can act on.
         preValidation: async (req, reply) => {
           const token = req.query.token;
-          const student =
-            typeof token === 'string' ? this.o.classroom.authenticate(req.params.sessionId, token) : undefined;
-          if (!student) {
+          const admitted =
+            typeof token === 'string' ? this.o.classes.authenticate(req.params.sessionId, token) : undefined;
+          if (!admitted) {
             return reply.code(401).send({
               statusCode: 401,
               code: ErrorCode.BAD_TOKEN,
@@ -60,24 +67,23 @@ export class StudentHub {
               message: 'Too many tablets from this address.',
             });
           }
-          (req as FastifyRequest & { student?: Student }).student = student;
+          (req as FastifyRequest & { admitted?: Admitted }).admitted = admitted;
         },
       },
       (socket, req) =>
-        this.attach(socket as StudentSocket, (req as FastifyRequest & { student: Student }).student, req),
+        this.attach(socket as StudentSocket, (req as FastifyRequest & { admitted: Admitted }).admitted, req),
     );
   }
 
   /**
    * One sweep for all sockets, spread over the period: called every second, it pings the next
-   * 1/periodSeconds of the class, so each socket is pinged once a period and 15,000 pings never
+   * 1/periodSeconds of the sockets, so each socket is pinged once a period and 15,000 pings never
    * leave in one burst (that held the event loop, and every acknowledgement, for a second).
    * A socket that has not answered since its previous ping is dead.
    */
   heartbeatTick(periodSeconds: number): void {
-    const students = this.o.classroom.students;
-    let slice = Math.ceil(students.size / periodSeconds);
-    this.sweep ??= students.values();
+    let slice = Math.ceil(this.online.size / periodSeconds);
+    this.sweep ??= this.online.values();
     while (slice-- > 0) {
       const next = this.sweep.next();
       if (next.done) {
@@ -97,10 +103,10 @@ export class StudentHub {
   }
 
   closeAll(code: number, reason: string): void {
-    for (const student of this.o.classroom.students.values()) student.socket?.close(code, reason);
+    for (const student of this.online) student.socket?.close(code, reason);
   }
 
-  private attach(socket: StudentSocket, student: Student, req: FastifyRequest): void {
+  private attach(socket: StudentSocket, { room, student }: Admitted, req: FastifyRequest): void {
     // After the upgrade the HTTP request and response objects are no longer needed; Fastify's
     // upgrade path would otherwise keep them alive for the life of the socket.
     const raw = req.raw.socket as unknown as { _httpMessage?: { detachSocket(s: unknown): void } };
@@ -112,6 +118,7 @@ export class StudentHub {
     student.socket = socket;
     if (previous !== null) previous.close(CloseCode.REPLACED, 'Opened again on another tab or device');
     socket.student = student;
+    socket.room = room;
     socket.hub = this;
     student.alive = true;
     student.address = req.ip;
@@ -119,14 +126,14 @@ export class StudentHub {
     student.tokensAt = Date.now();
     student.lastActivity = student.tokensAt;
     this.perAddress.set(req.ip, (this.perAddress.get(req.ip) ?? 0) + 1);
-    this.connected++;
+    this.online.add(student);
     socket.on('message', onMessage);
     socket.on('pong', onPong);
     socket.on('close', onClose);
 
     const { aiAnswers, speechInput } = this.o.features();
-    this.o.outbox.send(student, 'SESSION_STATE', this.o.classroom.sessionState(student, aiAnswers, speechInput));
-    this.o.desk.replayFor(student);
+    this.o.outbox.send(student, 'SESSION_STATE', room.sessionState(student, aiAnswers, speechInput));
+    room.desk.replayFor(student);
   }
 
   /** Token bucket: messagesPerSecond, bursts of twice that. */
@@ -171,19 +178,19 @@ export class StudentHub {
     const m = decoded.message;
     switch (m.type) {
       case 'PROGRESS_UPDATE':
-        this.o.classroom.progress(student, m.payload);
+        socket.room.progress(student, m.payload);
         break;
       case 'STUDENT_INTERRUPTION':
-        this.o.desk.ask(student, m.payload);
+        socket.room.desk.ask(student, m.payload);
         break;
       case 'DEFINE_WORD':
-        void this.o.desk.define(student, m.payload);
+        void socket.room.desk.define(student, m.payload);
         break;
       case 'RAISE_HAND':
-        this.o.classroom.raiseHand(student, m.payload.raised ?? true);
+        socket.room.raiseHand(student, m.payload.raised ?? true);
         break;
       case 'OFFLINE_STATUS':
-        this.o.classroom.offlineStatus(student, m.payload.reload);
+        socket.room.offlineStatus(student, m.payload.reload);
         break;
     }
   }
@@ -193,8 +200,9 @@ export class StudentHub {
     const n = (this.perAddress.get(address) ?? 1) - 1;
     if (n > 0) this.perAddress.set(address, n);
     else this.perAddress.delete(address);
-    this.connected--;
-    this.o.classroom.detach(socket.student, socket);
+    // The student's current socket, not a replaced one, is the one that takes them offline.
+    if (socket.student.socket === socket || socket.student.socket === null) this.online.delete(socket.student);
+    socket.room.detach(socket.student, socket);
   }
 }
 

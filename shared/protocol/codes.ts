@@ -24,12 +24,16 @@ export const ErrorCode = {
   BAD_NAME: 'BAD_NAME',
   BAD_TOKEN: 'BAD_TOKEN',
   JOIN_LOCKED: 'JOIN_LOCKED',
+  /** The class is not having a lesson now (a token of this class, between lessons). */
+  LESSON_CLOSED: 'LESSON_CLOSED',
   BLOCKED: 'BLOCKED',
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   BAD_REQUEST: 'BAD_REQUEST',
+  /** The request clashes with the state of things (an archived class, the last class). */
+  CONFLICT: 'CONFLICT',
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   /** The server could not save just now (disk full, database locked); try again shortly. */
   SERVER_BUSY: 'SERVER_BUSY',
@@ -57,7 +61,7 @@ export const CloseCode = {
   REMOVED: 4001,
   /** The teacher blocked this student; joining again is refused until unblocked. */
   BLOCKED: 4002,
-  /** The teacher ended the class session. */
+  /** The teacher ended the lesson (the student stays in the class for the next one), or IT deleted the class. */
   SESSION_ENDED: 4003,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

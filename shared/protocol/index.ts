@@ -133,6 +133,10 @@ export type JoinRequest = Static<typeof JoinRequest>;
 
 export const JoinResponse = Type.Object({
   studentId: Id,
+  /**
+   * The class's id, the same for every lesson (the socket path is /ws/:sessionId). Named for the
+   * single-class release, whose session ids became class ids, so tablets' saved URLs still work.
+   */
   sessionId: Id,
   token: Type.String(),
   /** Ready to open: includes `?token=`. */
@@ -224,18 +228,79 @@ export const FeedItem = Type.Object({
 export type FeedItem = Static<typeof FeedItem>;
 
 export const ClassroomView = Type.Object({
-  sessionId: Id,
+  classId: Id,
+  name: Type.String(),
+  /** The open lesson, else the last one; null before the first. The feed shows its questions. */
+  lessonId: Type.Union([Id, Type.Null()]),
+  /** While a lesson is open the class code admits students and tablets connect. */
+  lessonOpen: Type.Boolean(),
   classCode: Type.String(),
   joinUrl: Type.String(),
   joinLocked: Type.Boolean(),
   bookId: Id,
   bookTitle: Type.String(),
+  /** When the lesson (or, before the first, the class) began. */
   startedAt: Type.Number(),
   /** Network addresses the QR code can use; `publicHost` is the one in joinUrl. */
   hosts: Type.Array(Type.Object({ address: Type.String(), iface: Type.String() })),
   publicHost: Type.String(),
 });
 export type ClassroomView = Static<typeof ClassroomView>;
+
+/** One sitting of a class (GET /api/teacher/lessons). */
+export const LessonView = Type.Object({
+  lessonId: Id,
+  startedAt: Type.Number(),
+  endedAt: Type.Union([Type.Number(), Type.Null()]),
+});
+export type LessonView = Static<typeof LessonView>;
+
+// ---------------------------------------------------------------------------------------------
+// IT: the school view (/api/admin/*, admin token, this machine only)
+// ---------------------------------------------------------------------------------------------
+
+export const NewClass = Type.Object({
+  // Checked by hand (server/classroom/registry.ts) so an empty name gets a clear sentence.
+  name: Type.String({ maxLength: 200 }),
+  teacherName: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type NewClass = Static<typeof NewClass>;
+
+/** POST /api/admin/classes: the class, its join link, and its teacher's link (token in the fragment). */
+export const CreatedClass = Type.Object({
+  classId: Id,
+  name: Type.String(),
+  classCode: Type.String(),
+  joinUrl: Type.String(),
+  teacherToken: Type.String(),
+  teacherUrl: Type.String(),
+});
+export type CreatedClass = Static<typeof CreatedClass>;
+
+/** One row of GET /api/admin/classes. */
+export const ClassSummary = Type.Object({
+  classId: Id,
+  name: Type.String(),
+  teacherName: Type.String(),
+  classCode: Type.String(),
+  joinUrl: Type.String(),
+  teacherUrl: Type.String(),
+  studentsConnected: Type.Integer({ minimum: 0 }),
+  /** On the roster, connected or not. */
+  students: Type.Integer({ minimum: 0 }),
+  lessonOpen: Type.Boolean(),
+  archived: Type.Boolean(),
+});
+export type ClassSummary = Static<typeof ClassSummary>;
+
+/** GET /api/admin/server: what IT must know about the server as a whole. */
+export const ServerView = Type.Object({
+  tls: Type.Boolean(),
+  teacherRemote: Type.Boolean(),
+  /** Sentences to show, such as teacher links travelling in clear text. */
+  warnings: Type.Array(Type.String()),
+});
+export type ServerView = Static<typeof ServerView>;
 
 /** Something the teacher must know that is not a student or a question (storage errors, etc.). */
 export const Alert = Type.Object({

@@ -7,7 +7,7 @@ import { Icon } from '../ui/icons.js';
 const TEXT: Record<Kind, { title: string; body: string; action?: 'join' | 'here' }> = {
   ended: {
     title: 'Class is finished',
-    body: 'Great reading today! When your teacher starts a new class, scan the new code to join.',
+    body: 'Great reading today! At your next lesson, join again with the same name to carry on where you stopped.',
     action: 'join',
   },
   removed: {

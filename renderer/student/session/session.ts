@@ -242,11 +242,13 @@ export class Session {
     }
   }
 
-  /** From a farewell screen back to the join page (removed, ended). */
+  /**
+   * From a farewell screen back to the join page (removed, ended). The token stays (a removed
+   * student's was forgotten already): joining again with the same name at the next lesson brings
+   * back the same student, at the same word.
+   */
   joinAgain(): void {
     this.stopReading();
-    forget('student');
-    this.creds = null;
     this.store.set({ screen: 'join', farewell: null, joinError: '' });
   }
 
@@ -334,8 +336,9 @@ export class Session {
     if (!farewell) return;
     this.narrator?.pause();
     this.progress?.flush();
-    if (farewell !== 'replaced' && farewell !== 'blocked') {
-      // The token is dead; keep the name and code to fill in the join page.
+    if (farewell === 'removed' || farewell === 'locked') {
+      // The token is dead; keep the name and code to fill in the join page. (After a lesson ends the
+      // student stays in the class, and so does the token, for the next lesson.)
       forget('student');
     }
     this.store.set({ screen: 'farewell', farewell, askOpen: false, definition: null });

@@ -1,5 +1,6 @@
 // The dashboard's frame: the top bar (tabs, connection, report, end class), the current tab, and
 // the messages the teacher must see (alerts from the server, results of their own actions).
+import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TeacherApi } from '../lib/api.js';
 import type { LinkState } from '../lib/live.js';
@@ -18,15 +19,16 @@ export interface AppProps {
   model: ClassModel;
   link: LinkState;
   onRetry: () => void;
+  /** "My classes", shown under the top bar. */
+  switcher: ComponentChildren;
 }
 
-export function App({ api, model, link, onRetry }: AppProps) {
+export function App({ api, model, link, onRetry, switcher }: AppProps) {
   useModel(model);
   const [tab, setTab] = useState<Tab>('class');
   const [notices, setNotices] = useState<Notice[]>([]);
   const nextId = useRef(1);
   const serverStatus = useDesktopServerStatus();
-  useClassLive(model);
 
   const notify = useCallback((message: string, tone: Notice['tone'] = 'info') => {
     const id = nextId.current++;
@@ -56,6 +58,7 @@ export function App({ api, model, link, onRetry }: AppProps) {
     <DashboardContext.Provider value={dashboard}>
       <div class="shell">
         <TopBar tab={tab} onTab={setTab} link={link} onRetry={onRetry} />
+        {switcher}
         {serverStatus && serverStatus.state !== 'running' && <ServerStatusBanner status={serverStatus} />}
         <main class="content" id="main">
           {tab === 'class' && <ClassView />}
@@ -89,16 +92,4 @@ function ServerStatusBanner({ status }: { status: ServerStatus }) {
       {text}
     </div>
   );
-}
-
-/** Tells the desktop app whether a class is live (it keeps the computer awake meanwhile). */
-function useClassLive(model: ClassModel): void {
-  const live = [...model.students.values()].some((s) => s.status !== 'offline');
-  const told = useRef<boolean | null>(null);
-  useEffect(() => {
-    const api = desktop();
-    if (!api || told.current === live) return;
-    told.current = live;
-    void api.setClassLive(live).catch(() => {});
-  }, [live]);
 }

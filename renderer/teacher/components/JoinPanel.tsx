@@ -20,7 +20,11 @@ export function JoinPanel({ room }: { room: ClassroomView }) {
     <section class="card join" aria-labelledby="join-title">
       <div class="card-head">
         <h2 id="join-title">Join the class</h2>
-        {room.joinLocked ? (
+        {!room.lessonOpen ? (
+          <span class="tag" data-testid="join-state">
+            No lesson: the code admits no one
+          </span>
+        ) : room.joinLocked ? (
           <span class="tag tag-locked" data-testid="join-state">
             <Icon name="lock" /> Joining locked
           </span>
@@ -32,7 +36,7 @@ export function JoinPanel({ room }: { room: ClassroomView }) {
       </div>
       <button
         type="button"
-        class={`qr-button ${room.joinLocked ? 'qr-locked' : ''}`}
+        class={`qr-button ${room.joinLocked || !room.lessonOpen ? 'qr-locked' : ''}`}
         onClick={() => setProjecting(true)}
         title="Show full screen for the projector"
       >

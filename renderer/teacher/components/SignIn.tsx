@@ -1,9 +1,18 @@
-// Shown when this browser has no admin token yet (the dashboard was never opened here with the link
-// the server printed) or the server refused it. After one visit with the link the token is kept
-// (lib/token.ts), so this screen is for the first visit and for a token that changed.
+// Shown when this browser has no token yet for the dashboard or IT's school view (never opened here
+// with the link the server printed, or a teacher's link from the school view) or the server refused
+// it. After one visit with the link the token is kept (lib/token.ts), so this screen is for the
+// first visit and for a token that changed.
 import { useState } from 'preact/hooks';
 
-export function SignIn({ refused, onToken }: { refused: boolean; onToken: (token: string) => void }) {
+export function SignIn({
+  refused,
+  onToken,
+  page = 'the dashboard',
+}: {
+  refused: boolean;
+  onToken: (token: string) => void;
+  page?: 'the dashboard' | 'the school view';
+}) {
   const [token, setToken] = useState('');
   return (
     <div class="signin">
@@ -17,12 +26,15 @@ export function SignIn({ refused, onToken }: { refused: boolean; onToken: (token
         <h1>ReaderAI Classroom</h1>
         {refused ? (
           <p class="form-error" role="alert">
-            The server did not accept this dashboard's key. It may have been restarted with a new one.
+            {page === 'the dashboard'
+              ? "The server did not accept this dashboard's key. It may have been restarted with a new one."
+              : 'The server did not accept this key for the school view: it may have been restarted with a new one, ' +
+                "or it is a teacher's link (the school view needs the admin token)."}
           </p>
         ) : (
           <p>
-            Open the dashboard once with the link ReaderAI printed when it started (it ends in <code>#token=…</code>
-            ), or paste the admin token here. After that, this browser opens the dashboard by itself.
+            Open {page} once with the link ReaderAI printed when it started (it ends in <code>#token=…</code>), or paste
+            the admin token here. After that, this browser opens {page} by itself.
           </p>
         )}
         <label class="field">
@@ -33,7 +45,7 @@ export function SignIn({ refused, onToken }: { refused: boolean; onToken: (token
           For IT: the token is also in the file <code>admin-token</code> in ReaderAI's data folder.
         </p>
         <button type="submit" class="btn btn-primary" disabled={!token.trim()}>
-          Open the dashboard
+          Open {page}
         </button>
       </form>
     </div>

@@ -1,4 +1,5 @@
-// The bar across the top: which screen, whether the dashboard is live, the report and end class.
+// The bar across the top: which screen, whether the dashboard is live, the report, and the lesson
+// (start it, or end it).
 import { useState } from 'preact/hooks';
 import type { LinkState } from '../lib/live.js';
 import { saveBlob } from '../lib/download.js';
@@ -57,17 +58,21 @@ export function TopBar({
             <span class="session-book" title="The book assigned to the class">
               {room.bookTitle}
             </span>
-            <span class="muted">since {clock(room.startedAt)}</span>
+            <span class="muted">{room.lessonOpen ? `lesson since ${clock(room.startedAt)}` : 'no lesson now'}</span>
           </>
         )}
       </div>
       <AiBadge />
       <LinkPill link={link} onRetry={onRetry} />
       <ExportButton />
-      <button type="button" class="btn btn-danger-quiet" disabled={!room} onClick={() => setEnding(true)}>
-        End class
-      </button>
-      {ending && <EndClassDialog onClose={() => setEnding(false)} />}
+      {room && !room.lessonOpen ? (
+        <StartLessonButton />
+      ) : (
+        <button type="button" class="btn btn-danger-quiet" disabled={!room} onClick={() => setEnding(true)}>
+          End lesson
+        </button>
+      )}
+      {ending && <EndLessonDialog onClose={() => setEnding(false)} />}
     </header>
   );
 }
@@ -117,35 +122,54 @@ function ExportButton() {
   );
 }
 
-function EndClassDialog({ onClose }: { onClose: () => void }) {
+function StartLessonButton() {
+  const { api, model, act, notify } = useDashboard();
+  return (
+    <button
+      type="button"
+      class="btn btn-primary"
+      onClick={async () => {
+        const view = await act('start the lesson', () => api.lesson(true));
+        if (view) {
+          model.setClassroom(view);
+          notify(`Lesson started. Students join with code ${view.classCode}.`);
+        }
+      }}
+    >
+      Start lesson
+    </button>
+  );
+}
+
+function EndLessonDialog({ onClose }: { onClose: () => void }) {
   const { api, model, act, notify } = useDashboard();
   const online = [...model.students.values()].filter((s) => s.status !== 'offline').length;
   return (
-    <Modal title="End this class?" onClose={onClose}>
+    <Modal title="End this lesson?" onClose={onClose}>
       <p>
-        Every tablet is told the class has ended and leaves the book ({online} connected now). A new class starts with a
-        new code; students join it afresh.
+        Every tablet is told the lesson has ended and leaves the book ({online} connected now). The class keeps its
+        students, where each one is, and their questions; they come back with the same code at the next lesson.
       </p>
-      <p class="muted">Export the report first if you want this class's reading minutes and questions.</p>
+      <p class="muted">Export the report first if you want this lesson's reading minutes and questions.</p>
       <div class="modal-actions">
         <ExportButton />
         <span class="spacer" />
         <button type="button" class="btn" onClick={onClose}>
-          Keep class going
+          Keep lesson going
         </button>
         <button
           type="button"
           class="btn btn-danger"
           onClick={async () => {
-            const view = await act('end the class', api.endClass);
+            const view = await act('end the lesson', () => api.lesson(false));
             if (view) {
               model.setClassroom(view);
-              notify(`Class ended. The new class code is ${view.classCode}.`);
+              notify('Lesson ended. The class and its students are kept for next time.');
             }
             onClose();
           }}
         >
-          End class
+          End lesson
         </button>
       </div>
     </Modal>

@@ -1,5 +1,6 @@
-// The teacher's REST API (server/routes/teacher.ts), typed. Every call carries the admin token;
-// a 401 means the token is wrong or stale, and the page goes back to the sign-in screen.
+// The teacher's REST API (server/routes/teacher.ts), typed. Every call carries one class's teacher
+// token (or the admin token, which acts on the first class); a 401 means the token is wrong or
+// stale, and the page goes back to the sign-in screen.
 import type { AiStatus, RouteCheck } from '../../../shared/protocol/ai.js';
 import type { BookSummary, ClassroomView, ErrorBody, FeedItem, StudentView } from '../../../shared/protocol/index.js';
 
@@ -33,12 +34,14 @@ export class ApiError extends Error {
   }
 }
 
-/** Every call is an arrow property, so it can be passed around (`act('…', api.endClass)`). */
+/** Every call is an arrow property, so it can be passed around (`act('…', api.rotateCode)`). */
 export class TeacherApi {
   constructor(
     private readonly token: string,
     /** Called on 401, before the call rejects. */
     private readonly onUnauthorized: () => void,
+    /** With the admin token: the class to act on (server/http/security.ts CLASS_HEADER). */
+    private readonly classId: string | null = null,
   ) {}
 
   classroom = () => this.call<ClassroomView & { students: StudentView[] }>('GET', '/classroom');
@@ -49,7 +52,9 @@ export class TeacherApi {
   /** null goes back to the address the server detected. */
   usePublicHost = (host: string | null) => this.call<ClassroomView>('POST', '/classroom/public-host', { host });
   assignBook = (bookId: string) => this.call<ClassroomView>('POST', '/classroom/book', { bookId });
-  endClass = () => this.call<ClassroomView>('POST', '/classroom/end');
+  /** Opens a lesson (the code admits students) or ends it (tablets are let go; the class stays). */
+  lesson = (open: boolean) => this.call<ClassroomView>('POST', '/lesson', { open });
+  rename = (name: string) => this.call<ClassroomView>('POST', '/classroom/name', { name });
   student = (id: string, action: StudentAction) =>
     this.call<{ ok: true }>('POST', `/students/${encodeURIComponent(id)}/${action}`);
   answer = (feedId: string, text: string) =>
@@ -79,27 +84,41 @@ export class TeacherApi {
     return (await res.json()) as T;
   }
 
-  private async fetch(method: string, path: string, body?: unknown, prefix = '/api/teacher'): Promise<Response> {
-    let res: Response;
-    try {
-      res = await fetch(prefix + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch {
-      throw new ApiError(0, 'NETWORK', 'Cannot reach the ReaderAI server. Is it still running?');
-    }
-    if (res.ok) return res;
-    const error = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
-    if (res.status === 401) this.onUnauthorized();
-    throw new ApiError(
-      res.status,
-      error?.code ?? 'HTTP_' + res.status,
-      error?.message ?? `The server answered ${res.status}.`,
-    );
+  private fetch(method: string, path: string, body?: unknown, prefix = '/api/teacher'): Promise<Response> {
+    const headers: Record<string, string> = this.classId === null ? {} : { 'x-readerai-class': this.classId };
+    return request(this.token, method, prefix + path, body, this.onUnauthorized, headers);
   }
+}
+
+/** One call with a bearer token; a failure becomes an ApiError with the server's sentence. */
+export async function request(
+  token: string,
+  method: string,
+  url: string,
+  body: unknown,
+  onUnauthorized: () => void,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: {
+        ...headers,
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Cannot reach the ReaderAI server. Is it still running?');
+  }
+  if (res.ok) return res;
+  const error = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
+  if (res.status === 401) onUnauthorized();
+  throw new ApiError(
+    res.status,
+    error?.code ?? 'HTTP_' + res.status,
+    error?.message ?? `The server answered ${res.status}.`,
+  );
 }

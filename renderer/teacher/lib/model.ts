@@ -67,8 +67,8 @@ export class ClassModel {
 
   private delta(p: TeacherPayload<'DELTA'>): void {
     if (p.classroom) {
-      // A new session (the teacher ended the class): its feed starts empty on the server too.
-      if (this.classroom && this.classroom.sessionId !== p.classroom.sessionId) {
+      // A new lesson: its feed starts empty on the server too.
+      if (this.classroom && this.classroom.lessonId !== p.classroom.lessonId) {
         this.feed.clear();
         this.feedVersion++;
       }
