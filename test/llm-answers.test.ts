@@ -61,7 +61,7 @@ describe('recorded Gemini responses', () => {
     expect(await end).toEqual({ type: 'done', text: KIND_MESSAGES[flag], source: 'gemini', flag });
     // A chunk that carries the block itself is never shown ("No" in the SAFETY recording).
     if (flag === 'safety') expect(heard.filter((e) => e.type === 'chunk')).toEqual([]);
-    expect(h.relay.stats()[`withheld_${flag}`]).toBe(1);
+    expect((await h.stats())[`withheld_${flag}`]).toBe(1);
   });
 });
 

@@ -12,6 +12,11 @@ import { newId } from './ids.js';
 import type { Outbox } from './outbox.js';
 import type { Question, Student } from './student.js';
 
+/**
+ * The class, for the relay's turns between classes. One class per server today, so one id; the
+ * multi-class server passes each class's own.
+ */
+const CLASS_ID = 'classroom';
 /** Questions kept per student for replay after a reconnect. */
 const RECENT_PER_STUDENT = 3;
 /** Questions kept in memory for the teacher's feed (older ones are in SQLite). */
@@ -87,7 +92,14 @@ export class QuestionDesk {
     let acked = false;
     const later = (fn: () => void) => (acked ? fn() : queueMicrotask(fn));
     const result = this.o.relay().ask(
-      { studentKey: student.key, questionText, title: book.title, words: book.words, wordIdx: q.wordIdx },
+      {
+        classId: CLASS_ID,
+        studentKey: student.key,
+        questionText,
+        title: book.title,
+        words: book.words,
+        wordIdx: q.wordIdx,
+      },
       {
         position: (n) => later(() => this.position(q, n)),
         chunk: (text) => later(() => this.chunk(q, text)),
@@ -128,6 +140,7 @@ export class QuestionDesk {
     student.lastActivity = this.now();
     try {
       const r = await this.o.relay().define({
+        classId: CLASS_ID,
         studentKey: student.key,
         word: p.word,
         title: book.title,

@@ -1,6 +1,7 @@
 // The boundary between the classroom (sockets, hot state, SQLite) and whatever answers questions
 // and defines words. The classroom never sees Gemini; the relay never sees a student's name, id,
-// token or address: it gets an opaque numeric key for fairness and rate limits, and the passage.
+// token or address: it gets an opaque class id and student number for fairness and rate limits,
+// and the passage.
 import type { AnswerSource } from '../../shared/protocol/codes.js';
 
 export interface BookPassage {
@@ -10,14 +11,19 @@ export interface BookPassage {
   wordIdx: number;
 }
 
-export interface AskJob extends BookPassage {
-  /** Opaque per-student number: fairness and rate limits only. Never sent upstream. */
+/** Who asks, for fairness and rate limits only. Never sent upstream. */
+export interface Asker {
+  /** Opaque class id: the queue takes turns between classes first. */
+  classId: string;
+  /** Opaque per-student number, unique within its class: then turns between students. */
   studentKey: number;
+}
+
+export interface AskJob extends BookPassage, Asker {
   questionText: string;
 }
 
-export interface DefineJob extends BookPassage {
-  studentKey: number;
+export interface DefineJob extends BookPassage, Asker {
   word: string;
 }
 
