@@ -182,7 +182,7 @@ export class RelayProxy implements Relay {
     worker.on('message', (batch: FromRelay[]) => {
       for (const m of batch) this.receive(worker, m);
     });
-    worker.on('error', (err) => this.o.log?.warn({ error: err.message }, 'The AI relay crashed'));
+    worker.on('error', (err: unknown) => this.o.log?.warn({ error: String(err) }, 'The AI relay crashed'));
     worker.on('exit', (code) => this.exited(worker, code));
   }
 
