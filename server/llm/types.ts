@@ -50,7 +50,7 @@ export interface Relay {
   readonly aiEnabled: boolean;
   ask(job: AskJob, events: AskEvents): AskResult;
   define(job: DefineJob): Promise<DefineResult>;
-  /** Figures for the dashboard and the capacity model. */
+  /** Figures for the dashboard and the capacity model (from the relay's thread: up to 500 ms old). */
   stats(): Record<string, number | string | boolean>;
   close(): Promise<void>;
 }
