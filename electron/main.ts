@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openLogFile } from './server/log-file.js';
 import { setupGeminiKeyStore } from './setup/gemini-key.js';
+import { setupVertexKeyStore } from './setup/vertex-key.js';
 import { setupIpc } from './setup/ipc.js';
 import { setupPowerSaveBlocker } from './setup/power.js';
 import { setupQuit } from './setup/quit.js';
@@ -35,6 +36,7 @@ function run(): void {
   log.line(`starting ${PRODUCT_NAME} ${app.getVersion()} (Electron ${process.versions.electron})`);
 
   const geminiKey = setupGeminiKeyStore(join(dataDir, 'gemini-key.bin'), log.line);
+  const vertexKey = setupVertexKeyStore(join(dataDir, 'vertex-key.bin'), log.line);
   const dashboard = setupDashboardWindow({ preload: join(here, 'preload.cjs'), title: PRODUCT_NAME });
   setupSessionSecurity(session.defaultSession, dashboard.dashboardOrigin);
   const power = setupPowerSaveBlocker();
@@ -44,9 +46,10 @@ function run(): void {
     log,
     echo: !app.isPackaged,
     geminiKey,
+    vertexKey,
     dashboard,
   });
-  setupIpc({ dashboard, supervisor, geminiKey, power, dataDir });
+  setupIpc({ dashboard, supervisor, geminiKey, vertexKey, power, dataDir });
   setupQuit({ supervisor, power, log: log.line });
   app.on('second-instance', () => dashboard.focus());
   supervisor.start();

@@ -16,6 +16,8 @@ interface Spec<K extends Kind> {
   /** Range for numbers. */
   min?: number;
   max?: number;
+  /** The only values a string may take. */
+  choices?: readonly string[];
   /** The teacher may change it from the dashboard's settings. */
   teacher?: boolean;
   /** Never shown back in full (API keys). */
@@ -86,7 +88,7 @@ export const SETTINGS = {
     teacher: true,
     secret: true,
     doc:
-      'Gemini API key. Empty: AI answers are off; questions go to the teacher, ' +
+      'Gemini API key (aiProvider gemini). Without a route AI answers are off: questions go to the teacher, ' +
       'definitions come from the offline dictionary.',
   }),
   geminiModel: spec({
@@ -102,7 +104,68 @@ export const SETTINGS = {
     kind: 'string',
     default: '',
     env: 'READERAI_GEMINI_BASE_URL',
-    doc: "Gemini API base URL; empty is Google's. Tests point it at a local stand-in.",
+    doc:
+      "Base URL of the Gemini API or Vertex AI (whichever aiProvider names); empty is Google's. " +
+      'Tests point it at a local stand-in.',
+  }),
+  // The AI route (issue 13): whether AI answers, which Google service answers, and its
+  // credentials. Only these settings turn AI on; the Google SDK's own environment variables and
+  // the machine's application default credentials are never used (server/llm/route.ts).
+  aiAnswers: spec({
+    kind: 'boolean',
+    default: true,
+    env: 'READERAI_AI_ANSWERS',
+    teacher: true,
+    doc: "AI answers on or off (the dashboard's one-click off). On needs a route: aiProvider with its credentials.",
+  }),
+  aiProvider: spec({
+    kind: 'string',
+    default: 'gemini',
+    choices: ['gemini', 'vertex'],
+    env: 'READERAI_AI_PROVIDER',
+    teacher: true,
+    doc:
+      'Which Google service answers: gemini (the Gemini API, with geminiApiKey) or vertex ' +
+      "(Vertex AI in the school's Google Cloud project).",
+  }),
+  vertexProject: spec({
+    kind: 'string',
+    default: '',
+    env: 'READERAI_VERTEX_PROJECT',
+    teacher: true,
+    doc: 'Google Cloud project ID for Vertex AI (with vertexLocation and a service-account key).',
+  }),
+  vertexLocation: spec({
+    kind: 'string',
+    default: '',
+    env: 'READERAI_VERTEX_LOCATION',
+    teacher: true,
+    doc: 'Vertex AI region, e.g. europe-west4 or us-central1 (or global).',
+  }),
+  vertexCredentials: spec({
+    kind: 'string',
+    default: '',
+    env: 'READERAI_VERTEX_CREDENTIALS',
+    doc:
+      "Path to the service account's key file (JSON) for Vertex AI. " +
+      'The desktop app keeps a key picked in its settings encrypted instead.',
+  }),
+  vertexCredentialsJson: spec({
+    kind: 'string',
+    default: '',
+    env: 'READERAI_VERTEX_CREDENTIALS_JSON',
+    secret: true,
+    doc:
+      "The service account's key itself (JSON text), instead of a path; " +
+      'the desktop app hands over the key it keeps this way.',
+  }),
+  vertexApiKey: spec({
+    kind: 'string',
+    default: '',
+    env: 'READERAI_VERTEX_API_KEY',
+    teacher: true,
+    secret: true,
+    doc: 'Vertex AI express mode API key, instead of project, region and service account.',
   }),
   gradeLevel: spec({
     kind: 'integer',
@@ -337,9 +400,12 @@ export function coerce<K extends SettingKey>(key: K, raw: unknown, from: string)
   const s = SETTINGS[key] as Spec<Kind>;
   const bad = (why: string) => new ConfigError(`${from}: ${key} ${why} (got ${JSON.stringify(raw)}).`);
   switch (s.kind) {
-    case 'string':
+    case 'string': {
       if (typeof raw !== 'string') throw bad('must be a string');
-      return raw.trim();
+      const value = raw.trim();
+      if (s.choices && !s.choices.includes(value)) throw bad(`must be one of ${s.choices.join(', ')}`);
+      return value;
+    }
     case 'boolean': {
       if (typeof raw === 'boolean') return raw;
       const t = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
@@ -470,6 +536,11 @@ export function teacherCannotSet(key: SettingKey, sources: Record<SettingKey, So
   if (source === 'environment' || source === 'flag')
     return `${key} is set by the server's ${source === 'flag' ? 'command line' : 'environment'}.`;
   return null;
+}
+
+/** The values a setting may take, when it is a choice. */
+export function choicesOf(key: SettingKey): readonly string[] | undefined {
+  return (SETTINGS[key] as Spec<Kind>).choices;
 }
 
 export function isSecret(key: SettingKey): boolean {

@@ -5,17 +5,10 @@ import { readFileSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from './app.js';
-import {
-  ConfigError,
-  envLayer,
-  flagLayer,
-  machineConfigPath,
-  machineLayers,
-  resolve,
-  USAGE,
-  type Layers,
-} from './config.js';
+import { ConfigError, envLayer, flagLayer, resolve, USAGE } from './config.js';
 import { createRelay } from './llm/index.js';
+import type { AiStatus } from './llm/types.js';
+import { readMachineLayers } from './machine-layers.js';
 import { trustCertificates } from './net/ca-trust.js';
 import { installLastResort } from './guard/last-resort.js';
 import { logStream } from './guard/log-stream.js';
@@ -40,25 +33,6 @@ function tellParent(message: ServerToParent): void {
 function onParentMessage(listener: (message: unknown) => void): void {
   if (parentPort) parentPort.on('message', (e) => listener(e.data));
   else if (process.send) process.on('message', listener);
-}
-
-function readMachineLayers(): Pick<Layers, 'machine' | 'locked'> {
-  const path = machineConfigPath();
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { machine: {}, locked: {} };
-    throw new ConfigError(`Cannot read ${path}: ${(err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  const { preset, locked } = machineLayers(json, path);
-  return { machine: preset, locked };
 }
 
 /** The admin token: from the settings, else generated once and kept in the data folder. */
@@ -155,8 +129,7 @@ async function main(): Promise<void> {
       `  Teacher dashboard:  ${dashboardUrl}`,
       `  (open the dashboard on this machine; it carries the admin token)`,
       `  Data folder:        ${settings.dataDir}`,
-      `  AI answers:         ` +
-        (app.relay.aiEnabled ? `on (${live.geminiModel})` : 'off (no Gemini API key): questions go to the teacher'),
+      `  AI answers:         ${aiLine(app.relay.aiStatus())}`,
       ...(warning ? [`  Note: ${warning}`] : []),
       'Press Ctrl-C to stop.',
       '',
@@ -170,6 +143,12 @@ async function main(): Promise<void> {
     adminToken: token,
     dataDir: settings.dataDir,
   });
+}
+
+function aiLine(ai: AiStatus): string {
+  return ai.enabled
+    ? `on: ${ai.route} (${ai.model})`
+    : `off: ${ai.detail} Questions go to the teacher (npm run check:ai tries a route).`;
 }
 
 main().catch((err: unknown) => {

@@ -2,6 +2,7 @@
 // layer saved in SQLite and changeable from the dashboard. Listeners hear about every change (the
 // relay rebuilds its Gemini client when the key or model changes).
 import {
+  choicesOf,
   coerce,
   isSecret,
   isSettingKey,
@@ -27,6 +28,8 @@ export interface SettingView {
   /** Why it cannot be edited, when it cannot. */
   reason: string | null;
   needsRestart: boolean;
+  /** The values it may take, when it is a choice (the dashboard shows a list). */
+  choices?: readonly string[];
   doc: string;
 }
 
@@ -86,6 +89,7 @@ export class SettingsService {
       const value = this.current[key];
       const reason = teacherCannotSet(key, this.sources);
       const spec = SETTINGS[key] as { doc: string; restart?: boolean };
+      const choices = choicesOf(key);
       return {
         key,
         value: isSecret(key) ? (value ? '••••' + String(value).slice(-4) : '') : value,
@@ -94,6 +98,7 @@ export class SettingsService {
         editable: reason === null,
         reason,
         needsRestart: spec.restart === true,
+        ...(choices ? { choices } : {}),
         doc: spec.doc,
       };
     });

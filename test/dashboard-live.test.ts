@@ -111,9 +111,31 @@ async function scanQr(selector: string): Promise<string | null> {
 }
 
 describe('the teacher dashboard, live', () => {
-  it('takes the admin token out of the address bar and keeps it for this window only', async () => {
+  it('takes the admin token out of the address bar and keeps it in this browser', async () => {
     expect(page.url()).toBe(`${server.url}/teacher/`);
-    expect(await page.evaluate(() => sessionStorage.getItem('readerai.adminToken'))).toBe(server.adminToken);
+    expect(await page.evaluate(() => localStorage.getItem('readerai.adminToken'))).toBe(server.adminToken);
+  });
+
+  it('opens again from plain /teacher/ in the same browser, and never without the token', async () => {
+    // The same browser, after the dashboard's window was closed: straight to the live dashboard.
+    const again = await page.context().newPage();
+    await again.goto(`${server.url}/teacher/`);
+    await again.locator('[data-link="live"]').waitFor();
+    expect(await again.getByLabel('Admin token').count()).toBe(0);
+    await again.close();
+    // Another browser (a fresh profile) on this same machine gets the sign-in screen: being on
+    // loopback is not enough.
+    const other = await newPage(browser, DESKTOP, { hasTouch: false });
+    await other.page.goto(`${server.url}/teacher/`);
+    await other.page.getByLabel('Admin token').waitFor();
+    expect(await other.page.locator('[data-link]').count()).toBe(0);
+    // A remembered token the server no longer accepts is forgotten, and the page says why.
+    await other.page.evaluate(() => localStorage.setItem('readerai.adminToken', 'an-old-token'));
+    await other.page.reload();
+    await other.page.getByText("The server did not accept this dashboard's key").waitFor();
+    expect(await other.page.evaluate(() => localStorage.getItem('readerai.adminToken'))).toBeNull();
+    expect(errorsOf(other.page)).toEqual([]);
+    await other.context.close();
   });
 
   it('shows a QR code that scans to the join URL, and the class code', async () => {
@@ -313,8 +335,17 @@ describe('the teacher dashboard, live', () => {
     await expect
       .poll(async () => Number(await page.getByTestId('capacity-students').textContent()) === (await online()))
       .toBe(true);
+    // The teacher reads one sentence; the figures are there for IT, one tap away.
+    expect(await page.getByTestId('capacity-room').textContent()).toMatch(
+      /^(Room for the whole school|Room for about \d+ more classes|Room for one more class|Nearly full: room for \d+ more students?|Full: .*|Still measuring .*)\.$/,
+    );
+    expect(await page.getByTestId('loop-p99').isVisible()).toBe(false);
+    await page.getByText('Details for IT').click();
     await page.getByTestId('loop-p99').waitFor();
     await page.locator('.capacity .chart svg').waitFor();
+    expect(await page.getByTestId('capacity-total').textContent()).toMatch(
+      /^(about [\d,]+ students \([\d,]+ more\)|not measured yet)$/,
+    );
     await saveScreenshot(page, 'dashboard-class-1280x800');
     await page.getByRole('button', { name: 'Project' }).click();
     await page.locator('.projector').waitFor();

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Book, BookSummary } from '../shared/protocol/index.js';
 import type { SettingView } from '../renderer/teacher/lib/api.js';
 import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
+import { FakeGemini } from './support/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
 
@@ -15,9 +16,12 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 let classCode: string;
+let google: FakeGemini;
 
 beforeAll(async () => {
-  server = await startServer({ env: { READERAI_GRADE_LEVEL: '4' } });
+  google = await FakeGemini.start();
+  // No key: AI is off until a test enters one (answered by the stand-in, never by Google).
+  server = await startServer({ env: { READERAI_GRADE_LEVEL: '4', READERAI_GEMINI_BASE_URL: google.baseUrl } });
   classCode = new URL(server.joinUrl).searchParams.get('code')!;
   browser = await launchBrowser();
   ({ page } = await newPage(browser, { width: 1280, height: 800 }, { hasTouch: false }));
@@ -28,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  await google?.close();
 });
 
 const setting = async (key: string) =>
@@ -39,7 +44,7 @@ const tab = (name: string) =>
 describe('settings', () => {
   it('saves what the teacher may change, and shows the rest read-only with the reason', async () => {
     await tab('Settings').click();
-    await page.getByText("Google's terms apply to AI answers.").waitFor();
+    await page.getByText("Google's terms apply to AI answers").waitFor();
     await page
       .getByText('“directed towards or likely to be accessed by individuals under the age of 18”', { exact: false })
       .waitFor();
@@ -84,6 +89,47 @@ describe('settings', () => {
     await row.getByRole('button', { name: 'Remove key' }).click();
     await row.getByText('No key: AI answers are off').waitFor();
     expect((await setting('geminiApiKey')).isSet).toBe(false);
+  });
+});
+
+describe('the AI route', () => {
+  it('shows which route answers, tries it, and switches AI off and on in one click', async () => {
+    await tab('Settings').click();
+    const badge = page.locator('[data-ai]');
+    await page.locator('[data-ai="off"]').getByText('AI answers off').waitFor();
+    const provider = page.locator('[data-setting="aiProvider"] select');
+    expect(await provider.inputValue()).toBe('gemini');
+    expect(await provider.locator('option').allTextContents()).toEqual([
+      'Gemini API (an API key)',
+      "Vertex AI (the school's Google Cloud project)",
+    ]);
+    // Browser mode: the service account's key file is IT's to set.
+    await page.locator('[data-setting="vertexCredentials"]').getByText('IT sets it').waitFor();
+
+    const key = page.locator('[data-setting="geminiApiKey"]');
+    await key.getByLabel('Gemini API key').fill('AIzaTestKey-5678');
+    await key.getByRole('button', { name: 'Save key' }).click();
+    await page.locator('[data-ai="on"]').getByText('AI: Gemini API').waitFor();
+
+    google.reply({ chunks: ['ready'] });
+    const check = page.getByTestId('check-ai');
+    await check.getByRole('button', { name: 'Try it' }).click();
+    await check.getByText(/Gemini API answered in \d+ ms \(model gemini-3\.5-flash-lite-001\)/).waitFor();
+    expect(google.requests.at(-1)!.headers['x-goog-api-key']).toBe('AIzaTestKey-5678');
+
+    await page.getByTestId('ai-off').click();
+    await page.locator('[data-ai="off"]').getByText('AI answers off').waitFor();
+    expect(await setting('aiAnswers')).toMatchObject({ value: false, source: 'teacher' });
+    expect((await teacherApi<{ reason: string }>(server, '/ai')).body.reason).toBe('ai_off');
+    await page.getByTestId('ai-on').click();
+    await page.locator('[data-ai="on"]').waitFor();
+    expect(await badge.count()).toBe(1);
+
+    // Back as the other tests expect it: no key, aiAnswers at its default.
+    await key.getByRole('button', { name: 'Remove key' }).click();
+    await page.locator('[data-ai="off"]').waitFor();
+    await teacherApi(server, '/settings', { method: 'PUT', body: { aiAnswers: null } });
+    expect(errorsOf(page)).toEqual([]);
   });
 });
 

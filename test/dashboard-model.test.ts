@@ -1,11 +1,12 @@
 // The dashboard's pure parts, without a browser: how the class model follows SNAPSHOT and DELTA
-// frames, which rows a windowed list renders, and the chart's scale.
+// frames, which rows a windowed list renders, the chart's scale, and the capacity panel's words.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ClassroomView, FeedItem, StudentView, TeacherMessage } from '../shared/protocol/index.js';
 import { ClassModel } from '../renderer/teacher/lib/model.js';
 import { rowWindow } from '../renderer/teacher/lib/windowing.js';
 import { niceCeiling } from '../renderer/teacher/lib/format.js';
+import { roomSentence } from '../renderer/teacher/lib/capacity-words.js';
 
 const classroom = (over: Partial<ClassroomView> = {}): ClassroomView => ({
   sessionId: 's1',
@@ -163,5 +164,19 @@ describe('rowWindow', () => {
 describe('niceCeiling', () => {
   it('rounds up to 1, 2 or 5 times a power of ten', () => {
     expect([1, 3, 10, 11, 45, 200, 201, 999, 2001].map(niceCeiling)).toEqual([1, 5, 10, 20, 50, 200, 500, 1000, 5000]);
+  });
+});
+
+describe('roomSentence', () => {
+  it('says how much room there is in classes and schools, never in bare counts of students', () => {
+    expect(roomSentence(14_961)).toBe('Room for the whole school.');
+    expect(roomSentence(1000)).toBe('Room for the whole school.');
+    expect(roomSentence(999)).toBe('Room for about 33 more classes.');
+    expect(roomSentence(60)).toBe('Room for about 2 more classes.');
+    expect(roomSentence(45)).toBe('Room for one more class.');
+    expect(roomSentence(12)).toBe('Nearly full: room for 12 more students.');
+    expect(roomSentence(1)).toBe('Nearly full: room for 1 more student.');
+    expect(roomSentence(0)).toBe('Full: students who join now may find reading slow.');
+    expect(roomSentence(null)).toBe('Still measuring how many more students fit.');
   });
 });

@@ -76,7 +76,7 @@ describe('findElectronBinary', () => {
 });
 
 describe.runIf(existsSync(START) && existsSync(SERVER))('npm start without Electron', () => {
-  it('says so, runs the headless server, prints the dashboard URL, and stops on SIGINT', async () => {
+  it('says so, runs the headless server, prints the URLs once, and stops on SIGINT', async () => {
     const child = spawn(process.execPath, [START], {
       env: {
         ...process.env,
@@ -94,16 +94,19 @@ describe.runIf(existsSync(START) && existsSync(SERVER))('npm start without Elect
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const deadline = Date.now() + 40_000;
-    while (!/Teacher dashboard .*: (http\S+)/.test(out) && Date.now() < deadline && child.exitCode === null) {
+    while (!/Teacher dashboard:\s+(http\S+)/.test(out) && Date.now() < deadline && child.exitCode === null) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    const url = /Teacher dashboard .*: (http\S+)/.exec(out)?.[1];
+    const url = /Teacher dashboard:\s+(http\S+)/.exec(out)?.[1];
     expect(out).toMatch(/Electron's binary is not installed here: Electron's binary .* is missing/);
     expect(url, out).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/teacher\/#token=/);
     const res = await fetch(url!, { signal: AbortSignal.timeout(5_000) });
     expect(res.status).toBeLessThan(500);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
+    // The server's own block says it all, once: the launcher does not print the addresses again.
+    expect(out.split(url!).length - 1, out).toBe(1);
+    expect(out.match(/Students join at/g), out).toHaveLength(1);
     expect(readdirSync(join(root, 'data')).length).toBeGreaterThan(0);
   });
 });

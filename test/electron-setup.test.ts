@@ -69,6 +69,12 @@ const fake = vi.hoisted(() => {
         },
       },
       app: { on: vi.fn() },
+      dialog: {
+        showOpenDialog: vi.fn(async (_window: unknown, _options: unknown) => ({
+          canceled: true,
+          filePaths: [] as string[],
+        })),
+      },
       BrowserWindow: FakeWindow,
     },
   };
@@ -77,6 +83,7 @@ vi.mock('electron', () => fake.electron);
 
 const { setupIpc } = await import('../electron/setup/ipc.js');
 const { setupGeminiKeyStore } = await import('../electron/setup/gemini-key.js');
+const { setupVertexKeyStore } = await import('../electron/setup/vertex-key.js');
 const { setupPowerSaveBlocker } = await import('../electron/setup/power.js');
 const { setupDashboardWindow, statusPage } = await import('../electron/setup/window.js');
 const { reflectStatus, serverEnvironment } = await import('../electron/setup/server.js');
@@ -87,6 +94,8 @@ import type { ServerStarted } from '../server/host-messages.js';
 import { ServerSupervisor, type ServerStatus } from '../electron/server/supervisor.js';
 import { forkWithNode } from '../electron/server/fork-node.js';
 import type { GeminiKeyStore } from '../electron/setup/gemini-key.js';
+import type { VertexKeyStore } from '../electron/setup/vertex-key.js';
+import { FakeGemini } from './support/fake-gemini.js';
 import { REAL_SERVER, waitFor } from './support/supervisor.js';
 
 const ORIGIN = 'http://127.0.0.1:8080';
@@ -112,6 +121,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 let supervisor: ServerSupervisor;
 let serverDir: string;
 let keyStore: GeminiKeyStore | null = null;
+let vertexStore: VertexKeyStore | null = null;
 beforeAll(async () => {
   serverDir = mkdtempSync(join(tmpdir(), 'readerai-electron-server-'));
   supervisor = new ServerSupervisor({
@@ -124,7 +134,7 @@ beforeAll(async () => {
           READERAI_HOST: '127.0.0.1',
           READERAI_MACHINE_CONFIG: join(serverDir, 'none.json'),
         },
-        { dataDir: serverDir, geminiKey: keyStore?.read() ?? null },
+        { dataDir: serverDir, geminiKey: keyStore?.read() ?? null, vertexKey: vertexStore?.read() ?? null },
       ),
     shutdownTimeoutMs: 10_000,
   });
@@ -142,15 +152,13 @@ async function runningAgain(): Promise<ServerStarted> {
   return supervisor.session!;
 }
 
-/** What the running server says about its Gemini key (the teacher API on the current session). */
-async function serverKey(): Promise<{ isSet: boolean; value: unknown }> {
+/** What the running server says about a secret setting (the teacher API on the current session). */
+async function serverKey(key = 'geminiApiKey'): Promise<{ isSet: boolean; value: unknown }> {
   const s = supervisor.session!;
   const res = await fetch(`http://127.0.0.1:${s.port}/api/teacher/settings`, {
     headers: { authorization: `Bearer ${s.adminToken}` },
   });
-  return ((await res.json()) as { key: string; isSet: boolean; value: unknown }[]).find(
-    (x) => x.key === 'geminiApiKey',
-  )!;
+  return ((await res.json()) as { key: string; isSet: boolean; value: unknown }[]).find((x) => x.key === key)!;
 }
 
 function wireIpc() {
@@ -160,8 +168,10 @@ function wireIpc() {
   const ourContents = fake.windows.at(-1)!.webContents;
   const geminiKey = setupGeminiKeyStore(join(dir, 'gemini-key.bin'));
   keyStore = geminiKey;
+  const vertexKey = setupVertexKeyStore(join(dir, 'vertex-key.bin'));
+  vertexStore = vertexKey;
   const power = setupPowerSaveBlocker();
-  setupIpc({ dashboard, supervisor, geminiKey, power, dataDir: dir });
+  setupIpc({ dashboard, supervisor, geminiKey, vertexKey, power, dataDir: dir });
   const trusted = { sender: ourContents, senderFrame: { url: `${ORIGIN}/teacher/`, parent: null } };
   const call = (channel: string, event: unknown, ...args: unknown[]) => {
     const handler = fake.handlers.get(channel);
@@ -270,6 +280,43 @@ describe('IPC handlers', () => {
     expect(supervisor.status.state).toBe('stopping'); // the restart began with the save
     await runningAgain();
     expect((await serverKey()).isSet).toBe(false);
+  });
+
+  it('keeps a picked Vertex AI key file encrypted, refuses other files, hands it to the restarted server', async () => {
+    const { call, trusted } = wireIpc();
+    const pick = (path: string | null) =>
+      fake.electron.dialog.showOpenDialog.mockResolvedValueOnce(
+        path ? { canceled: false, filePaths: [path] } : { canceled: true, filePaths: [] },
+      );
+    pick(null);
+    expect(await call('readerai:vertex-key:pick', trusted)).toBeNull();
+    expect(supervisor.status.state).toBe('running'); // cancelling changes nothing
+    const notAKey = join(dir, 'client-secret.json');
+    writeFileSync(notAKey, JSON.stringify({ installed: { client_id: 'x', client_secret: 'hush' } }));
+    pick(notAKey);
+    await expect(call('readerai:vertex-key:pick', trusted)).rejects.toThrow(/not a service account's key/);
+    expect(existsSync(join(dir, 'vertex-key.bin'))).toBe(false);
+
+    const google = await FakeGemini.start();
+    const keyJson = google.serviceAccountKey('reader@school-project.iam.gserviceaccount.com');
+    await google.close();
+    const keyFile = join(dir, 'school-project-key.json');
+    writeFileSync(keyFile, keyJson);
+    pick(keyFile);
+    expect(await call('readerai:vertex-key:pick', trusted)).toEqual({
+      stored: true,
+      hint: 'reader@school-project.iam.gserviceaccount.com',
+      protection: 'os',
+    });
+    const privateKey = (JSON.parse(keyJson) as { private_key: string }).private_key;
+    expect(readFileSync(join(dir, 'vertex-key.bin')).includes(Buffer.from(privateKey.slice(40, 80)))).toBe(false);
+    await runningAgain();
+    expect(await serverKey('vertexCredentialsJson')).toMatchObject({ isSet: true });
+    expect(JSON.stringify(await serverKey('vertexCredentialsJson'))).not.toContain('PRIVATE');
+
+    expect(await call('readerai:vertex-key:remove', trusted)).toMatchObject({ stored: false });
+    await runningAgain();
+    expect((await serverKey('vertexCredentialsJson')).isSet).toBe(false);
   });
 
   it('will not store the key where the OS offers no encryption, and flags a weak Linux keyring', async () => {

@@ -3,8 +3,17 @@
 // class's burst that cannot starve another class, queue positions, per-student limits on a
 // controlled clock, cancelling, and the usage figures.
 import fc from 'fast-check';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { askJob, listen, startHarness, until, type Harness, type Heard } from './support/llm-harness.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  askJob,
+  listen,
+  PROVIDERS,
+  startHarness,
+  until,
+  useProvider,
+  type Harness,
+  type Heard,
+} from './support/llm-harness.js';
 import type { RecordedRequest } from './support/fake-gemini.js';
 import { FairQueue, FRONT } from '../server/llm/fair-queue.js';
 
@@ -70,105 +79,165 @@ function gatedUpstream(harness: Harness) {
   };
 }
 
-describe('fair queue', () => {
-  it('answers thirty students asking at once, four at a time, in the order they asked', async () => {
-    h = await startHarness({ llmMaxInFlight: 4 });
-    const upstream = gatedUpstream(h);
-    const started: string[] = [];
-    const asks = Array.from({ length: 30 }, (_, i) => {
-      const l = listenInOrder(started, `q${i}`);
-      const result = h!.relay.ask(askJob(100 + i, `q${i}`), l.events);
-      return { ...l, result };
+describe.each(PROVIDERS)('through the %s route', (provider) => {
+  beforeEach(() => useProvider(provider));
+
+  describe('fair queue', () => {
+    it('answers thirty students asking at once, four at a time, in the order they asked', async () => {
+      h = await startHarness({ llmMaxInFlight: 4 });
+      const upstream = gatedUpstream(h);
+      const started: string[] = [];
+      const asks = Array.from({ length: 30 }, (_, i) => {
+        const l = listenInOrder(started, `q${i}`);
+        const result = h!.relay.ask(askJob(100 + i, `q${i}`), l.events);
+        return { ...l, result };
+      });
+      // Four start at once; the rest are told their place.
+      expect(asks.map((a) => a.result)).toEqual(
+        asks.map((_, i) => expect.objectContaining({ accepted: true, queuePosition: Math.max(0, i - 3) })),
+      );
+      await until(() => upstream.waiting() === 4);
+      expect(await h.stats()).toMatchObject({ inFlight: 4, queueDepth: 26 });
+      // Release the held answers until everyone has one.
+      await upstream.releaseUntil(() => asks.every((a) => a.heard.some((e) => e.type === 'done')));
+      expect(upstream.maxOpen).toBe(4);
+      // The first four started at once; the others in the order they asked.
+      expect(started).toEqual(asks.slice(4).map((_, i) => `q${i + 4}`));
+      expect(h.fake.requests.map(questionOf).sort()).toEqual(asks.map((_, i) => `q${i}`).sort());
+      for (const [i, a] of asks.entries()) {
+        expect(a.heard.at(-1)).toEqual({ type: 'done', text: `Answer to q${i}.`, source: 'gemini' });
+        // Positions only go down, and end at 0 (being answered) for those that waited.
+        const positions = a.heard
+          .filter((e): e is Extract<Heard, { type: 'position' }> => e.type === 'position')
+          .map((e) => e.n);
+        expect(positions).toEqual([...positions].sort((x, y) => y - x));
+        if (i >= 4) expect(positions.at(-1)).toBe(0);
+      }
+      expect(await h.stats()).toMatchObject({ questions: 30, answeredByAi: 30, inputTokens: 3000, outputTokens: 600 });
     });
-    // Four start at once; the rest are told their place.
-    expect(asks.map((a) => a.result)).toEqual(
-      asks.map((_, i) => expect.objectContaining({ accepted: true, queuePosition: Math.max(0, i - 3) })),
-    );
-    await until(() => upstream.waiting() === 4);
-    expect(await h.stats()).toMatchObject({ inFlight: 4, queueDepth: 26 });
-    // Release the held answers until everyone has one.
-    await upstream.releaseUntil(() => asks.every((a) => a.heard.some((e) => e.type === 'done')));
-    expect(upstream.maxOpen).toBe(4);
-    // The first four started at once; the others in the order they asked.
-    expect(started).toEqual(asks.slice(4).map((_, i) => `q${i + 4}`));
-    expect(h.fake.requests.map(questionOf).sort()).toEqual(asks.map((_, i) => `q${i}`).sort());
-    for (const [i, a] of asks.entries()) {
-      expect(a.heard.at(-1)).toEqual({ type: 'done', text: `Answer to q${i}.`, source: 'gemini' });
-      // Positions only go down, and end at 0 (being answered) for those that waited.
-      const positions = a.heard
-        .filter((e): e is Extract<Heard, { type: 'position' }> => e.type === 'position')
-        .map((e) => e.n);
-      expect(positions).toEqual([...positions].sort((x, y) => y - x));
-      if (i >= 4) expect(positions.at(-1)).toBe(0);
-    }
-    expect(await h.stats()).toMatchObject({ questions: 30, answeredByAi: 30, inputTokens: 3000, outputTokens: 600 });
+
+    it('takes turns between students: a chatty student waits behind one question of everyone else', async () => {
+      h = await startHarness({ llmMaxInFlight: 2, questionsPer5Min: 100 });
+      const upstream = gatedUpstream(h);
+      const ends: Promise<Heard>[] = [];
+      const started: string[] = [];
+      const ask = (key: number, text: string) => {
+        const l = listenInOrder(started, text);
+        h!.relay.ask(askJob(key, text), l.events);
+        ends.push(l.end);
+        return l;
+      };
+      for (let i = 1; i <= 6; i++) ask(1, `chatty${i}`);
+      const later = ['a', 'b', 'c'].map((name, i) => ask(10 + i, name));
+      // chatty1 and chatty2 run; the queue is chatty3, a, b, c, chatty4, chatty5, chatty6.
+      expect(later.map((l) => l.heard)).toEqual([[], [], []]);
+      await until(() => upstream.waiting() === 2);
+      await upstream.releaseUntil(() => h!.fake.requests.length === 9 && upstream.waiting() === 0);
+      await Promise.all(ends);
+      expect(started).toEqual(['chatty3', 'a', 'b', 'c', 'chatty4', 'chatty5', 'chatty6']);
+      expect(h.fake.requests).toHaveLength(9);
+    });
+
+    it('reports queue positions that move up as the queue drains', async () => {
+      h = await startHarness({ llmMaxInFlight: 1 });
+      const upstream = gatedUpstream(h);
+      const first = listen();
+      const second = listen();
+      const third = listen();
+      expect(h.relay.ask(askJob(1, 'one'), first.events)).toMatchObject({ queuePosition: 0 });
+      expect(h.relay.ask(askJob(2, 'two'), second.events)).toMatchObject({ queuePosition: 1 });
+      expect(h.relay.ask(askJob(3, 'three'), third.events)).toMatchObject({ queuePosition: 2 });
+      await until(() => upstream.waiting() === 1);
+      upstream.releaseAll();
+      await first.end;
+      await until(() => third.heard.length > 0);
+      expect(second.heard).toEqual([{ type: 'position', n: 0 }]);
+      expect(third.heard).toEqual([{ type: 'position', n: 1 }]);
+      await upstream.releaseUntil(() => third.heard.at(-1)?.type === 'done');
+      expect(third.heard.map((e) => e.type)).toEqual(['position', 'position', 'chunk', 'done']);
+    });
+
+    it('cancels a waiting question (never sent) and one being answered (no more events)', async () => {
+      h = await startHarness({ llmMaxInFlight: 1 });
+      const upstream = gatedUpstream(h);
+      const running = listen();
+      const waiting = listen();
+      const behind = listen();
+      const r1 = h.relay.ask(askJob(1, 'one'), running.events);
+      const r2 = h.relay.ask(askJob(2, 'two'), waiting.events);
+      h.relay.ask(askJob(3, 'three'), behind.events);
+      await until(() => upstream.waiting() === 1);
+      if (!r1.accepted || !r2.accepted) throw new Error('not accepted');
+      r2.cancel();
+      // The question behind moves up when the cancelled one leaves.
+      await until(() => behind.heard.length > 0);
+      expect(behind.heard).toEqual([{ type: 'position', n: 1 }]);
+      r1.cancel();
+      await upstream.releaseUntil(() => behind.heard.at(-1)?.type === 'done');
+      expect(running.heard).toEqual([]);
+      expect(waiting.heard).toEqual([]);
+      expect(h.fake.requests.map(questionOf)).toEqual(['one', 'three']);
+    });
   });
 
-  it('takes turns between students: a chatty student waits behind one question of everyone else', async () => {
-    h = await startHarness({ llmMaxInFlight: 2, questionsPer5Min: 100 });
-    const upstream = gatedUpstream(h);
-    const ends: Promise<Heard>[] = [];
-    const started: string[] = [];
-    const ask = (key: number, text: string) => {
-      const l = listenInOrder(started, text);
-      h!.relay.ask(askJob(key, text), l.events);
-      ends.push(l.end);
-      return l;
-    };
-    for (let i = 1; i <= 6; i++) ask(1, `chatty${i}`);
-    const later = ['a', 'b', 'c'].map((name, i) => ask(10 + i, name));
-    // chatty1 and chatty2 run; the queue is chatty3, a, b, c, chatty4, chatty5, chatty6.
-    expect(later.map((l) => l.heard)).toEqual([[], [], []]);
-    await until(() => upstream.waiting() === 2);
-    await upstream.releaseUntil(() => h!.fake.requests.length === 9 && upstream.waiting() === 0);
-    await Promise.all(ends);
-    expect(started).toEqual(['chatty3', 'a', 'b', 'c', 'chatty4', 'chatty5', 'chatty6']);
-    expect(h.fake.requests).toHaveLength(9);
+  describe('per-student limit', () => {
+    it('refuses the question over the limit with the wait until the oldest leaves the window', async () => {
+      h = await startHarness({ questionsPer5Min: 3 });
+      h.fake.otherwise(() => ({ chunks: ['ok'] }));
+      const ask = (key: number) => h!.relay.ask(askJob(key, 'again?'), listen().events);
+      expect(ask(1).accepted).toBe(true);
+      h.clock.now += 60_000;
+      expect(ask(1).accepted).toBe(true);
+      expect(ask(1).accepted).toBe(true);
+      expect(ask(1)).toEqual({ accepted: false, retryAfterMs: 4 * 60_000 });
+      // Another student is not affected.
+      expect(ask(2).accepted).toBe(true);
+      h.clock.now += 4 * 60_000;
+      expect(ask(1).accepted).toBe(true);
+      expect(await h.stats()).toMatchObject({ rateLimited: 1 });
+    });
   });
 
-  it('reports queue positions that move up as the queue drains', async () => {
-    h = await startHarness({ llmMaxInFlight: 1 });
-    const upstream = gatedUpstream(h);
-    const first = listen();
-    const second = listen();
-    const third = listen();
-    expect(h.relay.ask(askJob(1, 'one'), first.events)).toMatchObject({ queuePosition: 0 });
-    expect(h.relay.ask(askJob(2, 'two'), second.events)).toMatchObject({ queuePosition: 1 });
-    expect(h.relay.ask(askJob(3, 'three'), third.events)).toMatchObject({ queuePosition: 2 });
-    await until(() => upstream.waiting() === 1);
-    upstream.releaseAll();
-    await first.end;
-    await until(() => third.heard.length > 0);
-    expect(second.heard).toEqual([{ type: 'position', n: 0 }]);
-    expect(third.heard).toEqual([{ type: 'position', n: 1 }]);
-    await upstream.releaseUntil(() => third.heard.at(-1)?.type === 'done');
-    expect(third.heard.map((e) => e.type)).toEqual(['position', 'position', 'chunk', 'done']);
-  });
-
-  it('cancels a waiting question (never sent) and one being answered (no more events)', async () => {
-    h = await startHarness({ llmMaxInFlight: 1 });
-    const upstream = gatedUpstream(h);
-    const running = listen();
-    const waiting = listen();
-    const behind = listen();
-    const r1 = h.relay.ask(askJob(1, 'one'), running.events);
-    const r2 = h.relay.ask(askJob(2, 'two'), waiting.events);
-    h.relay.ask(askJob(3, 'three'), behind.events);
-    await until(() => upstream.waiting() === 1);
-    if (!r1.accepted || !r2.accepted) throw new Error('not accepted');
-    r2.cancel();
-    // The question behind moves up when the cancelled one leaves.
-    await until(() => behind.heard.length > 0);
-    expect(behind.heard).toEqual([{ type: 'position', n: 1 }]);
-    r1.cancel();
-    await upstream.releaseUntil(() => behind.heard.at(-1)?.type === 'done');
-    expect(running.heard).toEqual([]);
-    expect(waiting.heard).toEqual([]);
-    expect(h.fake.requests.map(questionOf)).toEqual(['one', 'three']);
+  describe('usage figures', () => {
+    it('reports latency, tokens, cost, request rate against the quota', async () => {
+      h = await startHarness({
+        geminiInputPricePerMTok: 0.3,
+        geminiOutputPricePerMTok: 2.5,
+        geminiRequestsPerMinute: 10,
+      });
+      h.fake.otherwise(() => ({
+        chunks: ['Pip ', 'is ', 'brave.'],
+        chunkDelayMs: 20,
+        usage: { prompt: 1000, output: 200 },
+      }));
+      for (let i = 0; i < 4; i++) {
+        const l = listen();
+        h.relay.ask(askJob(i, 'why?'), l.events);
+        await l.end;
+      }
+      const stats = await h.stats();
+      expect(stats).toMatchObject({
+        upstreamCalls: 4,
+        inputTokens: 4000,
+        outputTokens: 800,
+        requestsLastMinute: 4,
+        rpmQuota: 10,
+        rpmUsedPct: 40,
+      });
+      // 4000 * 0.3 / 1e6 + 800 * 2.5 / 1e6 dollars, a quarter of it per question.
+      expect(stats.costUsd).toBeCloseTo(0.0032, 8);
+      expect(stats.costPerQuestionUsd).toBeCloseTo(0.0008, 8);
+      // The last chunk comes two pauses after the first.
+      expect(Number(stats.totalMsP50)).toBeGreaterThan(Number(stats.firstChunkMsP50));
+      expect(Number(stats.totalMsP95)).toBeGreaterThanOrEqual(Number(stats.totalMsP50));
+    });
   });
 });
 
 describe('fairness across classes', () => {
+  // A property of the queue, not of the route: once, through the Gemini API route.
+  beforeEach(() => useProvider('gemini'));
+
   it('serves a class that asks 5 questions among the first few while another has 200 waiting', async () => {
     h = await startHarness({ llmMaxInFlight: 1, questionsPer5Min: 100 });
     const upstream = gatedUpstream(h);
@@ -254,59 +323,6 @@ describe('the fair queue across classes, unit', () => {
       }),
       { numRuns: 40 },
     );
-  });
-});
-
-describe('per-student limit', () => {
-  it('refuses the question over the limit with the wait until the oldest leaves the window', async () => {
-    h = await startHarness({ questionsPer5Min: 3 });
-    h.fake.otherwise(() => ({ chunks: ['ok'] }));
-    const ask = (key: number) => h!.relay.ask(askJob(key, 'again?'), listen().events);
-    expect(ask(1).accepted).toBe(true);
-    h.clock.now += 60_000;
-    expect(ask(1).accepted).toBe(true);
-    expect(ask(1).accepted).toBe(true);
-    expect(ask(1)).toEqual({ accepted: false, retryAfterMs: 4 * 60_000 });
-    // Another student is not affected.
-    expect(ask(2).accepted).toBe(true);
-    h.clock.now += 4 * 60_000;
-    expect(ask(1).accepted).toBe(true);
-    expect(await h.stats()).toMatchObject({ rateLimited: 1 });
-  });
-});
-
-describe('usage figures', () => {
-  it('reports latency, tokens, cost, request rate against the quota', async () => {
-    h = await startHarness({
-      geminiInputPricePerMTok: 0.3,
-      geminiOutputPricePerMTok: 2.5,
-      geminiRequestsPerMinute: 10,
-    });
-    h.fake.otherwise(() => ({
-      chunks: ['Pip ', 'is ', 'brave.'],
-      chunkDelayMs: 20,
-      usage: { prompt: 1000, output: 200 },
-    }));
-    for (let i = 0; i < 4; i++) {
-      const l = listen();
-      h.relay.ask(askJob(i, 'why?'), l.events);
-      await l.end;
-    }
-    const stats = await h.stats();
-    expect(stats).toMatchObject({
-      upstreamCalls: 4,
-      inputTokens: 4000,
-      outputTokens: 800,
-      requestsLastMinute: 4,
-      rpmQuota: 10,
-      rpmUsedPct: 40,
-    });
-    // 4000 * 0.3 / 1e6 + 800 * 2.5 / 1e6 dollars, a quarter of it per question.
-    expect(stats.costUsd).toBeCloseTo(0.0032, 8);
-    expect(stats.costPerQuestionUsd).toBeCloseTo(0.0008, 8);
-    // The last chunk comes two pauses after the first.
-    expect(Number(stats.totalMsP50)).toBeGreaterThan(Number(stats.firstChunkMsP50));
-    expect(Number(stats.totalMsP95)).toBeGreaterThanOrEqual(Number(stats.totalMsP50));
   });
 });
 

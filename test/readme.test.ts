@@ -2,11 +2,12 @@
 // and flag the server reads; the protocol page names every message type. The README is the front
 // door to the pages by reader, so text moved between them must stay reachable: every relative
 // link and anchor resolves, and every page's contents list is its headings.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SETTINGS } from '../server/config.js';
+import { SETTINGS, USAGE } from '../server/config.js';
 import { ClientPayloads, ServerPayloads } from '../shared/protocol/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -101,7 +102,22 @@ describe('npm run serve', () => {
   it('starts the server with the same Node flags as every other launcher', async () => {
     const { SERVER_NODE_FLAGS } = await import('../server/node-flags.js');
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.serve).toContain(`node ${SERVER_NODE_FLAGS.join(' ')} dist/server/main.js`);
+    // The launcher builds, then runs the server in its own process: the flags are its flags.
+    expect(pkg.scripts.serve).toBe(`node ${SERVER_NODE_FLAGS.join(' ')} server/serve.mjs`);
+    expect(read('server/serve.mjs')).toContain("await import('../dist/server/main.js')");
+  });
+
+  it('prints --help without building first', () => {
+    // npm's entry point is somewhere that does not exist: a build would fail, so help that
+    // prints and exits 0 was printed without one.
+    const run = spawnSync(process.execPath, [join(ROOT, 'server/serve.mjs'), '--help'], {
+      env: { ...process.env, npm_execpath: '/nonexistent/npm-cli.js' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${USAGE}\n`);
   });
 
   it('has a service unit for IT that runs the same, restarts it, and raises the descriptor limit', async () => {

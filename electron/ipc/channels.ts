@@ -13,15 +13,17 @@ export interface AdminSession {
 }
 
 /**
- * The saved Gemini key, never in full (like every secret setting): the dashboard shows the hint.
+ * A saved secret (the Gemini key, the Vertex AI service account's key), never in full (like every
+ * secret setting): the dashboard shows the hint (the key's last characters, the account's e-mail).
  * protection: 'os' = encrypted with the OS keychain (DPAPI, Keychain, libsecret/kwallet);
  * 'weak' = Linux without a keyring, where Electron falls back to a fixed password.
  */
-export interface GeminiKeyState {
+export interface SecretState {
   stored: boolean;
   hint: string | null;
   protection: 'os' | 'weak' | 'unavailable';
 }
+export type GeminiKeyState = SecretState;
 
 /** Renderer → main requests (ipcRenderer.invoke / ipcMain.handle). */
 export interface InvokeChannels {
@@ -30,6 +32,10 @@ export interface InvokeChannels {
   'readerai:gemini-key:get': { args: []; result: GeminiKeyState };
   /** null removes the saved key. The server restarts to pick the change up. */
   'readerai:gemini-key:save': { args: [key: string | null]; result: GeminiKeyState };
+  'readerai:vertex-key:get': { args: []; result: SecretState };
+  /** Opens a file picker; the chosen key file is checked and kept. null: the teacher cancelled. */
+  'readerai:vertex-key:pick': { args: []; result: SecretState | null };
+  'readerai:vertex-key:remove': { args: []; result: SecretState };
   'readerai:data-folder:open': { args: []; result: void };
   'readerai:class-live:set': { args: [live: boolean]; result: void };
 }
@@ -47,6 +53,9 @@ export interface ReaderAIDesktopApi {
   getServerStatus(): Promise<ServerStatus>;
   getGeminiKey(): Promise<GeminiKeyState>;
   saveGeminiKey(key: string | null): Promise<GeminiKeyState>;
+  getVertexKey(): Promise<SecretState>;
+  pickVertexKey(): Promise<SecretState | null>;
+  removeVertexKey(): Promise<SecretState>;
   openDataFolder(): Promise<void>;
   /** Keeps the computer awake while a class is live. */
   setClassLive(live: boolean): Promise<void>;

@@ -1,5 +1,5 @@
 // `npm start` (after the build): the desktop app where Electron's binary is installed, otherwise
-// the headless server with the dashboard address printed, so the command always does something
+// the headless server, which prints the dashboard address, so the command always does something
 // useful. Runs under plain Node.
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
@@ -35,13 +35,10 @@ function runHeadless(why: string): void {
     env: () => process.env,
     log: (line) => console.error(`[start] ${line}`),
   });
+  // The server prints its addresses itself (its output is this terminal's), so nothing here
+  // repeats them.
   supervisor.on('status', (status) => {
-    const session = supervisor.session;
-    if (status.state === 'running' && session) {
-      console.log(
-        `\nTeacher dashboard (open on this computer): ${session.dashboardUrl}\nStudents join at: ${session.joinUrl}\n`,
-      );
-    } else if (status.state === 'failed') {
+    if (status.state === 'failed') {
       console.error(`The server could not start: ${status.reason}`);
       process.exit(1);
     }

@@ -8,6 +8,7 @@ import { originOf } from '../security/origin.js';
 import type { LogFile } from '../server/log-file.js';
 import type { DashboardWindow } from './window.js';
 import type { GeminiKeyStore } from './gemini-key.js';
+import type { VertexKeyStore } from './vertex-key.js';
 
 export interface ServerSetup {
   serverPath: string;
@@ -16,13 +17,19 @@ export interface ServerSetup {
   /** Also print the server's output (when started from a terminal). */
   echo: boolean;
   geminiKey: Pick<GeminiKeyStore, 'read'>;
+  vertexKey: Pick<VertexKeyStore, 'read'>;
   dashboard: DashboardWindow;
 }
 
 export function setupServer(opts: ServerSetup): ServerSupervisor {
   const supervisor = new ServerSupervisor({
     fork: forkWithUtilityProcess(opts.serverPath, { log: opts.log, echo: opts.echo }),
-    env: () => serverEnvironment(process.env, { dataDir: opts.dataDir, geminiKey: opts.geminiKey.read() }),
+    env: () =>
+      serverEnvironment(process.env, {
+        dataDir: opts.dataDir,
+        geminiKey: opts.geminiKey.read(),
+        vertexKey: opts.vertexKey.read(),
+      }),
     log: (line) => opts.log.line(line),
   });
   supervisor.on('status', (status) => reflectStatus(opts.dashboard, status, supervisor.session?.dashboardUrl ?? null));
@@ -31,16 +38,17 @@ export function setupServer(opts: ServerSetup): ServerSupervisor {
 
 /**
  * The server's environment: ours, plus the data folder (unless IT or a developer set one) and the
- * teacher's saved Gemini key.
+ * teacher's saved Gemini key and Vertex AI service account key.
  */
 export function serverEnvironment(
   base: NodeJS.ProcessEnv,
-  extra: { dataDir: string; geminiKey: string | null },
+  extra: { dataDir: string; geminiKey: string | null; vertexKey?: string | null },
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, READERAI_DATA_DIR: base.READERAI_DATA_DIR || extra.dataDir };
   // Would turn Electron-started helpers into plain Node; the server never needs it.
   delete env.ELECTRON_RUN_AS_NODE;
   if (extra.geminiKey) env.GEMINI_API_KEY = extra.geminiKey;
+  if (extra.vertexKey) env.READERAI_VERTEX_CREDENTIALS_JSON = extra.vertexKey;
   return env;
 }
 

@@ -1,15 +1,23 @@
 // Identifiers and secrets. Class codes avoid characters that look alike on a whiteboard
-// (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G); six of 22 characters is 113 million codes, and wrong
-// guesses are limited per address (./attempts.ts).
+// (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G) and never spell a rude word (./code-words.ts); six of 22
+// characters is 113 million codes (a few per cent fewer without the words), and wrong guesses are
+// limited per address (./attempts.ts).
 import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { spellsRudeWord } from './code-words.js';
 
 export const CLASS_CODE_ALPHABET = 'ACDEFHJKMNPQRTUVWXY347';
 export const CLASS_CODE_LENGTH = 6;
 
-export function newClassCode(): string {
-  let code = '';
-  for (let i = 0; i < CLASS_CODE_LENGTH; i++) code += CLASS_CODE_ALPHABET.charAt(randomInt(CLASS_CODE_ALPHABET.length));
-  return code;
+/** A code shown to a class. `pick(n)` is a random integer below n (tests pass their own sequence). */
+export function newClassCode(pick: (n: number) => number = randomInt): string {
+  // About one code in twenty is refused, so a hundred draws all being refused never happens with a
+  // real random source; a broken one gets an error instead of a loop that never ends.
+  for (let attempt = 0; attempt < 100; attempt++) {
+    let code = '';
+    for (let i = 0; i < CLASS_CODE_LENGTH; i++) code += CLASS_CODE_ALPHABET.charAt(pick(CLASS_CODE_ALPHABET.length));
+    if (!spellsRudeWord(code)) return code;
+  }
+  throw new Error('newClassCode: 100 codes in a row spelled a refused word; is the random source broken?');
 }
 
 /** What people type: lower case, spaces and dashes are forgiven. */

@@ -1,25 +1,27 @@
-// Gemini behind the Provider interface, with Google's SDK (@google/generative-ai 0.24).
-// The SDK only reports a block when `.text()` is called on a response, and a streamed block may
-// come in any chunk, so each chunk is read field by field here: prompt blocked, bad finish
-// reasons, empty answers. Enum values this file does not know are let through.
+// Gemini behind the Provider interface, with Google's Gen AI SDK (@google/genai), through either
+// route: the Gemini API or Vertex AI. Every client option is passed explicitly (service, key or
+// project and region, API version, address, auth client), so the SDK's own environment variables
+// and application default credentials never take part. The SDK's retries and automatic stream
+// continuation stay off: the relay retries, and a repeated stream would show text twice.
+// Each chunk is read field by field: prompt blocked, bad finish reasons, empty answers. Enum
+// values this file does not know are let through.
 import {
-  BlockReason,
+  ApiError,
+  BlockedReason,
   FinishReason,
-  GoogleGenerativeAI,
-  GoogleGenerativeAIAbortError,
-  GoogleGenerativeAIFetchError,
+  GoogleGenAI,
   HarmBlockThreshold,
   HarmCategory,
-  type ErrorDetails,
-  type GenerateContentRequest,
+  type GenerateContentParameters,
   type GenerateContentResponse,
-  type GenerativeModel,
-} from '@google/generative-ai';
+  type GoogleGenAIOptions,
+} from '@google/genai';
 import type { ModelRequest } from './prompt.js';
 import { UpstreamError, type Outcome, type Provider, type ProviderConfig, type Usage } from './provider.js';
+import { networkMessage, serviceAccountClient } from './service-account.js';
 import type { FlagReason } from './types.js';
 
-/** Strictest blocking on every harm category the SDK knows, set explicitly on every call. */
+/** Strictest blocking on every harm category both services know, set explicitly on every call. */
 export const SAFETY_SETTINGS = [
   HarmCategory.HARM_CATEGORY_HARASSMENT,
   HarmCategory.HARM_CATEGORY_HATE_SPEECH,
@@ -45,10 +47,37 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
 const TEMPERATURE = 0.4;
 
+/**
+ * API versions, named so neither the SDK's default nor GOOGLE_GENAI_API_VERSION decides: v1beta
+ * is the Gemini API's full surface (what ReaderAI has always called), v1 is Vertex AI's stable one.
+ */
+const API_VERSION = { gemini: 'v1beta', vertex: 'v1' } as const;
+
+/** The SDK's options for a route, all of them explicit. */
+export function clientOptions(config: ProviderConfig): GoogleGenAIOptions {
+  const httpOptions = { baseUrl: config.baseUrl };
+  switch (config.kind) {
+    case 'gemini':
+      return { vertexai: false, apiKey: config.apiKey, apiVersion: API_VERSION.gemini, httpOptions };
+    case 'vertex-express':
+      return { vertexai: true, apiKey: config.apiKey, apiVersion: API_VERSION.vertex, httpOptions };
+    case 'vertex':
+      return {
+        vertexai: true,
+        project: config.project,
+        location: config.location,
+        // Our client, holding this key only: GoogleAuth never looks for default credentials.
+        googleAuthOptions: { authClient: serviceAccountClient(config.key) },
+        apiVersion: API_VERSION.vertex,
+        httpOptions,
+      };
+  }
+}
+
 /** What one response (or streamed chunk) says: its text, or why it must be withheld. */
 function readResponse(r: GenerateContentResponse): { text: string; flag?: FlagReason } {
   const blockReason: string | undefined = r.promptFeedback?.blockReason;
-  if (blockReason && blockReason !== (BlockReason.BLOCKED_REASON_UNSPECIFIED as string))
+  if (blockReason && blockReason !== (BlockedReason.BLOCKED_REASON_UNSPECIFIED as string))
     return { text: '', flag: 'prompt_blocked' };
   const candidate = r.candidates?.[0];
   const text = (candidate?.content?.parts ?? []).map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
@@ -64,10 +93,22 @@ function addUsage(total: Usage, r: GenerateContentResponse): void {
   total.outputTokens = u.candidatesTokenCount ?? total.outputTokens;
 }
 
-/** `google.rpc.RetryInfo` in an error body: `{ "retryDelay": "12s" }` (or "1.5s"). */
-function retryHintMs(details: ErrorDetails[] | undefined): number | undefined {
-  for (const d of details ?? []) {
-    if (!(d['@type'] ?? '').endsWith('google.rpc.RetryInfo')) continue;
+/**
+ * The SDK's ApiError carries only a status and a message; the message holds Google's error body
+ * as JSON (after "got status: …" for an error inside a stream). `google.rpc.RetryInfo` in its
+ * details is `{ "retryDelay": "12s" }` (or "1.5s").
+ */
+export function retryHintMs(message: string): number | undefined {
+  const start = message.indexOf('{');
+  if (start < 0) return undefined;
+  let body: { error?: { details?: { '@type'?: unknown; retryDelay?: unknown }[] } };
+  try {
+    body = JSON.parse(message.slice(start)) as typeof body;
+  } catch {
+    return undefined;
+  }
+  for (const d of body.error?.details ?? []) {
+    if (typeof d['@type'] !== 'string' || !d['@type'].endsWith('google.rpc.RetryInfo')) continue;
     const m = /^(\d+(?:\.\d+)?)s$/.exec(typeof d.retryDelay === 'string' ? d.retryDelay : '');
     if (m) return Math.round(Number(m[1]) * 1000);
   }
@@ -76,36 +117,37 @@ function retryHintMs(details: ErrorDetails[] | undefined): number | undefined {
 
 /** Every SDK failure as an UpstreamError (aborts are re-thrown as they are: the caller asked). */
 function toUpstreamError(err: unknown): unknown {
-  if (err instanceof GoogleGenerativeAIAbortError || (err instanceof Error && err.name === 'AbortError')) return err;
-  if (err instanceof GoogleGenerativeAIFetchError) {
-    const status = err.status ?? 0;
-    return new UpstreamError(err.message, RETRYABLE_STATUS.has(status), status, retryHintMs(err.errorDetails));
+  if (err instanceof UpstreamError) return err;
+  if (err instanceof Error && err.name === 'AbortError') return err;
+  if (err instanceof ApiError) {
+    return new UpstreamError(err.message, RETRYABLE_STATUS.has(err.status), err.status, retryHintMs(err.message));
   }
   // Network failures, a stream cut short, unparsable server-sent events: try again.
-  return new UpstreamError(err instanceof Error ? err.message : String(err), true);
+  return new UpstreamError(networkMessage(err), true);
 }
 
 export class GeminiProvider implements Provider {
-  private readonly client: GoogleGenerativeAI;
+  private readonly client: GoogleGenAI;
 
   constructor(private readonly config: ProviderConfig) {
-    this.client = new GoogleGenerativeAI(config.apiKey);
+    this.client = new GoogleGenAI(clientOptions(config));
   }
 
-  private model(req: ModelRequest): GenerativeModel {
-    return this.client.getGenerativeModel(
-      {
-        model: this.config.model,
+  private params(req: ModelRequest, abortSignal: AbortSignal): GenerateContentParameters {
+    return {
+      model: this.config.model,
+      contents: [{ role: 'user', parts: [{ text: req.prompt }] }],
+      config: {
         systemInstruction: req.system,
         safetySettings: SAFETY_SETTINGS,
-        generationConfig: { maxOutputTokens: req.maxOutputTokens, temperature: TEMPERATURE, candidateCount: 1 },
+        maxOutputTokens: req.maxOutputTokens,
+        temperature: TEMPERATURE,
+        candidateCount: 1,
+        abortSignal,
+        automaticFunctionCalling: { disable: true },
+        automaticContinuation: false,
       },
-      this.config.baseUrl ? { baseUrl: this.config.baseUrl } : undefined,
-    );
-  }
-
-  private body(req: ModelRequest): GenerateContentRequest {
-    return { contents: [{ role: 'user', parts: [{ text: req.prompt }] }] };
+    };
   }
 
   async stream(req: ModelRequest, signal: AbortSignal, onText: (text: string) => void): Promise<Outcome> {
@@ -116,24 +158,28 @@ export class GeminiProvider implements Provider {
     signal.addEventListener('abort', forward, { once: true });
     const usage: Usage = { inputTokens: 0, outputTokens: 0 };
     let text = '';
+    let modelVersion: string | undefined;
+    const ended = (o: Omit<Outcome, 'usage' | 'modelVersion'>): Outcome => ({
+      ...o,
+      usage,
+      ...(modelVersion ? { modelVersion } : {}),
+    });
     try {
-      const result = await this.model(req).generateContentStream(this.body(req), { signal: stop.signal });
-      // The SDK also aggregates the stream into `response`; we never read it, but its promise
-      // rejects when the stream fails and must not become an unhandled rejection.
-      result.response.catch(() => undefined);
-      for await (const chunk of result.stream) {
+      const chunks = await this.client.models.generateContentStream(this.params(req, stop.signal));
+      for await (const chunk of chunks) {
         addUsage(usage, chunk);
+        modelVersion ??= chunk.modelVersion;
         const read = readResponse(chunk);
         if (read.flag) {
           stop.abort();
-          return { text: text + read.text, flag: read.flag, usage };
+          return ended({ text: text + read.text, flag: read.flag });
         }
         if (read.text) {
           text += read.text;
           onText(read.text);
         }
       }
-      return text.trim() ? { text, usage } : { text, flag: 'empty', usage };
+      return text.trim() ? ended({ text }) : ended({ text, flag: 'empty' });
     } catch (err) {
       throw toUpstreamError(err);
     } finally {
@@ -143,12 +189,13 @@ export class GeminiProvider implements Provider {
 
   async generate(req: ModelRequest, signal: AbortSignal): Promise<Outcome> {
     try {
-      const { response } = await this.model(req).generateContent(this.body(req), { signal });
+      const response = await this.client.models.generateContent(this.params(req, signal));
       const usage: Usage = { inputTokens: 0, outputTokens: 0 };
       addUsage(usage, response);
+      const version = response.modelVersion ? { modelVersion: response.modelVersion } : {};
       const read = readResponse(response);
-      if (read.flag) return { ...read, usage };
-      return read.text.trim() ? { text: read.text, usage } : { text: '', flag: 'empty', usage };
+      if (read.flag) return { ...read, usage, ...version };
+      return read.text.trim() ? { text: read.text, usage, ...version } : { text: '', flag: 'empty', usage, ...version };
     } catch (err) {
       throw toUpstreamError(err);
     }

@@ -1,6 +1,8 @@
 // The small surface a language-model provider offers the relay. Gemini is one file behind it
-// (gemini.ts); another provider or SDK is another file with these two calls.
+// (gemini.ts); another provider or SDK is another file with these two calls. Everything here is
+// plain data, so the relay can later live in a process of its own.
 import type { ModelRequest } from './prompt.js';
+import type { ServiceAccountKey } from './service-account-key.js';
 import type { FlagReason } from './types.js';
 
 export interface Usage {
@@ -15,6 +17,8 @@ export interface Outcome {
   /** Set when the answer must be withheld and replaced by a kind fixed message. */
   flag?: FlagReason;
   usage: Usage;
+  /** The model version that answered, when the response says. */
+  modelVersion?: string;
 }
 
 export interface Provider {
@@ -24,12 +28,15 @@ export interface Provider {
   generate(request: ModelRequest, signal: AbortSignal): Promise<Outcome>;
 }
 
-export interface ProviderConfig {
-  apiKey: string;
-  model: string;
-  /** Empty: the provider's own endpoint. */
-  baseUrl: string;
-}
+/**
+ * Which service answers and how it is reached, complete: the provider passes every part of it to
+ * the SDK and reads nothing from the environment. `baseUrl` is never empty (route.ts fills in
+ * Google's address).
+ */
+export type ProviderConfig =
+  | { kind: 'gemini'; model: string; baseUrl: string; apiKey: string }
+  | { kind: 'vertex'; model: string; baseUrl: string; project: string; location: string; key: ServiceAccountKey }
+  | { kind: 'vertex-express'; model: string; baseUrl: string; apiKey: string };
 
 /**
  * A call that failed without an answer. `retryable`: worth trying again (rate limited, server

@@ -2,7 +2,7 @@
 // own worker thread (relay-worker.ts). A book's words cross once, under a number; questions and
 // look-ups carry that number. The worker sends its messages in batches, one per turn of its loop.
 import type { Settings } from '../config.js';
-import type { AskEvents, AskJob, BookPassage, DefineJob, DefineResult } from './types.js';
+import type { AskEvents, AskJob, BookPassage, DefineJob, DefineResult, RouteCheck } from './types.js';
 
 /** A job as it crosses to the worker: the book by number (sent before with `book`), not its words. */
 export type Wire<J extends BookPassage> = Omit<J, 'words'> & { book: number };
@@ -30,6 +30,8 @@ export type ToRelay =
   | { type: 'define'; id: number; job: Wire<DefineJob> }
   /** Asks for figures now (`stats` with the same id answers). */
   | { type: 'stats'; id: number }
+  /** One trial request through the configured route (`checked` with the same id answers). */
+  | { type: 'check'; id: number }
   | { type: 'close' };
 
 export type FromRelay =
@@ -40,6 +42,7 @@ export type FromRelay =
   | { type: 'done'; id: number; answer: Parameters<AskEvents['done']>[0] }
   | { type: 'teacher'; id: number; reason: string }
   | { type: 'defined'; id: number; result: DefineResult }
+  | { type: 'checked'; id: number; result: RouteCheck }
   /** Sent every STATS_MS, and in answer to a `stats` request (with its id). */
   | { type: 'stats'; stats: Stats; id?: number }
   | { type: 'log'; level: 'warn' | 'info'; obj: object; msg: string }

@@ -13,7 +13,18 @@ import { workerUrl } from '../worker-url.js';
 import { askerKey, LIMIT_WINDOW_MS, SlidingWindowLimiter } from './rate-limit.js';
 import type { FromRelay, RelayDatabase, RelayWorkerData, Stats, ToRelay, Wire } from './relay-messages.js';
 import { defineOffline, type RelayLog } from './relay.js';
-import type { AskEvents, AskJob, AskResult, BookPassage, DefineJob, DefineResult, Relay } from './types.js';
+import { aiStatusOf, RouteCache } from './route.js';
+import type {
+  AiStatus,
+  AskEvents,
+  AskJob,
+  AskResult,
+  BookPassage,
+  DefineJob,
+  DefineResult,
+  Relay,
+  RouteCheck,
+} from './types.js';
 import { OfflineDictionary } from './wordnet.js';
 
 export interface RelayProxyOptions {
@@ -61,6 +72,9 @@ export class RelayProxy implements Relay {
   private readonly asks = new Map<number, OpenAsk>();
   private readonly defines = new Map<number, OpenDefine>();
   private readonly statsRequests = new Map<number, () => void>();
+  private readonly checks = new Map<number, (result: RouteCheck) => void>();
+  /** The route as this thread sees it, so whether AI is on is known without asking the worker. */
+  private readonly routes = new RouteCache();
   /** Book words -> number in the current worker; Map order is least recently used first. */
   private readonly books = new Map<readonly string[], number>();
   private nextBook = 1;
@@ -84,7 +98,24 @@ export class RelayProxy implements Relay {
   }
 
   get aiEnabled(): boolean {
-    return this.o.getSettings().geminiApiKey !== '';
+    return this.routes.route(this.o.getSettings()).on;
+  }
+
+  /** The route from the settings here; whether Google is paused after failures from the worker. */
+  aiStatus(): AiStatus {
+    const s = this.settings();
+    return aiStatusOf(this.routes.route(s), s.geminiModel, this.workerStats.geminiUnavailable === true);
+  }
+
+  /** The trial request runs in the worker, through the same SDK and route as the answers. */
+  checkRoute(): Promise<RouteCheck> {
+    this.settings();
+    if (!this.worker || this.closing) return Promise.resolve(this.noWorkerCheck());
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.checks.set(id, resolve);
+      this.post({ type: 'check', id });
+    });
   }
 
   ask(job: AskJob, events: AskEvents): AskResult {
@@ -253,6 +284,10 @@ export class RelayProxy implements Relay {
         define?.resolve(m.result);
         return;
       }
+      case 'checked':
+        this.checks.get(m.id)?.(m.result);
+        this.checks.delete(m.id);
+        return;
       case 'stats':
         this.workerStats = m.stats;
         if (m.id !== undefined) {
@@ -284,6 +319,8 @@ export class RelayProxy implements Relay {
     this.defines.clear();
     for (const answered of this.statsRequests.values()) answered();
     this.statsRequests.clear();
+    for (const answered of this.checks.values()) answered(this.noWorkerCheck());
+    this.checks.clear();
     if (this.closing) return;
 
     this.restarts++;
@@ -299,6 +336,22 @@ export class RelayProxy implements Relay {
       if (!this.closing) this.start();
     }, delayMs);
     this.restartTimer.unref();
+  }
+
+  /** The answer to a route check while no worker can make it (it crashed, or the relay closed). */
+  private noWorkerCheck(): RouteCheck {
+    const s = this.o.getSettings();
+    const route = this.routes.route(s);
+    return {
+      ok: false,
+      route: route.on ? route.label : null,
+      model: s.geminiModel,
+      modelVersion: null,
+      region: route.on ? route.region : null,
+      latencyMs: null,
+      problem: 'server',
+      message: 'The AI relay is not running just now (it restarts by itself after a problem); try the check again.',
+    };
   }
 
   /** A word from the offline dictionary on this thread (no worker to ask). */

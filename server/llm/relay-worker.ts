@@ -109,6 +109,9 @@ port.on('message', (m: ToRelay) => {
     case 'stats':
       post({ type: 'stats', stats: relay.stats(), id: m.id });
       return;
+    case 'check':
+      void relay.checkRoute().then((result) => post({ type: 'checked', id: m.id, result }));
+      return;
     case 'close':
       void close();
       return;

@@ -1,19 +1,22 @@
 // The relay: questions and word look-ups from the classroom, answered by a language model
-// (Gemini), the definition cache, the offline dictionary or, when no AI can answer, the teacher.
-// It owns the fair queue, the per-student limit on word look-ups, retries and deadlines, and the
-// usage figures. It runs in the relay's worker thread (relay-worker.ts); the per-student limit on
-// questions is checked before a question leaves the socket thread (relay-proxy.ts), because the
-// student hears at once whether it was accepted.
+// (Gemini, through the route the settings name), the definition cache, the offline dictionary or,
+// when no AI can answer, the teacher. It owns the fair queue, the per-student limit on word
+// look-ups, retries and deadlines, and the usage figures. It runs in the relay's worker thread
+// (relay-worker.ts); the per-student limit on questions is checked before a question leaves the
+// socket thread (relay-proxy.ts), because the student hears at once whether it was accepted.
 import { createHash } from 'node:crypto';
 import type { Settings } from '../config.js';
 import { FairQueue } from './fair-queue.js';
 import { Lru } from './lru.js';
 import { definitionRequest, normaliseWord, previousWord, questionRequest, senseSentence } from './prompt.js';
+import { checkRoute } from './check.js';
 import { UpstreamError, type Outcome, type Provider, type ProviderConfig } from './provider.js';
 import { askerKey, LIMIT_WINDOW_MS, SlidingWindowLimiter } from './rate-limit.js';
 import { withRetries, type RetryPlan } from './retry.js';
+import { aiStatusOf, resolveRoute, RouteCache, type Route } from './route.js';
 import { RelayStats } from './stats.js';
 import type {
+  AiStatus,
   AskEvents,
   AskJob,
   AskResult,
@@ -22,6 +25,7 @@ import type {
   DefinitionCacheStore,
   FlagReason,
   Relay,
+  RouteCheck,
 } from './types.js';
 import { OfflineDictionary } from './wordnet.js';
 
@@ -110,6 +114,9 @@ export class ClassroomRelay implements Relay {
   private outageUntil = 0;
   private providerSignature = '';
   private providerInstance: Provider | undefined;
+  private readonly routes = new RouteCache((detail) =>
+    this.o.log?.warn({ detail }, 'Vertex AI is off: its key cannot be used'),
+  );
 
   constructor(
     private readonly o: RelayOptions,
@@ -124,21 +131,31 @@ export class ClassroomRelay implements Relay {
   }
 
   get aiEnabled(): boolean {
-    return this.settings().geminiApiKey !== '';
+    return this.route(this.settings()).on;
   }
 
-  /** The provider for the current key, model and address (rebuilt when one changes). */
-  private provider(s: Settings): Provider {
-    const signature = JSON.stringify([s.geminiApiKey, s.geminiModel, s.geminiBaseUrl]);
+  private route(s: Settings): Route {
+    return this.routes.route(s);
+  }
+
+  /** The provider for the current route and model (rebuilt when either changes). */
+  private provider(config: ProviderConfig): Provider {
+    const signature = JSON.stringify(config);
     if (!this.providerInstance || signature !== this.providerSignature) {
-      this.providerInstance = this.makeProvider({
-        apiKey: s.geminiApiKey,
-        model: s.geminiModel,
-        baseUrl: s.geminiBaseUrl,
-      });
+      this.providerInstance = this.makeProvider(config);
       this.providerSignature = signature;
     }
     return this.providerInstance;
+  }
+
+  aiStatus(): AiStatus {
+    const s = this.settings();
+    return aiStatusOf(this.route(s), s.geminiModel, this.inOutage());
+  }
+
+  /** One short request through the route as it is configured now (the file is read again). */
+  checkRoute(): Promise<RouteCheck> {
+    return checkRoute(resolveRoute(this.settings()), this.makeProvider);
   }
 
   /** Takes a question the socket thread has admitted (its per-student limit is checked there). */
@@ -156,8 +173,9 @@ export class ClassroomRelay implements Relay {
       done: (answer) => last() && events.done(answer),
       teacher: (reason) => last() && events.teacher(reason),
     };
-    const noAi = !s.geminiApiKey
-      ? 'no_api_key'
+    const route = this.route(s);
+    const noAi = !route.on
+      ? route.reason
       : this.closed
         ? 'relay_closed'
         : this.inOutage()
@@ -236,13 +254,14 @@ export class ClassroomRelay implements Relay {
   private async answer(job: AskJob, out: AskEvents, cancelled: AbortSignal): Promise<void> {
     if (cancelled.aborted || this.closed) return;
     const s = this.settings();
-    if (!s.geminiApiKey || this.inOutage()) {
-      // The key was removed, or Gemini went away, while this question waited.
+    const route = this.route(s);
+    if (!route.on || this.inOutage()) {
+      // AI was switched off, or Gemini went away, while this question waited.
       this.statsData.toTeacher++;
-      out.teacher(s.geminiApiKey ? 'gemini_unavailable' : 'no_api_key');
+      out.teacher(route.on ? 'gemini_unavailable' : route.reason);
       return;
     }
-    const provider = this.provider(s);
+    const provider = this.provider(route.config);
     const request = questionRequest(job, s.gradeLevel);
     const started = Date.now();
     const deadlineMs = s.llmDeadlineSeconds * 1000;
@@ -308,7 +327,8 @@ export class ClassroomRelay implements Relay {
       this.statsData.cacheHits++;
       return { ok: true, text: known, source: 'cache' };
     }
-    if (word && s.geminiApiKey && !this.closed) {
+    const route = this.route(s);
+    if (word && route.on && !this.closed) {
       this.statsData.cacheMisses++;
       let pending = this.pendingDefinitions.get(key);
       if (pending) {
@@ -319,7 +339,9 @@ export class ClassroomRelay implements Relay {
           this.statsData.rateLimited++;
           return { ok: false, retryAfterMs: wait };
         }
-        pending = this.defineUpstream(job, s).then((text) => text && this.remember(key, word, text));
+        pending = this.defineUpstream(job, s, this.provider(route.config)).then(
+          (text) => text && this.remember(key, word, text),
+        );
         this.pendingDefinitions.set(key, pending);
         void pending.finally(() => this.pendingDefinitions.delete(key));
       }
@@ -355,8 +377,7 @@ export class ClassroomRelay implements Relay {
   }
 
   /** One upstream definition through the fair queue; undefined when it failed or was withheld. */
-  private defineUpstream(job: DefineJob, s: Settings): Promise<string | undefined> {
-    const provider = this.provider(s);
+  private defineUpstream(job: DefineJob, s: Settings, provider: Provider): Promise<string | undefined> {
     const request = definitionRequest(job, s.gradeLevel);
     const deadlineMs = Math.min(DEFINE_DEADLINE_MS, s.llmDeadlineSeconds * 1000);
     const deadlineAt = Date.now() + deadlineMs;
@@ -390,8 +411,11 @@ export class ClassroomRelay implements Relay {
   stats(): Record<string, number | string | boolean> {
     const s = this.settings();
     const lastMinute = this.upstreamRate.count();
+    const route = this.route(s);
     return this.statsData.snapshot({
-      aiEnabled: s.geminiApiKey !== '',
+      aiEnabled: route.on,
+      aiProvider: route.provider,
+      aiRoute: route.on ? route.label : '',
       model: s.geminiModel,
       queueDepth: this.queue.depth,
       inFlight: this.queue.inFlight,

@@ -2,7 +2,10 @@
 // and defines words. The classroom never sees Gemini; the relay never sees a student's name, id,
 // token or address: it gets an opaque class id and student number for fairness and rate limits,
 // and the passage.
+import type { AiStatus, RouteCheck } from '../../shared/protocol/ai.js';
 import type { AnswerSource } from '../../shared/protocol/codes.js';
+
+export type { AiStatus, RouteCheck } from '../../shared/protocol/ai.js';
 
 export interface BookPassage {
   title: string;
@@ -46,8 +49,11 @@ export type AskResult =
 export type DefineResult = { ok: true; text: string; source: AnswerSource } | { ok: false; retryAfterMs: number };
 
 export interface Relay {
-  /** Whether questions get AI answers right now (a key is set). */
+  /** Whether questions get AI answers right now (a route with its credentials, not switched off). */
   readonly aiEnabled: boolean;
+  aiStatus(): AiStatus;
+  /** One short, harmless request through the configured route. */
+  checkRoute(): Promise<RouteCheck>;
   ask(job: AskJob, events: AskEvents): AskResult;
   define(job: DefineJob): Promise<DefineResult>;
   /** Figures for the dashboard and the capacity model (from the relay's thread: up to 500 ms old). */

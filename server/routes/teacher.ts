@@ -125,6 +125,11 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
     return app.settings.view();
   });
 
+  /** Which AI route answers (or why none does), for the dashboard's AI badge. */
+  app.get('/ai', async () => app.relay.aiStatus());
+  /** One short trial request through the configured route (the settings screen's button). */
+  app.post('/ai/check', async () => app.relay.checkRoute());
+
   app.get('/report.csv', async (_req, reply) => {
     const { classroom, library } = app;
     const now = Date.now();

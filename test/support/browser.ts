@@ -16,9 +16,11 @@ export const CHROMIUM_PATH = process.env.READERAI_CHROMIUM ?? '/usr/bin/chromium
 /** Where screenshots and other artifacts go (gitignored). */
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
-/** Screen sizes the classroom has: a 10" tablet both ways, a phone-sized tablet, a small phone. */
+/** Screen sizes the classroom has: 10" tablets both ways, a phone-sized tablet, a small phone. */
 export const TABLET_LANDSCAPE = { width: 1024, height: 768 } as const;
 export const TABLET_PORTRAIT = { width: 768, height: 1024 } as const;
+/** A tall 10" Android tablet held upright. */
+export const TABLET_TALL = { width: 800, height: 1280 } as const;
 export const PHONE = { width: 390, height: 844 } as const;
 export const SMALL_PHONE = { width: 360, height: 640 } as const;
 

@@ -1,10 +1,14 @@
-// A local stand-in for Google's Gemini API, speaking its REST format on 127.0.0.1:
-//   POST /v1beta/models/{model}:streamGenerateContent?alt=sse   (server-sent events)
-//   POST /v1beta/models/{model}:generateContent                 (one JSON body)
+// A local stand-in for Google's Gemini API and Vertex AI, speaking their REST format on 127.0.0.1:
+//   POST /{v1|v1beta}/models/{model}:streamGenerateContent?alt=sse               (Gemini API, SSE)
+//   POST /{v1|v1beta}/models/{model}:generateContent                             (one JSON body)
+//   POST /{v1|v1beta1}/projects/{p}/locations/{l}/publishers/google/models/{model}:…  (Vertex AI)
+//   POST /{v1|v1beta1}/publishers/google/models/{model}:…                        (Vertex express mode)
+//   POST /token   an OAuth token endpoint for service-account keys made by `serviceAccountKey()`
 // Each request takes the next scripted reply (then the fallback): a recorded fixture, chunks
 // with delays, an HTTP error with a retry hint, a stream cut short, a hang, or malformed events.
 // It records every request body so tests can check what would have left the building.
 // The load benchmark reuses it with `latencyMs` and `chunkDelayMs`.
+import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,8 +29,11 @@ export type Reply =
       before?: (index: number) => Promise<void>;
       usage?: { prompt: number; output: number };
     }
-  /** An error status with Google's error body; `retryDelay` adds a RetryInfo detail ("2s"). */
-  | { status: number; retryDelay?: string; retryAfter?: string }
+  /**
+   * An error status with Google's error body; `retryDelay` adds a RetryInfo detail ("2s"),
+   * `message` replaces the body's sentence (e.g. Google's "API key not valid" text).
+   */
+  | { status: number; retryDelay?: string; retryAfter?: string; message?: string }
   /** These chunks, then the connection is dropped mid-answer. */
   | { cut: string[] }
   /** Headers, then nothing, ever (until the client gives up or the fake closes). */
@@ -37,6 +44,11 @@ export type Reply =
 export interface RecordedRequest {
   model: string;
   method: 'streamGenerateContent' | 'generateContent';
+  /** The path's shape: the Gemini API's, or Vertex AI's (with or without project and region). */
+  api: 'gemini' | 'vertex';
+  version: string;
+  project?: string;
+  location?: string;
   headers: IncomingMessage['headers'];
   /** The raw body, exactly as received. */
   raw: string;
@@ -51,8 +63,15 @@ export interface RecordedRequest {
   closedAt?: number;
 }
 
+/** A model call in either service's shape, with or without Vertex AI's project and region. */
+const MODEL_PATH =
+  /^\/(?<version>v1|v1beta|v1beta1)\/(?:projects\/(?<project>[^/]+)\/locations\/(?<location>[^/]+)\/)?(?<publishers>publishers\/google\/)?models\/(?<model>[^/:]+):(?<method>streamGenerateContent|generateContent)(?:\?alt=sse)?$/;
+const GEMINI_VERSIONS = new Set(['v1', 'v1beta']);
+const VERTEX_VERSIONS = new Set(['v1', 'v1beta1']);
+
 const STATUS_NAMES: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
   403: 'PERMISSION_DENIED',
   404: 'NOT_FOUND',
   429: 'RESOURCE_EXHAUSTED',
@@ -99,6 +118,14 @@ export class FakeGemini {
   private readonly script: Reply[] = [];
   private fallback: (req: RecordedRequest) => Reply = () => ({ chunks: ['Hello from the fake.'] });
   private readonly open = new Set<ServerResponse>();
+  /** Every request of any kind, as "METHOD /path" (also those answered 404). */
+  readonly hits: string[] = [];
+  /** Signed assertions the token endpoint accepted (their claims), in order. */
+  readonly tokenRequests: Record<string, unknown>[] = [];
+  /** Set to make the token endpoint refuse keys, as Google does for a deleted key. */
+  refuseTokens = false;
+  private readonly issued = new Set<string>();
+  private readonly keys = new Map<string, string>();
 
   private constructor(private readonly server: Server) {}
 
@@ -127,6 +154,23 @@ export class FakeGemini {
     return this;
   }
 
+  /**
+   * A service account's key file (JSON text) whose token_uri is this fake: a fresh RSA key pair;
+   * the fake checks each signed assertion against the public half.
+   */
+  serviceAccountKey(email = 'readerai-test@example-project.iam.gserviceaccount.com'): string {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.keys.set(email, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    return JSON.stringify({
+      type: 'service_account',
+      project_id: 'example-project',
+      private_key_id: 'test',
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      client_email: email,
+      token_uri: `${this.baseUrl}/token`,
+    });
+  }
+
   /** Every text part the fake received, in every request (system instruction included). */
   allText(): string {
     return this.requests.map((r) => r.raw).join('\n');
@@ -138,16 +182,28 @@ export class FakeGemini {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const m = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|generateContent)(\?alt=sse)?$/.exec(req.url ?? '');
-    if (req.method !== 'POST' || !m) {
-      res
-        .writeHead(404, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ error: { code: 404, message: 'not found', status: 'NOT_FOUND' } }));
-      return;
+    this.hits.push(`${req.method} ${req.url}`);
+    if (req.method === 'POST' && req.url === '/token') return this.token(raw, res);
+    const m = MODEL_PATH.exec(req.url ?? '');
+    if (req.method !== 'POST' || !m?.groups) return this.error(res, 404);
+    const g = m.groups;
+    const api = g.publishers ? 'vertex' : 'gemini';
+    const version = g.version as string;
+    // Each service has its own versions, and only Vertex AI has projects.
+    if (!(api === 'vertex' ? VERTEX_VERSIONS : GEMINI_VERSIONS).has(version) || (api === 'gemini' && g.project)) {
+      return this.error(res, 404);
+    }
+    // Vertex AI without an API key wants a token this fake issued.
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (api === 'vertex' && !req.headers['x-goog-api-key'] && !(bearer && this.issued.has(bearer))) {
+      return this.error(res, 401);
     }
     const recorded: RecordedRequest = {
-      model: m[1] as string,
-      method: m[2] as RecordedRequest['method'],
+      model: g.model as string,
+      method: g.method as RecordedRequest['method'],
+      api,
+      version,
+      ...(g.project ? { project: g.project, location: g.location } : {}),
       headers: req.headers,
       raw,
       body: JSON.parse(raw) as RecordedRequest['body'],
@@ -158,15 +214,42 @@ export class FakeGemini {
     const reply = this.script.shift() ?? this.fallback(recorded);
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     if (recorded.method === 'streamGenerateContent') await this.stream(reply, res);
-    else this.unary(reply, res);
+    else this.unary(reply, res, recorded.model);
   }
 
-  private error(res: ServerResponse, status: number, retryDelay?: string, retryAfter?: string): void {
+  /** The OAuth token endpoint (RFC 7523 JWT bearer grant), checking the assertion's signature. */
+  private token(raw: string, res: ServerResponse): void {
+    const form = new URLSearchParams(raw);
+    const [header = '', claims = '', signature = ''] = (form.get('assertion') ?? '').split('.');
+    let payload: Record<string, unknown> = {};
+    try {
+      payload = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      // Checked below: no issuer, no token.
+    }
+    const publicKey = this.keys.get(String(payload.iss));
+    const valid =
+      form.get('grant_type') === 'urn:ietf:params:oauth:grant-type:jwt-bearer' &&
+      publicKey !== undefined &&
+      createVerify('RSA-SHA256').update(`${header}.${claims}`).verify(publicKey, signature, 'base64url');
+    if (!valid || this.refuseTokens) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }));
+      return;
+    }
+    this.tokenRequests.push(payload);
+    const token = `fake-token-${this.tokenRequests.length}`;
+    this.issued.add(token);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ access_token: token, expires_in: 3600, token_type: 'Bearer' }));
+  }
+
+  private error(res: ServerResponse, status: number, retryDelay?: string, retryAfter?: string, message?: string): void {
     const details = retryDelay ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay }] : undefined;
     const body = {
       error: {
         code: status,
-        message: `Fake upstream says ${status}.`,
+        message: message ?? `Fake upstream says ${status}.`,
         status: STATUS_NAMES[status] ?? 'UNKNOWN',
         ...(details ? { details } : {}),
       },
@@ -176,7 +259,7 @@ export class FakeGemini {
   }
 
   private async stream(reply: Reply, res: ServerResponse): Promise<void> {
-    if ('status' in reply) return this.error(res, reply.status, reply.retryDelay, reply.retryAfter);
+    if ('status' in reply) return this.error(res, reply.status, reply.retryDelay, reply.retryAfter, reply.message);
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.flushHeaders();
     const send = (json: string) => res.write(`data: ${json}\r\n\r\n`);
@@ -214,8 +297,8 @@ export class FakeGemini {
     res.end();
   }
 
-  private unary(reply: Reply, res: ServerResponse): void {
-    if ('status' in reply) return this.error(res, reply.status, reply.retryDelay, reply.retryAfter);
+  private unary(reply: Reply, res: ServerResponse, model: string): void {
+    if ('status' in reply) return this.error(res, reply.status, reply.retryDelay, reply.retryAfter, reply.message);
     if ('hang' in reply) return;
     if ('cut' in reply) {
       res.socket?.destroy();
@@ -232,7 +315,11 @@ export class FakeGemini {
       const error = (JSON.parse(body) as { error?: { code?: number } }).error;
       if (error?.code) status = error.code;
     } else {
-      body = JSON.stringify(textResponse(reply.chunks.join(''), 'STOP', reply.usage));
+      // Google names the version that answered (a model name may be an alias).
+      body = JSON.stringify({
+        ...textResponse(reply.chunks.join(''), 'STOP', reply.usage),
+        modelVersion: `${model}-001`,
+      });
     }
     res.writeHead(status, { 'content-type': 'application/json' }).end(body);
   }

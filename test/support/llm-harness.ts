@@ -1,10 +1,13 @@
 // Shared pieces of the relay tests: settings from the real table, the definition cache as the
 // server keeps it (the real Store over a SQLite file), a book, an event recorder, and the relay as
-// the server runs it (the proxy and a real worker thread) wired to the fake Gemini with the real SDK.
+// the server runs it (the proxy and a real worker thread) wired to the fake Gemini with the real SDK,
+// through either route (Gemini API or Vertex AI).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS, type Settings } from '../../server/config.js';
+import { GeminiProvider } from '../../server/llm/gemini.js';
 import { RelayProxy } from '../../server/llm/relay-proxy.js';
+import { resolveRoute } from '../../server/llm/route.js';
 import type { AskEvents, AskJob, DefineJob, DefinitionCacheStore, FlagReason } from '../../server/llm/types.js';
 import type { AnswerSource } from '../../shared/protocol/codes.js';
 import { openDatabase } from '../../server/store/db.js';
@@ -142,14 +145,42 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The two routes the relay suites run through. */
+export const PROVIDERS = ['gemini', 'vertex'] as const;
+export type TestProvider = (typeof PROVIDERS)[number];
+let provider: TestProvider = 'gemini';
+
+/** The route the next harnesses use (a suite calls it in beforeEach of its describe.each). */
+export function useProvider(p: TestProvider): void {
+  provider = p;
+}
+
+/** Settings for a route with its credentials, against the fake: a Gemini key, or a Vertex project. */
+export function routeSettings(fake: FakeGemini, p: TestProvider = provider): Partial<Settings> {
+  return p === 'gemini'
+    ? { aiProvider: 'gemini', geminiApiKey: 'test-key', geminiBaseUrl: fake.baseUrl }
+    : {
+        aiProvider: 'vertex',
+        vertexProject: 'example-project',
+        vertexLocation: 'europe-west4',
+        vertexCredentialsJson: fake.serviceAccountKey(),
+        geminiBaseUrl: fake.baseUrl,
+      };
+}
+
+/** The route's credentials taken away (AI off), and the reason the relay then gives. */
+export const withoutCredentials = (): Partial<Settings> => ({ geminiApiKey: '', vertexCredentialsJson: '' });
+export const offReason = () => (provider === 'gemini' ? 'no_api_key' : 'vertex_not_configured');
+
 /**
- * A relay with a key, pointed at a fresh fake Gemini, its worker keeping definitions in `cache`'s
- * file. The proxy sends settings to its worker when the object changes (the server's settings
- * service replaces it on every change); tests change `settings` in place, so each read is a copy.
+ * A relay with a route (the current provider's), pointed at a fresh fake Gemini, its worker keeping
+ * definitions in `cache`'s file; `clock.now` drives the per-student question limit. The proxy sends
+ * settings to its worker when the object changes (the server's settings service replaces it on
+ * every change); tests change `settings` in place, so each read is a copy.
  */
 export async function startHarness(over: Partial<Settings> = {}, cache = new SqliteCache()): Promise<Harness> {
   const fake = await FakeGemini.start();
-  const settings = defaultSettings({ geminiApiKey: 'test-key', geminiBaseUrl: fake.baseUrl, ...over });
+  const settings = defaultSettings({ ...routeSettings(fake), ...over });
   const clock = { now: 1_000_000 };
   const relay = new RelayProxy({
     getSettings: () => ({ ...settings }),
@@ -169,4 +200,11 @@ export async function startHarness(over: Partial<Settings> = {}, cache = new Sql
       cache.close();
     },
   };
+}
+
+/** The real provider for a harness's route, for tests of one call at a time. */
+export function providerOf(h: Harness): GeminiProvider {
+  const route = resolveRoute(h.settings);
+  if (!route.on) throw new Error(`the harness has no route: ${route.detail}`);
+  return new GeminiProvider(route.config);
 }

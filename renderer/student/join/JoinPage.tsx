@@ -1,5 +1,7 @@
 // The QR code's target: the class code is filled in from ?code=, the child types a first name and
-// is reading. Also says how to get here by hand when a tablet has no camera.
+// is reading. Also says how to get here by hand when a tablet has no camera. Whatever stops the
+// child (no name yet, a name too long, a code the class does not have) is said in a short line
+// next to it: the button is never disabled without a word why, and nothing typed is cut off.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Limits } from '../../../shared/protocol/codes.js';
@@ -11,6 +13,16 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
   const s = useStore(session.store, (st) => st);
   const [code, setCode] = useState(s.classCode);
   const [name, setName] = useState(s.name);
+  // The code in the field is the one the QR link brought, and the class has not refused it.
+  const scanned = code !== '' && code === s.linkCode && code !== s.wrongCode;
+  // Counted in code points, as the server counts (server/classroom/names.ts).
+  const tooLong = Array.from(name.trim().replace(/\s+/g, ' ')).length > Limits.NAME_MAX;
+  // Why "Start reading" is off, said next to it (a name too long has its own message, above).
+  const why = !name.trim()
+    ? 'Type your name first.'
+    : !code.trim() && !tooLong
+      ? 'Type the class code from the board.'
+      : '';
   const nameRef = useRef<HTMLInputElement>(null);
   const errorRef = useRef<HTMLParagraphElement>(null);
 
@@ -44,11 +56,17 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
             autocomplete="given-name"
             autocapitalize="words"
             spellcheck={false}
-            maxLength={Limits.NAME_MAX}
             value={name}
             onInput={(e) => setName(e.currentTarget.value)}
+            aria-invalid={tooLong}
+            aria-describedby={tooLong ? 'name-long' : undefined}
             required
           />
+          {tooLong && (
+            <p id="name-long" class="error" role="alert">
+              That name is too long. Please type just your first name ({Limits.NAME_MAX} letters at most).
+            </p>
+          )}
           <label for="code">Class code</label>
           <input
             id="code"
@@ -64,14 +82,24 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
             required
           />
           <p id="code-help" class="hint">
-            {code ? 'Filled in from the code you scanned.' : 'It is on the board, under the QR code.'}
+            {scanned ? 'Filled in from the code you scanned.' : 'It is on the board, under the QR code.'}
           </p>
           {s.joinError && (
             <p class="error" role="alert" tabIndex={-1} ref={errorRef}>
               {s.joinError}
             </p>
           )}
-          <button class="primary big" type="submit" disabled={s.joining || !name.trim() || !code.trim()}>
+          {why && (
+            <p id="why-not" class="hint">
+              {why}
+            </p>
+          )}
+          <button
+            class="primary big"
+            type="submit"
+            disabled={s.joining || why !== '' || tooLong}
+            aria-describedby={why ? 'why-not' : undefined}
+          >
             <Icon name="play" />
             <span>{s.joining ? 'Joining…' : 'Start reading'}</span>
           </button>
@@ -84,7 +112,8 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
             Open the web browser and type <strong class="address">{location.host}</strong>
           </li>
           <li>
-            Type your name and the class code{code ? <strong class="address"> {code}</strong> : ' from the board'}.
+            Type your name and the class code
+            {scanned ? <strong class="address"> {code}</strong> : ' from the board'}.
           </li>
         </ol>
       </section>

@@ -1,6 +1,9 @@
 // Reading a short text aloud once: a word's meaning, an answer. Not tied to the book's position.
 import { pickVoice } from './voices.js';
 
+/** What say() is reading now: stopSaying() stops only that, never the book's voice after it. */
+let saying: SpeechSynthesisUtterance | null = null;
+
 export function canSpeak(): boolean {
   return (
     typeof window !== 'undefined' && 'speechSynthesis' in window && typeof SpeechSynthesisUtterance !== 'undefined'
@@ -24,6 +27,7 @@ export function say(text: string, rate: number, onEnd: () => void, lang = 'en'):
   const finish = () => {
     if (done) return;
     done = true;
+    if (saying === u) saying = null;
     clearTimeout(watchdog);
     onEnd();
   };
@@ -37,9 +41,16 @@ export function say(text: string, rate: number, onEnd: () => void, lang = 'en'):
     }
   }, 2500);
   u.addEventListener('start', () => clearTimeout(watchdog));
+  saying = u;
   synth.speak(u);
 }
 
+/**
+ * Stops what say() is reading, if anything. A panel calls it as it closes, just after "Keep
+ * reading" handed the book to the voice: cancelling then would silence the book instead.
+ */
 export function stopSaying(): void {
-  if (canSpeak()) window.speechSynthesis.cancel();
+  if (!saying || !canSpeak()) return;
+  saying = null;
+  window.speechSynthesis.cancel();
 }

@@ -1,6 +1,8 @@
 // Ask: the narration is paused, the child types (or says, where the teacher allows it) a question,
 // sees it acknowledged at once and the answer arrive as it is written, can have it read aloud,
-// and goes back to the same word with "Keep reading".
+// and goes back to the same word with "Keep reading". Opened from the "new answer" notice, it
+// starts at that answer with "Read the answer to me" focused. The list of questions scrolls; the
+// question box and the buttons stay in view.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Limits } from '../../../shared/protocol/codes.js';
@@ -22,8 +24,14 @@ export function AskPanel({ session }: { session: Session }): JSX.Element {
   const online = s.connection === 'open';
   const listEnd = useRef<HTMLDivElement>(null);
   const last = s.questions[s.questions.length - 1];
+  const opened = useRef(true);
 
-  useEffect(() => listEnd.current?.scrollIntoView({ block: 'nearest' }), [s.questions.length, last?.answer.length]);
+  useEffect(() => {
+    // Opened at an answer: the focus (moved there by the dialog) has scrolled to it already.
+    const keep = opened.current && s.showAnswer !== null;
+    opened.current = false;
+    if (!keep) listEnd.current?.scrollIntoView({ block: 'nearest' });
+  }, [s.questions.length, last?.answer.length]);
 
   const send = (e: Event) => {
     e.preventDefault();
@@ -56,6 +64,7 @@ export function AskPanel({ session }: { session: Session }): JSX.Element {
             online={online}
             now={now}
             voice={voice}
+            target={q.questionId === s.showAnswer}
             onAgain={() => session.askAgain(q.questionId)}
           />
         ))}
@@ -66,7 +75,7 @@ export function AskPanel({ session }: { session: Session }): JSX.Element {
         <label for="question">Your question</label>
         <textarea
           id="question"
-          data-autofocus
+          data-autofocus={s.showAnswer === null ? '' : undefined}
           rows={2}
           maxLength={Limits.QUESTION_MAX}
           value={text}
@@ -107,12 +116,16 @@ function QuestionItem(props: {
   online: boolean;
   now: number;
   voice: ReturnType<typeof useSay>;
+  /** The answer the notice opened Ask at: it takes the focus. */
+  target: boolean;
   onAgain: () => void;
 }): JSX.Element {
-  const { q, online, now, voice } = props;
+  const { q, online, now, voice, target } = props;
+  const canRead = q.status === 'answered' && q.answer !== '' && voice.available;
+  const focus = (here: boolean) => (target && here ? '' : undefined);
   const canRetry = (q.status === 'limited' && q.retryAt <= now) || q.status === 'failed';
   return (
-    <div class="qa-item" data-status={q.status}>
+    <div class={`qa-item ${target ? 'fresh' : ''}`} data-status={q.status}>
       <p class="bubble mine">
         <span class="sr">You asked: </span>
         {q.text}
@@ -120,7 +133,9 @@ function QuestionItem(props: {
       <div class="bubble reply">
         <span class="sr">Answer: </span>
         {q.answer && q.status !== 'hidden' ? (
-          <p class="answer">{q.answer}</p>
+          <p class="answer" tabIndex={-1} data-autofocus={focus(!canRead)}>
+            {q.answer}
+          </p>
         ) : (
           <p class="state">{stateText(q, online, now)}</p>
         )}
@@ -132,9 +147,10 @@ function QuestionItem(props: {
             <span>Ask it again</span>
           </button>
         )}
-        {q.status === 'answered' && q.answer && voice.available && (
+        {canRead && (
           <button
             type="button"
+            data-autofocus={focus(true)}
             class="secondary"
             onClick={() => voice.toggle(q.questionId, q.answer)}
             aria-pressed={voice.speaking === q.questionId}
@@ -164,7 +180,7 @@ export function stateText(q: AskedQuestion, online: boolean, now: number): strin
     case 'answered':
       return 'Here is your answer.';
     case 'teacher':
-      return 'Your teacher will answer this one. Keep reading — the answer will show up here.';
+      return "Your teacher will answer this one. Keep reading — we'll tell you when the answer comes.";
     case 'hidden':
       return 'Your teacher took this answer away. You can ask your teacher about it.';
     case 'limited':

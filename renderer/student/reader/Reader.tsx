@@ -1,11 +1,11 @@
 // The reading screen: the book, a calm status line, and the controls a child needs within thumb's
-// reach (Back, Read/Pause, Speed, Ask, Raise hand). Settings, word meanings and questions open
-// as panels over the book.
+// reach (Back, Read/Pause, Speed, Ask, Raise hand). Settings, speed, word meanings and questions
+// open as panels over the book; an answer that arrives while reading shows as a notice and a badge.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { useStore } from '../ui/store.js';
 import type { Session } from '../session/session.js';
-import { RATES } from '../session/prefs.js';
+import { speedName } from '../session/prefs.js';
 import { Icon } from '../ui/icons.js';
 import { endsSentence } from '../narration/timing.js';
 import { BookText } from './BookText.js';
@@ -13,18 +13,15 @@ import { StatusBanner } from './StatusBanner.js';
 import { WordPopover } from './WordPopover.js';
 import { AskPanel } from './AskPanel.js';
 import { SettingsPanel } from './SettingsPanel.js';
-
-const SPEED_NAMES: Record<number, string> = { 0.6: 'Slower', 0.8: 'Slow', 1: 'Normal', 1.2: 'Fast' };
+import { SpeedPanel } from './SpeedPanel.js';
+import { AnswerNotice } from './AnswerNotice.js';
 
 export function Reader({ session }: { session: Session }): JSX.Element {
   const s = useStore(session.store, (st) => st);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [speedOpen, setSpeedOpen] = useState(false);
   const book = s.book;
-
-  const cycleSpeed = () => {
-    const i = RATES.indexOf(s.prefs.rate as (typeof RATES)[number]);
-    session.setPrefs({ rate: RATES[(i + 1) % RATES.length]! });
-  };
+  const unread = s.questions.filter((q) => q.unread).length;
   const back = () => session.seek(sentenceBefore(book?.words ?? [], session.wordIdx));
 
   return (
@@ -73,15 +70,22 @@ export function Reader({ session }: { session: Session }): JSX.Element {
         <button
           type="button"
           class="ctl"
-          onClick={cycleSpeed}
-          aria-label={`Reading speed: ${SPEED_NAMES[s.prefs.rate] ?? 'Normal'}. Tap to change.`}
+          onClick={() => setSpeedOpen(true)}
+          aria-haspopup="dialog"
+          aria-label={`Reading speed: ${speedName(s.prefs.rate)}`}
         >
           <Icon name="speed" />
-          <span>{SPEED_NAMES[s.prefs.rate] ?? 'Normal'}</span>
+          <span>{speedName(s.prefs.rate)}</span>
         </button>
         <button type="button" class="ctl ask" onClick={() => session.openAsk()} disabled={!book} aria-haspopup="dialog">
           <Icon name="ask" />
           <span>Ask</span>
+          {unread > 0 && (
+            <span class="badge" data-testid="ask-badge">
+              {unread}
+              <span class="sr">{unread > 1 ? ' new answers' : ' new answer'}</span>
+            </span>
+          )}
         </button>
         <button
           type="button"
@@ -94,7 +98,9 @@ export function Reader({ session }: { session: Session }): JSX.Element {
         </button>
       </nav>
 
+      <AnswerNotice session={session} />
       {s.definition && book && <WordPopover session={session} definition={s.definition} rate={s.prefs.rate} />}
+      {speedOpen && <SpeedPanel session={session} onClose={() => setSpeedOpen(false)} />}
       {s.askOpen && <AskPanel session={session} />}
       {settingsOpen && <SettingsPanel session={session} onClose={() => setSettingsOpen(false)} />}
     </div>

@@ -8,13 +8,24 @@ export interface Prefs {
   font: 'standard' | 'dyslexic';
   theme: 'warm' | 'contrast';
   lineFocus: boolean;
-  /** Speech rate, one of RATES. */
+  /** Speech rate, one of SPEEDS. */
   rate: number;
 }
 
 /** Book text sizes in CSS px: from small phones up to a child who needs very large print. */
 export const TEXT_SIZES = [20, 24, 28, 32, 38, 46] as const;
-export const RATES = [0.6, 0.8, 1, 1.2] as const;
+/** Reading speeds, slowest first (the order the speed choice shows them in). */
+export const SPEEDS = [
+  { rate: 0.6, name: 'Very slow' },
+  { rate: 0.8, name: 'Slow' },
+  { rate: 1, name: 'Normal' },
+  { rate: 1.2, name: 'Fast' },
+] as const;
+const RATES: readonly number[] = SPEEDS.map((s) => s.rate);
+
+export function speedName(rate: number): string {
+  return SPEEDS.find((s) => s.rate === rate)?.name ?? 'Normal';
+}
 
 const DEFAULTS: Prefs = { size: 2, font: 'standard', theme: 'warm', lineFocus: false, rate: 1 };
 
@@ -29,7 +40,7 @@ export function loadPrefs(): Prefs {
     font: p.font === 'dyslexic' ? 'dyslexic' : 'standard',
     theme: p.theme === 'contrast' ? 'contrast' : 'warm',
     lineFocus: p.lineFocus,
-    rate: (RATES as readonly number[]).includes(p.rate) ? p.rate : 1,
+    rate: RATES.includes(p.rate) ? p.rate : 1,
   };
 }
 

@@ -33,6 +33,8 @@ export interface AskedQuestion {
   flagged: boolean;
   retryAt: number;
   error: string;
+  /** An answer arrived (or changed) that the child has not seen yet: Ask was closed. */
+  unread?: boolean;
 }
 
 /** Questions kept on the tablet (the server replays its last three). */
@@ -98,6 +100,8 @@ export function applyFrame(list: readonly AskedQuestion[], m: ServerMessage, now
     case 'ANSWER_DONE':
       next = {
         ...q,
+        // A replay of an answer the tablet already has is not news; a new or changed one is.
+        unread: q.unread === true || q.status !== 'answered' || q.answer !== m.payload.text,
         status: 'answered',
         answer: m.payload.text,
         source: m.payload.source,
@@ -108,7 +112,7 @@ export function applyFrame(list: readonly AskedQuestion[], m: ServerMessage, now
       if (q.status !== 'answered' && q.status !== 'hidden') next = { ...q, status: 'teacher' };
       break;
     case 'ANSWER_HIDDEN':
-      next = { ...q, status: 'hidden', answer: '' };
+      next = { ...q, status: 'hidden', answer: '', unread: false };
       break;
     case 'RATE_LIMITED':
       next = { ...q, status: 'limited', retryAt: now + m.payload.retryAfterMs };
@@ -122,6 +126,20 @@ export function applyFrame(list: readonly AskedQuestion[], m: ServerMessage, now
   const copy = list.slice();
   copy[i] = next;
   return copy;
+}
+
+/** The same list with every answer marked as seen (the same list when none was unread). */
+export function markRead(list: readonly AskedQuestion[]): AskedQuestion[] {
+  return list.some((q) => q.unread)
+    ? list.map((q) => (q.unread ? { ...q, unread: false } : q))
+    : (list as AskedQuestion[]);
+}
+
+/** The newest answer the child has not seen, if any. */
+export function newestUnread(list: readonly AskedQuestion[]): AskedQuestion | undefined {
+  // Not findLast: the tablets' older browsers (Chrome 87) do not have it.
+  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.unread) return list[i];
+  return undefined;
 }
 
 /** Questions to (re)send on connect. */

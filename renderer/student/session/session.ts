@@ -11,9 +11,18 @@ import { CloseCode, FINAL_CLOSE_CODES, ErrorCode, Limits, OfflineReload } from '
 import { SocketClient, StopReconnecting, type CloseInfo, type SocketStatus } from '../../shared/socket.js';
 import { Narrator, type NarrationMode } from '../narration/narrator.js';
 import { audioOffsets } from '../narration/timing.js';
+import { stopSaying } from '../narration/say.js';
 import { Store } from '../ui/store.js';
 import { Progress } from './progress.js';
-import { addQuestion, applyFrame, newQuestion, unsent, type AskedQuestion } from './questions.js';
+import {
+  addQuestion,
+  applyFrame,
+  markRead,
+  newQuestion,
+  newestUnread,
+  unsent,
+  type AskedQuestion,
+} from './questions.js';
 import { applyPrefs, loadPrefs, savePrefs, type Prefs } from './prefs.js';
 import { forget, hasFields, load, save } from './storage.js';
 
@@ -45,6 +54,10 @@ export interface StudentState {
   /** Prefilled on the join page. */
   classCode: string;
   name: string;
+  /** The code the QR link brought (?code=), if any. */
+  linkCode: string;
+  /** The last code the class refused as wrong: it is not "the code you scanned" any more. */
+  wrongCode: string;
   joining: boolean;
   joinError: string;
   connection: SocketStatus;
@@ -61,6 +74,10 @@ export interface StudentState {
   aiAnswers: boolean;
   questions: AskedQuestion[];
   askOpen: boolean;
+  /** The answer "See the answer" opened Ask at (it gets the focus there), until Ask closes. */
+  showAnswer: string | null;
+  /** Whether the "new answer" notice shows over the book (the badge on Ask stays until seen). */
+  answerNotice: boolean;
   definition: Definition | null;
   notice: string;
   prefs: Prefs;
@@ -128,11 +145,14 @@ export class Session {
     applyPrefs(prefs);
     // A QR code for another class means this is a new class: ask for the name again.
     const resume = this.creds !== null && (code === '' || code === this.creds.classCode);
+    const questions = resume ? (load('questions', isQuestions) ?? []) : [];
     this.store = new Store<StudentState>({
       screen: resume ? 'reader' : 'join',
       farewell: null,
       classCode: code || this.creds?.classCode || '',
       name: this.creds?.name ?? '',
+      linkCode: code,
+      wrongCode: '',
       joining: false,
       joinError: '',
       connection: 'stopped',
@@ -145,8 +165,10 @@ export class Session {
       handPending: false,
       speechInput: false,
       aiAnswers: true,
-      questions: resume ? (load('questions', isQuestions) ?? []) : [],
+      questions,
       askOpen: false,
+      showAnswer: null,
+      answerNotice: newestUnread(questions) !== undefined,
       definition: null,
       notice: '',
       prefs,
@@ -201,7 +223,13 @@ export class Session {
       const r = await postJoin(classCode, name, sameChild);
       this.setCredentials(classCode.trim().toUpperCase(), r);
       if (!sameChild) s.set({ questions: [] });
-      s.set({ joining: false, screen: 'reader', farewell: null, notice: r.resumed ? '' : FIRST_TIME_TIP });
+      s.set({
+        joining: false,
+        wrongCode: '',
+        screen: 'reader',
+        farewell: null,
+        notice: r.resumed ? '' : FIRST_TIME_TIP,
+      });
       history.replaceState(null, '', '/');
       this.startReading();
     } catch (err) {
@@ -209,6 +237,7 @@ export class Session {
         joining: false,
         joinError:
           err instanceof JoinError ? err.message : "We couldn't reach your class. Check the Wi-Fi and try again.",
+        ...(err instanceof JoinError && err.code === ErrorCode.WRONG_CLASS_CODE ? { wrongCode: classCode } : {}),
       });
     }
   }
@@ -462,6 +491,9 @@ export class Session {
 
   play(from?: number): void {
     this.store.set({ notice: '' });
+    // An answer or a meaning being read aloud stops here, before the book's voice starts, so the
+    // panel closing after this does not stop the book instead.
+    stopSaying();
     this.narrator?.play(from);
   }
 
@@ -539,17 +571,30 @@ export class Session {
     this.wasPlayingBeforeAsk = this.narrator?.playing ?? false;
     this.narrator?.pause();
     this.progress?.flush();
-    this.store.set({ askOpen: true, definition: null });
+    this.store.set({ askOpen: true, definition: null, answerNotice: false });
+    this.setQuestions(this.store.get().questions);
+  }
+
+  /** "See the answer" on the notice: Ask opens at the newest answer not seen yet. */
+  showNewAnswer(): void {
+    const q = newestUnread(this.store.get().questions);
+    this.store.set({ showAnswer: q?.questionId ?? null });
+    this.openAsk();
+  }
+
+  /** "Later" on the notice: it goes; the badge on Ask stays until the answer is seen. */
+  hideAnswerNotice(): void {
+    this.store.set({ answerNotice: false });
   }
 
   /** Closes the Ask panel and goes on reading from the same word. */
   keepReading(): void {
-    this.store.set({ askOpen: false });
+    this.store.set({ askOpen: false, showAnswer: null });
     this.play();
   }
 
   closeAsk(): void {
-    this.store.set({ askOpen: false });
+    this.store.set({ askOpen: false, showAnswer: null });
     if (this.wasPlayingBeforeAsk) this.play();
   }
 
@@ -580,9 +625,22 @@ export class Session {
     this.store.set({ handRaised: raised, handPending: !sent });
   }
 
+  /**
+   * Answers that arrive while Ask is open are seen there; one that arrives while the child reads
+   * brings up the notice (which never takes the focus or stops the reading).
+   */
   private setQuestions(questions: AskedQuestion[]): void {
-    this.store.set({ questions });
-    save('questions', questions);
+    const open = this.store.get().askOpen;
+    const list = open ? markRead(questions) : questions;
+    const before = new Set(
+      this.store
+        .get()
+        .questions.filter((q) => q.unread)
+        .map((q) => q.questionId),
+    );
+    const news = !open && list.some((q) => q.unread && !before.has(q.questionId));
+    this.store.set({ questions: list, ...(news ? { answerNotice: true } : {}) });
+    save('questions', list);
   }
 }
 

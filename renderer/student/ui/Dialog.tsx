@@ -1,7 +1,9 @@
 // A panel over the book: labelled for screen readers, focus moved in on open and back on close,
-// Escape closes, and Tab stays inside while it is open.
+// Escape closes, and Tab stays inside while it is open. It fits the visible part of the screen
+// (./useVisualViewport.ts), so an on-screen keyboard never hides its buttons.
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { useVisualViewport } from './useVisualViewport.js';
 
 export function Dialog(props: {
   title: string;
@@ -11,6 +13,8 @@ export function Dialog(props: {
   modal?: boolean;
 }): JSX.Element {
   const ref = useRef<HTMLDivElement>(null);
+  const wrap = useRef<HTMLDivElement>(null);
+  useVisualViewport(wrap);
   useEffect(() => {
     const back = document.activeElement as HTMLElement | null;
     const el = ref.current!;
@@ -39,6 +43,7 @@ export function Dialog(props: {
   const modal = props.modal !== false;
   return (
     <div
+      ref={wrap}
       class={`sheet-wrap ${modal ? 'modal' : ''}`}
       onClick={(e) => modal && e.target === e.currentTarget && props.onClose()}
     >

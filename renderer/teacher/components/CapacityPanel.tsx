@@ -1,7 +1,10 @@
-// How many more students this machine can take, and what runs out first, from the capacity
-// monitor's CAPACITY frames (server/capacity, once a second), with a minute of history.
+// How many more students this machine can take, from the capacity monitor's CAPACITY frames
+// (server/capacity, once a second): in the teacher's words first ("Room for the whole school"),
+// with the figures IT asks about (total, what runs out first, per-student cost, a minute of
+// history) folded away under "Details for IT".
 import type { CapacityView } from '../../../shared/protocol/index.js';
-import { bytes, count } from '../lib/format.js';
+import { bytes, count, plural } from '../lib/format.js';
+import { roomSentence } from '../lib/capacity-words.js';
 import { useDashboard } from './context.js';
 import { CapacityChart } from './CapacityChart.js';
 
@@ -49,16 +52,17 @@ function HeadroomTag({ c }: { c: CapacityView }) {
 
 function Figures({ c }: { c: CapacityView }) {
   const cpu = c.perStudent.cpuPct;
+  const unmeasured = 'not measured yet';
   return (
     <>
+      <p class="cap-room" data-testid="capacity-room">
+        {roomSentence(c.headroom)}
+      </p>
       <div class="cap-main">
         <span class="cap-big" data-testid="capacity-students">
           {count(c.students)}
         </span>
-        <span class="cap-of">
-          {c.capacity === null ? 'students connected' : `of about ${count(c.capacity)} students`}
-          {c.headroom !== null && <span class="muted"> · room for {count(c.headroom)} more</span>}
-        </span>
+        <span class="cap-of">{c.students === 1 ? 'student connected' : 'students connected'}</span>
       </div>
       {c.headroomPct !== null && (
         <div
@@ -79,26 +83,34 @@ function Figures({ c }: { c: CapacityView }) {
           reading keep going.
         </p>
       )}
-      <CapacityChart history={c.history} />
-      <dl class="facts facts-compact">
-        <dt>Runs out first</dt>
-        <dd data-testid="binding">{c.binding ? LIMIT_NAMES[c.binding] : 'Not known yet'}</dd>
-        <dt>Memory per student</dt>
-        <dd>{c.perStudent.bytes === null ? '—' : bytes(c.perStudent.bytes)}</dd>
-        <dt>CPU per student</dt>
-        <dd>{cpu === null ? '—' : `${cpu < 0.1 ? cpu.toFixed(3) : cpu.toFixed(2)}% of a core`}</dd>
-        <dt>Response delay (p99)</dt>
-        <dd data-testid="loop-p99">{c.process.loopP99Ms.toFixed(1)} ms</dd>
-      </dl>
-      {c.perStudent.basis !== 'live' && (
-        <p class="muted small">
-          {c.perStudent.basis === 'benchmark'
-            ? 'Per-student figures come from a benchmark on this computer ' +
-              'until enough students are connected to measure them live.'
-            : 'Per-student figures appear once enough students are connected ' +
-              '(or after a benchmark run on this computer).'}
-        </p>
-      )}
+      <details class="cap-details">
+        <summary>Details for IT</summary>
+        <CapacityChart history={c.history} />
+        <dl class="facts facts-compact">
+          <dt>Capacity in total</dt>
+          <dd data-testid="capacity-total">
+            {c.capacity === null ? unmeasured : `about ${plural(c.capacity, 'student')}`}
+            {c.headroom !== null && ` (${count(c.headroom)} more)`}
+          </dd>
+          <dt>Runs out first</dt>
+          <dd data-testid="binding">{c.binding ? LIMIT_NAMES[c.binding] : 'Not known yet'}</dd>
+          <dt>Memory per student</dt>
+          <dd>{c.perStudent.bytes === null ? unmeasured : bytes(c.perStudent.bytes)}</dd>
+          <dt>CPU per student</dt>
+          <dd>{cpu === null ? unmeasured : `${cpu < 0.1 ? cpu.toFixed(3) : cpu.toFixed(2)}% of a core`}</dd>
+          <dt>Response delay (p99)</dt>
+          <dd data-testid="loop-p99">{c.process.loopP99Ms.toFixed(1)} ms</dd>
+        </dl>
+        {c.perStudent.basis !== 'live' && (
+          <p class="muted small">
+            {c.perStudent.basis === 'benchmark'
+              ? 'Per-student figures come from a benchmark on this computer ' +
+                'until enough students are connected to measure them live.'
+              : 'Per-student figures appear once enough students are connected ' +
+                '(or after a benchmark run on this computer).'}
+          </p>
+        )}
+      </details>
     </>
   );
 }

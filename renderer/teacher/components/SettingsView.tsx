@@ -5,18 +5,39 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SettingView } from '../lib/api.js';
 import { useDashboard } from './context.js';
-import { GeminiKeyRow } from './GeminiKeyRow.js';
+import { CheckAiButton } from './CheckAiButton.js';
 import { Icon } from './Icon.js';
+import { KeyRow } from './KeyRow.js';
+import { VertexKeyRow } from './VertexKeyRow.js';
 
 const GROUPS: { title: string; keys: string[] }[] = [
-  { title: 'AI answers (Google Gemini)', keys: ['geminiApiKey', 'geminiModel', 'gradeLevel'] },
+  {
+    title: 'AI answers (Google Gemini)',
+    keys: [
+      'aiAnswers',
+      'aiProvider',
+      'geminiApiKey',
+      'vertexProject',
+      'vertexLocation',
+      'vertexCredentials',
+      'vertexApiKey',
+      'geminiModel',
+      'gradeLevel',
+    ],
+  },
   { title: 'Students', keys: ['speechInput', 'nameFilter', 'questionsPer5Min', 'definitionsPer5Min'] },
   { title: 'Limits', keys: ['llmMaxInFlight', 'geminiRequestsPerMinute', 'capacityReservePct'] },
   { title: 'Network', keys: ['port', 'publicHost'] },
 ];
 
 const LABELS: Record<string, string> = {
+  aiAnswers: 'AI answers',
+  aiProvider: 'Google service',
   geminiApiKey: 'Gemini API key',
+  vertexProject: 'Google Cloud project (Vertex AI)',
+  vertexLocation: 'Region (Vertex AI)',
+  vertexCredentials: 'Service account key file (Vertex AI)',
+  vertexApiKey: 'Vertex AI express mode key',
   geminiModel: 'Model',
   gradeLevel: 'Grade level',
   speechInput: 'Spoken questions',
@@ -28,6 +49,11 @@ const LABELS: Record<string, string> = {
   capacityReservePct: 'Capacity kept in reserve (%)',
   port: 'Port',
   publicHost: 'Address in the QR code',
+};
+
+const CHOICE_LABELS: Record<string, string> = {
+  gemini: 'Gemini API (an API key)',
+  vertex: "Vertex AI (the school's Google Cloud project)",
 };
 
 const SOURCES: Record<SettingView['source'], string | null> = {
@@ -65,12 +91,20 @@ export function SettingsView() {
     }
   };
   const edit = (key: string, value: unknown) => setDraft((d) => ({ ...d, [key]: value }));
-  const row = (s: SettingView) =>
-    s.key === 'geminiApiKey' ? (
-      <GeminiKeyRow key={s.key} setting={s} onChanged={(list) => list && setSettings(list)} />
-    ) : (
-      <SettingRow key={s.key} s={s} draft={draft} onEdit={edit} />
-    );
+  const plain = (s: SettingView) => <SettingRow key={s.key} s={s} draft={draft} onEdit={edit} />;
+  const row = (s: SettingView) => {
+    switch (s.key) {
+      case 'geminiApiKey':
+      case 'vertexApiKey':
+        return (
+          <KeyRow key={s.key} setting={s} label={LABELS[s.key]!} onChanged={(list) => list && setSettings(list)} />
+        );
+      case 'vertexCredentials':
+        return <VertexKeyRow key={s.key} setting={s} fallback={plain(s)} />;
+      default:
+        return plain(s);
+    }
+  };
 
   return (
     <div class="page settings">
@@ -98,11 +132,12 @@ export function SettingsView() {
         {GROUPS.map((g) => (
           <section class="card settings-group" key={g.title}>
             <h3>{g.title}</h3>
-            {g.keys[0] === 'geminiApiKey' && <TermsNotice />}
+            {g.keys[0] === 'aiAnswers' && <TermsNotice />}
             {g.keys
               .map((k) => byKey.get(k))
               .filter((s): s is SettingView => s !== undefined)
               .map(row)}
+            {g.keys[0] === 'aiAnswers' && <CheckAiButton />}
           </section>
         ))}
         {others.length > 0 && (
@@ -118,14 +153,16 @@ export function SettingsView() {
   );
 }
 
-/** The provider's terms, said plainly where the key is entered. */
+/** Google's terms, said plainly where AI is turned on (the README's compliance section has the sources). */
 function TermsNotice() {
   return (
     <div class="terms" role="note">
-      <strong>Google's terms apply to AI answers.</strong> The Gemini API's additional terms forbid using it in services
-      “directed towards or likely to be accessed by individuals under the age of 18”, unless your school's own agreement
-      with Google covers it. Check with your school before adding a key. Without a key, students' questions come to you
-      here, and word meanings come from the built-in dictionary.
+      <strong>Google's terms apply to AI answers, and they are written for adults.</strong> The Gemini API's additional
+      terms say it may not be used in a service “directed towards or likely to be accessed by individuals under the age
+      of 18”. Vertex AI comes under your school's Google Cloud agreement and its service terms; ReaderAI does not claim
+      that either route is allowed for children. Turn AI on only if your school's own agreement with Google and your
+      data-protection rules allow it for your students. Without AI, students' questions come to you here, and word
+      meanings come from the built-in dictionary.
     </div>
   );
 }
@@ -179,6 +216,22 @@ function SettingInput({
   onEdit: (v: unknown) => void;
 }) {
   const disabled = !s.editable;
+  if (s.choices) {
+    return (
+      <select
+        id={id}
+        value={typeof value === 'string' ? value : ''}
+        disabled={disabled}
+        onChange={(e) => onEdit(e.currentTarget.value)}
+      >
+        {s.choices.map((c) => (
+          <option key={c} value={c}>
+            {CHOICE_LABELS[c] ?? c}
+          </option>
+        ))}
+      </select>
+    );
+  }
   if (typeof s.value === 'boolean') {
     return (
       <label class="switch">

@@ -1,5 +1,6 @@
-// Shown when the page has no admin token (opened without the link the server printed) or the
-// server refused it. The token is in the data folder's admin-token file and in the server's output.
+// Shown when this browser has no admin token yet (the dashboard was never opened here with the link
+// the server printed) or the server refused it. After one visit with the link the token is kept
+// (lib/token.ts), so this screen is for the first visit and for a token that changed.
 import { useState } from 'preact/hooks';
 
 export function SignIn({ refused, onToken }: { refused: boolean; onToken: (token: string) => void }) {
@@ -20,8 +21,8 @@ export function SignIn({ refused, onToken }: { refused: boolean; onToken: (token
           </p>
         ) : (
           <p>
-            Open the dashboard with the link ReaderAI printed when it started (it ends in <code>#token=…</code>), or
-            paste the admin token here.
+            Open the dashboard once with the link ReaderAI printed when it started (it ends in <code>#token=…</code>
+            ), or paste the admin token here. After that, this browser opens the dashboard by itself.
           </p>
         )}
         <label class="field">
@@ -29,7 +30,7 @@ export function SignIn({ refused, onToken }: { refused: boolean; onToken: (token
           <input type="password" autocomplete="off" value={token} onInput={(e) => setToken(e.currentTarget.value)} />
         </label>
         <p class="muted small">
-          It is in the file <code>admin-token</code> in ReaderAI's data folder.
+          For IT: the token is also in the file <code>admin-token</code> in ReaderAI's data folder.
         </p>
         <button type="submit" class="btn btn-primary" disabled={!token.trim()}>
           Open the dashboard

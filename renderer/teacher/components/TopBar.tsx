@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { LinkState } from '../lib/live.js';
 import { saveBlob } from '../lib/download.js';
 import { clock } from '../lib/format.js';
+import { AiBadge } from './AiBadge.js';
 import { useDashboard } from './context.js';
 import { Modal } from './Modal.js';
 import { Icon } from './Icon.js';
@@ -60,6 +61,7 @@ export function TopBar({
           </>
         )}
       </div>
+      <AiBadge />
       <LinkPill link={link} onRetry={onRetry} />
       <ExportButton />
       <button type="button" class="btn btn-danger-quiet" disabled={!room} onClick={() => setEnding(true)}>

@@ -1,6 +1,9 @@
 // The teacher's REST API (server/routes/teacher.ts), typed. Every call carries the admin token;
 // a 401 means the token is wrong or stale, and the page goes back to the sign-in screen.
+import type { AiStatus, RouteCheck } from '../../../shared/protocol/ai.js';
 import type { BookSummary, ClassroomView, ErrorBody, FeedItem, StudentView } from '../../../shared/protocol/index.js';
+
+export type { AiStatus, RouteCheck } from '../../../shared/protocol/ai.js';
 
 /** One row of GET /api/teacher/settings (server/settings.ts SettingView). */
 export interface SettingView {
@@ -11,6 +14,8 @@ export interface SettingView {
   editable: boolean;
   reason: string | null;
   needsRestart: boolean;
+  /** The values it may take, when it is a choice. */
+  choices?: string[];
   doc: string;
 }
 
@@ -54,6 +59,10 @@ export class TeacherApi {
   settings = () => this.call<SettingView[]>('GET', '/settings');
   /** Only the changed keys; null resets one to its default. All are checked before any is saved. */
   saveSettings = (changes: Record<string, unknown>) => this.call<SettingView[]>('PUT', '/settings', changes);
+  /** Which AI route answers, or why none does. */
+  ai = () => this.call<AiStatus>('GET', '/ai');
+  /** One short trial request through the configured route. */
+  checkAi = () => this.call<RouteCheck>('POST', '/ai/check');
   importBook = (title: string, text: string) => this.call<BookSummary>('POST', '/books', { title, text });
   /** The library is public (tablets read it); no token needed, but it does no harm. */
   books = () => this.call<BookSummary[]>('GET', '/books', undefined, '/api');

@@ -2,7 +2,7 @@
 // browser (the headless fallback) every caller gets null and offers what the server alone can do.
 import type { ReaderAIDesktopApi } from '../../../electron/ipc/channels.js';
 
-export type { GeminiKeyState, ServerStatus } from '../../../electron/ipc/channels.js';
+export type { GeminiKeyState, SecretState, ServerStatus } from '../../../electron/ipc/channels.js';
 
 declare global {
   interface Window {

@@ -1,22 +1,25 @@
-// The Gemini API key. In the desktop app the key is kept by the main process, encrypted with the
-// operating system's keychain (Electron safeStorage), and handed to the server at its start, so
-// saving it restarts the server (tablets reconnect by themselves). In a plain browser the key is
-// saved through the server's settings. Either way the full key is never shown again.
+// An API key setting (the Gemini key, the Vertex AI express mode key). In the desktop app the
+// Gemini key is kept by the main process, encrypted with the operating system's keychain
+// (Electron safeStorage), and handed to the server at its start, so saving it restarts the server
+// (tablets reconnect by themselves). Otherwise the key is saved through the server's settings.
+// Either way the full key is never shown again.
 import { useEffect, useState } from 'preact/hooks';
 import type { SettingView } from '../lib/api.js';
 import { desktop, type GeminiKeyState } from '../lib/desktop.js';
 import { useDashboard } from './context.js';
 import { Icon } from './Icon.js';
 
-export function GeminiKeyRow({
+export function KeyRow({
   setting: s,
+  label,
   onChanged,
 }: {
   setting: SettingView;
+  label: string;
   onChanged: (list: SettingView[] | undefined) => void;
 }) {
   const { api, act, notify } = useDashboard();
-  const app = desktop();
+  const app = s.key === 'geminiApiKey' ? desktop() : null;
   const [kept, setKept] = useState<GeminiKeyState | null>(null);
   const [key, setKey] = useState('');
   useEffect(() => {
@@ -27,6 +30,7 @@ export function GeminiKeyRow({
   const editable = viaDesktop || s.editable;
   const setNow = viaDesktop ? kept.stored : s.isSet;
   const hint = viaDesktop ? kept.hint : typeof s.value === 'string' ? s.value : '';
+  const inputId = `key-${s.key}`;
 
   const save = async (value: string | null) => {
     if (viaDesktop) {
@@ -40,22 +44,18 @@ export function GeminiKeyRow({
         );
       }
     } else {
-      const list = await act('save the key', () => api.saveSettings({ geminiApiKey: value }));
+      const list = await act('save the key', () => api.saveSettings({ [s.key]: value }));
       onChanged(list);
-      if (list) notify(value ? 'Key saved. AI answers are on.' : 'Key removed. Questions will come to you.');
+      if (list) notify(value ? 'Key saved.' : 'Key removed.');
     }
     setKey('');
   };
 
   return (
-    <div class={`setting ${editable ? '' : 'setting-locked'}`} data-setting="geminiApiKey">
+    <div class={`setting ${editable ? '' : 'setting-locked'}`} data-setting={s.key}>
       <div class="setting-label">
-        <label for="gemini-key">Gemini API key</label>
-        <p class="muted small">
-          {setNow
-            ? `A key is set (${hint}). AI answers are on.`
-            : 'No key: AI answers are off, and questions come to you.'}
-        </p>
+        <label for={inputId}>{label}</label>
+        <p class="muted small">{setNow ? `A key is set (${hint}).` : 'No key: AI answers are off on this route.'}</p>
         {viaDesktop && kept.protection === 'weak' && (
           <p class="small reason">
             <Icon name="alert" /> This computer has no keychain, so the key is stored with weak protection. Ask IT to
@@ -71,7 +71,7 @@ export function GeminiKeyRow({
       {editable && (
         <div class="setting-input">
           <input
-            id="gemini-key"
+            id={inputId}
             type="password"
             autocomplete="off"
             placeholder={setNow ? 'Paste a new key to replace it' : 'Paste your key'}
