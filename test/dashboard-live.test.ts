@@ -158,6 +158,8 @@ describe('the teacher dashboard, live', () => {
     await expect.poll(() => card(item.id).locator('.feed-q').textContent()).toBe('<script>alert(2)</script>');
     expect(await card(item.id).locator('.feed-name').textContent()).toBe(name);
     expect(dialogs).toEqual([]);
+    // Let its answer finish, so the next test's scripted Gemini reply goes to the next question.
+    await s.t.next('ANSWER_DONE');
   });
 
   it('a question appears in the feed and its answer streams in', async () => {

@@ -76,7 +76,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       expect(await end).toEqual({ type: 'done', text: KIND_MESSAGES[flag], source: 'gemini', flag });
       // A chunk that carries the block itself is never shown ("No" in the SAFETY recording).
       if (flag === 'safety') expect(heard.filter((e) => e.type === 'chunk')).toEqual([]);
-      expect(h.relay.stats()[`withheld_${flag}`]).toBe(1);
+      expect((await h.stats())[`withheld_${flag}`]).toBe(1);
     });
   });
 

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRelay } from '../server/llm/index.js';
 import { notInDictionary } from '../server/llm/relay.js';
-import type { DefineJob } from '../server/llm/types.js';
 import { OfflineDictionary } from '../server/llm/wordnet.js';
 import { STORIES } from '../server/books/stories.js';
 import { splitWords } from '../server/books/words.js';
@@ -15,6 +14,7 @@ import { tempDir } from './support/server.js';
 import {
   BOOK,
   askJob,
+  defineJob,
   listen,
   offReason,
   PROVIDERS,
@@ -33,11 +33,6 @@ afterEach(async () => {
   h = undefined;
   for (const c of cleanups.splice(0)) await c();
 });
-
-function defineJob(studentKey: number, token: string, from = 0): DefineJob {
-  const wordIdx = wordIndex(token, from);
-  return { studentKey, word: token, title: BOOK.title, words: BOOK.words, wordIdx };
-}
 
 describe.each(PROVIDERS)('through the %s route', (provider) => {
   beforeEach(() => useProvider(provider));
@@ -70,7 +65,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       expect(h.fake.requests).toHaveLength(1);
       // One row in the database file, not thirty.
       expect(h.cache.count()).toBe(1);
-      expect(h.relay.stats()).toMatchObject({
+      expect(await h.stats()).toMatchObject({
         definitions: 31,
         mergedDefinitions: 29,
         cacheHits: 1,
@@ -106,19 +101,19 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       // The server's own database file and Store (not a table this test makes up).
       const path = join(dir, 'readerai.db');
 
-      const firstCache = new SqliteCache(path);
+      // The server's connection makes and migrates the file; each relay's worker opens its own.
+      const server = new SqliteCache(path);
+      cleanups.push(() => server.close());
       h = await startHarness();
       const settings = h.settings;
-      const before = createRelay({ getSettings: () => settings, cache: firstCache });
+      const before = createRelay({ getSettings: () => settings, database: { file: path } });
       h.fake.reply({ chunks: ['To be brave is to be full of courage.'] });
       expect(await before.define(defineJob(1, 'brave'))).toMatchObject({ source: 'gemini' });
       await before.close();
-      firstCache.close();
+      expect(server.count()).toBe(1);
 
-      // A new process: a new connection, a new relay, an upstream that would fail if asked.
-      const secondCache = new SqliteCache(path);
-      cleanups.push(() => secondCache.close());
-      const after = createRelay({ getSettings: () => settings, cache: secondCache });
+      // A new relay (a new worker, a new connection), an upstream that would fail if asked.
+      const after = createRelay({ getSettings: () => settings, database: { file: path } });
       cleanups.push(() => after.close());
       h.fake.otherwise(() => ({ status: 500 }));
       expect(await after.define(defineJob(2, 'brave'))).toEqual({
@@ -140,7 +135,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       expect(withheld.ok && withheld.text).toMatch(/^Raft \(a naming word\)/);
       // Nothing failed or withheld was cached.
       expect(h.cache.count()).toBe(0);
-      expect(h.relay.stats()).toMatchObject({ withheld_safety: 1, upstreamFailures: 1, offlineDefinitions: 2 });
+      expect(await h.stats()).toMatchObject({ withheld_safety: 1, upstreamFailures: 1, offlineDefinitions: 2 });
     });
 
     it('limits the look-ups one student sends upstream; cached words stay free', async () => {
@@ -148,7 +143,11 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       h.fake.otherwise(() => ({ chunks: ['A meaning.'] }));
       expect(await h.relay.define(defineJob(1, 'brave'))).toMatchObject({ ok: true });
       expect(await h.relay.define(defineJob(1, 'fox'))).toMatchObject({ ok: true });
-      expect(await h.relay.define(defineJob(1, 'river'))).toEqual({ ok: false, retryAfterMs: 5 * 60_000 });
+      // The window is counted on the relay's own clock, from the first look-up a moment ago.
+      const refused = await h.relay.define(defineJob(1, 'river'));
+      expect(refused).toEqual({ ok: false, retryAfterMs: expect.any(Number) });
+      expect(!refused.ok && refused.retryAfterMs).toBeGreaterThan(5 * 60_000 - 10_000);
+      expect(!refused.ok && refused.retryAfterMs).toBeLessThanOrEqual(5 * 60_000);
       expect(await h.relay.define(defineJob(1, 'brave'))).toMatchObject({ ok: true, source: 'cache' });
       expect(await h.relay.define(defineJob(2, 'river'))).toMatchObject({ ok: true, source: 'gemini' });
     });
@@ -176,7 +175,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       const nonsense = await h.relay.define({ ...defineJob(1, 'fox'), word: 'Zorblat!' });
       expect(nonsense).toEqual({ ok: true, source: 'offline', text: notInDictionary('zorblat') });
       expect(h.fake.requests).toHaveLength(0);
-      expect(h.relay.stats()).toMatchObject({
+      expect(await h.stats()).toMatchObject({
         aiEnabled: false,
         toTeacher: 1,
         offlineDefinitions: 3,

@@ -1,6 +1,8 @@
-// The fair queue and the limits, through the relay and the fake Gemini: thirty students at
-// once under a cap of four, a chatty student who cannot starve the rest, queue positions,
-// per-student limits on a controlled clock, cancelling, and the usage figures.
+// The fair queue and the limits, through the relay (its worker thread) and the fake Gemini:
+// thirty students at once under a cap of four, a chatty student who cannot starve the rest, a
+// class's burst that cannot starve another class, queue positions, per-student limits on a
+// controlled clock, cancelling, and the usage figures.
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   askJob,
@@ -95,7 +97,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
         asks.map((_, i) => expect.objectContaining({ accepted: true, queuePosition: Math.max(0, i - 3) })),
       );
       await until(() => upstream.waiting() === 4);
-      expect(h.relay.stats()).toMatchObject({ inFlight: 4, queueDepth: 26 });
+      expect(await h.stats()).toMatchObject({ inFlight: 4, queueDepth: 26 });
       // Release the held answers until everyone has one.
       await upstream.releaseUntil(() => asks.every((a) => a.heard.some((e) => e.type === 'done')));
       expect(upstream.maxOpen).toBe(4);
@@ -111,7 +113,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
         expect(positions).toEqual([...positions].sort((x, y) => y - x));
         if (i >= 4) expect(positions.at(-1)).toBe(0);
       }
-      expect(h.relay.stats()).toMatchObject({ questions: 30, answeredByAi: 30, inputTokens: 3000, outputTokens: 600 });
+      expect(await h.stats()).toMatchObject({ questions: 30, answeredByAi: 30, inputTokens: 3000, outputTokens: 600 });
     });
 
     it('takes turns between students: a chatty student waits behind one question of everyone else', async () => {
@@ -168,6 +170,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       if (!r1.accepted || !r2.accepted) throw new Error('not accepted');
       r2.cancel();
       // The question behind moves up when the cancelled one leaves.
+      await until(() => behind.heard.length > 0);
       expect(behind.heard).toEqual([{ type: 'position', n: 1 }]);
       r1.cancel();
       await upstream.releaseUntil(() => behind.heard.at(-1)?.type === 'done');
@@ -191,7 +194,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       expect(ask(2).accepted).toBe(true);
       h.clock.now += 4 * 60_000;
       expect(ask(1).accepted).toBe(true);
-      expect(h.relay.stats()).toMatchObject({ rateLimited: 1 });
+      expect(await h.stats()).toMatchObject({ rateLimited: 1 });
     });
   });
 
@@ -212,7 +215,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
         h.relay.ask(askJob(i, 'why?'), l.events);
         await l.end;
       }
-      const stats = h.relay.stats();
+      const stats = await h.stats();
       expect(stats).toMatchObject({
         upstreamCalls: 4,
         inputTokens: 4000,
@@ -231,6 +234,98 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
   });
 });
 
+describe('fairness across classes', () => {
+  // A property of the queue, not of the route: once, through the Gemini API route.
+  beforeEach(() => useProvider('gemini'));
+
+  it('serves a class that asks 5 questions among the first few while another has 200 waiting', async () => {
+    h = await startHarness({ llmMaxInFlight: 1, questionsPer5Min: 100 });
+    const upstream = gatedUpstream(h);
+    const started: string[] = [];
+    const ends: Promise<Heard>[] = [];
+    const firstPlace = new Map<string, number>();
+    const ask = (classId: string, key: number, text: string) => {
+      const l = listenInOrder(started, text);
+      const result = h!.relay.ask(askJob(key, text, undefined, classId), l.events);
+      if (!result.accepted) throw new Error(`${text} was refused`);
+      // The place the student sees: the acknowledgement's, or the worker's correction of it.
+      void until(() => l.heard.length > 0, 20_000).then(() => {
+        const first = l.heard[0];
+        firstPlace.set(text, first?.type === 'position' ? first.n : result.queuePosition);
+      });
+      ends.push(l.end);
+    };
+    // Class A: thirty students, 200 questions in a burst. Then class B: five students, one each.
+    for (let i = 0; i < 200; i++) ask('class-a', i % 30, `a${i}`);
+    for (let i = 0; i < 5; i++) ask('class-b', i, `b${i}`);
+    await until(() => upstream.waiting() === 1);
+    await upstream.releaseUntil(() => started.length === 204);
+    await upstream.releaseUntil(() => upstream.waiting() === 0 && h!.fake.requests.length === 205);
+    await Promise.all(ends);
+    // a0 started at once; then the classes take turns: a, b, a, b, ... until B has no more.
+    const bStarts = started.flatMap((name, i) => (name.startsWith('b') ? [i] : []));
+    expect(bStarts).toEqual([1, 3, 5, 7, 9]);
+    expect(started.filter((name) => name.startsWith('a'))).toHaveLength(199);
+    // B's students were told places 2, 4, 6, 8, 10 (behind one more of A's each), not 200 and up.
+    expect(['b0', 'b1', 'b2', 'b3', 'b4'].map((b) => firstPlace.get(b))).toEqual([2, 4, 6, 8, 10]);
+  }, 60_000);
+});
+
+describe('the fair queue across classes, unit', () => {
+  /** Serves `arrivals` ([class, student]) one at a time: the order they start in, the place each was told. */
+  async function serve(arrivals: readonly (readonly [number, number])[]) {
+    const queue = new FairQueue(() => 1);
+    const order: number[] = [];
+    const gates: (() => void)[] = [];
+    const told = arrivals.map(
+      ([c, s], i) =>
+        queue.submit(`class-${c}`, s, () => {
+          order.push(i);
+          return new Promise<void>((resolve) => gates.push(resolve));
+        }).position,
+    );
+    for (let left = arrivals.length; left > 0 && gates.length > 0; left--) {
+      gates.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    return { order, told };
+  }
+
+  it('takes turns between classes, then between students within a class (student keys are per class)', async () => {
+    // Class 0: student 0 once, student 1 three times, student 2 once; class 1: student 1 twice.
+    const { order, told } = await serve([
+      [0, 0],
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [0, 2],
+      [1, 1],
+      [1, 1],
+    ]);
+    // 0 starts at once; then class 0 (student 1), class 1, class 0 (student 2), class 1, then class 0's rest.
+    expect(order).toEqual([0, 1, 5, 4, 6, 2, 3]);
+    // Each place as it was on arrival (later arrivals of another class or student may go ahead).
+    expect(told).toEqual([0, 1, 2, 3, 2, 2, 4]);
+  });
+
+  it('tells each arrival the place it is served at when nothing comes after it', async () => {
+    const arrivals = fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 4 })), {
+      minLength: 1,
+      maxLength: 30,
+    });
+    await fc.assert(
+      fc.asyncProperty(arrivals, async (all) => {
+        for (let k = 1; k <= all.length; k++) {
+          const { order, told } = await serve(all.slice(0, k));
+          expect(order).toHaveLength(k);
+          expect(order.indexOf(k - 1)).toBe(told[k - 1]);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
 describe('a backed-up queue', () => {
   it('tells the front at once and the rest in bounded sweeps, so draining does not flood sockets', async () => {
     vi.useFakeTimers();
@@ -245,7 +340,7 @@ describe('a backed-up queue', () => {
       const positions: number[] = [];
       for (let key = 0; key <= size; key++) {
         positions.push(
-          queue.submit(key, run, (p) => {
+          queue.submit('class', key, run, (p) => {
             told.push(key);
             heardBy.set(key, [...(heardBy.get(key) ?? []), p]);
           }).position,

@@ -7,14 +7,13 @@ import { UpstreamError } from '../server/llm/provider.js';
 import { KIND_MESSAGES } from '../server/llm/relay.js';
 import {
   askJob,
-  BOOK,
+  defineJob,
   listen,
   providerOf,
   PROVIDERS,
   startHarness,
   until,
   useProvider,
-  wordIndex,
   type Harness,
 } from './support/llm-harness.js';
 
@@ -38,7 +37,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       expect(await end).toEqual({ type: 'done', text: 'Pip is brave.', source: 'gemini' });
       const [first, second] = h.fake.requests;
       expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(400);
-      expect(h.relay.stats()).toMatchObject({ retries: 1, upstreamCalls: 2 });
+      expect(await h.stats()).toMatchObject({ retries: 1, upstreamCalls: 2 });
     });
 
     it('hands the question to the teacher at once when the hint is past the deadline', async () => {
@@ -63,7 +62,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       h.relay.ask(askJob(2, 'Why?'), failed.events);
       expect(await failed.end).toEqual({ type: 'teacher', reason: 'upstream_http_503' });
       expect(h.fake.requests).toHaveLength(6);
-      expect(h.relay.stats()).toMatchObject({ retries: 4, upstreamFailures: 1, toTeacher: 1 });
+      expect(await h.stats()).toMatchObject({ retries: 4, upstreamFailures: 1, toTeacher: 1 });
     });
 
     it('does not retry a refused key (403): the teacher answers', async () => {
@@ -132,7 +131,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       h.relay.ask(askJob(1, 'Why?'), events);
       expect(await end).toEqual({ type: 'teacher', reason: 'deadline' });
       expect(Date.now() - askedAt).toBeGreaterThanOrEqual(5_000);
-      expect(h.relay.stats()).toMatchObject({ upstreamFailures: 1 });
+      expect(await h.stats()).toMatchObject({ upstreamFailures: 1 });
       // The slot is given back once the call has unwound.
       await until(() => h!.relay.stats().inFlight === 0);
     });
@@ -145,7 +144,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       await until(() => h!.fake.requests.length === 1);
       await h.relay.close();
       await until(() => h!.relay.stats().inFlight === 0, 1_000);
-      expect(h.relay.stats()).toMatchObject({ upstreamFailures: 0, toTeacher: 0 });
+      expect(await h.stats()).toMatchObject({ upstreamFailures: 0, toTeacher: 0 });
       expect(heard).toEqual([]);
     });
 
@@ -163,10 +162,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
   });
 
   describe('recorded one-shot responses (definitions) through the provider', () => {
-    const request = definitionRequest(
-      { studentKey: 1, word: 'brave', title: BOOK.title, words: BOOK.words, wordIdx: wordIndex('brave') },
-      3,
-    );
+    const request = definitionRequest(defineJob(1, 'brave'), 3);
 
     it.each([
       ['unary-failure-prompt-blocked-safety.json', 'prompt_blocked'],
@@ -226,7 +222,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       expect(ends.slice(0, 3)).toEqual(Array(3).fill({ type: 'teacher', reason: 'upstream_http_503' }));
       expect(ends.slice(3)).toEqual(Array(7).fill({ type: 'teacher', reason: 'gemini_unavailable' }));
       expect(h.fake.requests).toHaveLength(3);
-      expect(h.relay.stats()).toMatchObject({ geminiUnavailable: true });
+      expect(await h.stats()).toMatchObject({ geminiUnavailable: true });
       // New questions during the pause do not wait either.
       const late = listen();
       h.relay.ask(askJob(99, 'Still there?'), late.events);

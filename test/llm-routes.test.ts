@@ -13,10 +13,10 @@ import {
   askJob,
   BOOK,
   defaultSettings,
+  defineJob,
   listen,
   startHarness,
   useProvider,
-  wordIndex,
   type Harness,
   type TestProvider,
 } from './support/llm-harness.js';
@@ -81,7 +81,7 @@ describe('Vertex AI with a service account', () => {
       { type: 'chunk', text: 'a fox.' },
       { type: 'done', text: 'Pip is a fox.', source: 'gemini' },
     ]);
-    const definition = await h.relay.define({ studentKey: 2, word: 'brave', ...BOOK, wordIdx: wordIndex('brave') });
+    const definition = await h.relay.define(defineJob(2, 'brave'));
     expect(definition).toEqual({ ok: true, text: 'Pip is a fox.', source: 'gemini' });
     await ask(h, 'Where does Pip live?');
     // One token for all three calls, asked for with the key's own e-mail and the token address.
@@ -222,7 +222,7 @@ describe("the Google SDK's own environment", () => {
     h = await startHarness({ geminiApiKey: '', vertexCredentialsJson: '', aiProvider: 'gemini', geminiBaseUrl: '' });
     expect(h.relay.aiEnabled).toBe(false);
     expect((await ask(h)).last).toEqual({ type: 'teacher', reason: 'no_api_key' });
-    const definition = await h.relay.define({ studentKey: 1, word: 'brave', ...BOOK, wordIdx: wordIndex('brave') });
+    const definition = await h.relay.define(defineJob(1, 'brave'));
     expect(definition).toMatchObject({ source: 'offline' });
     // Nor does Vertex AI without its settings turn on from GOOGLE_CLOUD_* and the ADC file.
     h.settings.aiProvider = 'vertex';

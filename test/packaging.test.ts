@@ -250,6 +250,10 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
       '/dist/electron/preload.cjs',
       '/dist/electron/setup/window.js',
       '/dist/server/main.js',
+      // Worker threads the server starts: the AI relay and the WAL checkpointer.
+      '/dist/server/llm/relay-worker.js',
+      '/dist/server/store/checkpoint-worker.js',
+      '/dist/server/worker-url.js',
     ]) {
       expect(files.has(f), f).toBe(true);
     }

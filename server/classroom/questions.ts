@@ -89,7 +89,14 @@ export class QuestionDesk {
     let acked = false;
     const later = (fn: () => void) => (acked ? fn() : queueMicrotask(fn));
     const result = this.o.relay().ask(
-      { studentKey: student.key, questionText, title: book.title, words: book.words, wordIdx: q.wordIdx },
+      {
+        classId: this.o.classId,
+        studentKey: student.key,
+        questionText,
+        title: book.title,
+        words: book.words,
+        wordIdx: q.wordIdx,
+      },
       {
         position: (n) => later(() => this.position(q, n)),
         chunk: (text) => later(() => this.chunk(q, text)),
@@ -135,6 +142,7 @@ export class QuestionDesk {
     student.lastActivity = this.now();
     try {
       const r = await this.o.relay().define({
+        classId: this.o.classId,
         studentKey: student.key,
         word: p.word,
         title: book.title,

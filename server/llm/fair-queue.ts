@@ -1,7 +1,9 @@
 // At most `cap()` upstream calls at once; the rest wait in a queue that takes turns between
-// students (round-robin by student key), so one chatty student cannot starve the others.
+// classes first and, within a class, between students (round-robin by class id, then by student
+// key), so neither one class's burst nor one chatty student can starve the others.
 // A waiting task's position is its place in the order the queue would serve it if nothing new
-// arrived: every student's first task, in turn, then every student's second, and so on.
+// arrived: each class's first task, in turn, then each class's second, and so on; within a class,
+// every student's first task, in turn, then every student's second.
 //
 // Telling every waiting task that it moved on every start would cost O(queue) frames per event,
 // and a backed-up queue would then spend its time announcing itself instead of draining. So the
@@ -16,11 +18,18 @@ export interface Ticket {
 }
 
 interface Task {
+  classId: string;
   key: number;
   run: () => Promise<void>;
   onPosition: (position: number) => void;
   /** The place last told to the task's owner (0 once started). */
   position: number;
+}
+
+/** One class's waiting tasks: per student, oldest first; Map order is whose turn comes next. */
+interface ClassLine {
+  students: Map<number, Task[]>;
+  size: number;
 }
 
 /** Places that hear every move at once. */
@@ -30,8 +39,8 @@ const SWEEP_MS = 2_000;
 export class FairQueue {
   private running = 0;
   private waitingCount = 0;
-  /** Waiting tasks per student, oldest first; Map order is whose turn comes next. */
-  private readonly waiting = new Map<number, Task[]>();
+  /** Waiting tasks per class; Map order is which class's turn comes next. */
+  private readonly waiting = new Map<string, ClassLine>();
   private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly cap: () => number) {}
@@ -45,21 +54,30 @@ export class FairQueue {
   }
 
   /**
-   * Runs `run` when a slot is free and it is this student's turn. `onPosition` hears later
-   * changes of place (see above), ending with 0 when the task starts (not called for a task that
-   * starts at once).
+   * Runs `run` when a slot is free and it is this class's and then this student's turn.
+   * `onPosition` hears later changes of place (see above), ending with 0 when the task starts (not
+   * called for a task that starts at once).
    */
-  submit(key: number, run: () => Promise<void>, onPosition: (position: number) => void = () => {}): Ticket {
-    const task: Task = { key, run, onPosition, position: 0 };
+  submit(
+    classId: string,
+    key: number,
+    run: () => Promise<void>,
+    onPosition: (position: number) => void = () => {},
+  ): Ticket {
+    const task: Task = { classId, key, run, onPosition, position: 0 };
     if (this.running < this.cap() && this.waiting.size === 0) {
       this.start(task);
       return { position: 0, cancel: () => false };
     }
-    const mine = this.waiting.get(key);
+    let line = this.waiting.get(classId);
+    if (!line) this.waiting.set(classId, (line = { students: new Map(), size: 0 }));
+    const mine = line.students.get(key);
+    const round = mine ? mine.length : 0;
     if (mine) mine.push(task);
-    else this.waiting.set(key, [task]);
+    else line.students.set(key, [task]);
+    line.size++;
     this.waitingCount++;
-    task.position = this.placeOf(task, mine ? mine.length - 1 : 0);
+    task.position = this.placeOf(task, line, round);
     this.pump(); // the cap may have been raised since the last task finished
     this.scheduleSweep();
     return { position: task.position, cancel: () => this.remove(task) };
@@ -86,11 +104,15 @@ export class FairQueue {
   private pump(): void {
     let started = false;
     while (this.running < this.cap() && this.waiting.size > 0) {
-      const [key, tasks] = this.waiting.entries().next().value as [number, Task[]];
+      const [classId, line] = this.waiting.entries().next().value as [string, ClassLine];
+      const [key, tasks] = line.students.entries().next().value as [number, Task[]];
       const task = tasks.shift() as Task;
-      // This student had their turn: to the back of the line (or out of it).
-      this.waiting.delete(key);
-      if (tasks.length > 0) this.waiting.set(key, tasks);
+      // This student, and this class, had their turn: to the back of the line (or out of it).
+      line.students.delete(key);
+      if (tasks.length > 0) line.students.set(key, tasks);
+      line.size--;
+      this.waiting.delete(classId);
+      if (line.size > 0) this.waiting.set(classId, line);
       this.waitingCount--;
       task.position = 0;
       task.onPosition(0);
@@ -101,29 +123,40 @@ export class FairQueue {
   }
 
   private remove(task: Task): boolean {
-    const tasks = this.waiting.get(task.key);
+    const line = this.waiting.get(task.classId);
+    const tasks = line?.students.get(task.key);
     const i = tasks?.indexOf(task) ?? -1;
-    if (!tasks || i < 0) return false;
+    if (!line || !tasks || i < 0) return false;
     tasks.splice(i, 1);
-    if (tasks.length === 0) this.waiting.delete(task.key);
+    if (tasks.length === 0) line.students.delete(task.key);
+    if (--line.size === 0) this.waiting.delete(task.classId);
     this.waitingCount--;
     this.renumber(FRONT);
     return true;
   }
 
-  /** The place of a task that is `round`-th in its student's list: O(students waiting). */
-  private placeOf(task: Task, round: number): number {
-    let ahead = 0;
-    let passed = false;
-    for (const [key, tasks] of this.waiting) {
-      if (key === task.key) {
-        passed = true;
-        ahead += round + 1;
-      } else {
-        ahead += Math.min(tasks.length, passed ? round : round + 1);
+  /**
+   * The place of a task that is `round`-th in its student's list: first its index in its class's
+   * own serving order, then its place among the classes. O(classes + students of its class).
+   */
+  private placeOf(task: Task, line: ClassLine, round: number): number {
+    const inClass = ahead(line.students, task.key, round, (tasks) => tasks.length);
+    return ahead(this.waiting, task.classId, inClass, (l) => l.size) + 1;
+  }
+
+  /** Every waiting task in serving order: classes take turns, each yields its own order. */
+  private *servingOrder(): Generator<Task> {
+    let lines = [...this.waiting.values()].map((line) => classOrder(line));
+    while (lines.length > 0) {
+      const next: Generator<Task>[] = [];
+      for (const line of lines) {
+        const step = line.next();
+        if (step.done) continue;
+        yield step.value;
+        next.push(line);
       }
+      lines = next;
     }
-    return ahead;
   }
 
   /**
@@ -132,20 +165,13 @@ export class FairQueue {
    */
   private renumber(limit: number): void {
     let position = 0;
-    for (let round = 0; position < limit; round++) {
-      let any = false;
-      for (const tasks of this.waiting.values()) {
-        const task = tasks[round];
-        if (!task) continue;
-        any = true;
-        if (++position > limit) break;
-        if (task.position === position) continue;
-        if (position <= FRONT || Math.abs(task.position - position) >= task.position / 10) {
-          task.position = position;
-          task.onPosition(position);
-        }
+    for (const task of this.servingOrder()) {
+      if (++position > limit) break;
+      if (task.position === position) continue;
+      if (position <= FRONT || Math.abs(task.position - position) >= task.position / 10) {
+        task.position = position;
+        task.onPosition(position);
       }
-      if (!any) break;
     }
   }
 
@@ -159,5 +185,38 @@ export class FairQueue {
       this.renumber(Infinity);
     }, SWEEP_MS);
     this.sweepTimer.unref();
+  }
+}
+
+/**
+ * In a round-robin over `turns` (Map order), how many entries are served before the `index`-th
+ * (0-based) entry of `mine`: up to index + 1 of each one whose turn comes before it, up to index
+ * of each one after.
+ */
+function ahead<K, V>(turns: Map<K, V>, mine: K, index: number, size: (v: V) => number): number {
+  let count = 0;
+  let passed = false;
+  for (const [key, value] of turns) {
+    if (key === mine) {
+      passed = true;
+      count += index;
+    } else {
+      count += Math.min(size(value), passed ? index : index + 1);
+    }
+  }
+  return count;
+}
+
+/** One class's waiting tasks in the order it serves them: students take turns. */
+function* classOrder(line: ClassLine): Generator<Task> {
+  for (let round = 0; ; round++) {
+    let any = false;
+    for (const tasks of line.students.values()) {
+      const task = tasks[round];
+      if (!task) continue;
+      any = true;
+      yield task;
+    }
+    if (!any) return;
   }
 }

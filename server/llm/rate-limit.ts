@@ -1,8 +1,15 @@
 // Per-student sliding windows: at most `limit` events in `windowMs`. A refused event is not
 // counted, and the answer says how long until the oldest counted event leaves the window.
+import type { Asker } from './types.js';
+
+/** The window of the per-student limits on questions and on word look-ups. */
+export const LIMIT_WINDOW_MS = 5 * 60_000;
+
+/** A student's key for the limits: student keys are unique only within their class. */
+export const askerKey = (a: Asker): string => `${a.classId}\u0000${a.studentKey}`;
 
 export class SlidingWindowLimiter {
-  private readonly events = new Map<number, number[]>();
+  private readonly events = new Map<string | number, number[]>();
 
   constructor(
     private readonly windowMs: number,
@@ -10,7 +17,7 @@ export class SlidingWindowLimiter {
   ) {}
 
   /** Counts one event for `key` and returns 0, or returns how many ms until one would be allowed. */
-  take(key: number, limit: number): number {
+  take(key: string | number, limit: number): number {
     const now = this.now();
     const times = (this.events.get(key) ?? []).filter((t) => t > now - this.windowMs);
     if (times.length >= limit) {

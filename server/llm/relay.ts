@@ -1,7 +1,9 @@
 // The relay: questions and word look-ups from the classroom, answered by a language model
 // (Gemini, through the route the settings name), the definition cache, the offline dictionary or,
-// when no AI can answer, the teacher. It owns the fair queue, the per-student limits, retries and
-// deadlines, and the usage figures.
+// when no AI can answer, the teacher. It owns the fair queue, the per-student limit on word
+// look-ups, retries and deadlines, and the usage figures. It runs in the relay's worker thread
+// (relay-worker.ts); the per-student limit on questions is checked before a question leaves the
+// socket thread (relay-proxy.ts), because the student hears at once whether it was accepted.
 import { createHash } from 'node:crypto';
 import type { Settings } from '../config.js';
 import { FairQueue } from './fair-queue.js';
@@ -9,9 +11,9 @@ import { Lru } from './lru.js';
 import { definitionRequest, normaliseWord, previousWord, questionRequest, senseSentence } from './prompt.js';
 import { checkRoute } from './check.js';
 import { UpstreamError, type Outcome, type Provider, type ProviderConfig } from './provider.js';
-import { SlidingWindowLimiter } from './rate-limit.js';
+import { askerKey, LIMIT_WINDOW_MS, SlidingWindowLimiter } from './rate-limit.js';
 import { withRetries, type RetryPlan } from './retry.js';
-import { resolveRoute, type Route } from './route.js';
+import { aiStatusOf, resolveRoute, RouteCache, type Route } from './route.js';
 import { RelayStats } from './stats.js';
 import type {
   AiStatus,
@@ -40,7 +42,6 @@ export const KIND_MESSAGES: Readonly<Record<FlagReason, string>> = {
 export const notInDictionary = (word: string) =>
   `I don't know the word "${word || 'that'}" yet. Try reading the sentence around it again, or ask your teacher!`;
 
-const FIVE_MINUTES_MS = 5 * 60_000;
 const MINUTE_MS = 60_000;
 /** A tapped word's pop-up should not wait long: after this, the offline dictionary answers. */
 const DEFINE_DEADLINE_MS = 10_000;
@@ -56,10 +57,8 @@ export interface RelayOptions {
   getSettings: () => Settings;
   cache: DefinitionCacheStore;
   log?: RelayLog;
-  /** Clock for the per-student limits and the request-rate figure. */
-  now?: () => number;
-  /** Source of backoff jitter (tests make it predictable). */
-  random?: () => number;
+  /** The last figures of the relay this one replaces (after a crash): its counters carry on. */
+  carriedStats?: Readonly<Record<string, unknown>>;
 }
 
 export type ProviderFactory = (config: ProviderConfig) => Provider;
@@ -70,6 +69,22 @@ export function definitionKey(word: string, sentence: string, grade: number): st
     .update(JSON.stringify([grade, word, sentence.toLowerCase()]))
     .digest('hex');
   return `def1:${digest.slice(0, 40)}`;
+}
+
+/** A tapped word from the offline dictionary, or the kind line for a word it does not know. */
+export async function defineOffline(
+  dictionary: OfflineDictionary,
+  job: DefineJob,
+  log?: RelayLog,
+): Promise<DefineResult> {
+  const word = normaliseWord(job.word);
+  let text: string | undefined;
+  try {
+    text = word ? await dictionary.define(word, previousWord(job), senseSentence(job)) : undefined;
+  } catch (err) {
+    log?.warn({ error: String(err) }, 'Offline dictionary failed');
+  }
+  return { ok: true, text: text ?? notInDictionary(word), source: 'offline' };
 }
 
 /** Short reason for the log and the teacher hand-over; never contains student text. */
@@ -84,9 +99,8 @@ const OUTAGE_MS = 15_000;
 
 export class ClassroomRelay implements Relay {
   private readonly queue: FairQueue;
-  private readonly questionLimits: SlidingWindowLimiter;
-  private readonly definitionLimits: SlidingWindowLimiter;
-  private readonly upstreamRate: SlidingWindowLimiter;
+  private readonly definitionLimits = new SlidingWindowLimiter(LIMIT_WINDOW_MS, Date.now);
+  private readonly upstreamRate = new SlidingWindowLimiter(MINUTE_MS, Date.now);
   private readonly definitions = new Lru<string, string>(DEFINITIONS_IN_MEMORY);
   /** Single flight: one upstream call per definition key, however many students tapped it. */
   private readonly pendingDefinitions = new Map<string, Promise<string | undefined>>();
@@ -100,20 +114,16 @@ export class ClassroomRelay implements Relay {
   private outageUntil = 0;
   private providerSignature = '';
   private providerInstance: Provider | undefined;
-  private routeSignature = '';
-  private routeNow: Route | undefined;
-  private readonly random: () => number;
+  private readonly routes = new RouteCache((detail) =>
+    this.o.log?.warn({ detail }, 'Vertex AI is off: its key cannot be used'),
+  );
 
   constructor(
     private readonly o: RelayOptions,
     private readonly makeProvider: ProviderFactory,
   ) {
-    const now = o.now ?? Date.now;
-    this.random = o.random ?? Math.random;
     this.queue = new FairQueue(() => this.settings().llmMaxInFlight);
-    this.questionLimits = new SlidingWindowLimiter(FIVE_MINUTES_MS, now);
-    this.definitionLimits = new SlidingWindowLimiter(FIVE_MINUTES_MS, now);
-    this.upstreamRate = new SlidingWindowLimiter(MINUTE_MS, now);
+    if (o.carriedStats) this.statsData.restore(o.carriedStats);
   }
 
   private settings(): Settings {
@@ -124,28 +134,8 @@ export class ClassroomRelay implements Relay {
     return this.route(this.settings()).on;
   }
 
-  /** The route the settings name, worked out again only when one of its settings changes. */
   private route(s: Settings): Route {
-    const signature = JSON.stringify([
-      s.aiAnswers,
-      s.aiProvider,
-      s.geminiApiKey,
-      s.geminiModel,
-      s.geminiBaseUrl,
-      s.vertexProject,
-      s.vertexLocation,
-      s.vertexCredentials,
-      s.vertexCredentialsJson,
-      s.vertexApiKey,
-    ]);
-    if (!this.routeNow || signature !== this.routeSignature) {
-      this.routeNow = resolveRoute(s);
-      this.routeSignature = signature;
-      if (!this.routeNow.on && this.routeNow.reason === 'vertex_credentials_invalid') {
-        this.o.log?.warn({ detail: this.routeNow.detail }, 'Vertex AI is off: its key cannot be used');
-      }
-    }
-    return this.routeNow;
+    return this.routes.route(s);
   }
 
   /** The provider for the current route and model (rebuilt when either changes). */
@@ -160,17 +150,7 @@ export class ClassroomRelay implements Relay {
 
   aiStatus(): AiStatus {
     const s = this.settings();
-    const route = this.route(s);
-    return {
-      enabled: route.on,
-      provider: route.provider,
-      route: route.on ? route.label : null,
-      region: route.on ? route.region : null,
-      model: s.geminiModel,
-      reason: route.on ? null : route.reason,
-      detail: route.on ? null : route.detail,
-      unavailable: this.inOutage(),
-    };
+    return aiStatusOf(this.route(s), s.geminiModel, this.inOutage());
   }
 
   /** One short request through the route as it is configured now (the file is read again). */
@@ -178,13 +158,9 @@ export class ClassroomRelay implements Relay {
     return checkRoute(resolveRoute(this.settings()), this.makeProvider);
   }
 
-  ask(job: AskJob, events: AskEvents): AskResult {
+  /** Takes a question the socket thread has admitted (its per-student limit is checked there). */
+  ask(job: AskJob, events: AskEvents): Extract<AskResult, { accepted: true }> {
     const s = this.settings();
-    const wait = this.questionLimits.take(job.studentKey, s.questionsPer5Min);
-    if (wait > 0) {
-      this.statsData.rateLimited++;
-      return { accepted: false, retryAfterMs: wait };
-    }
     this.statsData.questions++;
     const control = new AbortController();
     // Events stop at the first done/teacher, and after a cancel.
@@ -212,6 +188,7 @@ export class ClassroomRelay implements Relay {
       return { accepted: true, queuePosition: 0, cancel: () => control.abort() };
     }
     const ticket = this.queue.submit(
+      job.classId,
       job.studentKey,
       () => this.track(control, () => this.answer(job, out, control.signal)),
       out.position,
@@ -244,7 +221,7 @@ export class ClassroomRelay implements Relay {
       deadlineAt,
       signal,
       mayRetry,
-      random: this.random,
+      random: Math.random,
       onTry: () => {
         this.statsData.upstreamCalls++;
         this.upstreamRate.take(0, Number.POSITIVE_INFINITY);
@@ -357,7 +334,7 @@ export class ClassroomRelay implements Relay {
       if (pending) {
         this.statsData.mergedDefinitions++;
       } else {
-        const wait = this.definitionLimits.take(job.studentKey, s.definitionsPer5Min);
+        const wait = this.definitionLimits.take(askerKey(job), s.definitionsPer5Min);
         if (wait > 0) {
           this.statsData.rateLimited++;
           return { ok: false, retryAfterMs: wait };
@@ -371,7 +348,8 @@ export class ClassroomRelay implements Relay {
       const text = await pending;
       if (text) return { ok: true, text, source: 'gemini' };
     }
-    return this.offline(word, previousWord(job), senseSentence(job));
+    this.statsData.offlineDefinitions++;
+    return defineOffline(this.dictionary, job, this.o.log);
   }
 
   /** A definition from memory, else from the persistent store (which then warms memory). */
@@ -424,21 +402,10 @@ export class ClassroomRelay implements Relay {
           resolve(undefined);
         }
       };
-      const ticket = this.queue.submit(job.studentKey, () => this.track(control, run));
+      const ticket = this.queue.submit(job.classId, job.studentKey, () => this.track(control, run));
       // Still queued at the deadline: give up the place and let the dictionary answer.
       signal.addEventListener('abort', () => ticket.cancel() && resolve(undefined), { once: true });
     });
-  }
-
-  private async offline(word: string, previous: string, sentence: string): Promise<DefineResult> {
-    this.statsData.offlineDefinitions++;
-    let text: string | undefined;
-    try {
-      text = word ? await this.dictionary.define(word, previous, sentence) : undefined;
-    } catch (err) {
-      this.o.log?.warn({ error: String(err) }, 'Offline dictionary failed');
-    }
-    return { ok: true, text: text ?? notInDictionary(word), source: 'offline' };
   }
 
   stats(): Record<string, number | string | boolean> {

@@ -4,6 +4,7 @@
 // GOOGLE_GENAI_USE_*, a gcloud login, a cloud VM's metadata server) counts, because the route
 // built here names every option and the provider passes all of them to the SDK.
 import { readFileSync } from 'node:fs';
+import type { AiStatus } from '../../shared/protocol/ai.js';
 import type { Settings } from '../config.js';
 import type { ProviderConfig } from './provider.js';
 import { parseServiceAccountKey, type ServiceAccountKey } from './service-account-key.js';
@@ -96,4 +97,53 @@ export function resolveRoute(s: Settings, readFile = (path: string) => readFileS
     'Vertex AI needs a service account key (vertexCredentials) with a project and region, ' +
       'or an express mode API key (vertexApiKey).',
   );
+}
+
+/**
+ * The route the settings name, worked out again only when one of its settings changes (a Vertex
+ * key file is read once per change, not per question). The relay's thread and the socket thread
+ * each keep one: the relay to call Google, the socket thread to say at once whether AI is on.
+ */
+export class RouteCache {
+  private signature = '';
+  private current: Route | undefined;
+
+  /** `onInvalid` hears once per change when a Vertex key cannot be used. */
+  constructor(private readonly onInvalid?: (detail: string) => void) {}
+
+  route(s: Settings): Route {
+    const signature = JSON.stringify([
+      s.aiAnswers,
+      s.aiProvider,
+      s.geminiApiKey,
+      s.geminiModel,
+      s.geminiBaseUrl,
+      s.vertexProject,
+      s.vertexLocation,
+      s.vertexCredentials,
+      s.vertexCredentialsJson,
+      s.vertexApiKey,
+    ]);
+    if (!this.current || signature !== this.signature) {
+      this.current = resolveRoute(s);
+      this.signature = signature;
+      if (!this.current.on && this.current.reason === 'vertex_credentials_invalid')
+        this.onInvalid?.(this.current.detail);
+    }
+    return this.current;
+  }
+}
+
+/** What GET /api/teacher/ai reports for a route; `unavailable`: the relay paused after failures. */
+export function aiStatusOf(route: Route, model: string, unavailable: boolean): AiStatus {
+  return {
+    enabled: route.on,
+    provider: route.provider,
+    route: route.on ? route.label : null,
+    region: route.on ? route.region : null,
+    model,
+    reason: route.on ? null : route.reason,
+    detail: route.on ? null : route.detail,
+    unavailable,
+  };
 }

@@ -27,6 +27,25 @@ export interface Prices {
   outputPerMTok: number;
 }
 
+/** The cumulative counters (besides `withheld`), kept across a restart of the relay's worker. */
+const COUNTERS = [
+  'questions',
+  'answeredByAi',
+  'toTeacher',
+  'rateLimited',
+  'upstreamCalls',
+  'retries',
+  'upstreamFailures',
+  'inputTokens',
+  'outputTokens',
+  'costUsd',
+  'definitions',
+  'cacheHits',
+  'cacheMisses',
+  'mergedDefinitions',
+  'offlineDefinitions',
+] as const;
+
 export class RelayStats {
   readonly firstChunkMs = new Recent();
   readonly totalMs = new Recent();
@@ -52,6 +71,19 @@ export class RelayStats {
     this.inputTokens += usage.inputTokens;
     this.outputTokens += usage.outputTokens;
     this.costUsd += (usage.inputTokens * prices.inputPerMTok + usage.outputTokens * prices.outputPerMTok) / 1e6;
+  }
+
+  /**
+   * Takes over the counters of a crashed relay from its last snapshot, so the day's figures (cost
+   * above all) do not start again from zero. Latency samples start afresh.
+   */
+  restore(snapshot: Readonly<Record<string, unknown>>): void {
+    const count = (name: string) => {
+      const v = snapshot[name];
+      return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+    };
+    for (const name of COUNTERS) this[name] = count(name);
+    for (const flag of Object.keys(this.withheld) as FlagReason[]) this.withheld[flag] = count(`withheld_${flag}`);
   }
 
   /** Flat figures; `live` adds what only the relay's parts know right now (queue, rate, ...). */

@@ -1,6 +1,7 @@
 // The boundary between the classroom (sockets, hot state, SQLite) and whatever answers questions
 // and defines words. The classroom never sees Gemini; the relay never sees a student's name, id,
-// token or address: it gets an opaque numeric key for fairness and rate limits, and the passage.
+// token or address: it gets an opaque class id and student number for fairness and rate limits,
+// and the passage.
 import type { AiStatus, RouteCheck } from '../../shared/protocol/ai.js';
 import type { AnswerSource } from '../../shared/protocol/codes.js';
 
@@ -13,14 +14,19 @@ export interface BookPassage {
   wordIdx: number;
 }
 
-export interface AskJob extends BookPassage {
-  /** Opaque per-student number: fairness and rate limits only. Never sent upstream. */
+/** Who asks, for fairness and rate limits only. Never sent upstream. */
+export interface Asker {
+  /** Opaque class id: the queue takes turns between classes first. */
+  classId: string;
+  /** Opaque per-student number, unique within its class: then turns between students. */
   studentKey: number;
+}
+
+export interface AskJob extends BookPassage, Asker {
   questionText: string;
 }
 
-export interface DefineJob extends BookPassage {
-  studentKey: number;
+export interface DefineJob extends BookPassage, Asker {
   word: string;
 }
 
@@ -50,7 +56,7 @@ export interface Relay {
   checkRoute(): Promise<RouteCheck>;
   ask(job: AskJob, events: AskEvents): AskResult;
   define(job: DefineJob): Promise<DefineResult>;
-  /** Figures for the dashboard and the capacity model. */
+  /** Figures for the dashboard and the capacity model (from the relay's thread: up to 500 ms old). */
   stats(): Record<string, number | string | boolean>;
   close(): Promise<void>;
 }

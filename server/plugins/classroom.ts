@@ -10,7 +10,8 @@ import { Outbox } from '../classroom/outbox.js';
 import { ClassRegistry } from '../classroom/registry.js';
 import type { Student } from '../classroom/student.js';
 import type { Layers } from '../config.js';
-import type { DefinitionCacheStore, Relay } from '../llm/types.js';
+import type { RelayDatabase } from '../llm/relay-messages.js';
+import type { Relay } from '../llm/types.js';
 import { chooseHost, hostAddresses } from '../net/lan.js';
 import { CloseCode } from '../../shared/protocol/codes.js';
 import { SettingsService } from '../settings.js';
@@ -22,7 +23,8 @@ import { StudentHub } from '../ws/student-socket.js';
 
 export interface RelayFactoryOptions {
   getSettings: () => SettingsService['current'];
-  cache: DefinitionCacheStore;
+  /** The relay keeps its definition cache in the classroom's file, on a connection of its own. */
+  database: RelayDatabase;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -52,14 +54,15 @@ declare module 'fastify' {
 }
 
 async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions): Promise<void> {
-  const store = new Store(openDatabase(join(o.dataDir, 'readerai.db')));
+  const file = join(o.dataDir, 'readerai.db');
+  const store = new Store(openDatabase(file));
   const checkpointer = new Checkpointer(store.db);
   const settings = new SettingsService(store, o.layers);
   const library = new Library(store);
   const outbox = new Outbox(settings.current.maxBufferedKb * 1024);
   const relay = o.createRelay({
     getSettings: () => settings.current,
-    cache: store.definitionCache(),
+    database: { file },
     log: app.log,
   });
   const interfaces = o.interfaces;

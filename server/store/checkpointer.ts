@@ -3,6 +3,7 @@
 // the main connection goes back to SQLite's own automatic checkpoints, so the WAL never grows
 // without bound.
 import { Worker } from 'node:worker_threads';
+import { workerUrl } from '../worker-url.js';
 import type { Db } from './db.js';
 
 export class Checkpointer {
@@ -15,7 +16,7 @@ export class Checkpointer {
     options: { intervalMs?: number } = {},
   ) {
     db.pragma('wal_autocheckpoint = 0');
-    this.worker = new Worker(workerUrl(), {
+    this.worker = new Worker(workerUrl(import.meta.url, 'checkpoint-worker'), {
       workerData: { file: db.name, intervalMs: options.intervalMs ?? 1000 },
     });
     this.worker.unref();
@@ -49,16 +50,4 @@ export class Checkpointer {
     this.worker = null;
     this.db.pragma('wal_autocheckpoint = 1000');
   }
-}
-
-/**
- * The compiled worker next to this file; under the test runner this module is TypeScript source,
- * and the worker is started through tsx's loader (a worker does not inherit the parent's).
- */
-function workerUrl(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./checkpoint-worker.js', import.meta.url);
-  const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};
-register();
-await import(${JSON.stringify(new URL('./checkpoint-worker.ts', import.meta.url).href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
 }

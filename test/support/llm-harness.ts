@@ -1,13 +1,14 @@
 // Shared pieces of the relay tests: settings from the real table, the definition cache as the
-// server keeps it (the real Store over a SQLite file), a book, an event recorder, and a relay wired
-// to the fake Gemini with the real SDK, through either route (Gemini API or Vertex AI).
+// server keeps it (the real Store over a SQLite file), a book, an event recorder, and the relay as
+// the server runs it (the proxy and a real worker thread) wired to the fake Gemini with the real SDK,
+// through either route (Gemini API or Vertex AI).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS, type Settings } from '../../server/config.js';
 import { GeminiProvider } from '../../server/llm/gemini.js';
-import { createRelay } from '../../server/llm/index.js';
+import { RelayProxy } from '../../server/llm/relay-proxy.js';
 import { resolveRoute } from '../../server/llm/route.js';
-import type { AskEvents, AskJob, DefinitionCacheStore, FlagReason, Relay } from '../../server/llm/types.js';
+import type { AskEvents, AskJob, DefineJob, DefinitionCacheStore, FlagReason } from '../../server/llm/types.js';
 import type { AnswerSource } from '../../shared/protocol/codes.js';
 import { openDatabase } from '../../server/store/db.js';
 import { Store } from '../../server/store/store.js';
@@ -26,6 +27,7 @@ export function defaultSettings(over: Partial<Settings> = {}): Settings {
  */
 export class SqliteCache implements DefinitionCacheStore {
   readonly store: Store;
+  readonly file: string;
   readonly get: DefinitionCacheStore['get'];
   readonly put: DefinitionCacheStore['put'];
   /** The folder made for this cache when no file was given (removed by close). */
@@ -33,7 +35,8 @@ export class SqliteCache implements DefinitionCacheStore {
 
   constructor(file?: string) {
     this.ownDir = file ? null : tempDir('readerai-llm-');
-    this.store = new Store(openDatabase(file ?? join(this.ownDir!, 'readerai.db')));
+    this.file = file ?? join(this.ownDir!, 'readerai.db');
+    this.store = new Store(openDatabase(this.file));
     ({ get: this.get, put: this.put } = this.store.definitionCache());
   }
   /** Definitions stored in the file. */
@@ -69,8 +72,27 @@ export function wordIndex(word: string, from = 0): number {
   return i;
 }
 
-export function askJob(studentKey: number, questionText: string, wordIdx = wordIndex('brave')): AskJob {
-  return { studentKey, questionText, title: BOOK.title, words: BOOK.words, wordIdx };
+/** The class of the tests' students unless a test names another. */
+export const CLASS = 'class-a';
+
+export function askJob(
+  studentKey: number,
+  questionText: string,
+  wordIdx = wordIndex('brave'),
+  classId = CLASS,
+): AskJob {
+  return { classId, studentKey, questionText, title: BOOK.title, words: BOOK.words, wordIdx };
+}
+
+export function defineJob(studentKey: number, token: string, from = 0): DefineJob {
+  return {
+    classId: CLASS,
+    studentKey,
+    word: token,
+    title: BOOK.title,
+    words: BOOK.words,
+    wordIdx: wordIndex(token, from),
+  };
 }
 
 export type Heard =
@@ -112,11 +134,14 @@ export async function until(check: () => boolean, ms = 5_000): Promise<void> {
 
 export interface Harness {
   fake: FakeGemini;
-  relay: Relay;
+  relay: RelayProxy;
   /** The settings the relay reads on every call; tests change them in place. */
   settings: Settings;
   cache: SqliteCache;
+  /** Drives the per-student question limit. */
   clock: { now: number };
+  /** The relay's figures as of now (asked of its worker). */
+  stats(): Promise<Record<string, number | string | boolean>>;
   close(): Promise<void>;
 }
 
@@ -148,20 +173,27 @@ export const withoutCredentials = (): Partial<Settings> => ({ geminiApiKey: '', 
 export const offReason = () => (provider === 'gemini' ? 'no_api_key' : 'vertex_not_configured');
 
 /**
- * A relay with a route (the current provider's), pointed at a fresh fake Gemini; `clock.now`
- * drives the rate limits.
+ * A relay with a route (the current provider's), pointed at a fresh fake Gemini, its worker keeping
+ * definitions in `cache`'s file; `clock.now` drives the per-student question limit. The proxy sends
+ * settings to its worker when the object changes (the server's settings service replaces it on
+ * every change); tests change `settings` in place, so each read is a copy.
  */
 export async function startHarness(over: Partial<Settings> = {}, cache = new SqliteCache()): Promise<Harness> {
   const fake = await FakeGemini.start();
   const settings = defaultSettings({ ...routeSettings(fake), ...over });
   const clock = { now: 1_000_000 };
-  const relay = createRelay({ getSettings: () => settings, cache, now: () => clock.now, random: () => 0.5 });
+  const relay = new RelayProxy({
+    getSettings: () => ({ ...settings }),
+    database: { file: cache.file },
+    now: () => clock.now,
+  });
   return {
     fake,
     relay,
     settings,
     cache,
     clock,
+    stats: () => relay.freshStats(),
     close: async () => {
       await relay.close();
       await fake.close();
