@@ -86,6 +86,11 @@ describe('links and contents', () => {
     }
   });
 
+  // A rebase that leaves "<<<<<<<" in a page still renders, so nothing else would notice it.
+  it.each(PAGES)('%s has no merge-conflict markers', (page) => {
+    expect(read(page)).not.toMatch(/^(?:<{7}|>{7}|={7})(?: |$)/m);
+  });
+
   it.each(GUIDES)('%s has a contents list naming each of its sections', (page) => {
     const text = read(page);
     const toc = /^## Contents\n\n((?: *- \[.*\]\(#.*\)\n)+)/m.exec(text);
