@@ -4,7 +4,7 @@
 // stopping the voice; one tap opens the answer, ready to be read aloud. And the Ask dialog fits the
 // screen with several questions, and the visible area when that shrinks (an on-screen keyboard).
 // Real Chromium at the classroom's tablet sizes against the real server (and the fake Gemini).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   errorsOf,
@@ -91,7 +91,7 @@ describe('the teacher answers while the child reads', () => {
     await server?.stop();
   });
 
-  test.each(SIZES.map((v) => [sizeName(v), v] as const))(
+  it.each(SIZES.map((v) => [sizeName(v), v] as const))(
     '%s: a calm notice and a badge, the focus and the voice untouched; one tap opens the answer to hear',
     async (size, viewport) => {
       const { context, page } = await newPage(browser, viewport);
@@ -169,7 +169,7 @@ describe('with AI answers', () => {
     await gemini?.close();
   });
 
-  test('an answer finished after Ask was closed is noticed; "Later" keeps the badge, even after a reload', async () => {
+  it('an answer finished after Ask was closed is noticed; "Later" keeps the badge, even after a reload', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await page.addInitScript(installFakeSpeech, { boundaries: true, wordMs: 120 });
     await joinFromQr(page, server.joinUrl, 'Sam');
@@ -207,7 +207,7 @@ describe('with AI answers', () => {
     await context.close();
   });
 
-  test.each(SIZES.map((v) => [sizeName(v), v] as const))(
+  it.each(SIZES.map((v) => [sizeName(v), v] as const))(
     '%s: with two long answers, "Ask" and "Keep reading" stay inside the dialog and the screen',
     async (size, viewport) => {
       const { context, page } = await newPage(browser, viewport);

@@ -1,7 +1,7 @@
 // The small things a child (or a teacher watching) trips over (issue 14, items 6 and 7): the join
 // page says why it cannot go on, in words a child understands; the reading speed is a choice in
 // order; the page has its icon; the highlight leaves nothing behind. Real Chromium, real server.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   errorsOf,
@@ -34,7 +34,7 @@ afterAll(async () => {
 const start = (page: Page) => page.getByRole('button', { name: 'Start reading' });
 
 describe('the join page', () => {
-  test.each([TABLET_PORTRAIT, TABLET_LANDSCAPE, TABLET_TALL].map((v) => [`${v.width}x${v.height}`, v] as const))(
+  it.each([TABLET_PORTRAIT, TABLET_LANDSCAPE, TABLET_TALL].map((v) => [`${v.width}x${v.height}`, v] as const))(
     '%s: a wrong code is not "the code you scanned", a long name is not cut, an empty name says why',
     async (size, viewport) => {
       const { context, page } = await newPage(browser, viewport);
@@ -87,7 +87,7 @@ describe('the join page', () => {
     },
   );
 
-  test('the code from a good link is named in the typing steps', async () => {
+  it('the code from a good link is named in the typing steps', async () => {
     const { context, page } = await newPage(browser, TABLET_PORTRAIT);
     await page.goto(server.joinUrl);
     expect(await page.locator('#code-help').textContent()).toBe('Filled in from the code you scanned.');
@@ -97,7 +97,7 @@ describe('the join page', () => {
 });
 
 describe('reading', () => {
-  test('speed is a labelled choice, slowest to fastest, kept on the tablet', async () => {
+  it('speed is a labelled choice, slowest to fastest, kept on the tablet', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await page.addInitScript(installFakeSpeech, { boundaries: true, wordMs: 60 });
     await joinFromQr(page, server.joinUrl, 'Pia');
@@ -119,7 +119,7 @@ describe('reading', () => {
     await context.close();
   });
 
-  test('the page has its icon, and loads without a single 404', async () => {
+  it('the page has its icon, and loads without a single 404', async () => {
     const { context, page } = await newPage(browser, TABLET_PORTRAIT);
     const missing: string[] = [];
     page.on('response', (r) => {
@@ -135,7 +135,7 @@ describe('reading', () => {
     await context.close();
   });
 
-  test('the highlight leaves no sliver beside the words read before', async () => {
+  it('the highlight leaves no sliver beside the words read before', async () => {
     const { context, page } = await newPage(browser, TABLET_LANDSCAPE);
     await page.addInitScript(installFakeSpeech, { boundaries: true, wordMs: 40 });
     await joinFromQr(page, server.joinUrl, 'Kai');
