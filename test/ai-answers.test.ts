@@ -13,7 +13,7 @@ let classCode: string;
 
 beforeAll(async () => {
   fake = await FakeGemini.start();
-  server = await startServer({ env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: fake.baseUrl } });
+  server = await startServer({ env: fake.serverEnv });
   classCode = new URL(server.joinUrl).searchParams.get('code')!;
 });
 afterAll(async () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   fake = await FakeGemini.start();
   fake.otherwise(() => ({ chunks: [ANSWER] }));
   server = await startServer({
-    env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: fake.baseUrl, READERAI_LLM_MAX_RETRIES: '0' },
+    env: { ...fake.serverEnv, READERAI_LLM_MAX_RETRIES: '0' },
   });
   browser = await launchBrowser();
 });

@@ -15,7 +15,7 @@ let server: RunningServer;
 beforeAll(async () => {
   fake = await FakeGemini.start();
   fake.otherwise(() => ({ chunks: ["Let's get back to the story!"] }));
-  server = await startServer({ env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: fake.baseUrl } });
+  server = await startServer({ env: fake.serverEnv });
 });
 afterAll(async () => {
   await server?.stop();

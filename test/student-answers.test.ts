@@ -162,7 +162,7 @@ describe('with AI answers', () => {
   let gemini: FakeGemini;
   beforeAll(async () => {
     gemini = await FakeGemini.start();
-    server = await startServer({ env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: gemini.baseUrl } });
+    server = await startServer({ env: gemini.serverEnv });
   });
   afterAll(async () => {
     await server?.stop();

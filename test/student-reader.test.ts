@@ -26,7 +26,7 @@ beforeAll(async () => {
   gemini = await FakeGemini.start();
   // Word meanings and any question without a scripted reply.
   gemini.otherwise(() => ({ chunks: ANSWER, chunkDelayMs: 50 }));
-  server = await startServer({ env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: gemini.baseUrl } });
+  server = await startServer({ env: gemini.serverEnv });
   browser = await launchBrowser();
 });
 

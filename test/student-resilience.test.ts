@@ -41,7 +41,7 @@ describe('network and server trouble', () => {
     gemini = await FakeGemini.start();
     server = await startServer({
       dataDir,
-      env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: gemini.baseUrl },
+      env: gemini.serverEnv,
     });
   });
   afterAll(async () => {
@@ -124,7 +124,7 @@ describe('network and server trouble', () => {
     server = await startServer({
       dataDir,
       port,
-      env: { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: gemini.baseUrl },
+      env: gemini.serverEnv,
     });
     await expect.poll(async () => (await studentOnServer(server, 'Dev')).wordIdx, { timeout: 30_000 }).toBe(place);
     await expect.poll(() => banner(page).textContent()).not.toMatch(/No connection/);

@@ -142,6 +142,11 @@ export class FakeGemini {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** The server settings that turn AI on through this stand-in (a Gemini API key and its address). */
+  get serverEnv(): Record<string, string> {
+    return { GEMINI_API_KEY: 'test-key', READERAI_GEMINI_BASE_URL: this.baseUrl };
+  }
+
   /** Queues replies, used one per request in order. */
   reply(...replies: Reply[]): this {
     this.script.push(...replies);
