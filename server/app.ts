@@ -58,7 +58,7 @@ async function readerAi(fastify: FastifyInstance, o: AppOptions): Promise<void> 
   const access = { adminToken: o.adminToken, remoteAllowed, classes: fastify.classes };
   await fastify.register(teacher, { prefix: '/api/teacher', ...access, tickets });
   await fastify.register(teacherLive, { tickets, remoteAllowed });
-  await fastify.register(admin, { prefix: '/api/admin', ...access, tls: o.tls });
+  await fastify.register(admin, { prefix: '/api/admin', ...access, tls: o.tls, dataDir: o.dataDir });
   await fastify.register(web, { root: o.webRoot ?? DEFAULT_WEB_ROOT });
 }
 

@@ -340,6 +340,16 @@ export const SETTINGS = {
     teacher: true,
     doc: 'Share of each resource kept free when computing headroom.',
   }),
+  retentionDays: spec({
+    kind: 'integer',
+    default: 365,
+    min: 0,
+    max: 36_500,
+    env: 'READERAI_RETENTION_DAYS',
+    doc:
+      "Days after a class's last lesson before the class and every record in it are erased on their own; " +
+      '0 keeps them until deleted by hand.',
+  }),
   logLevel: spec({
     kind: 'string',
     default: 'warn',

@@ -1,6 +1,6 @@
 // IT's school view: every class with its teacher's link (and its QR code), code, students connected
 // and lesson state; the whole server's capacity; creating one class or many from a CSV; archiving;
-// deleting with a confirmation. Refreshed every few seconds.
+// deleting with a confirmation (which erases); what is kept about each child. Refreshed every few seconds.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CapacityView, ClassSummary, CreatedClass, ServerView } from '../../shared/protocol/index.js';
 import { ApiError } from '../teacher/lib/api.js';
@@ -10,6 +10,7 @@ import { Modal } from '../teacher/components/Modal.js';
 import { QrCode } from '../teacher/components/QrCode.js';
 import type { AdminApi } from './api.js';
 import { classesFromCsv, linksCsv } from './bulk.js';
+import { KeptRecords } from './KeptRecords.js';
 
 const REFRESH_MS = 3000;
 
@@ -117,6 +118,7 @@ export function SchoolView({ api, onRefused }: { api: AdminApi; onRefused: () =>
           />
           <CreateMany api={api} onDone={() => void refresh()} />
         </div>
+        {server && <KeptRecords server={server} />}
       </main>
       {showLink && <TeacherLink summary={showLink} api={api} onClose={() => setShowLink(null)} />}
       {deleting && (

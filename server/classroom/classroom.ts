@@ -14,6 +14,7 @@ import type {
 import type { Library, LoadedBook } from '../books/library.js';
 import { DomainError } from '../errors.js';
 import type { Relay } from '../llm/types.js';
+import type { Eraser } from '../store/eraser.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { ClassRow, LessonRow, Store } from '../store/store.js';
 import type { AttemptLimiter } from './attempts.js';
@@ -30,6 +31,7 @@ export interface ClassroomDeps {
   library: Library;
   outbox: Outbox;
   writer: GroupCommit<Student>;
+  eraser: Eraser;
   relay: () => Relay;
   /** Whether rude names are refused (a teacher setting, read at each join). */
   nameFilter: () => boolean;
@@ -56,6 +58,8 @@ const PAUSED = 'Your teacher has paused your access. Please ask your teacher.';
 
 export class Classroom {
   readonly students = new Map<string, Student>();
+  /** Removed from the lesson by the teacher: not on the roster, their record kept (the report, Put back). */
+  readonly removed = new Map<string, Student>();
   readonly feed = new TeacherFeed();
   readonly desk: QuestionDesk;
   private readonly byToken = new Map<string, Student>();
@@ -82,7 +86,7 @@ export class Classroom {
     });
     this.feed.attach(this);
     this.loadRoster();
-    if (this.lesson) this.desk.load(this.lesson.id, this.students);
+    if (this.lesson) this.desk.load(this.lesson.id, new Map([...this.students, ...this.removed]));
   }
 
   get id(): string {
@@ -267,11 +271,40 @@ export class Classroom {
     this.raiseHand(this.mustFind(studentId), false);
   }
 
-  /** The student leaves the class; they may join again (as a new student). */
+  /**
+   * The student leaves the lesson: their tablet is let go and may join again (as a new student);
+   * their record (figures, questions) stays in the class and its report until deleted.
+   */
   remove(studentId: string): void {
     const student = this.mustFind(studentId);
-    this.d.store.setRemoved(student.id);
+    this.d.store.setRemoved(student.id, true);
     this.drop(student, CloseCode.REMOVED, 'Removed by the teacher');
+    this.removed.set(student.id, student);
+  }
+
+  /** Undoes remove: the record is back on the roster (the tablet joins again by the class code). */
+  putBack(studentId: string): void {
+    const student = this.removed.get(studentId);
+    if (!student) throw new DomainError(ErrorCode.NOT_FOUND, 'No such removed student in this class.');
+    this.d.store.setRemoved(student.id, false);
+    this.removed.delete(student.id);
+    this.add(student);
+    this.feed.studentChanged(student);
+  }
+
+  /**
+   * Deletes the student's record, erasing it (see store/eraser.ts): their tablet is told to
+   * forget what it kept. Resolves once no file of the data folder holds their name or questions.
+   */
+  erase(studentId: string): Promise<void> {
+    const student = this.students.get(studentId) ?? this.removed.get(studentId);
+    if (!student) throw new DomainError(ErrorCode.NOT_FOUND, 'No such student in this class.');
+    if (this.students.has(student.id)) this.drop(student, CloseCode.DELETED, 'Deleted by the teacher');
+    this.removed.delete(student.id);
+    if (student.blocked) this.blockedNames.delete(nameKey(student.name));
+    this.desk.forget(student);
+    this.feed.studentErased(student.id);
+    return this.d.eraser.erase(() => this.d.store.deleteStudent(student.id, this.d.now()));
   }
 
   /** Refuses the tablet's token and the student's name until unblocked. */
@@ -363,11 +396,24 @@ export class Classroom {
     this.save();
   }
 
-  /** The class is being deleted: tablets and dashboards are let go. */
+  /** The class is being deleted: tablets are told to forget it, dashboards are let go. */
   close(): void {
     this.desk.clear();
-    this.closeSockets(CloseCode.SESSION_ENDED, 'Class deleted');
+    this.closeSockets(CloseCode.DELETED, 'Class deleted');
     this.feed.closeAll(CloseCode.SESSION_ENDED, 'Class deleted');
+  }
+
+  /**
+   * When the class was last used, for retention: the end of its last lesson; while a lesson is
+   * open, the last time a child did anything in it (a lesson left open does not keep a class forever).
+   */
+  lastUsedAt(): number {
+    const lesson = this.lesson;
+    if (lesson === null) return this.row.createdAt;
+    if (lesson.endedAt !== null) return lesson.endedAt;
+    let last = lesson.startedAt;
+    for (const s of this.students.values()) if (s.lastActivity > last) last = s.lastActivity;
+    return last;
   }
 
   closeSockets(code: number, reason: string): void {
@@ -431,6 +477,11 @@ export class Classroom {
 
   roster(): Iterable<Student> {
     return this.students.values();
+  }
+
+  /** Every record of the class, removed students' too: what the report covers. */
+  records(): Student[] {
+    return [...this.students.values(), ...this.removed.values()];
   }
 
   studentView(s: Student, now = this.d.now()): StudentView {
@@ -505,6 +556,10 @@ export class Classroom {
         row.updatedAt ?? row.createdAt,
         row.updatedAt ?? row.createdAt,
       );
+      if (row.removed) {
+        this.removed.set(s.id, s);
+        continue;
+      }
       this.add(s);
       if (s.blocked) this.blockedNames.add(nameKey(s.name));
     }

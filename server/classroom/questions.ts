@@ -204,6 +204,16 @@ export class QuestionDesk {
     this.questions.clear();
   }
 
+  /** A deleted student: their questions leave memory, and an answer on its way is cancelled. */
+  forget(student: Student): void {
+    for (const q of this.questions.values()) {
+      if (q.student !== student) continue;
+      q.cancel?.();
+      this.questions.delete(q.id);
+    }
+    student.recent = null;
+  }
+
   /** After SESSION_STATE: re-send what the tablet may have missed while it was away. */
   replayFor(student: Student): void {
     for (const q of student.recent ?? []) this.replay(q);

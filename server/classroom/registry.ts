@@ -16,6 +16,7 @@ export type RegistryDeps = Omit<ClassroomDeps, 'joins' | 'nextStudentKey'> & {
 /** How many fresh codes to draw before giving up: a clash is one in millions per draw. */
 const CODE_DRAWS = 20;
 export const CLASS_NAME_MAX = 80;
+const DAY_MS = 86_400_000;
 
 export class ClassRegistry {
   private readonly rooms = new Map<string, Classroom>();
@@ -79,7 +80,8 @@ export class ClassRegistry {
       // A tablet that scanned another class's code means to join that class, not to come back.
       if (held && (code === '' || code === held.room.classCode || !this.withCode(code)))
         return held.room.resume(held.student, body.token);
-      // An old token (removed student, deleted class) is ignored: join afresh below.
+      if (!held) this.mustNotBeErased(body.token);
+      // An old token (a removed student's) is ignored: join afresh below.
     }
     const now = this.deps.now();
     const wait = this.guard.retryAfter(address, this.openLessons, now);
@@ -101,6 +103,18 @@ export class ClassRegistry {
       );
     }
     return room.admit(body.name, address);
+  }
+
+  /**
+   * A deleted student's (or class's) token gets its own answer, so the tablet knows to forget
+   * the name, questions and token it kept, instead of joining again as the same child.
+   */
+  mustNotBeErased(token: string): void {
+    if (!this.deps.store.isErasedToken(hashToken(token))) return;
+    throw new DomainError(
+      ErrorCode.STUDENT_DELETED,
+      "This tablet's place in the class was deleted. Join again with the class code.",
+    );
   }
 
   /** The student a socket's token opens in the class of the socket's path, during a lesson. */
@@ -148,16 +162,35 @@ export class ClassRegistry {
     this.byTeacherToken.set(hashToken(room.teacherToken), room);
   }
 
-  /** Deletes the class and every record of it; the server always keeps one class. */
-  delete(room: Classroom): void {
+  /**
+   * Deletes the class and erases every record of it (store/eraser.ts); the server always keeps
+   * one class. Resolves once no file of the data folder holds its students' names or questions.
+   */
+  delete(room: Classroom): Promise<void> {
     if (this.rooms.size === 1) {
       throw new DomainError(ErrorCode.CONFLICT, 'This is the only class on the server; create another first.');
     }
-    this.deps.writer.flush();
+    return this.erase(room);
+  }
+
+  /**
+   * Retention: erases every class last used (Classroom.lastUsedAt) more than `days` ago. If that
+   * was every class, a new empty one is made, as on a new install. Returns how many went.
+   */
+  expire(days: number): Promise<number> {
+    if (days <= 0) return Promise.resolve(0);
+    const cutoff = this.deps.now() - days * DAY_MS;
+    const old = this.all().filter((room) => room.lastUsedAt() < cutoff);
+    const erased = old.map((room) => this.erase(room));
+    if (this.rooms.size === 0) this.create({ name: 'My class' });
+    return Promise.all(erased).then(() => old.length);
+  }
+
+  private erase(room: Classroom): Promise<void> {
     room.close();
-    this.deps.store.deleteClass(room.id);
     this.rooms.delete(room.id);
     this.byTeacherToken.delete(hashToken(room.teacherToken));
+    return this.deps.eraser.erase(() => this.deps.store.deleteClass(room.id, this.deps.now()));
   }
 
   // ---------------------------------------------------------------------------------------------

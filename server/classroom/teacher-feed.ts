@@ -24,6 +24,7 @@ export class TeacherFeed implements FeedSink {
   private readonly dirtyStudents = new Set<Student>();
   private readonly dirtyQuestions = new Set<Question>();
   private removed: string[] = [];
+  private erased: string[] = [];
   private newAlerts: Alert[] = [];
   readonly alerts: Alert[] = [];
   private classroomDirty = false;
@@ -72,6 +73,10 @@ export class TeacherFeed implements FeedSink {
   studentRemoved(studentId: string): void {
     if (this.sockets.size > 0) this.removed.push(studentId);
   }
+  /** Deleted: the dashboards drop the student and every question of theirs. */
+  studentErased(studentId: string): void {
+    if (this.sockets.size > 0) this.erased.push(studentId);
+  }
   questionChanged(question: Question): void {
     if (this.sockets.size > 0) this.dirtyQuestions.add(question);
   }
@@ -98,12 +103,14 @@ export class TeacherFeed implements FeedSink {
       }
     }
     if (this.removed.length > 0) delta.removedStudentIds = this.removed;
+    if (this.erased.length > 0) delta.erasedStudentIds = this.erased;
     if (this.dirtyQuestions.size > 0) delta.feed = [...this.dirtyQuestions].map((q) => src.feedItem(q));
     if (this.newAlerts.length > 0) delta.alerts = this.newAlerts;
     this.classroomDirty = false;
     this.dirtyStudents.clear();
     this.dirtyQuestions.clear();
     this.removed = [];
+    this.erased = [];
     this.newAlerts = [];
     if (Object.keys(delta).length > 0) this.broadcast('DELTA', delta);
   }
@@ -120,6 +127,7 @@ export class TeacherFeed implements FeedSink {
     this.dirtyStudents.clear();
     this.dirtyQuestions.clear();
     this.removed = [];
+    this.erased = [];
     this.newAlerts = [];
   }
 

@@ -17,6 +17,7 @@ import { CloseCode } from '../../shared/protocol/codes.js';
 import { SettingsService } from '../settings.js';
 import { openDatabase } from '../store/db.js';
 import { Checkpointer } from '../store/checkpointer.js';
+import { Eraser } from '../store/eraser.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { Store } from '../store/store.js';
 import { StudentHub } from '../ws/student-socket.js';
@@ -35,12 +36,19 @@ export interface ClassroomPluginOptions {
   createRelay: (o: RelayFactoryOptions) => Relay;
   /** Network interfaces (tests pass their own). */
   interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>;
+  /** The classes' clock (tests pass their own, to age a class past the retention period). */
+  now?: () => number;
+  /** How often retention looks for classes past their time (default hourly). */
+  retentionCheckMs?: number;
 }
+
+const RETENTION_CHECK_MS = 3_600_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
     checkpointer: Checkpointer;
+    eraser: Eraser;
     settings: SettingsService;
     library: Library;
     classes: ClassRegistry;
@@ -84,18 +92,20 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     },
     recovered: () => classes.alert('info', 'Saving progress works again; nothing was lost.'),
   });
+  const eraser = new Eraser(store.db, writer, checkpointer);
   const classes = new ClassRegistry({
     store,
     library,
     outbox,
     writer,
+    eraser,
     relay: () => relay,
     nameFilter: () => settings.current.nameFilter,
     joinsPerMinutePerIp: settings.current.joinsPerMinutePerIp,
     joinUrl: (code, host) => `${baseUrl(host ?? detectedHost())}/join?code=${code}`,
     hosts: () => hostAddresses(interfaces?.()),
     defaultHost: detectedHost,
-    now: Date.now,
+    now: o.now ?? Date.now,
   });
   const hub = new StudentHub({
     classes,
@@ -111,9 +121,21 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
 
   const heartbeat = setInterval(() => hub.heartbeatTick(settings.current.heartbeatSeconds), 1000);
   heartbeat.unref();
+  // Retention: at start, then on a timer; the setting is read each time, so a change applies.
+  const expire = () => {
+    try {
+      void classes.expire(settings.current.retentionDays);
+    } catch (err) {
+      app.log.error({ err }, 'retention could not delete an old class; it tries again later');
+    }
+  };
+  expire();
+  const retention = setInterval(expire, o.retentionCheckMs ?? RETENTION_CHECK_MS);
+  retention.unref();
 
   app.decorate('store', store);
   app.decorate('checkpointer', checkpointer);
+  app.decorate('eraser', eraser);
   app.decorate('settings', settings);
   app.decorate('library', library);
   app.decorate('classes', classes);
@@ -127,6 +149,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   // pending, close the database. preClose runs before the server stops accepting and waits.
   app.addHook('preClose', async () => {
     clearInterval(heartbeat);
+    clearInterval(retention);
     hub.closeAll(CloseCode.GOING_AWAY, 'Server shutting down');
     classes.closeAll(CloseCode.GOING_AWAY, 'Server shutting down');
   });

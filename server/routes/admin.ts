@@ -12,6 +12,7 @@ type ClassParams = Static<typeof ClassParams>;
 
 export interface AdminRoutesOptions extends AccessOptions {
   tls: boolean;
+  dataDir: string;
 }
 
 export default async function admin(app: FastifyInstance, o: AdminRoutesOptions): Promise<void> {
@@ -61,8 +62,9 @@ export default async function admin(app: FastifyInstance, o: AdminRoutesOptions)
     },
   );
 
+  /** The rows go at once; the WAL is emptied just after (ClassRegistry.delete), without holding the reply. */
   app.delete<{ Params: ClassParams }>('/classes/:classId', { schema: { params: ClassParams } }, async (req, reply) => {
-    o.classes.delete(o.classes.mustGet(req.params.classId));
+    void o.classes.delete(o.classes.mustGet(req.params.classId));
     return reply.code(204).send();
   });
 
@@ -90,6 +92,12 @@ export default async function admin(app: FastifyInstance, o: AdminRoutesOptions)
 
   app.get('/server', { schema: { response: { 200: ServerView } } }, async () => {
     const warning = clearTextWarning(o.remoteAllowed, o.tls);
-    return { tls: o.tls, teacherRemote: o.remoteAllowed, warnings: warning ? [warning] : [] };
+    return {
+      tls: o.tls,
+      teacherRemote: o.remoteAllowed,
+      warnings: warning ? [warning] : [],
+      dataDir: o.dataDir,
+      retentionDays: app.settings.current.retentionDays,
+    };
   });
 }

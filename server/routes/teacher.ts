@@ -124,9 +124,22 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
       },
     );
   studentAction('remove', (room, id) => room.remove(id));
+  studentAction('put-back', (room, id) => room.putBack(id));
   studentAction('block', (room, id) => room.block(id));
   studentAction('unblock', (room, id) => room.unblock(id));
   studentAction('lower-hand', (room, id) => room.lowerHand(id));
+
+  /** Removed from the lesson, records kept: what the dashboard can put back or delete. */
+  app.get('/students/removed', { schema: { response: { 200: Type.Array(StudentView) } } }, async ({ room }) => {
+    const now = Date.now();
+    return [...room.removed.values()].map((s) => room.studentView(s, now));
+  });
+
+  /** Deletes the student's record, erasing it; the WAL is emptied just after, without holding the reply. */
+  app.delete<{ Params: IdParams }>('/students/:id', { schema: { params: IdParams } }, async (req, reply) => {
+    void req.room.erase(req.params.id);
+    return reply.code(204).send();
+  });
 
   const Answer = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
   app.post<{ Params: IdParams; Body: Static<typeof Answer> }>(
@@ -170,7 +183,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   app.get('/report.csv', async ({ room }, reply) => {
     const now = Date.now();
     const csv = reportCsv(
-      [...room.students.values()].map((s) => room.studentView(s, now)),
+      room.records().map((s) => room.studentView(s, now)),
       (id) => app.library.get(id)?.title ?? id,
     );
     const day = new Date(now).toISOString().slice(0, 10);

@@ -14,6 +14,10 @@ export function openDatabase(file: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Deleted and overwritten content is zeroed, not left in free space or on free pages, so a
+  // deleted child's name and questions leave the file (./eraser.ts truncates the WAL after). Our
+  // rows are small and updated in place: this costs a write only when a long answer frees pages.
+  db.pragma('secure_delete = ON');
   // Another process (an IT backup, a second server by mistake) may hold a lock. SQLite waits
   // synchronously, on the event loop every tablet shares, so wait only briefly: the group commit
   // keeps the batch and retries, and a join that cannot be saved is told to try again.
@@ -36,4 +40,10 @@ export function migrate(db: Db): void {
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+  // A file written before secure_delete was on may hold deleted text in its free space: rewrite it
+  // once, so what is deleted from now on is the only thing the promise is about.
+  if (current > 0 && current < ERASING_SCHEMA) db.exec('VACUUM');
 }
+
+/** The first schema written with secure_delete on (migration 3). */
+const ERASING_SCHEMA = 3;

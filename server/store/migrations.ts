@@ -158,4 +158,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX students_by_class ON students(class_id);
   CREATE INDEX questions_by_lesson ON questions(lesson_id, asked_at);
   `,
+  /* 3: deletion that erases. A deleted child's (or class's) tablet token is remembered only as its
+     sha256 (random, nothing about the child), so the tablet can be told to forget what it kept. */ `
+  CREATE TABLE erased_tokens (
+    token_hash TEXT PRIMARY KEY,
+    erased_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -32,6 +32,8 @@ export interface StudentRow {
   tokenHash: string;
   createdAt: number;
   blocked: boolean;
+  /** Removed from the lesson by the teacher: off the roster, record kept. */
+  removed: boolean;
   bookId: string | null;
   wordIdx: number;
   audioTs: number;
@@ -108,11 +110,18 @@ export class Store {
       studentsOf: p(
         `SELECT s.*, p.book_id AS p_book_id, p.word_idx, p.audio_ts, p.seq, p.read_ms, p.words_read, p.updated_at
          FROM students s LEFT JOIN progress p ON p.student_id = s.id
-         WHERE s.class_id = ? AND s.removed = 0 ORDER BY s.created_at`,
+         WHERE s.class_id = ? ORDER BY s.created_at`,
       ),
       insertStudent: p(`INSERT INTO students (id, class_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`),
       setBlocked: p(`UPDATE students SET blocked = ? WHERE id = ?`),
-      setRemoved: p(`UPDATE students SET removed = 1 WHERE id = ?`),
+      setRemoved: p(`UPDATE students SET removed = ? WHERE id = ?`),
+      // Children go before their parents' rows; ON DELETE CASCADE takes progress and questions.
+      tombstoneStudent: p(`INSERT OR IGNORE INTO erased_tokens (token_hash, erased_at) SELECT token_hash, ? FROM students
+         WHERE id = ?`),
+      tombstoneClass: p(`INSERT OR IGNORE INTO erased_tokens (token_hash, erased_at) SELECT token_hash, ? FROM students
+         WHERE class_id = ?`),
+      deleteStudent: p(`DELETE FROM students WHERE id = ?`),
+      isErased: p(`SELECT 1 FROM erased_tokens WHERE token_hash = ?`),
       upsertProgress: p(
         `INSERT INTO progress (student_id, book_id, word_idx, audio_ts, seq, read_ms, words_read, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -163,9 +172,24 @@ export class Store {
     this.s.updateClass.run({ ...row, joinLocked: row.joinLocked ? 1 : 0 });
   }
 
-  /** The class and everything in it: lessons, students, progress, questions (ON DELETE CASCADE). */
-  deleteClass(id: string): void {
+  /**
+   * The class and everything in it: lessons, students, progress, questions (ON DELETE CASCADE).
+   * Its students' token hashes are kept, so their tablets can be told to forget (isErasedToken).
+   */
+  deleteClass(id: string, now: number): void {
+    this.s.tombstoneClass.run(now, id);
     this.s.deleteClass.run(id);
+  }
+
+  /** One student and their progress and questions; their token hash is kept, as above. */
+  deleteStudent(id: string, now: number): void {
+    this.s.tombstoneStudent.run(now, id);
+    this.s.deleteStudent.run(id);
+  }
+
+  /** Whether a tablet's token belonged to a child (or a class) that was deleted. */
+  isErasedToken(tokenHash: string): boolean {
+    return this.s.isErased.get(tokenHash) !== undefined;
   }
 
   /** A class's lessons, oldest first. */
@@ -194,6 +218,7 @@ export class Store {
       tokenHash: r.token_hash as string,
       createdAt: r.created_at as number,
       blocked: bool(r.blocked),
+      removed: bool(r.removed),
       bookId: (r.p_book_id as string | null) ?? null,
       wordIdx: (r.word_idx as number | null) ?? 0,
       audioTs: (r.audio_ts as number | null) ?? 0,
@@ -212,8 +237,8 @@ export class Store {
     this.s.setBlocked.run(blocked ? 1 : 0, id);
   }
 
-  setRemoved(id: string): void {
-    this.s.setRemoved.run(id);
+  setRemoved(id: string, removed: boolean): void {
+    this.s.setRemoved.run(removed ? 1 : 0, id);
   }
 
   /** Hot path: positional parameters, so the caller's object is read in place (no copy). */

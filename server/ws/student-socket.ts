@@ -52,6 +52,7 @@ export class StudentHub {
           const admitted =
             typeof token === 'string' ? this.o.classes.authenticate(req.params.sessionId, token) : undefined;
           if (!admitted) {
+            if (typeof token === 'string') this.o.classes.mustNotBeErased(token);
             return reply.code(401).send({
               statusCode: 401,
               code: ErrorCode.BAD_TOKEN,

@@ -27,6 +27,8 @@ export const ErrorCode = {
   /** The class is not having a lesson now (a token of this class, between lessons). */
   LESSON_CLOSED: 'LESSON_CLOSED',
   BLOCKED: 'BLOCKED',
+  /** The token belonged to a student (or class) that was deleted: the tablet forgets what it kept. */
+  STUDENT_DELETED: 'STUDENT_DELETED',
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
@@ -44,7 +46,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
  * WebSocket close codes. 1000-range codes are the standard ones; the 4000 range is ours and tells
- * the tablet whether to reconnect (REPLACED, REMOVED, BLOCKED and SESSION_ENDED: do not).
+ * the tablet whether to reconnect (REPLACED, REMOVED, BLOCKED, SESSION_ENDED and DELETED: do not).
  */
 export const CloseCode = {
   /** Server shutting down; reconnect with backoff. */
@@ -63,6 +65,8 @@ export const CloseCode = {
   BLOCKED: 4002,
   /** The teacher ended the lesson (the student stays in the class for the next one), or IT deleted the class. */
   SESSION_ENDED: 4003,
+  /** The teacher deleted this student, or IT the class: the tablet forgets what it kept. */
+  DELETED: 4004,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -72,6 +76,7 @@ export const FINAL_CLOSE_CODES: readonly number[] = [
   CloseCode.REMOVED,
   CloseCode.BLOCKED,
   CloseCode.SESSION_ENDED,
+  CloseCode.DELETED,
 ];
 
 /** Where an answer or definition came from. */

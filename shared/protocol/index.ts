@@ -299,6 +299,10 @@ export const ServerView = Type.Object({
   teacherRemote: Type.Boolean(),
   /** Sentences to show, such as teacher links travelling in clear text. */
   warnings: Type.Array(Type.String()),
+  /** The data folder (the school view says where records are kept). */
+  dataDir: Type.String(),
+  /** Days after a class's last lesson before its records are erased; 0 keeps them until deleted. */
+  retentionDays: Type.Integer({ minimum: 0 }),
 });
 export type ServerView = Static<typeof ServerView>;
 
@@ -433,6 +437,8 @@ export const TeacherPayloads = {
     classroom: Type.Optional(ClassroomView),
     students: Type.Optional(Type.Array(StudentView)),
     removedStudentIds: Type.Optional(Type.Array(Id)),
+    /** Deleted students: drop them and every question of theirs. */
+    erasedStudentIds: Type.Optional(Type.Array(Id)),
     feed: Type.Optional(Type.Array(FeedItem)),
     alerts: Type.Optional(Type.Array(Alert)),
   }),

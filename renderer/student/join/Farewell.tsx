@@ -24,6 +24,11 @@ const TEXT: Record<Kind, { title: string; body: string; action?: 'join' | 'here'
     body: 'You opened ReaderAI on another tab or tablet, so reading moved there.',
     action: 'here',
   },
+  deleted: {
+    title: 'This tablet forgot you',
+    body: 'Your teacher deleted your reading in this class, so this tablet no longer keeps your name or questions. You can join again with the class code.',
+    action: 'join',
+  },
   locked: {
     title: 'Joining is closed',
     body: 'Your class is not letting anyone join right now. Please ask your teacher.',

@@ -24,7 +24,7 @@ import {
   type AskedQuestion,
 } from './questions.js';
 import { applyPrefs, loadPrefs, savePrefs, type Prefs } from './prefs.js';
-import { forget, hasFields, load, save } from './storage.js';
+import { forget, forgetEverything, hasFields, load, save } from './storage.js';
 
 /** What the tablet keeps to come back without asking again. */
 export interface Credentials {
@@ -37,7 +37,7 @@ export interface Credentials {
 }
 
 /** Why the class ended for this tablet (no automatic reconnect after these). */
-export type Farewell = 'replaced' | 'removed' | 'blocked' | 'ended' | 'locked';
+export type Farewell = 'replaced' | 'removed' | 'blocked' | 'ended' | 'locked' | 'deleted';
 
 export interface Definition {
   requestId: string;
@@ -111,6 +111,7 @@ const FAREWELL_BY_CODE: Record<number, Farewell> = {
   [CloseCode.REMOVED]: 'removed',
   [CloseCode.BLOCKED]: 'blocked',
   [CloseCode.SESSION_ENDED]: 'ended',
+  [CloseCode.DELETED]: 'deleted',
 };
 
 /** An HTTP error with the server's sentence for people. */
@@ -220,7 +221,12 @@ export class Session {
       // A token from this tablet lets the server resume the same student when the name matches.
       const sameChild =
         this.creds && this.creds.name.toLowerCase() === name.trim().toLowerCase() ? this.creds.token : undefined;
-      const r = await postJoin(classCode, name, sameChild);
+      const r = await postJoin(classCode, name, sameChild).catch(async (err: unknown) => {
+        // The child this tablet knew was deleted: forget them, and this child joins afresh.
+        if (!(err instanceof JoinError) || err.code !== ErrorCode.STUDENT_DELETED) throw err;
+        await this.forgetChild();
+        return postJoin(classCode, name, undefined);
+      });
       this.setCredentials(classCode.trim().toUpperCase(), r);
       if (!sameChild) s.set({ questions: [] });
       s.set({
@@ -321,6 +327,7 @@ export class Session {
       if (err.status === 429) throw Object.assign(err, { retryAfterMs: err.retryAfterMs });
       if (err.code === ErrorCode.BLOCKED) throw new StopReconnecting('blocked');
       if (err.code === ErrorCode.JOIN_LOCKED) throw new StopReconnecting('locked');
+      if (err.code === ErrorCode.STUDENT_DELETED) throw new StopReconnecting('deleted');
       throw new StopReconnecting('ended');
     }
   }
@@ -335,6 +342,11 @@ export class Session {
     const farewell = typeof detail === 'string' ? (detail as Farewell) : FAREWELL_BY_CODE[(detail as CloseInfo).code];
     if (!farewell) return;
     this.narrator?.pause();
+    if (farewell === 'deleted') {
+      this.store.set({ screen: 'farewell', farewell, askOpen: false, definition: null });
+      void this.forgetChild();
+      return;
+    }
     this.progress?.flush();
     if (farewell === 'removed' || farewell === 'locked') {
       // The token is dead; keep the name and code to fill in the join page. (After a lesson ends the
@@ -342,6 +354,18 @@ export class Session {
       forget('student');
     }
     this.store.set({ screen: 'farewell', farewell, askOpen: false, definition: null });
+  }
+
+  /** Forgets the child: their name, token, place and questions, on screen and in storage. */
+  private async forgetChild(): Promise<void> {
+    this.socket?.stop();
+    this.socket = null;
+    this.progress?.dispose();
+    this.progress = null;
+    this.creds = null;
+    const code = this.store.get().linkCode;
+    this.store.set({ name: '', classCode: code, questions: [], handRaised: false, answerNotice: false });
+    await forgetEverything();
   }
 
   private onOpen(): void {

@@ -31,6 +31,24 @@ export function forget(key: string): void {
   }
 }
 
+/**
+ * The teacher deleted this child (or IT the class): everything this app kept goes, here and in
+ * the service worker's book cache, so the next child on this tablet finds nothing of them.
+ */
+export async function forgetEverything(): Promise<void> {
+  try {
+    for (const key of Object.keys(localStorage)) if (key.startsWith(PREFIX)) localStorage.removeItem(key);
+  } catch {
+    // As above.
+  }
+  if (typeof caches === 'undefined') return;
+  try {
+    for (const name of await caches.keys()) if (name.startsWith('readerai-book-')) await caches.delete(name);
+  } catch {
+    // No Cache Storage (plain http, private browsing): nothing was kept there.
+  }
+}
+
 /** A shallow check that `v` is an object whose listed fields have the listed typeof. */
 export function hasFields(
   v: unknown,

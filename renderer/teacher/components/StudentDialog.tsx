@@ -1,8 +1,10 @@
 // One student up close: their figures, their questions, and what the teacher can do about them.
+import { useState } from 'preact/hooks';
 import type { StudentView } from '../../../shared/protocol/index.js';
 import type { StudentAction } from '../lib/api.js';
 import { ago, clock, count, percent } from '../lib/format.js';
 import { useDashboard } from './context.js';
+import { ConfirmDelete } from './ConfirmDelete.js';
 import { Modal } from './Modal.js';
 import { StatusBadge } from './StatusBadge.js';
 import { Icon } from './Icon.js';
@@ -17,6 +19,7 @@ export function StudentDialog({
   onClose: () => void;
 }) {
   const { api, model, act, notify } = useDashboard();
+  const [deleting, setDeleting] = useState(false);
   const questions = [...model.feed.values()]
     .filter((q) => q.studentId === s.id)
     .slice(-5)
@@ -26,6 +29,7 @@ export function StudentDialog({
     if (ok) notify(done);
     if (ok && action === 'remove') onClose();
   };
+  if (deleting) return <ConfirmDelete student={s} onClose={() => setDeleting(false)} onDeleted={onClose} />;
   return (
     <Modal title={s.name} onClose={onClose}>
       <div class="student-detail">
@@ -83,10 +87,14 @@ export function StudentDialog({
           type="button"
           class="btn"
           onClick={() =>
-            void run('remove', 'remove the student', `${s.name} was removed. They can join again with the class code.`)
+            void run(
+              'remove',
+              'remove the student',
+              `${s.name} was removed from the lesson; their record is kept (Put back undoes it).`,
+            )
           }
         >
-          Remove from class
+          Remove from lesson
         </button>
         {s.blocked ? (
           <button
@@ -105,14 +113,18 @@ export function StudentDialog({
             <Icon name="block" /> Block
           </button>
         )}
+        <button type="button" class="btn btn-danger-quiet" onClick={() => setDeleting(true)}>
+          Delete…
+        </button>
         <span class="spacer" />
         <button type="button" class="btn" onClick={onClose}>
           Close
         </button>
       </div>
       <p class="muted small">
-        Remove: the tablet leaves the class and may join again. Block: the tablet and this name are refused until you
-        unblock.
+        Remove: the tablet leaves the lesson and may join again; their record is kept (<em>Removed from the lesson</em>{' '}
+        below the list puts them back). Block: the tablet and this name are refused until you unblock. Delete: their
+        record is erased from this computer.
       </p>
     </Modal>
   );

@@ -8,6 +8,7 @@ import { useBooks } from './books.js';
 import { useNow } from './hooks.js';
 import { STATUS_ORDER, StatusBadge, statusLabel } from './StatusBadge.js';
 import { VirtualList } from './VirtualList.js';
+import { RemovedStudents } from './RemovedStudents.js';
 import { StudentDialog } from './StudentDialog.js';
 import { FilterChip } from './FilterChip.js';
 import { Icon } from './Icon.js';
@@ -133,6 +134,7 @@ export function StudentPanel() {
           />
         )}
       />
+      <RemovedStudents />
       {open && <StudentDialog student={open} bookTitle={title(open.bookId)} onClose={() => setOpenId(null)} />}
     </section>
   );

@@ -20,7 +20,7 @@ export interface SettingView {
   doc: string;
 }
 
-export type StudentAction = 'remove' | 'block' | 'unblock' | 'lower-hand';
+export type StudentAction = 'remove' | 'put-back' | 'block' | 'unblock' | 'lower-hand';
 
 /** An HTTP error with the server's sentence for people (ErrorBody.message). */
 export class ApiError extends Error {
@@ -57,6 +57,12 @@ export class TeacherApi {
   rename = (name: string) => this.call<ClassroomView>('POST', '/classroom/name', { name });
   student = (id: string, action: StudentAction) =>
     this.call<{ ok: true }>('POST', `/students/${encodeURIComponent(id)}/${action}`);
+  /** Students removed from the lesson, whose records the class keeps. */
+  removedStudents = () => this.call<StudentView[]>('GET', '/students/removed');
+  /** Deletes a student's record for good (erased from the computer; their tablet forgets them). */
+  deleteStudent = async (id: string): Promise<void> => {
+    await this.fetch('DELETE', `/students/${encodeURIComponent(id)}`);
+  };
   answer = (feedId: string, text: string) =>
     this.call<{ ok: true }>('POST', `/questions/${encodeURIComponent(feedId)}/answer`, { text });
   hide = (feedId: string, hidden: boolean) =>

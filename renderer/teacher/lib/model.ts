@@ -74,10 +74,17 @@ export class ClassModel {
       }
       this.classroom = p.classroom;
     }
-    if (p.students || p.removedStudentIds) {
+    if (p.students || p.removedStudentIds || p.erasedStudentIds) {
       for (const s of p.students ?? []) this.students.set(s.id, s);
       for (const id of p.removedStudentIds ?? []) this.students.delete(id);
+      for (const id of p.erasedStudentIds ?? []) this.students.delete(id);
       this.studentsVersion++;
+    }
+    if (p.erasedStudentIds) {
+      // A deleted student's questions go from the screen too.
+      const erased = new Set(p.erasedStudentIds);
+      for (const [id, item] of this.feed) if (erased.has(item.studentId)) this.feed.delete(id);
+      this.feedVersion++;
     }
     if (p.feed) {
       for (const item of p.feed) this.feed.set(item.id, item);

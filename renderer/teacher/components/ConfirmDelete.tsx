@@ -1,0 +1,40 @@
+// Deleting a student is not removing one: it erases their record from the computer, so it asks first.
+import type { StudentView } from '../../../shared/protocol/index.js';
+import { useDashboard } from './context.js';
+import { Modal } from './Modal.js';
+
+export function ConfirmDelete({
+  student: s,
+  onClose,
+  onDeleted,
+}: {
+  student: Pick<StudentView, 'id' | 'name'>;
+  onClose: () => void;
+  onDeleted?: () => void;
+}) {
+  const { api, act, notify } = useDashboard();
+  const erase = async () => {
+    onClose();
+    const ok = await act('delete the student', () => api.deleteStudent(s.id).then(() => true));
+    if (!ok) return;
+    notify(`${s.name}'s record is deleted.`);
+    onDeleted?.();
+  };
+  return (
+    <Modal title={`Delete ${s.name}'s record?`} onClose={onClose}>
+      <p>
+        Their name, reading and questions are erased from this computer for good, and their tablet forgets them the
+        next time it connects. To take them out of the lesson and keep their record, use <em>Remove</em> instead.
+      </p>
+      <div class="modal-actions">
+        <span class="spacer" />
+        <button type="button" class="btn" onClick={onClose}>
+          Keep it
+        </button>
+        <button type="button" class="btn btn-danger" onClick={() => void erase()}>
+          Delete for good
+        </button>
+      </div>
+    </Modal>
+  );
+}
