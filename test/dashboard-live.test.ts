@@ -246,10 +246,17 @@ describe('the teacher dashboard, live', () => {
   it('removes a student (who may join again) and blocks one (until unblocked)', async () => {
     const a = await tablet('Oskar');
     await row(a.studentId).getByRole('button', { name: 'Actions for Oskar' }).click();
-    await page.getByRole('button', { name: 'Remove from class' }).click();
+    await page.getByRole('button', { name: 'Remove from lesson' }).click();
     expect(await a.t.closed()).toBe(CloseCode.REMOVED);
     await row(a.studentId).waitFor({ state: 'detached' });
     expect((await join(server.url, { classCode, name: 'Oskar' })).status).toBe(200);
+    // Remove keeps the record: Put back (the Undo) brings the same student back to the list.
+    const removed = page.getByTestId('removed-students');
+    await removed.getByText('Removed from the lesson').click();
+    await removed.getByText('Oskar').waitFor();
+    await removed.getByRole('button', { name: 'Put back' }).click();
+    await row(a.studentId).waitFor();
+    await removed.waitFor({ state: 'detached' });
 
     const b = await tablet('Vera');
     await row(b.studentId).getByRole('button', { name: 'Actions for Vera' }).click();
@@ -261,6 +268,28 @@ describe('the teacher dashboard, live', () => {
     await page.getByRole('button', { name: 'Close' }).click();
     await row(b.studentId).getByText('Blocked').waitFor({ state: 'detached' });
     expect((await join(server.url, { classCode, name: 'Vera' })).status).toBe(200);
+  });
+
+  it('deletes a student only after a confirmation: the record goes, the tablet is told to forget', async () => {
+    const a = await tablet('Zebulonia Dashgone');
+    await row(a.studentId).getByRole('button', { name: 'Actions for Zebulonia Dashgone' }).click();
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const confirm = page.getByRole('dialog', { name: "Delete Zebulonia Dashgone's record?" });
+    // Keeping it changes nothing.
+    await confirm.getByRole('button', { name: 'Keep it' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect((await room()).students.map((s) => s.id)).toContain(a.studentId);
+    expect(a.t.closeCode).toBeNull();
+
+    await row(a.studentId).getByRole('button', { name: 'Actions for Zebulonia Dashgone' }).click();
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await confirm.getByRole('button', { name: 'Delete for good' }).click();
+    expect(await a.t.closed()).toBe(CloseCode.DELETED);
+    await row(a.studentId).waitFor({ state: 'detached' });
+    expect((await room()).students.map((s) => s.id)).not.toContain(a.studentId);
+    expect((await join(server.url, { classCode, name: 'Zebulonia Dashgone', token: a.token })).body.code).toBe(
+      ErrorCode.STUDENT_DELETED,
+    );
   });
 
   it('locks joining and makes a new class code', async () => {

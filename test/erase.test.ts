@@ -2,39 +2,15 @@
 // files in temporary data folders, real sockets, and real Chromium for the tablet that forgets.
 // Every name and question is a marker found nowhere else, so a byte scan of the data folder
 // means something; each scan is shown to find the markers before the deletion.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { ClassroomView, CreatedClass, FeedItem, StudentView } from '../shared/protocol/index.js';
 import { CloseCode } from '../shared/protocol/codes.js';
 import { launchBrowser, newPage } from './support/browser.js';
+import { foundIn } from './support/data-scan.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join as joinClass, TestTablet } from './support/student-client.js';
 import { joinFromQr } from './support/student-page.js';
-
-/** Which of `needles` appear, as UTF-8 bytes, in any file under `dir` (database, WAL, logs, anything). */
-export function foundIn(dir: string, needles: readonly string[]): string[] {
-  const found = new Set<string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      let bytes: Buffer;
-      try {
-        if (statSync(path).isDirectory()) {
-          walk(path);
-          continue;
-        }
-        bytes = readFileSync(path);
-      } catch {
-        continue; // a file that went between the listing and the read (a WAL being reset)
-      }
-      for (const n of needles) if (bytes.includes(Buffer.from(n, 'utf8'))) found.add(n);
-    }
-  };
-  walk(dir);
-  return [...found];
-}
 
 /** Polls until no needle is found (or the time is up); returns what is still found. */
 async function goneWithin(dir: string, needles: readonly string[], ms: number): Promise<string[]> {

@@ -1,10 +1,8 @@
 // One student up close: their figures, their questions, and what the teacher can do about them.
-import { useState } from 'preact/hooks';
 import type { StudentView } from '../../../shared/protocol/index.js';
 import type { StudentAction } from '../lib/api.js';
 import { ago, clock, count, percent } from '../lib/format.js';
 import { useDashboard } from './context.js';
-import { ConfirmDelete } from './ConfirmDelete.js';
 import { Modal } from './Modal.js';
 import { StatusBadge } from './StatusBadge.js';
 import { Icon } from './Icon.js';
@@ -13,13 +11,15 @@ export function StudentDialog({
   student: s,
   bookTitle,
   onClose,
+  onDelete,
 }: {
   student: StudentView;
   bookTitle: string;
   onClose: () => void;
+  /** Delete… : the panel asks for a confirmation (ConfirmDelete) in place of this dialog. */
+  onDelete: () => void;
 }) {
   const { api, model, act, notify } = useDashboard();
-  const [deleting, setDeleting] = useState(false);
   const questions = [...model.feed.values()]
     .filter((q) => q.studentId === s.id)
     .slice(-5)
@@ -29,7 +29,6 @@ export function StudentDialog({
     if (ok) notify(done);
     if (ok && action === 'remove') onClose();
   };
-  if (deleting) return <ConfirmDelete student={s} onClose={() => setDeleting(false)} onDeleted={onClose} />;
   return (
     <Modal title={s.name} onClose={onClose}>
       <div class="student-detail">
@@ -113,7 +112,7 @@ export function StudentDialog({
             <Icon name="block" /> Block
           </button>
         )}
-        <button type="button" class="btn btn-danger-quiet" onClick={() => setDeleting(true)}>
+        <button type="button" class="btn btn-danger-quiet" onClick={onDelete}>
           Delete…
         </button>
         <span class="spacer" />

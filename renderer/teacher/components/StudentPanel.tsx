@@ -8,6 +8,7 @@ import { useBooks } from './books.js';
 import { useNow } from './hooks.js';
 import { STATUS_ORDER, StatusBadge, statusLabel } from './StatusBadge.js';
 import { VirtualList } from './VirtualList.js';
+import { ConfirmDelete } from './ConfirmDelete.js';
 import { RemovedStudents } from './RemovedStudents.js';
 import { StudentDialog } from './StudentDialog.js';
 import { FilterChip } from './FilterChip.js';
@@ -35,6 +36,7 @@ export function StudentPanel() {
   const [filter, setFilter] = useState<Filter>('all');
   const [query, setQuery] = useState('');
   const [openId, setOpenId] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<StudentView | null>(null);
   const now = useNow(5_000);
   const { title } = useBooks();
 
@@ -135,7 +137,18 @@ export function StudentPanel() {
         )}
       />
       <RemovedStudents />
-      {open && <StudentDialog student={open} bookTitle={title(open.bookId)} onClose={() => setOpenId(null)} />}
+      {open && (
+        <StudentDialog
+          student={open}
+          bookTitle={title(open.bookId)}
+          onClose={() => setOpenId(null)}
+          onDelete={() => {
+            setOpenId(null);
+            setDeleting(open);
+          }}
+        />
+      )}
+      {deleting && <ConfirmDelete student={deleting} onClose={() => setDeleting(null)} />}
     </section>
   );
 }
