@@ -143,6 +143,10 @@ describe("IT's school view", () => {
       .waitFor();
     await page.getByTestId('server-capacity').getByText('Students connected').waitFor();
     expect(await page.getByTestId('server-warning').count()).toBe(0);
+    // What is kept about each child, where, and for how long (this server's folder and setting).
+    const kept = page.getByTestId('kept-records');
+    await kept.getByText("Until 365 days after the class's last lesson", { exact: false }).waitFor();
+    expect(await kept.textContent()).toContain(server.dataDir);
 
     // The teacher link, with its QR code.
     await page.locator(`tr[data-class-id="${period1.classId}"]`).getByRole('button', { name: 'Show link' }).click();

@@ -25,8 +25,8 @@ export function KeptRecords({ server }: { server: ServerView }) {
         {days > 0
           ? `Until ${days} days after the class's last lesson; then the class and every record in it are erased on their own.`
           : 'Until a teacher deletes the child or IT deletes the class (automatic erasing is off).'}{' '}
-        A teacher can remove a child from a lesson (the record is kept) or delete a child&apos;s record at any time;
-        IT can delete a class.
+        A teacher can remove a child from a lesson (the record is kept) or delete a child&apos;s record at any time; IT
+        can delete a class.
       </p>
       <p>
         <strong>Deleting erases.</strong> Within seconds of a deletion no file in that folder holds the child&apos;s

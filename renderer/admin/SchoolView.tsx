@@ -124,8 +124,9 @@ export function SchoolView({ api, onRefused }: { api: AdminApi; onRefused: () =>
       {deleting && (
         <Modal title={`Delete ${deleting.name}?`} onClose={() => setDeleting(null)}>
           <p>
-            The class, its {count(deleting.students)} students, their reading and their questions are deleted for good.
-            Tablets in it now are let go. Archive it instead to keep the records.
+            The class, its {count(deleting.students)} students, their reading and their questions are erased from this
+            computer for good; its tablets forget them the next time they connect. Archive it instead to keep the
+            records.
           </p>
           <div class="modal-actions">
             <span class="spacer" />

@@ -116,7 +116,8 @@ export class Store {
       setBlocked: p(`UPDATE students SET blocked = ? WHERE id = ?`),
       setRemoved: p(`UPDATE students SET removed = ? WHERE id = ?`),
       // Children go before their parents' rows; ON DELETE CASCADE takes progress and questions.
-      tombstoneStudent: p(`INSERT OR IGNORE INTO erased_tokens (token_hash, erased_at) SELECT token_hash, ? FROM students
+      tombstoneStudent:
+        p(`INSERT OR IGNORE INTO erased_tokens (token_hash, erased_at) SELECT token_hash, ? FROM students
          WHERE id = ?`),
       tombstoneClass: p(`INSERT OR IGNORE INTO erased_tokens (token_hash, erased_at) SELECT token_hash, ? FROM students
          WHERE class_id = ?`),

@@ -25,4 +25,3 @@ export function foundIn(dir: string, needles: readonly string[]): string[] {
   walk(dir);
   return [...found];
 }
-

@@ -26,7 +26,9 @@ const TEXT: Record<Kind, { title: string; body: string; action?: 'join' | 'here'
   },
   deleted: {
     title: 'This tablet forgot you',
-    body: 'Your teacher deleted your reading in this class, so this tablet no longer keeps your name or questions. You can join again with the class code.',
+    body:
+      'Your teacher deleted your reading in this class, so this tablet no longer keeps your name or questions. ' +
+      'You can join again with the class code.',
     action: 'join',
   },
   locked: {

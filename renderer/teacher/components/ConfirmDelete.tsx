@@ -23,8 +23,8 @@ export function ConfirmDelete({
   return (
     <Modal title={`Delete ${s.name}'s record?`} onClose={onClose}>
       <p>
-        Their name, reading and questions are erased from this computer for good, and their tablet forgets them the
-        next time it connects. To take them out of the lesson and keep their record, use <em>Remove</em> instead.
+        Their name, reading and questions are erased from this computer for good, and their tablet forgets them the next
+        time it connects. To take them out of the lesson and keep their record, use <em>Remove</em> instead.
       </p>
       <div class="modal-actions">
         <span class="spacer" />
