@@ -95,7 +95,7 @@ describe('retention', () => {
     expect(byCode.json()).toMatchObject({ code: 'WRONG_CLASS_CODE' });
   });
 
-  it('keeps everything with retentionDays 0; with the default, the check at start erases what is past due', async () => {
+  it('keeps everything with retentionDays 0; with the default, the start-up check erases what is due', async () => {
     const dataDir = tempDir();
     const clock = { now: Date.UTC(2026, 0, 5) };
     let a = await start(dataDir, clock, { retentionDays: 0 });

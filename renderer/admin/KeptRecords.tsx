@@ -23,7 +23,8 @@ export function KeptRecords({ server }: { server: ServerView }) {
       <p>
         <strong>For how long.</strong>{' '}
         {days > 0
-          ? `Until ${days} days after the class's last lesson; then the class and every record in it are erased on their own.`
+          ? `Until ${days} days after the class's last lesson; ` +
+            'then the class and every record in it are erased on their own.'
           : 'Until a teacher deletes the child or IT deletes the class (automatic erasing is off).'}{' '}
         A teacher can remove a child from a lesson (the record is kept) or delete a child&apos;s record at any time; IT
         can delete a class.

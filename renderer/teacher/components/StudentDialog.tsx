@@ -121,9 +121,9 @@ export function StudentDialog({
         </button>
       </div>
       <p class="muted small">
-        Remove: the tablet leaves the lesson and may join again; their record is kept (<em>Removed from the lesson</em>{' '}
-        below the list puts them back). Block: the tablet and this name are refused until you unblock. Delete: their
-        record is erased from this computer.
+        {'Remove: the tablet leaves the lesson and may join again; their record is kept ('}
+        <em>Removed from the lesson</em> below the list puts them back). Block: the tablet and this name are refused
+        until you unblock. Delete: their record is erased from this computer.
       </p>
     </Modal>
   );
