@@ -13,9 +13,11 @@ import type {
 } from '../../shared/protocol/index.js';
 import type { Library, LoadedBook } from '../books/library.js';
 import { DomainError } from '../errors.js';
-import type { Relay } from '../llm/types.js';
+import type { Settings } from '../config.js';
+import { classPolicy, type ClassPolicy, type Relay } from '../llm/types.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { ClassRow, LessonRow, Store } from '../store/store.js';
+import { classHistory } from './history.js';
 import type { AttemptLimiter } from './attempts.js';
 import { hashToken, newId, newToken } from './ids.js';
 import { checkName, nameKey } from './names.js';
@@ -31,8 +33,8 @@ export interface ClassroomDeps {
   outbox: Outbox;
   writer: GroupCommit<Student>;
   relay: () => Relay;
-  /** Whether rude names are refused (a teacher setting, read at each join). */
-  nameFilter: () => boolean;
+  /** A class's settings (the server's with the class's own over them), read when used. */
+  settings: (classId: string) => Settings;
   /** New students per address per minute, counted over every class. */
   joins: AttemptLimiter;
   /** The join URL for a class code (depends on the chosen network address and port). */
@@ -76,6 +78,7 @@ export class Classroom {
       outbox: d.outbox,
       feed: this.feed,
       relay: d.relay,
+      policy: () => this.policy(),
       classId: row.id,
       lessonId: () => this.lesson?.id ?? '',
       now: d.now,
@@ -106,6 +109,16 @@ export class Classroom {
   get archived(): boolean {
     return this.row.archivedAt !== null;
   }
+  /** This class's settings now. */
+  settings(): Settings {
+    return this.d.settings(this.row.id);
+  }
+
+  /** What the relay needs of this class's settings, sent with each question and word. */
+  policy(): ClassPolicy {
+    return classPolicy(this.settings());
+  }
+
   get lessonOpen(): boolean {
     return this.lesson !== null && this.lesson.endedAt === null;
   }
@@ -136,7 +149,7 @@ export class Classroom {
     if (this.row.joinLocked) {
       throw new DomainError(ErrorCode.JOIN_LOCKED, 'Joining is closed right now. Please ask your teacher.');
     }
-    const checked = checkName(rawName, this.d.nameFilter());
+    const checked = checkName(rawName, this.settings().nameFilter);
     if (!checked.ok) throw new DomainError(ErrorCode.BAD_NAME, checked.message);
     if (this.blockedNames.has(nameKey(checked.name))) throw new DomainError(ErrorCode.BLOCKED, PAUSED);
     const now = this.d.now();
@@ -240,6 +253,7 @@ export class Classroom {
       });
       return;
     }
+    if (book.id !== student.bookId && this.lessonOpen) this.bookChanged(student, book.id);
     // book.id, not p.bookId: the library's string is shared by every student; the parsed one is a copy.
     student.move(book.id, p.wordIdx, p.audioTs, p.seq, p.playing ?? true, this.d.now());
     this.d.writer.mark(student);
@@ -352,8 +366,48 @@ export class Classroom {
     this.d.writer.flush();
     lesson.endedAt = this.d.now();
     this.d.store.endLesson(lesson.id, lesson.endedAt);
+    this.keepTotals(lesson);
     this.closeSockets(CloseCode.SESSION_ENDED, 'Lesson ended');
     this.feed.classroomChanged();
+  }
+
+  /** The book a child leaves and the one they open both count as read in this lesson. */
+  private bookChanged(student: Student, bookId: string): void {
+    const lessonId = this.lesson!.id;
+    const left = student.updatedAt >= this.lesson!.startedAt ? student.bookId : null;
+    this.d.writer.run(() => {
+      if (left) this.d.store.addLessonBook(lessonId, student.id, left);
+      this.d.store.addLessonBook(lessonId, student.id, bookId);
+    });
+  }
+
+  /**
+   * Each child who read in the lesson: their running totals and book as it ended. The next
+   * lesson's figures are counted from these (reports across lessons, server/classroom/history.ts).
+   */
+  private keepTotals(lesson: LessonRow): void {
+    try {
+      this.d.store.db.transaction(() => {
+        for (const s of this.students.values()) {
+          if (s.updatedAt < lesson.startedAt) continue;
+          this.d.store.putLessonTotals(lesson.id, s.id, s.readMs, s.wordsRead);
+          this.d.store.addLessonBook(lesson.id, s.id, s.bookId);
+        }
+      })();
+    } catch (err) {
+      // The lesson still ends; its figures fold into the next lesson's.
+      this.feed.alert('error', `This lesson's reading figures could not be saved (${(err as Error).message}).`);
+    }
+  }
+
+  /** Every child's record across the class's lessons (removed children too). */
+  history() {
+    return classHistory({
+      rows: this.d.store.reportRows(this.row.id),
+      lessons: this.lessons(),
+      live: (id) => this.students.get(id),
+      titleOf: (id) => this.d.library.get(id)?.title ?? id,
+    });
   }
 
   /** Archived: no lessons until restored; everything is kept. */
