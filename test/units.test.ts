@@ -116,9 +116,10 @@ describe('report', () => {
     expect(lines[0]).toBe(
       'Name,Minutes read,Words read,Questions asked,Book,Progress %,Status,Lessons,Books read,Words looked up,Questions and answers',
     );
-    expect(lines[1]).toBe(`"'=HYPERLINK(""x"")",1.5,50,1,The Book,50,reading,1,The Book,river,"Q: Why?`);
-    expect(lines[2]).toBe('A: Because. (teacher)"');
-    expect(lines[3]).toBe('Left,0.0,0,0,,,removed,0,,,');
+    expect(lines[1]).toBe(
+      `"'=HYPERLINK(""x"")",1.5,50,1,The Book,50,reading,1,The Book,river,"Q: Why?\nA: Because. (teacher)"`,
+    );
+    expect(lines[2]).toBe('Left,0.0,0,0,,,removed,0,,,');
   });
 });
 
