@@ -1,4 +1,5 @@
-// One student up close: their figures, their questions, and what the teacher can do about them.
+// One student up close: their figures, their questions, their history across lessons, and what
+// the teacher can do about them.
 import type { StudentView } from '../../../shared/protocol/index.js';
 import type { StudentAction } from '../lib/api.js';
 import { ago, clock, count, percent } from '../lib/format.js';
@@ -6,6 +7,7 @@ import { useDashboard } from './context.js';
 import { Modal } from './Modal.js';
 import { StatusBadge } from './StatusBadge.js';
 import { Icon } from './Icon.js';
+import { ChildHistory } from './ChildHistory.js';
 
 export function StudentDialog({
   student: s,
@@ -69,6 +71,7 @@ export function StudentDialog({
           </ul>
         </>
       )}
+      <ChildHistory studentId={s.id} />
       <div class="modal-actions">
         {s.handRaised && (
           <button

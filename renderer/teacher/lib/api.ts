@@ -2,7 +2,14 @@
 // token (or the admin token, which acts on the first class); a 401 means the token is wrong or
 // stale, and the page goes back to the sign-in screen.
 import type { AiStatus, RouteCheck } from '../../../shared/protocol/ai.js';
-import type { BookSummary, ClassroomView, ErrorBody, FeedItem, StudentView } from '../../../shared/protocol/index.js';
+import type {
+  BookSummary,
+  ChildHistory,
+  ClassroomView,
+  ErrorBody,
+  FeedItem,
+  StudentView,
+} from '../../../shared/protocol/index.js';
 
 export type { AiStatus, RouteCheck } from '../../../shared/protocol/ai.js';
 
@@ -11,7 +18,9 @@ export interface SettingView {
   key: string;
   value: unknown;
   isSet: boolean;
-  source: 'default' | 'machine' | 'teacher' | 'environment' | 'flag' | 'locked';
+  source: 'default' | 'machine' | 'teacher' | 'class' | 'environment' | 'flag' | 'locked';
+  /** `class`: this class's own (may differ per class); `server`: shared by every class (IT's). */
+  scope: 'class' | 'server';
   editable: boolean;
   reason: string | null;
   needsRestart: boolean;
@@ -72,8 +81,16 @@ export class TeacherApi {
   /** The library is public (tablets read it); no token needed, but it does no harm. */
   books = () => this.call<BookSummary[]>('GET', '/books', undefined, '/api');
 
-  reportCsv = async (): Promise<{ blob: Blob; filename: string }> => {
-    const res = await this.fetch('GET', '/report.csv');
+  /** One child's reading, questions and looked-up words, lesson by lesson. */
+  history = (studentId: string) =>
+    this.call<ChildHistory>('GET', `/students/${encodeURIComponent(studentId)}/history`);
+
+  /** The class's report across lessons, or one child's (`studentId`). */
+  reportCsv = async (studentId?: string): Promise<{ blob: Blob; filename: string }> => {
+    const res = await this.fetch(
+      'GET',
+      studentId ? `/students/${encodeURIComponent(studentId)}/report.csv` : '/report.csv',
+    );
     const disposition = res.headers.get('content-disposition') ?? '';
     const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'readerai-report.csv';
     return { blob: await res.blob(), filename };
