@@ -27,7 +27,8 @@ export function ChildHistory({ studentId }: { studentId: string }) {
       <h3 class="subhead">Across {plural(history.lessons.length, 'lesson')}</h3>
       <p class="small">
         {minutes(history.readMs)} read, {count(history.wordsRead)} words, {plural(history.questions, 'question')},{' '}
-        {plural(history.lookups, 'word')} looked up{history.books.length > 0 && <>; books: {history.books.join(', ')}</>}
+        {plural(history.lookups, 'word')} looked up
+        {history.books.length > 0 && <>; books: {history.books.join(', ')}</>}
       </p>
       <ol class="lesson-list">
         {history.lessons
@@ -36,7 +37,7 @@ export function ChildHistory({ studentId }: { studentId: string }) {
           .map((l) => (
             <li key={l.lessonId} data-lesson={l.lessonId}>
               <strong>{day(l.startedAt)}</strong>
-              {l.endedAt === null && <span class="tag tag-open">now</span>} 
+              {l.endedAt === null && <span class="tag tag-open">now</span>}
               <span class="muted">
                 {minutes(l.readMs)}, {count(l.wordsRead)} words{l.books.length > 0 && <> in {l.books.join(', ')}</>}
               </span>
@@ -44,15 +45,12 @@ export function ChildHistory({ studentId }: { studentId: string }) {
                 <ul class="mini-feed">
                   {l.questions.map((q) => (
                     <li key={q.askedAt}>
-                      {q.questionText}{' '}
-                      <span class="muted">→ {q.answer ? q.answer : 'not answered yet'}</span>
+                      {q.questionText} <span class="muted">→ {q.answer ? q.answer : 'not answered yet'}</span>
                     </li>
                   ))}
                 </ul>
               )}
-              {l.lookups.length > 0 && (
-                <p class="small muted">Looked up: {l.lookups.map((k) => k.word).join(', ')}</p>
-              )}
+              {l.lookups.length > 0 && <p class="small muted">Looked up: {l.lookups.map((k) => k.word).join(', ')}</p>}
             </li>
           ))}
       </ol>

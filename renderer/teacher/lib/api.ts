@@ -82,8 +82,7 @@ export class TeacherApi {
   books = () => this.call<BookSummary[]>('GET', '/books', undefined, '/api');
 
   /** One child's reading, questions and looked-up words, lesson by lesson. */
-  history = (studentId: string) =>
-    this.call<ChildHistory>('GET', `/students/${encodeURIComponent(studentId)}/history`);
+  history = (studentId: string) => this.call<ChildHistory>('GET', `/students/${encodeURIComponent(studentId)}/history`);
 
   /** The class's report across lessons, or one child's (`studentId`). */
   reportCsv = async (studentId?: string): Promise<{ blob: Blob; filename: string }> => {
