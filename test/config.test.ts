@@ -7,7 +7,6 @@ import {
   machineLayers,
   resolve,
   CLASS_SETTINGS,
-  CLASS_SETTINGS,
   teacherCannotSet,
   SETTINGS,
 } from '../server/config.js';
