@@ -564,7 +564,10 @@ export function teacherCannotSet(
   const s = SETTINGS[key] as Spec<Kind>;
   if (!s.teacher) return `${key} is not a classroom setting; IT sets it (see docs/it.md).`;
   if (!admin && !s.perClass)
-    return `${key} applies to every class on this server; IT changes it with the admin token (the desktop app or the school view's machine).`;
+    return (
+      `${key} applies to every class on this server; IT changes it with the admin token ` +
+      "(the desktop app, or the dashboard opened on the server's machine)."
+    );
   const source = sources[key];
   if (source === 'locked') return `${key} is locked by your school's IT configuration.`;
   if (source === 'environment' || source === 'flag')

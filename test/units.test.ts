@@ -114,7 +114,8 @@ describe('report', () => {
     );
     const lines = csv.replace('\uFEFF', '').trim().split('\r\n');
     expect(lines[0]).toBe(
-      'Name,Minutes read,Words read,Questions asked,Book,Progress %,Status,Lessons,Books read,Words looked up,Questions and answers',
+      'Name,Minutes read,Words read,Questions asked,Book,Progress %,Status,' +
+        'Lessons,Books read,Words looked up,Questions and answers',
     );
     expect(lines[1]).toBe(
       `"'=HYPERLINK(""x"")",1.5,50,1,The Book,50,reading,1,The Book,river,"Q: Why?\nA: Because. (teacher)"`,

@@ -155,13 +155,15 @@ export class Store {
       deleteClassSetting: p(`DELETE FROM class_settings WHERE class_id = ? AND key = ?`),
       putLessonTotals: p(
         `INSERT INTO lesson_totals (lesson_id, student_id, read_ms, words_read) VALUES (?, ?, ?, ?)
-         ON CONFLICT (lesson_id, student_id) DO UPDATE SET read_ms = excluded.read_ms, words_read = excluded.words_read`,
+         ON CONFLICT (lesson_id, student_id)
+           DO UPDATE SET read_ms = excluded.read_ms, words_read = excluded.words_read`,
       ),
       addLessonBook: p(`INSERT OR IGNORE INTO lesson_books (lesson_id, student_id, book_id) VALUES (?, ?, ?)`),
       insertLookup: p(`INSERT INTO lookups (lesson_id, student_id, book_id, word, at) VALUES (?, ?, ?, ?, ?)`),
       reportStudents: p(
         `SELECT s.id, s.name, s.removed, s.created_at, p.read_ms, p.words_read, p.book_id
-         FROM students s LEFT JOIN progress p ON p.student_id = s.id WHERE s.class_id = ? ORDER BY s.created_at, s.rowid`,
+         FROM students s LEFT JOIN progress p ON p.student_id = s.id
+         WHERE s.class_id = ? ORDER BY s.created_at, s.rowid`,
       ),
       reportTotals: p(
         `SELECT t.lesson_id, t.student_id, t.read_ms, t.words_read FROM lesson_totals t
