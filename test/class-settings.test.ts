@@ -275,6 +275,17 @@ describe('reports across lessons', () => {
     ]);
     // Another class's teacher cannot read her record.
     expect((await teacherApi(as(b), `/students/${mia.studentId}/history`)).status).toBe(404);
+    // Removed from the class, she keeps her record, lesson by lesson.
+    expect((await teacherApi(as(a), `/students/${mia.studentId}/remove`, { body: {} })).status).toBe(200);
+    const kept = (await teacherApi<ChildHistory>(as(a), `/students/${mia.studentId}/history`)).body;
+    expect(kept).toMatchObject({ onRoster: false, wordsRead: 50, questions: 2, lookups: 1 });
+    expect(kept.lessons.map((l) => l.wordsRead)).toEqual([30, 20]);
+    const afterRemoval = parseCsv(
+      await fetch(`${server.url}/api/teacher/report.csv`, {
+        headers: { authorization: `Bearer ${a.teacherToken}` },
+      }).then((r) => r.text()),
+    );
+    expect(afterRemoval.find((r) => r[0] === 'Mia')?.[header.indexOf('Status')]).toBe('removed');
     again.close();
   });
 });

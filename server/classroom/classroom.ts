@@ -284,6 +284,8 @@ export class Classroom {
   /** The student leaves the class; they may join again (as a new student). */
   remove(studentId: string): void {
     const student = this.mustFind(studentId);
+    // What they read in this lesson stays theirs in the reports, though they leave the roster.
+    if (this.lessonOpen) this.keepTotals(this.lesson!, [student]);
     this.d.store.setRemoved(student.id);
     this.drop(student, CloseCode.REMOVED, 'Removed by the teacher');
   }
@@ -385,15 +387,10 @@ export class Classroom {
    * Each child who read in the lesson: their running totals and book as it ended. The next
    * lesson's figures are counted from these (reports across lessons, server/classroom/history.ts).
    */
-  private keepTotals(lesson: LessonRow): void {
+  private keepTotals(lesson: LessonRow, students: Iterable<Student> = this.students.values()): void {
     try {
-      this.d.store.db.transaction(() => {
-        for (const s of this.students.values()) {
-          if (s.updatedAt < lesson.startedAt) continue;
-          this.d.store.putLessonTotals(lesson.id, s.id, s.readMs, s.wordsRead);
-          this.d.store.addLessonBook(lesson.id, s.id, s.bookId);
-        }
-      })();
+      const read = [...students].filter((s) => s.updatedAt >= lesson.startedAt);
+      this.d.store.keepLessonTotals(lesson.id, read);
     } catch (err) {
       // The lesson still ends; its figures fold into the next lesson's.
       this.feed.alert('error', `This lesson's reading figures could not be saved (${(err as Error).message}).`);

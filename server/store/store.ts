@@ -346,9 +346,20 @@ export class Store {
     else this.s.putClassSetting.run(classId, key, JSON.stringify(value));
   }
 
-  /** A child's running totals when a lesson ended: the next lesson's figures start from them. */
-  putLessonTotals(lessonId: string, studentId: string, readMs: number, wordsRead: number): void {
-    this.s.putLessonTotals.run(lessonId, studentId, readMs, wordsRead);
+  /**
+   * Each child's running totals and book when a lesson ended, in one transaction: the next
+   * lesson's figures start from them.
+   */
+  keepLessonTotals(
+    lessonId: string,
+    children: readonly { id: string; readMs: number; wordsRead: number; bookId: string }[],
+  ): void {
+    this.db.transaction(() => {
+      for (const c of children) {
+        this.s.putLessonTotals.run(lessonId, c.id, c.readMs, c.wordsRead);
+        this.s.addLessonBook.run(lessonId, c.id, c.bookId);
+      }
+    })();
   }
 
   /** A book a child read in during a lesson (kept once). */
