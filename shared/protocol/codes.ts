@@ -27,6 +27,8 @@ export const ErrorCode = {
   /** The class is not having a lesson now (a token of this class, between lessons). */
   LESSON_CLOSED: 'LESSON_CLOSED',
   BLOCKED: 'BLOCKED',
+  /** The teacher did not let this tablet take over a name in use on another tablet. */
+  TAKEOVER_DENIED: 'TAKEOVER_DENIED',
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
