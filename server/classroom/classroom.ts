@@ -171,7 +171,10 @@ export class Classroom {
     this.mustBeInLesson();
     const entry = this.list.get(rosterId);
     if (!entry) {
-      throw new DomainError(ErrorCode.BAD_NAME, 'That name is not on your class list any more. Please ask your teacher.');
+      throw new DomainError(
+        ErrorCode.BAD_NAME,
+        'That name is not on your class list any more. Please ask your teacher.',
+      );
     }
     return this.takeEntry(entry.id, entry.label, token, address);
   }

@@ -58,9 +58,7 @@ export function checkedRoster(
  */
 export function entryNamed(entries: readonly RosterEntry[], typed: string): RosterEntry | undefined {
   const key = nameKey(typed);
-  const exact = entries.find(
-    (e) => nameKey(e.label) === key || nameKey(`${e.firstName} ${e.lastName}`.trim()) === key,
-  );
+  const exact = entries.find((e) => nameKey(e.label) === key || nameKey(`${e.firstName} ${e.lastName}`.trim()) === key);
   if (exact) return exact;
   const byFirst = entries.filter((e) => nameKey(e.firstName) === key);
   return byFirst.length === 1 ? byFirst[0] : undefined;
