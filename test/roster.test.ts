@@ -10,7 +10,6 @@ import type {
   RosterView,
   StudentView,
   TakeoverPending,
-  TeacherPayload,
 } from '../shared/protocol/index.js';
 import { classCodeOf, nextTeacherFrame, openTeacherSocket, rawHttp } from './support/reliability.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';

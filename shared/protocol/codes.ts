@@ -111,6 +111,8 @@ export type OfflineReload = (typeof OfflineReload)[keyof typeof OfflineReload];
 /** Limits every client can rely on. */
 export const Limits = {
   NAME_MAX: 40,
+  /** Characters in a class code (spaces and dashes typed between them are ignored). */
+  CLASS_CODE_LENGTH: 6,
   QUESTION_MAX: 500,
   WORD_MAX: 64,
   ID_MAX: 64,
