@@ -4,13 +4,7 @@
 // teacher, a second "Mia" marked apart, renaming one, and blocking one Mia leaving the other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, ErrorCode } from '../shared/protocol/codes.js';
-import type {
-  JoinResponse,
-  RosterNames,
-  RosterView,
-  StudentView,
-  TakeoverPending,
-} from '../shared/protocol/index.js';
+import type { JoinResponse, RosterNames, RosterView, StudentView, TakeoverPending } from '../shared/protocol/index.js';
 import { classCodeOf, nextTeacherFrame, openTeacherSocket, rawHttp } from './support/reliability.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';

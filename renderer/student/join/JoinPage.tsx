@@ -64,7 +64,9 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
         </div>
         <h1>Welcome to ReaderAI</h1>
         <p class="lead">
-          {names ? 'Tap your name to start reading with your class.' : 'Type your first name to start reading with your class.'}
+          {names
+            ? 'Tap your name to start reading with your class.'
+            : 'Type your first name to start reading with your class.'}
         </p>
         <form onSubmit={submit} novalidate>
           {typing && (

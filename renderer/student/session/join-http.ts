@@ -55,7 +55,12 @@ async function post<T>(url: string, body: unknown): Promise<T> {
   const reply = (await res.json().catch(() => ({}))) as T & { code?: string; message?: string };
   if (!res.ok) {
     const retry = Number(res.headers.get('retry-after') ?? 0) * 1000;
-    throw new JoinError(res.status, reply.code ?? '', reply.message ?? 'Something went wrong. Please try again.', retry);
+    throw new JoinError(
+      res.status,
+      reply.code ?? '',
+      reply.message ?? 'Something went wrong. Please try again.',
+      retry,
+    );
   }
   return reply;
 }

@@ -328,7 +328,8 @@ export class Session {
   private joinFailed(classCode: string, err: unknown): void {
     this.store.set({
       joining: false,
-      joinError: err instanceof JoinError ? err.message : "We couldn't reach your class. Check the Wi-Fi and try again.",
+      joinError:
+        err instanceof JoinError ? err.message : "We couldn't reach your class. Check the Wi-Fi and try again.",
       ...(err instanceof JoinError && err.code === ErrorCode.WRONG_CLASS_CODE ? { wrongCode: classCode } : {}),
     });
   }

@@ -31,6 +31,8 @@ describe('roster text', () => {
     ];
     const lines = parseRosterText('leo\nMia Brown\nMia Brown\nZoe');
     expect(withIds(lines, saved).map((l) => l.id)).toEqual(['b', 'a', undefined, undefined]);
-    expect(parseRosterText(rosterToText(saved))).toEqual(saved.map(({ firstName, lastName }) => ({ firstName, lastName })));
+    expect(parseRosterText(rosterToText(saved))).toEqual(
+      saved.map(({ firstName, lastName }) => ({ firstName, lastName })),
+    );
   });
 });
