@@ -145,8 +145,9 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
             Open the web browser and type <strong class="address">{location.host}</strong>
           </li>
           <li>
-            Type your name and the class code
-            {scanned ? <strong class="address"> {code}</strong> : ' from the board'}.
+            {names ? 'Type the class code' : 'Type your name and the class code'}
+            {scanned ? <strong class="address"> {code}</strong> : ' from the board'}
+            {names ? ', then tap your name.' : '.'}
           </li>
         </ol>
       </section>
