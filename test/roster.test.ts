@@ -57,7 +57,7 @@ async function students(): Promise<StudentView[]> {
 }
 
 describe('the roster API', () => {
-  it('starts empty, keeps the teacher’s names, shows tablets first name and initial, and survives a restart', async () => {
+  it('starts empty, keeps the names, shows tablets first name and initial, and survives a restart', async () => {
     expect((await teacherApi<RosterView>(server, '/roster')).body).toEqual({ shows: 'first_initial', entries: [] });
 
     const put = await teacherApi<RosterView>(server, '/roster', {

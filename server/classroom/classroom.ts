@@ -407,7 +407,8 @@ export class Classroom {
     if (key !== nameKey(student.name) && this.nameKeys.has(key)) {
       throw new DomainError(
         ErrorCode.CONFLICT,
-        `Another child in this class is called ${checked.name}. Choose a name that tells them apart, such as "${checked.name} B."`,
+        `Another child in this class is called ${checked.name}. ` +
+          `Choose a name that tells them apart, such as "${checked.name} B."`,
       );
     }
     this.d.store.setStudentName(student.id, checked.name);

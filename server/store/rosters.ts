@@ -17,7 +17,8 @@ export class RosterStore {
     this.s = {
       shows: p(`SELECT shows FROM rosters WHERE class_id = ?`),
       putShows: p(
-        `INSERT INTO rosters (class_id, shows) VALUES (?, ?) ON CONFLICT (class_id) DO UPDATE SET shows = excluded.shows`,
+        `INSERT INTO rosters (class_id, shows) VALUES (?, ?)
+         ON CONFLICT (class_id) DO UPDATE SET shows = excluded.shows`,
       ),
       entries: p(
         `SELECT id, first_name AS firstName, last_name AS lastName FROM roster_entries
@@ -35,7 +36,7 @@ export class RosterStore {
 
   /** What tablets show of the names; null if the class never had a roster. */
   shows(classId: string): RosterShows | null {
-    return ((this.s.shows.get(classId) as { shows: RosterShows } | undefined)?.shows ?? null) as RosterShows | null;
+    return (this.s.shows.get(classId) as { shows: RosterShows } | undefined)?.shows ?? null;
   }
 
   entries(classId: string): RosterEntryRow[] {
