@@ -35,15 +35,19 @@ async function setRoster(entries: { firstName: string; lastName?: string }[]): P
 }
 
 describe('roster join at tablet size', () => {
-  it.each([
-    ['portrait', TABLET_PORTRAIT, 'Mia B.'],
-    ['landscape', TABLET_LANDSCAPE, 'Leo'],
-  ])('%s: enter the code from the QR link, tap a name, reading starts', async (orientation, viewport, label) => {
+  // The class list for these tests (the takeover test below finds Mia B. in use).
+  beforeAll(async () => {
     await setRoster([
       { firstName: 'Mia', lastName: 'Brown' },
       { firstName: 'Mia', lastName: 'Khan' },
       { firstName: 'Leo' },
     ]);
+  });
+
+  it.each([
+    ['portrait', TABLET_PORTRAIT, 'Mia B.'],
+    ['landscape', TABLET_LANDSCAPE, 'Leo'],
+  ])('%s: enter the code from the QR link, tap a name, reading starts', async (orientation, viewport, label) => {
     const { page, context } = await newPage(browser, viewport);
     try {
       await page.goto(server.joinUrl);
@@ -71,6 +75,33 @@ describe('roster join at tablet size', () => {
       expect(errorsOf(page)).toEqual([]);
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe('a name in use on another tablet', () => {
+  it('the tablet waits kindly; the teacher allows it on the dashboard, and reading starts', async () => {
+    // Mia B. joined on a tablet in this lesson (the portrait test above): her name is in use.
+    const { page, context } = await newPage(browser, TABLET_PORTRAIT);
+    const { page: dash } = await newPage(browser, DESKTOP, { hasTouch: false });
+    try {
+      await page.goto(server.joinUrl);
+      await page.getByRole('group', { name: 'Tap your name' }).getByRole('button', { name: 'Mia B.' }).tap();
+      await page.getByRole('heading', { name: 'Just a moment, Mia B.' }).waitFor();
+      await saveScreenshot(page, 'roster-waiting-for-teacher');
+
+      await dash.goto(`${server.url}/teacher/#token=${server.adminToken}`);
+      const ask = dash.getByRole('region', { name: 'A tablet is asking for a name' });
+      await ask.getByText('Mia B.').first().waitFor();
+      await ask.getByRole('button', { name: 'Allow: move Mia B. there' }).click();
+      await ask.waitFor({ state: 'detached' });
+
+      await page.locator('.w').first().waitFor();
+      await page.getByLabel('Reading as Mia B.').waitFor();
+      expect([...errorsOf(page), ...errorsOf(dash)]).toEqual([]);
+    } finally {
+      await context.close();
+      await dash.context().close();
     }
   });
 });

@@ -107,6 +107,14 @@ describe('the roster API', () => {
       body: { shows: 'first_initial', entries },
     });
     expect(back.body.entries.map((e) => e.id)).toEqual(entries.map((e) => e.id));
+    // Pasted again without ids, the same names keep their entries; a new name gets a new one.
+    const pasted = await teacherApi<RosterView>(server, '/roster', {
+      method: 'PUT',
+      body: { entries: [...entries.map(({ firstName, lastName }) => ({ firstName, lastName })), { firstName: 'Ana' }] },
+    });
+    expect(pasted.body.entries.slice(0, 4).map((e) => e.id)).toEqual(entries.map((e) => e.id));
+    expect(entries.map((e) => e.id)).not.toContain(pasted.body.entries[4]!.id);
+    await teacherApi(server, '/roster', { method: 'PUT', body: { entries } });
   });
 });
 

@@ -44,7 +44,7 @@ export class ClassRoster {
   }
 
   replace(body: RosterPut): void {
-    const { shows, rows } = checkedRoster(body, new Set(this.entries.map((e) => e.id)), newId);
+    const { shows, rows } = checkedRoster(body, this.entries, newId);
     this.store.replace(this.classId, shows, rows);
     this.shows = shows;
     this.entries = labelled(rows, shows);

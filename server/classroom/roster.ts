@@ -30,14 +30,18 @@ function labelOf(row: RosterEntryRow, shows: RosterShows): string {
 }
 
 /**
- * The teacher's list checked: every name cleaned as a typed name is, ids kept only where they are
- * this class's own (so one class's list cannot reach into another's), new ids for new names.
+ * The teacher's list checked: every name cleaned as a typed name is. An entry keeps its id (and so
+ * the child who took it) when it names one of this class's entries (never another class's), or,
+ * sent without an id, when it has the same name as a saved entry (a list pasted again); new names
+ * get new ids.
  */
 export function checkedRoster(
   body: RosterPut,
-  ownIds: ReadonlySet<string>,
+  saved: readonly RosterEntryRow[],
   newId: () => string,
 ): { shows: RosterShows; rows: RosterEntryRow[] } {
+  const ownIds = new Set(saved.map((e) => e.id));
+  const fullName = (first: string, last: string) => nameKey(`${first} ${last}`.trim());
   const seen = new Set<string>();
   const rows = body.entries.map((e, i) => {
     const first = checkName(e.firstName, false);
@@ -45,7 +49,9 @@ export function checkedRoster(
     const lastRaw = (e.lastName ?? '').trim();
     const last = lastRaw === '' ? { ok: true as const, name: '' } : checkName(lastRaw, false);
     if (!last.ok) throw new DomainError(ErrorCode.BAD_REQUEST, `Name ${i + 1} (last name): ${last.message}`);
-    const id = e.id !== undefined && ownIds.has(e.id) && !seen.has(e.id) ? e.id : newId();
+    const key = fullName(first.name, last.name);
+    const sameName = saved.find((s) => !seen.has(s.id) && fullName(s.firstName, s.lastName) === key)?.id;
+    const id = e.id !== undefined && ownIds.has(e.id) && !seen.has(e.id) ? e.id : (sameName ?? newId());
     seen.add(id);
     return { id, firstName: first.name, lastName: last.name };
   });

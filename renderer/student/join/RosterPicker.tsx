@@ -49,7 +49,7 @@ export function WaitingForTeacher({ session, name }: { session: Session; name: s
           Someone is reading as {name} on another tablet, so we asked your teacher. You can start as soon as your
           teacher says yes.
         </p>
-        <p class="hint waiting-dots">Waiting for your teacher…</p>
+        <p class="hint">Waiting for your teacher…</p>
         <button class="secondary big" type="button" onClick={() => session.stopWaiting()}>
           <Icon name="back" />
           <span>Back to the names</span>

@@ -2,7 +2,7 @@
 // pastes one child a line, or imports a spreadsheet's CSV, and chooses what tablets show.
 import { useState } from 'preact/hooks';
 import type { RosterShows, RosterView } from '../../../shared/protocol/index.js';
-import { parseRosterText, rosterCsvToText, rosterToText, withIds } from '../lib/roster-text.js';
+import { parseRosterText, rosterCsvToText, rosterToText } from '../lib/roster-text.js';
 import { useDashboard } from './context.js';
 import { Modal } from './Modal.js';
 import { Icon } from './Icon.js';
@@ -50,9 +50,8 @@ function RosterDialog({ saved, onClose }: { saved: RosterView; onClose: () => vo
     else setText(imported);
   };
   const save = async () => {
-    const view = await act('save the class list', () =>
-      api.saveRoster({ shows, entries: withIds(lines, saved.entries) }),
-    );
+    // The server keeps each saved name's entry (and the child who took it) by its name.
+    const view = await act('save the class list', () => api.saveRoster({ shows, entries: lines }));
     if (!view) return;
     notify(
       view.entries.length === 0

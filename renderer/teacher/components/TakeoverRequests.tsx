@@ -13,7 +13,7 @@ export function TakeoverRequests({ requests }: { requests: TakeoverView[] }) {
     if (ok) notify(allow ? `${t.name} moved to the new tablet.` : `${t.name} stays on the first tablet.`);
   };
   return (
-    <section class="card takeovers" aria-labelledby="takeovers-title" role="alert">
+    <section class="card takeovers" aria-labelledby="takeovers-title" aria-live="polite">
       <h2 id="takeovers-title">
         <Icon name="hand" /> A tablet is asking for a name
       </h2>

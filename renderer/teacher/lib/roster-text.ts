@@ -4,7 +4,6 @@
 import { parseCsv } from '../../../shared/csv.js';
 
 export interface RosterLine {
-  id?: string;
   firstName: string;
   lastName: string;
 }
@@ -42,23 +41,9 @@ export function rosterToText(entries: readonly RosterLine[]): string {
   return entries.map((e) => `${e.firstName} ${e.lastName}`.trim()).join('\n');
 }
 
-/** The typed lines, each keeping the id of the saved entry of the same name (so a child keeps their record). */
-export function withIds(lines: readonly RosterLine[], saved: readonly RosterLine[]): RosterLine[] {
-  const free = [...saved];
-  return lines.map((line) => {
-    const key = nameKey(line);
-    const i = free.findIndex((s) => nameKey(s) === key);
-    if (i < 0) return line;
-    const [match] = free.splice(i, 1);
-    return { ...line, ...(match!.id ? { id: match!.id } : {}) };
-  });
-}
-
 function splitName(line: string): RosterLine {
   const space = line.indexOf(' ');
   return space < 0
     ? { firstName: line, lastName: '' }
     : { firstName: line.slice(0, space), lastName: line.slice(space + 1) };
 }
-
-const nameKey = (l: RosterLine) => `${l.firstName} ${l.lastName}`.trim().toLowerCase();

@@ -1,11 +1,6 @@
 // The class list the teacher types, pastes or imports: lines, spreadsheet columns, ids kept.
 import { describe, expect, it } from 'vitest';
-import {
-  parseRosterText,
-  rosterCsvToText,
-  rosterToText,
-  withIds,
-} from '../../../../../renderer/teacher/lib/roster-text.js';
+import { parseRosterText, rosterCsvToText, rosterToText } from '../../../../../renderer/teacher/lib/roster-text.js';
 
 describe('roster text', () => {
   it('reads one child a line: first name, then the rest as the last name', () => {
@@ -24,15 +19,11 @@ describe('roster text', () => {
     expect(rosterCsvToText('Mia,Brown\nLeo,\n')).toBe('Mia Brown\nLeo');
   });
 
-  it('keeps the ids of names already saved, once each', () => {
+  it('writes saved names back as the lines it reads', () => {
     const saved = [
-      { id: 'a', firstName: 'Mia', lastName: 'Brown' },
-      { id: 'b', firstName: 'Leo', lastName: '' },
+      { firstName: 'Mia', lastName: 'Brown' },
+      { firstName: 'Leo', lastName: '' },
     ];
-    const lines = parseRosterText('leo\nMia Brown\nMia Brown\nZoe');
-    expect(withIds(lines, saved).map((l) => l.id)).toEqual(['b', 'a', undefined, undefined]);
-    expect(parseRosterText(rosterToText(saved))).toEqual(
-      saved.map(({ firstName, lastName }) => ({ firstName, lastName })),
-    );
+    expect(parseRosterText(rosterToText(saved))).toEqual(saved);
   });
 });
