@@ -8,6 +8,8 @@ import type {
   ClassroomView,
   ErrorBody,
   FeedItem,
+  RosterPut,
+  RosterView,
   StudentView,
 } from '../../../shared/protocol/index.js';
 
@@ -66,6 +68,14 @@ export class TeacherApi {
   rename = (name: string) => this.call<ClassroomView>('POST', '/classroom/name', { name });
   student = (id: string, action: StudentAction) =>
     this.call<{ ok: true }>('POST', `/students/${encodeURIComponent(id)}/${action}`);
+  /** Tells two children apart: the tablet shows the new name at once. */
+  renameStudent = (id: string, name: string) =>
+    this.call<StudentView>('POST', `/students/${encodeURIComponent(id)}/name`, { name });
+  roster = () => this.call<RosterView>('GET', '/roster');
+  saveRoster = (roster: RosterPut) => this.call<RosterView>('PUT', '/roster', roster);
+  /** Lets a tablet take over a name in use on another tablet, or not. */
+  decideTakeover = (id: string, allow: boolean) =>
+    this.call<{ ok: true }>('POST', `/takeovers/${encodeURIComponent(id)}`, { allow });
   answer = (feedId: string, text: string) =>
     this.call<{ ok: true }>('POST', `/questions/${encodeURIComponent(feedId)}/answer`, { text });
   hide = (feedId: string, hidden: boolean) =>
