@@ -344,7 +344,10 @@ describe('the teacher dashboard, live', () => {
     ]);
     expect(download.suggestedFilename()).toMatch(/^readerai-report-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync(await download.path(), 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('\uFEFFName,Minutes read,Words read,Questions asked,Book,Progress %,Status');
+    expect(csv.split('\r\n')[0]).toBe(
+      '\uFEFFName,Minutes read,Words read,Questions asked,Book,Progress %,Status,' +
+        'Lessons,Books read,Words looked up,Questions and answers',
+    );
     for (const name of ['Rafael', 'Priya', 'Reader 30', '<img src=x onerror=alert(1)>']) expect(csv).toContain(name);
   });
 

@@ -16,9 +16,11 @@ import type {
 } from '../../shared/protocol/index.js';
 import type { Library, LoadedBook } from '../books/library.js';
 import { DomainError } from '../errors.js';
-import type { Relay } from '../llm/types.js';
+import type { Settings } from '../config.js';
+import { classPolicy, type ClassPolicy, type Relay } from '../llm/types.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { ClassRow, LessonRow, Store } from '../store/store.js';
+import { classHistory } from './history.js';
 import type { AttemptLimiter } from './attempts.js';
 import { ClassRoster } from './class-roster.js';
 import { hashToken, newId, newToken } from './ids.js';
@@ -36,8 +38,8 @@ export interface ClassroomDeps {
   outbox: Outbox;
   writer: GroupCommit<Student>;
   relay: () => Relay;
-  /** Whether rude names are refused (a teacher setting, read at each join). */
-  nameFilter: () => boolean;
+  /** A class's settings (the server's with the class's own over them), read when used. */
+  settings: (classId: string) => Settings;
   /** New students per address per minute, counted over every class. */
   joins: AttemptLimiter;
   /** The join URL for a class code (depends on the chosen network address and port). */
@@ -88,6 +90,7 @@ export class Classroom {
       outbox: d.outbox,
       feed: this.feed,
       relay: d.relay,
+      policy: () => this.policy(),
       classId: row.id,
       lessonId: () => this.lesson?.id ?? '',
       now: d.now,
@@ -120,6 +123,16 @@ export class Classroom {
   get archived(): boolean {
     return this.row.archivedAt !== null;
   }
+  /** This class's settings now. */
+  settings(): Settings {
+    return this.d.settings(this.row.id);
+  }
+
+  /** What the relay needs of this class's settings, sent with each question and word. */
+  policy(): ClassPolicy {
+    return classPolicy(this.settings());
+  }
+
   get lessonOpen(): boolean {
     return this.lesson !== null && this.lesson.endedAt === null;
   }
@@ -161,7 +174,7 @@ export class Classroom {
       }
       return this.takeEntry(entry.id, entry.label, token, address);
     }
-    const checked = checkName(rawName, this.d.nameFilter());
+    const checked = checkName(rawName, this.settings().nameFilter);
     if (!checked.ok) throw new DomainError(ErrorCode.BAD_NAME, checked.message);
     return this.newStudent(checked.name, null, address);
   }
@@ -343,6 +356,7 @@ export class Classroom {
       });
       return;
     }
+    if (book.id !== student.bookId && this.lessonOpen) this.bookChanged(student, book.id);
     // book.id, not p.bookId: the library's string is shared by every student; the parsed one is a copy.
     student.move(book.id, p.wordIdx, p.audioTs, p.seq, p.playing ?? true, this.d.now());
     this.d.writer.mark(student);
@@ -373,6 +387,8 @@ export class Classroom {
   /** The student leaves the class; they may join again (as a new student). */
   remove(studentId: string): void {
     const student = this.mustFind(studentId);
+    // What they read in this lesson stays theirs in the reports, though they leave the roster.
+    if (this.lessonOpen) this.keepTotals(this.lesson!, [student]);
     this.d.store.setRemoved(student.id);
     this.dropTakeovers(student);
     this.drop(student, CloseCode.REMOVED, 'Removed by the teacher');
@@ -401,7 +417,7 @@ export class Classroom {
   /** The teacher tells two children apart ("Mia" becomes "Mia B."); the tablet shows it at once. */
   renameStudent(studentId: string, raw: string): void {
     const student = this.mustFind(studentId);
-    const checked = checkName(raw, this.d.nameFilter());
+    const checked = checkName(raw, this.settings().nameFilter);
     if (!checked.ok) throw new DomainError(ErrorCode.BAD_NAME, checked.message);
     const key = nameKey(checked.name);
     if (key !== nameKey(student.name) && this.nameKeys.has(key)) {
@@ -497,8 +513,43 @@ export class Classroom {
     this.d.writer.flush();
     lesson.endedAt = this.d.now();
     this.d.store.endLesson(lesson.id, lesson.endedAt);
+    this.keepTotals(lesson);
     this.closeSockets(CloseCode.SESSION_ENDED, 'Lesson ended');
     this.feed.classroomChanged();
+  }
+
+  /** The book a child leaves and the one they open both count as read in this lesson. */
+  private bookChanged(student: Student, bookId: string): void {
+    const lessonId = this.lesson!.id;
+    const left = student.updatedAt >= this.lesson!.startedAt ? student.bookId : null;
+    this.d.writer.run(() => {
+      if (left) this.d.store.addLessonBook(lessonId, student.id, left);
+      this.d.store.addLessonBook(lessonId, student.id, bookId);
+    });
+  }
+
+  /**
+   * Each child who read in the lesson: their running totals and book as it ended. The next
+   * lesson's figures are counted from these (reports across lessons, server/classroom/history.ts).
+   */
+  private keepTotals(lesson: LessonRow, students: Iterable<Student> = this.students.values()): void {
+    try {
+      const read = [...students].filter((s) => s.updatedAt >= lesson.startedAt);
+      this.d.store.keepLessonTotals(lesson.id, read);
+    } catch (err) {
+      // The lesson still ends; its figures fold into the next lesson's.
+      this.feed.alert('error', `This lesson's reading figures could not be saved (${(err as Error).message}).`);
+    }
+  }
+
+  /** Every child's record across the class's lessons (removed children too). */
+  history() {
+    return classHistory({
+      rows: this.d.store.reportRows(this.row.id),
+      lessons: this.lessons(),
+      live: (id) => this.students.get(id),
+      titleOf: (id) => this.d.library.get(id)?.title ?? id,
+    });
   }
 
   /** Archived: no lessons until restored; everything is kept. */

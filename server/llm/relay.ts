@@ -20,6 +20,7 @@ import type {
   AskEvents,
   AskJob,
   AskResult,
+  ClassPolicy,
   DefineJob,
   DefineResult,
   DefinitionCacheStore,
@@ -148,9 +149,9 @@ export class ClassroomRelay implements Relay {
     return this.providerInstance;
   }
 
-  aiStatus(): AiStatus {
+  aiStatus(policy?: Pick<ClassPolicy, 'aiAnswers'>): AiStatus {
     const s = this.settings();
-    return aiStatusOf(this.route(s), s.geminiModel, this.inOutage());
+    return aiStatusOf(this.routes.route(s, policy?.aiAnswers), s.geminiModel, this.inOutage());
   }
 
   /** One short request through the route as it is configured now (the file is read again). */
@@ -173,7 +174,7 @@ export class ClassroomRelay implements Relay {
       done: (answer) => last() && events.done(answer),
       teacher: (reason) => last() && events.teacher(reason),
     };
-    const route = this.route(s);
+    const route = this.routes.route(s, job.policy.aiAnswers);
     const noAi = !route.on
       ? route.reason
       : this.closed
@@ -254,7 +255,7 @@ export class ClassroomRelay implements Relay {
   private async answer(job: AskJob, out: AskEvents, cancelled: AbortSignal): Promise<void> {
     if (cancelled.aborted || this.closed) return;
     const s = this.settings();
-    const route = this.route(s);
+    const route = this.routes.route(s, job.policy.aiAnswers);
     if (!route.on || this.inOutage()) {
       // AI was switched off, or Gemini went away, while this question waited.
       this.statsData.toTeacher++;
@@ -262,7 +263,7 @@ export class ClassroomRelay implements Relay {
       return;
     }
     const provider = this.provider(route.config);
-    const request = questionRequest(job, s.gradeLevel);
+    const request = questionRequest(job, job.policy.gradeLevel);
     const started = Date.now();
     const deadlineMs = s.llmDeadlineSeconds * 1000;
     const deadline = AbortSignal.timeout(deadlineMs);
@@ -321,20 +322,20 @@ export class ClassroomRelay implements Relay {
     this.statsData.definitions++;
     const s = this.settings();
     const word = normaliseWord(job.word);
-    const key = definitionKey(word, senseSentence(job), s.gradeLevel);
+    const key = definitionKey(word, senseSentence(job), job.policy.gradeLevel);
     const known = this.known(key);
     if (known) {
       this.statsData.cacheHits++;
       return { ok: true, text: known, source: 'cache' };
     }
-    const route = this.route(s);
+    const route = this.routes.route(s, job.policy.aiAnswers);
     if (word && route.on && !this.closed) {
       this.statsData.cacheMisses++;
       let pending = this.pendingDefinitions.get(key);
       if (pending) {
         this.statsData.mergedDefinitions++;
       } else {
-        const wait = this.definitionLimits.take(askerKey(job), s.definitionsPer5Min);
+        const wait = this.definitionLimits.take(askerKey(job), job.policy.definitionsPer5Min);
         if (wait > 0) {
           this.statsData.rateLimited++;
           return { ok: false, retryAfterMs: wait };
@@ -378,7 +379,7 @@ export class ClassroomRelay implements Relay {
 
   /** One upstream definition through the fair queue; undefined when it failed or was withheld. */
   private defineUpstream(job: DefineJob, s: Settings, provider: Provider): Promise<string | undefined> {
-    const request = definitionRequest(job, s.gradeLevel);
+    const request = definitionRequest(job, job.policy.gradeLevel);
     const deadlineMs = Math.min(DEFINE_DEADLINE_MS, s.llmDeadlineSeconds * 1000);
     const deadlineAt = Date.now() + deadlineMs;
     const control = new AbortController();

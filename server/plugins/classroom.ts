@@ -90,7 +90,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     outbox,
     writer,
     relay: () => relay,
-    nameFilter: () => settings.current.nameFilter,
+    settings: (classId) => settings.forClass(classId),
     joinsPerMinutePerIp: settings.current.joinsPerMinutePerIp,
     joinUrl: (code, host) => `${baseUrl(host ?? detectedHost())}/join?code=${code}`,
     hosts: () => hostAddresses(interfaces?.()),
@@ -102,11 +102,15 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     outbox,
     maxConnectionsPerIp: settings.current.maxConnectionsPerIp,
     messagesPerSecond: settings.current.messagesPerSecond,
-    features: () => ({ aiAnswers: relay.aiEnabled, speechInput: settings.current.speechInput }),
+    features: (room) => ({
+      aiAnswers: relay.aiStatus(room.policy()).enabled,
+      speechInput: room.settings().speechInput,
+    }),
   });
-  // Settings that tablets see take effect on their next connect; the dashboards hear at once.
-  settings.onChange(() => {
-    for (const room of classes.all()) room.feed.classroomChanged();
+  // Settings that tablets see take effect on their next connect; the dashboards hear at once
+  // (a class's own change: that class's dashboards only).
+  settings.onChange((_, classId) => {
+    for (const room of classes.all()) if (classId === null || room.id === classId) room.feed.classroomChanged();
   });
 
   const heartbeat = setInterval(() => hub.heartbeatTick(settings.current.heartbeatSeconds), 1000);

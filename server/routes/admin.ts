@@ -38,6 +38,7 @@ export default async function admin(app: FastifyInstance, o: AdminRoutesOptions)
       students: room.students.size,
       lessonOpen: room.lessonOpen,
       archived: room.archived,
+      aiAnswers: app.relay.aiStatus(room.policy()).enabled,
     };
   };
 
@@ -63,6 +64,7 @@ export default async function admin(app: FastifyInstance, o: AdminRoutesOptions)
 
   app.delete<{ Params: ClassParams }>('/classes/:classId', { schema: { params: ClassParams } }, async (req, reply) => {
     o.classes.delete(o.classes.mustGet(req.params.classId));
+    app.settings.forget(req.params.classId);
     return reply.code(204).send();
   });
 

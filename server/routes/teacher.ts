@@ -1,9 +1,10 @@
 // The teacher's API. Every route acts on the class of the caller's teacher token (the admin token:
 // the first class) and, unless READERAI_TEACHER_REMOTE is on, wants a caller on this machine (the
 // guard runs before any route in this plugin and leaves the class on the request).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  ChildHistory,
   ClassroomView,
   ErrorCode,
   FeedItem,
@@ -15,7 +16,7 @@ import {
 } from '../../shared/protocol/index.js';
 import type { Classroom } from '../classroom/classroom.js';
 import { CLASS_NAME_MAX } from '../classroom/registry.js';
-import { reportCsv } from '../classroom/report.js';
+import { childCsv, reportCsv } from '../classroom/report.js';
 import { DomainError } from '../errors.js';
 import { safeEqual, teacherClassOf, type AccessOptions } from '../http/security.js';
 import type { Tickets } from '../http/tickets.js';
@@ -187,37 +188,55 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
     },
   );
 
-  app.get('/settings', async () => app.settings.view());
+  // Class settings (AI answers, grade, limits...) are the caller's class's own; the server's
+  // settings are shared by every class, so only the admin token changes them (config.ts).
+  const caller = (req: FastifyRequest) => ({ classId: req.room.id, admin: isAdmin(req.headers.authorization) });
+  app.get('/settings', async (req) => app.settings.view(caller(req)));
   const SettingsChange = Type.Record(Type.String(), Type.Unknown());
   app.put<{ Body: Static<typeof SettingsChange> }>('/settings', { schema: { body: SettingsChange } }, async (req) => {
-    // The settings are the server's, shared by every class: a teacher's link cannot change them.
-    if (!isAdmin(req.headers.authorization)) {
-      throw new DomainError(
-        ErrorCode.FORBIDDEN,
-        "These settings apply to every class on the server; changing them needs IT's admin token.",
-      );
-    }
-    app.settings.update(req.body);
-    return app.settings.view();
+    app.settings.update(req.body, caller(req));
+    return app.settings.view(caller(req));
   });
 
-  /** Which AI route answers (or why none does), for the dashboard's AI badge. */
-  app.get('/ai', async () => app.relay.aiStatus());
+  /** Which AI route answers this class (or why none does), for the dashboard's AI badge. */
+  app.get('/ai', async ({ room }) => app.relay.aiStatus(room.policy()));
   /** One short trial request through the configured route (the settings screen's button). */
   app.post('/ai/check', async () => app.relay.checkRoute());
 
+  const day = (now: number) => new Date(now).toISOString().slice(0, 10);
+  const csv = (reply: FastifyReply, name: string, text: string) =>
+    reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${name}"`)
+      .send(text);
+  const titleOf = (id: string) => app.library.get(id)?.title ?? id;
+
+  /** The class across every lesson: one row per child, removed children included. */
   app.get('/report.csv', async ({ room }, reply) => {
     const now = Date.now();
-    const csv = reportCsv(
-      [...room.students.values()].map((s) => room.studentView(s, now)),
-      (id) => app.library.get(id)?.title ?? id,
-    );
-    const day = new Date(now).toISOString().slice(0, 10);
-    return reply
-      .header('Content-Type', 'text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="readerai-report-${day}.csv"`)
-      .send(csv);
+    const roster = new Map([...room.students.values()].map((s) => [s.id, room.studentView(s, now)]));
+    return csv(reply, `readerai-report-${day(now)}.csv`, reportCsv(room.history(), roster, titleOf));
   });
+
+  const StudentParams = Type.Object({ studentId: Type.String({ minLength: 1, maxLength: 64 }) });
+  type StudentParams = Static<typeof StudentParams>;
+  const childOf = (room: Classroom, studentId: string) => {
+    const child = room.history().find((c) => c.studentId === studentId);
+    if (!child) throw new DomainError(ErrorCode.NOT_FOUND, `No student "${studentId}" in this class.`);
+    return child;
+  };
+  /** One child's reading, questions and looked-up words, lesson by lesson. */
+  app.get<{ Params: StudentParams }>(
+    '/students/:studentId/history',
+    { schema: { params: StudentParams, response: { 200: ChildHistory } } },
+    async ({ room, params }) => childOf(room, params.studentId),
+  );
+  app.get<{ Params: StudentParams }>(
+    '/students/:studentId/report.csv',
+    { schema: { params: StudentParams } },
+    async ({ room, params }, reply) =>
+      csv(reply, `readerai-student-report-${day(Date.now())}.csv`, childCsv(childOf(room, params.studentId))),
+  );
 
   const NewBook = Type.Object({
     title: Type.String({ minLength: 1, maxLength: 200 }),

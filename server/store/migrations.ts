@@ -175,4 +175,37 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX roster_entries_by_class ON roster_entries(class_id, position);
   ALTER TABLE students ADD COLUMN roster_id TEXT REFERENCES roster_entries(id) ON DELETE SET NULL;
   `,
+  /* 4: settings that differ per class, and what reports across lessons need: each child's
+     totals at the end of each lesson, the books they were in, and the words they looked up.
+     Everything goes with its class or child (ON DELETE CASCADE). */ `
+  CREATE TABLE class_settings (
+    class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (class_id, key)
+  );
+  CREATE TABLE lesson_totals (
+    lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+    student_id TEXT NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+    read_ms INTEGER NOT NULL,
+    words_read INTEGER NOT NULL,
+    PRIMARY KEY (lesson_id, student_id)
+  );
+  CREATE TABLE lesson_books (
+    lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+    student_id TEXT NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+    book_id TEXT NOT NULL,
+    PRIMARY KEY (lesson_id, student_id, book_id)
+  );
+  CREATE TABLE lookups (
+    id INTEGER PRIMARY KEY,
+    lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+    student_id TEXT NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+    book_id TEXT NOT NULL,
+    word TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX lookups_by_student ON lookups(student_id, at);
+  CREATE INDEX questions_by_student ON questions(student_id, asked_at);
+  `,
 ];

@@ -156,6 +156,40 @@ export class Store {
         `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       ),
       deleteSetting: p(`DELETE FROM settings WHERE key = ?`),
+      classSettings: p(`SELECT class_id, key, value FROM class_settings`),
+      putClassSetting: p(
+        `INSERT INTO class_settings (class_id, key, value) VALUES (?, ?, ?)
+         ON CONFLICT (class_id, key) DO UPDATE SET value = excluded.value`,
+      ),
+      deleteClassSetting: p(`DELETE FROM class_settings WHERE class_id = ? AND key = ?`),
+      putLessonTotals: p(
+        `INSERT INTO lesson_totals (lesson_id, student_id, read_ms, words_read) VALUES (?, ?, ?, ?)
+         ON CONFLICT (lesson_id, student_id)
+           DO UPDATE SET read_ms = excluded.read_ms, words_read = excluded.words_read`,
+      ),
+      addLessonBook: p(`INSERT OR IGNORE INTO lesson_books (lesson_id, student_id, book_id) VALUES (?, ?, ?)`),
+      insertLookup: p(`INSERT INTO lookups (lesson_id, student_id, book_id, word, at) VALUES (?, ?, ?, ?, ?)`),
+      reportStudents: p(
+        `SELECT s.id, s.name, s.removed, s.created_at, p.read_ms, p.words_read, p.book_id
+         FROM students s LEFT JOIN progress p ON p.student_id = s.id
+         WHERE s.class_id = ? ORDER BY s.created_at, s.rowid`,
+      ),
+      reportTotals: p(
+        `SELECT t.lesson_id, t.student_id, t.read_ms, t.words_read FROM lesson_totals t
+         JOIN lessons l ON l.id = t.lesson_id WHERE l.class_id = ?`,
+      ),
+      reportBooks: p(
+        `SELECT b.lesson_id, b.student_id, b.book_id FROM lesson_books b
+         JOIN lessons l ON l.id = b.lesson_id WHERE l.class_id = ?`,
+      ),
+      reportQuestions: p(
+        `SELECT lesson_id, student_id, question_text, answer, source, status, book_id, asked_at, answered_at
+         FROM questions WHERE class_id = ? ORDER BY asked_at, rowid`,
+      ),
+      reportLookups: p(
+        `SELECT k.lesson_id, k.student_id, k.word, k.book_id, k.at FROM lookups k
+         JOIN lessons l ON l.id = k.lesson_id WHERE l.class_id = ? ORDER BY k.at, k.id`,
+      ),
     };
   }
 
@@ -321,6 +355,110 @@ export class Store {
     if (value === undefined) this.s.deleteSetting.run(key);
     else this.s.putSetting.run(key, JSON.stringify(value));
   }
+
+  /** Each class's own saved settings, as JSON values. */
+  classSettings(): Map<string, Record<string, unknown>> {
+    const out = new Map<string, Record<string, unknown>>();
+    for (const r of this.s.classSettings.all() as { class_id: string; key: string; value: string }[]) {
+      const own = out.get(r.class_id) ?? {};
+      own[r.key] = JSON.parse(r.value);
+      out.set(r.class_id, own);
+    }
+    return out;
+  }
+
+  putClassSetting(classId: string, key: string, value: unknown): void {
+    if (value === undefined) this.s.deleteClassSetting.run(classId, key);
+    else this.s.putClassSetting.run(classId, key, JSON.stringify(value));
+  }
+
+  /**
+   * Each child's running totals and book when a lesson ended, in one transaction: the next
+   * lesson's figures start from them.
+   */
+  keepLessonTotals(
+    lessonId: string,
+    children: readonly { id: string; readMs: number; wordsRead: number; bookId: string }[],
+  ): void {
+    this.db.transaction(() => {
+      for (const c of children) {
+        this.s.putLessonTotals.run(lessonId, c.id, c.readMs, c.wordsRead);
+        this.s.addLessonBook.run(lessonId, c.id, c.bookId);
+      }
+    })();
+  }
+
+  /** A book a child read in during a lesson (kept once). */
+  addLessonBook(lessonId: string, studentId: string, bookId: string): void {
+    this.s.addLessonBook.run(lessonId, studentId, bookId);
+  }
+
+  insertLookup(lessonId: string, studentId: string, bookId: string, word: string, at: number): void {
+    this.s.insertLookup.run(lessonId, studentId, bookId, word, at);
+  }
+
+  /** A class's records across every lesson, for its reports (a teacher's request, not the hot path). */
+  reportRows(classId: string): ReportRows {
+    const all = (stmt: { all(...a: unknown[]): unknown[] }) => stmt.all(classId) as Record<string, unknown>[];
+    return {
+      students: all(this.s.reportStudents).map((r) => ({
+        id: r.id as string,
+        name: r.name as string,
+        removed: bool(r.removed),
+        readMs: (r.read_ms as number | null) ?? 0,
+        wordsRead: (r.words_read as number | null) ?? 0,
+        bookId: (r.book_id as string | null) ?? null,
+      })),
+      totals: all(this.s.reportTotals).map((r) => ({
+        lessonId: r.lesson_id as string,
+        studentId: r.student_id as string,
+        readMs: r.read_ms as number,
+        wordsRead: r.words_read as number,
+      })),
+      books: all(this.s.reportBooks).map((r) => ({
+        lessonId: r.lesson_id as string,
+        studentId: r.student_id as string,
+        bookId: r.book_id as string,
+      })),
+      questions: all(this.s.reportQuestions).map((r) => ({
+        lessonId: r.lesson_id as string,
+        studentId: r.student_id as string,
+        questionText: r.question_text as string,
+        answer: r.answer as string,
+        source: r.source as string | null,
+        status: r.status as string,
+        bookId: r.book_id as string,
+        askedAt: r.asked_at as number,
+        answeredAt: r.answered_at as number | null,
+      })),
+      lookups: all(this.s.reportLookups).map((r) => ({
+        lessonId: r.lesson_id as string,
+        studentId: r.student_id as string,
+        word: r.word as string,
+        bookId: r.book_id as string,
+        at: r.at as number,
+      })),
+    };
+  }
+}
+
+/** Everything a class's report across lessons is built from (server/classroom/history.ts). */
+export interface ReportRows {
+  students: { id: string; name: string; removed: boolean; readMs: number; wordsRead: number; bookId: string | null }[];
+  totals: { lessonId: string; studentId: string; readMs: number; wordsRead: number }[];
+  books: { lessonId: string; studentId: string; bookId: string }[];
+  questions: {
+    lessonId: string;
+    studentId: string;
+    questionText: string;
+    answer: string;
+    source: string | null;
+    status: string;
+    bookId: string;
+    askedAt: number;
+    answeredAt: number | null;
+  }[];
+  lookups: { lessonId: string; studentId: string; word: string; bookId: string; at: number }[];
 }
 
 function toClass(r: Record<string, unknown>): ClassRow {

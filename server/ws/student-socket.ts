@@ -17,7 +17,8 @@ export interface StudentSocketOptions {
   maxConnectionsPerIp: number;
   messagesPerSecond: number;
   /** Whether AI answers and spoken questions are on, for SESSION_STATE. */
-  features: () => { aiAnswers: boolean; speechInput: boolean };
+  /** What a class's tablets may use (its own settings): told to each tablet as it connects. */
+  features: (room: Classroom) => { aiAnswers: boolean; speechInput: boolean };
 }
 
 type StudentSocket = WebSocket & { student: Student; room: Classroom; hub: StudentHub };
@@ -131,7 +132,7 @@ export class StudentHub {
     socket.on('pong', onPong);
     socket.on('close', onClose);
 
-    const { aiAnswers, speechInput } = this.o.features();
+    const { aiAnswers, speechInput } = this.o.features(room);
     this.o.outbox.send(student, 'SESSION_STATE', room.sessionState(student, aiAnswers, speechInput));
     room.desk.replayFor(student);
   }

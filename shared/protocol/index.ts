@@ -281,6 +281,45 @@ export const LessonView = Type.Object({
 });
 export type LessonView = Static<typeof LessonView>;
 
+/** One lesson in a child's history: what they read, asked and looked up in it. */
+export const LessonRecord = Type.Object({
+  lessonId: Id,
+  startedAt: Type.Number(),
+  endedAt: Type.Union([Type.Number(), Type.Null()]),
+  readMs: Type.Number(),
+  wordsRead: Type.Integer(),
+  /** Titles of the books read in. */
+  books: Type.Array(Type.String()),
+  questions: Type.Array(
+    Type.Object({
+      askedAt: Type.Number(),
+      questionText: Type.String(),
+      answer: Type.String(),
+      /** gemini, cache, offline or teacher; null while unanswered. */
+      answeredBy: Type.Union([Type.String(), Type.Null()]),
+      book: Type.String(),
+    }),
+  ),
+  lookups: Type.Array(Type.Object({ at: Type.Number(), word: Type.String(), book: Type.String() })),
+});
+export type LessonRecord = Static<typeof LessonRecord>;
+
+/** A child's reading across every lesson of the class (GET /api/teacher/students/:studentId/history). */
+export const ChildHistory = Type.Object({
+  studentId: Id,
+  name: Type.String(),
+  /** False once the teacher removed them from the class (their record stays). */
+  onRoster: Type.Boolean(),
+  readMs: Type.Number(),
+  wordsRead: Type.Integer(),
+  books: Type.Array(Type.String()),
+  questions: Type.Integer(),
+  lookups: Type.Integer(),
+  /** Lessons they read, asked or looked up in, oldest first. */
+  lessons: Type.Array(LessonRecord),
+});
+export type ChildHistory = Static<typeof ChildHistory>;
+
 /** What tablets show of each roster name (first name and an initial unless the teacher chose otherwise). */
 export const RosterShows = Type.Union([Type.Literal('first_initial'), Type.Literal('first'), Type.Literal('full')]);
 export type RosterShows = Static<typeof RosterShows>;
@@ -350,6 +389,8 @@ export const ClassSummary = Type.Object({
   students: Type.Integer({ minimum: 0 }),
   lessonOpen: Type.Boolean(),
   archived: Type.Boolean(),
+  /** Whether this class's questions get AI answers (its own switch, and a route configured). */
+  aiAnswers: Type.Boolean(),
 });
 export type ClassSummary = Static<typeof ClassSummary>;
 

@@ -1,5 +1,5 @@
-// One student up close: their figures, their questions, and what the teacher can do about them
-// (rename them to tell two of one name apart, remove, block).
+// One student up close: their figures, their questions, their history across lessons, and what
+// the teacher can do about them (rename them to tell two of one name apart, remove, block).
 import { useState } from 'preact/hooks';
 import type { StudentView } from '../../../shared/protocol/index.js';
 import type { StudentAction } from '../lib/api.js';
@@ -8,6 +8,7 @@ import { useDashboard } from './context.js';
 import { Modal } from './Modal.js';
 import { StatusBadge } from './StatusBadge.js';
 import { Icon } from './Icon.js';
+import { ChildHistory } from './ChildHistory.js';
 
 export function StudentDialog({
   student: s,
@@ -72,6 +73,7 @@ export function StudentDialog({
           </ul>
         </>
       )}
+      <ChildHistory studentId={s.id} />
       <div class="modal-actions">
         {s.handRaised && (
           <button

@@ -4,6 +4,7 @@
 import type { AiStatus, RouteCheck } from '../../../shared/protocol/ai.js';
 import type {
   BookSummary,
+  ChildHistory,
   ClassroomView,
   ErrorBody,
   FeedItem,
@@ -19,7 +20,9 @@ export interface SettingView {
   key: string;
   value: unknown;
   isSet: boolean;
-  source: 'default' | 'machine' | 'teacher' | 'environment' | 'flag' | 'locked';
+  source: 'default' | 'machine' | 'teacher' | 'class' | 'environment' | 'flag' | 'locked';
+  /** `class`: this class's own (may differ per class); `server`: shared by every class (IT's). */
+  scope: 'class' | 'server';
   editable: boolean;
   reason: string | null;
   needsRestart: boolean;
@@ -88,8 +91,15 @@ export class TeacherApi {
   /** The library is public (tablets read it); no token needed, but it does no harm. */
   books = () => this.call<BookSummary[]>('GET', '/books', undefined, '/api');
 
-  reportCsv = async (): Promise<{ blob: Blob; filename: string }> => {
-    const res = await this.fetch('GET', '/report.csv');
+  /** One child's reading, questions and looked-up words, lesson by lesson. */
+  history = (studentId: string) => this.call<ChildHistory>('GET', `/students/${encodeURIComponent(studentId)}/history`);
+
+  /** The class's report across lessons, or one child's (`studentId`). */
+  reportCsv = async (studentId?: string): Promise<{ blob: Blob; filename: string }> => {
+    const res = await this.fetch(
+      'GET',
+      studentId ? `/students/${encodeURIComponent(studentId)}/report.csv` : '/report.csv',
+    );
     const disposition = res.headers.get('content-disposition') ?? '';
     const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'readerai-report.csv';
     return { blob: await res.blob(), filename };
