@@ -16,6 +16,7 @@ import { Limits } from '../shared/protocol/codes.js';
 import health from './routes/health.js';
 import joinRoute from './routes/join.js';
 import books from './routes/books.js';
+import audio from './routes/audio.js';
 import teacher from './routes/teacher.js';
 import teacherLive from './routes/teacher-live.js';
 import admin from './routes/admin.js';
@@ -54,6 +55,7 @@ async function readerAi(fastify: FastifyInstance, o: AppOptions): Promise<void> 
   await fastify.register(health);
   await fastify.register(joinRoute, { tls: o.tls });
   await fastify.register(books);
+  await fastify.register(audio, { tls: o.tls, adminToken: o.adminToken });
   await fastify.register(studentLive);
   const access = { adminToken: o.adminToken, remoteAllowed, classes: fastify.classes };
   await fastify.register(teacher, { prefix: '/api/teacher', ...access, tickets });

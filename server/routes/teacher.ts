@@ -10,6 +10,11 @@ import { reportCsv } from '../classroom/report.js';
 import { DomainError } from '../errors.js';
 import { safeEqual, teacherClassOf, type AccessOptions } from '../http/security.js';
 import type { Tickets } from '../http/tickets.js';
+import { tooLarge } from '../books/upload.js';
+import type { Readable } from 'node:stream';
+
+const EPUB = 'application/epub+zip';
+const isEpub = (type: string | undefined) => (type ?? '').split(';')[0]!.trim().toLowerCase() === EPUB;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -184,14 +189,46 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
     title: Type.String({ minLength: 1, maxLength: 200 }),
     text: Type.String({ minLength: 1, maxLength: 5_000_000 }),
   });
-  app.post<{ Body: Static<typeof NewBook> }>(
+  // An EPUB arrives as the body itself and is streamed to disk by the library, never buffered.
+  app.addContentTypeParser(EPUB, (_req, payload, done) => done(null, payload));
+  app.post<{ Body: Static<typeof NewBook> | Readable; Headers: { 'x-book-name'?: string } }>(
     '/books',
-    { schema: { body: NewBook }, bodyLimit: 6 * 1024 * 1024 },
+    // JSON is checked against NewBook; an EPUB is checked by the importer as it reads it.
+    { schema: { body: { content: { 'application/json': { schema: NewBook } } } }, bodyLimit: 6 * 1024 * 1024 },
     async (req) => {
-      const book = app.library.add(req.body.title.trim(), req.body.text);
-      return { id: book.id, title: book.title, wordCount: book.words.length };
+      const book = isEpub(req.headers['content-type'])
+        ? await importEpub(req.body as Readable, req.headers)
+        : addText(req.body as Static<typeof NewBook>);
+      return { id: book.id, title: book.title, wordCount: book.words.length, narrated: book.clips.length > 0 };
     },
   );
+
+  app.delete<{ Params: IdParams }>(
+    '/books/:id',
+    { schema: { params: IdParams, response: { 200: Ok } } },
+    async ({ params }) => {
+      const inUseBy = o.classes
+        .all()
+        .filter((r) => r.bookId === params.id && !r.archived)
+        .map((r) => `"${r.name}"`);
+      await app.library.delete(params.id, inUseBy);
+      return ok;
+    },
+  );
+
+  async function importEpub(body: Readable, headers: { 'content-length'?: string; 'x-book-name'?: string }) {
+    const maxBytes = app.settings.current.maxBookMb * 1024 * 1024;
+    // Refused before a byte is read when the size is said up front; otherwise while it streams.
+    if (Number(headers['content-length'] ?? 0) > maxBytes) throw tooLarge(maxBytes);
+    const name = (headers['x-book-name'] ?? '').replace(/\.epub$/i, '').replace(/[_-]+/g, ' ').trim();
+    return app.library.importEpub(body, { maxBytes, fallbackTitle: name.slice(0, 200) || 'Untitled' });
+  }
+
+  function addText(body: Static<typeof NewBook>) {
+    if (body === undefined || typeof body !== 'object')
+      throw new DomainError(ErrorCode.BAD_REQUEST, `A book is JSON {title, text} or an EPUB sent as ${EPUB}.`);
+    return app.library.add(body.title.trim(), body.text);
+  }
 
   app.get('/stats', async ({ room }) => {
     const relay = app.relay.stats();

@@ -158,4 +158,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX students_by_class ON students(class_id);
   CREATE INDEX questions_by_lesson ON questions(lesson_id, asked_at);
   `,
+  /* 3: narrated books: the clips of an EPUB's media overlays (JSON), their audio in the book's folder */ `
+  ALTER TABLE books ADD COLUMN narration TEXT;
+  `,
 ];
