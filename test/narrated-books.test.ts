@@ -21,7 +21,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function importBook(body: Uint8Array, token = server.adminToken) {
+function importBook(body: Uint8Array<ArrayBuffer>, token = server.adminToken) {
   return fetch(`${server.url}/api/teacher/books`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/epub+zip', 'x-book-name': 'x.epub' },
@@ -185,7 +185,7 @@ describe('a book without audio', () => {
 });
 
 describe('hostile and broken EPUBs', () => {
-  const cases: [string, () => Uint8Array, number, RegExp][] = [
+  const cases: [string, () => Uint8Array<ArrayBuffer>, number, RegExp][] = [
     ['not a zip', () => Buffer.from('just some text, not an EPUB'), 400, /not a valid zip/],
     [
       'a zip bomb',
@@ -258,6 +258,6 @@ function hugeSmil(): string {
 }
 
 /** A zip whose entry name climbs out of the book folder (fflate writes the name as given). */
-function traversal(): Uint8Array {
+function traversal(): Uint8Array<ArrayBuffer> {
   return zipEpub({ ...epubFiles(narrated), '../../evil.txt': Buffer.from('gotcha') });
 }

@@ -91,6 +91,6 @@ export function epubFiles(n: Narrated, parts: EpubParts = {}): Record<string, Ui
   );
 }
 
-export function zipEpub(files: Record<string, Uint8Array>): Buffer {
-  return Buffer.from(zipSync(files));
+export function zipEpub(files: Record<string, Uint8Array>): Buffer<ArrayBuffer> {
+  return Buffer.from(zipSync(files)) as Buffer<ArrayBuffer>;
 }

@@ -13,7 +13,8 @@ import { chunkAt, wordAtChar, type Chunk } from './chunks.js';
 import { wordMs } from './timing.js';
 import { pickVoice } from './voices.js';
 
-export type NarrationMode = 'voice' | 'voice-timed' | 'silent';
+/** 'audio': a narrated book plays its own recording (narration/audio-narrator.ts). */
+export type NarrationMode = 'voice' | 'voice-timed' | 'silent' | 'audio';
 
 export interface NarratorOptions {
   words: readonly string[];
