@@ -14,6 +14,16 @@ import { tooLarge } from '../books/upload.js';
 import type { Readable } from 'node:stream';
 
 const EPUB = 'application/epub+zip';
+/** The title to fall back on when the EPUB names none: the file's name (sent percent-encoded). */
+function fileStem(name: string): string {
+  let decoded = name;
+  try {
+    decoded = decodeURIComponent(name);
+  } catch {
+    // A name that is not percent-encoded is used as it came.
+  }
+  return decoded.replace(/\.epub$/i, '').replace(/[_-]+/g, ' ').trim();
+}
 const isEpub = (type: string | undefined) => (type ?? '').split(';')[0]!.trim().toLowerCase() === EPUB;
 
 declare module 'fastify' {
@@ -220,7 +230,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
     const maxBytes = app.settings.current.maxBookMb * 1024 * 1024;
     // Refused before a byte is read when the size is said up front; otherwise while it streams.
     if (Number(headers['content-length'] ?? 0) > maxBytes) throw tooLarge(maxBytes);
-    const name = (headers['x-book-name'] ?? '').replace(/\.epub$/i, '').replace(/[_-]+/g, ' ').trim();
+    const name = fileStem(headers['x-book-name'] ?? '');
     return app.library.importEpub(body, { maxBytes, fallbackTitle: name.slice(0, 200) || 'Untitled' });
   }
 

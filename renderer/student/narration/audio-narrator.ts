@@ -159,10 +159,13 @@ export class AudioNarrator {
     this.frame = requestAnimationFrame(this.tick);
   };
 
-  /** The next clips' files, into the HTTP cache (and the service worker's) before they are needed. */
+  /**
+   * This clip's and the next clips' files, whole, into the HTTP cache (and the service worker's)
+   * before they are needed; the <audio> element's own Range requests are then served from there.
+   */
   private fetchAhead(): void {
-    for (const c of this.o.clips.slice(this.clip + 1, this.clip + 1 + AHEAD)) {
-      if (this.fetched.has(c.src) || this.audio.src.endsWith(c.src)) continue;
+    for (const c of this.o.clips.slice(this.clip, this.clip + 1 + AHEAD)) {
+      if (this.fetched.has(c.src)) continue;
       this.fetched.add(c.src);
       void fetch(c.src, { credentials: 'same-origin' })
         .then((r) => r.arrayBuffer())
