@@ -34,7 +34,8 @@ async function getBook(id: string): Promise<Book> {
 }
 
 const booksFolder = () => join(server.dataDir, 'books');
-const bookList = async () => ((await (await fetch(`${server.url}/api/books`)).json()) as { id: string }[]).map((b) => b.id);
+const bookList = async () =>
+  ((await (await fetch(`${server.url}/api/books`)).json()) as { id: string }[]).map((b) => b.id);
 
 describe('importing a narrated EPUB', () => {
   let id = '';
@@ -152,7 +153,9 @@ describe('importing a narrated EPUB', () => {
     expect(heard.status).toBe(206);
     await heard.arrayBuffer();
     // A forged or altered pass is refused.
-    expect((await fetch(src, { headers: { cookie: cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) } })).status).toBe(401);
+    expect(
+      (await fetch(src, { headers: { cookie: cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) } })).status,
+    ).toBe(401);
     // A token of the class that is not its own student's gets no pass.
     const wrong = await fetch(`${server.url}/api/audio/pass`, {
       method: 'POST',
@@ -176,7 +179,9 @@ describe('importing a narrated EPUB', () => {
 
 describe('a book without audio', () => {
   it('keeps working as JSON {title, text} and has no narration', async () => {
-    const res = await teacherApi<{ id: string }>(server, '/books', { body: { title: 'Plain', text: 'One two.\n\nThree.' } });
+    const res = await teacherApi<{ id: string }>(server, '/books', {
+      body: { title: 'Plain', text: 'One two.\n\nThree.' },
+    });
     expect(res.status).toBe(200);
     const book = await getBook(res.body.id);
     expect(book.words).toEqual(['One', 'two.', 'Three.']);
@@ -214,7 +219,8 @@ describe('hostile and broken EPUBs', () => {
     ['OGG narration', () => zipEpub(epubFiles(narrated, { audioType: 'audio/ogg' })), 415, /MP3 or AAC/],
     [
       'audio that is not what its type says',
-      () => zipEpub(epubFiles(narrated, { files: { 'OEBPS/audio/narration.mp3': Buffer.from('<html>not audio</html>') } })),
+      () =>
+        zipEpub(epubFiles(narrated, { files: { 'OEBPS/audio/narration.mp3': Buffer.from('<html>not audio</html>') } })),
       400,
       /not that kind of audio/,
     ],
@@ -223,7 +229,9 @@ describe('hostile and broken EPUBs', () => {
       () =>
         zipEpub(
           epubFiles(narrated, {
-            smil: `<smil><body><par><text src="ch1.xhtml#nowhere"/><audio src="audio/narration.mp3" clipBegin="0s" clipEnd="1s"/></par></body></smil>`,
+            smil:
+              '<smil><body><par><text src="ch1.xhtml#nowhere"/>' +
+              '<audio src="audio/narration.mp3" clipBegin="0s" clipEnd="1s"/></par></body></smil>',
           }),
         ),
       400,

@@ -83,7 +83,9 @@ describe('a narrated book', () => {
     for (const speed of ['Normal', 'Fast'] as const) {
       const s = await readAt(page, speed);
       const worst = Math.max(...lags(s));
-      console.log(`[narrated] ${speed}: ${s.length} frames sampled, worst highlight lag ${(worst * 1000).toFixed(0)} ms`);
+      console.log(
+        `[narrated] ${speed}: ${s.length} frames sampled, worst highlight lag ${(worst * 1000).toFixed(0)} ms`,
+      );
       expect(worst).toBeLessThanOrEqual(0.15);
       // Every word-level word was lit while its audio played.
       expect(new Set(s.map(([, i]) => i))).toEqual(new Set(narrated.words.map((_, i) => i)));
@@ -110,7 +112,9 @@ describe('a narrated book', () => {
     await page.addInitScript(watchAudio);
     await joinFromQr(page, server.joinUrl, 'Omar');
     await page.getByRole('button', { name: 'Read to me' }).tap();
-    await expect.poll(async () => (await currentWord(page))?.idx, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(5);
+    await expect
+      .poll(async () => (await currentWord(page))?.idx, { timeout: 15_000, interval: 50 })
+      .toBeGreaterThanOrEqual(5);
     await page.getByRole('button', { name: 'Pause' }).tap();
     const paused = (await currentWord(page))!.idx;
     const saved = await page.evaluate(() => {

@@ -95,7 +95,10 @@ export class Library {
       const narration = imported.clips.length > 0 ? JSON.stringify(imported.clips) : null;
       await rename(incoming, join(this.folder, id));
       try {
-        this.store.upsertBook({ id, title: imported.title, text: imported.text, builtin: false, narration }, Date.now());
+        this.store.upsertBook(
+          { id, title: imported.title, text: imported.text, builtin: false, narration },
+          Date.now(),
+        );
       } catch (err) {
         await rm(join(this.folder, id), { recursive: true, force: true });
         throw err;
@@ -112,7 +115,8 @@ export class Library {
   async delete(id: string, inUseBy: string[]): Promise<void> {
     const book = this.books.get(id);
     if (!book) throw new DomainError(ErrorCode.NOT_FOUND, `No book "${id.slice(0, 64)}".`);
-    if (book.builtin) throw new DomainError(ErrorCode.CONFLICT, 'The stories that come with ReaderAI cannot be deleted.');
+    if (book.builtin)
+      throw new DomainError(ErrorCode.CONFLICT, 'The stories that come with ReaderAI cannot be deleted.');
     if (inUseBy.length > 0) {
       throw new DomainError(
         ErrorCode.CONFLICT,

@@ -39,7 +39,8 @@ export class AudioPasses {
 
   cookie(pass: string, tls: boolean): string {
     const secure = tls ? '; Secure' : '';
-    return `${AUDIO_COOKIE}=${pass}; Path=${AUDIO_PATH}; Max-Age=${Math.floor(this.ttlMs / 1000)}; HttpOnly; SameSite=Strict${secure}`;
+    const maxAge = Math.floor(this.ttlMs / 1000);
+    return `${AUDIO_COOKIE}=${pass}; Path=${AUDIO_PATH}; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure}`;
   }
 
   private sign(body: string): string {

@@ -58,7 +58,8 @@ export default async function audio(app: FastifyInstance, o: { tls: boolean; adm
     if (teacherRoom) return teacherRoom.hasBook(bookId);
     const pass = passFromCookie(req.headers.cookie);
     const holder = pass ? passes.verify(pass) : undefined;
-    if (!holder) throw new DomainError(ErrorCode.UNAUTHORIZED, 'Audio needs a pass from this class (POST /api/audio/pass).');
+    if (!holder)
+      throw new DomainError(ErrorCode.UNAUTHORIZED, 'Audio needs a pass from this class (POST /api/audio/pass).');
     const room = app.classes.get(holder.classId);
     const student = room?.students.get(holder.studentId);
     return room !== undefined && student !== undefined && !student.blocked && room.hasBook(bookId);

@@ -22,7 +22,10 @@ function fileStem(name: string): string {
   } catch {
     // A name that is not percent-encoded is used as it came.
   }
-  return decoded.replace(/\.epub$/i, '').replace(/[_-]+/g, ' ').trim();
+  return decoded
+    .replace(/\.epub$/i, '')
+    .replace(/[_-]+/g, ' ')
+    .trim();
 }
 const isEpub = (type: string | undefined) => (type ?? '').split(';')[0]!.trim().toLowerCase() === EPUB;
 

@@ -57,14 +57,11 @@ export function epubFiles(n: Narrated, parts: EpubParts = {}): Record<string, Ui
 <p><span id="s1">${PHRASE.join(' ')}</span></p>
 </body></html>`;
   const fmt = (s: number) => `${s.toFixed(3)}s`;
-  const pars = WORD_LEVEL.map(
-    (_, i) =>
-      `<par><text src="ch1.xhtml#w${i}"/><audio src="audio/narration.mp3" clipBegin="${fmt(n.times[i]!.start)}" clipEnd="${fmt(n.times[i]!.end)}"/></par>`,
-  );
-  const last = n.times[n.times.length - 1]!;
-  pars.push(
-    `<par><text src="ch1.xhtml#s1"/><audio src="audio/narration.mp3" clipBegin="${fmt(n.times[WORD_LEVEL.length]!.start)}" clipEnd="${fmt(last.end)}"/></par>`,
-  );
+  const par = (id: string, begin: number, end: number) =>
+    `<par><text src="ch1.xhtml#${id}"/>` +
+    `<audio src="audio/narration.mp3" clipBegin="${fmt(begin)}" clipEnd="${fmt(end)}"/></par>`;
+  const pars = WORD_LEVEL.map((_, i) => par(`w${i}`, n.times[i]!.start, n.times[i]!.end));
+  pars.push(par('s1', n.times[WORD_LEVEL.length]!.start, n.times[n.times.length - 1]!.end));
   const smil = `<?xml version="1.0" encoding="utf-8"?>
 <smil xmlns="http://www.w3.org/ns/SMIL" version="3.0"><body><seq>${pars.join('\n')}</seq></body></smil>`;
   const opf = `<?xml version="1.0" encoding="utf-8"?>
@@ -79,18 +76,19 @@ export function epubFiles(n: Narrated, parts: EpubParts = {}): Record<string, Ui
 </package>`;
   const files: Record<string, string | Uint8Array> = {
     mimetype: 'application/epub+zip',
-    'META-INF/container.xml': `<?xml version="1.0"?><container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>`,
+    'META-INF/container.xml':
+      '<?xml version="1.0"?><container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0">' +
+      '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles>' +
+      '</container>',
     'OEBPS/content.opf': opf,
     'OEBPS/ch1.xhtml': chapter,
     'OEBPS/ch1.smil': parts.smil ?? smil,
     'OEBPS/audio/narration.mp3': n.mp3,
     ...parts.files,
   };
-  return Object.fromEntries(
-    Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? strToU8(v) : v]),
-  );
+  return Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? strToU8(v) : v]));
 }
 
 export function zipEpub(files: Record<string, Uint8Array>): Buffer<ArrayBuffer> {
-  return Buffer.from(zipSync(files)) as Buffer<ArrayBuffer>;
+  return Buffer.from(zipSync(files));
 }

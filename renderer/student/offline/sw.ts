@@ -135,7 +135,8 @@ async function ranged(whole: Response, range: string | null): Promise<Response> 
   const size = body.size;
   const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
   const end = m[1] !== '' && m[2] !== '' ? Math.min(size - 1, Number(m[2])) : size - 1;
-  if (start >= size || start > end) return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
+  if (start >= size || start > end)
+    return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
   return new Response(body.slice(start, end + 1), {
     status: 206,
     headers: {

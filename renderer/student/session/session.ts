@@ -424,7 +424,8 @@ export class Session {
     const pos = this.progress!.reconcile(st);
     const book = s.get().book;
     const same = book?.id === pos.bookId && this.narrator?.position === pos.wordIdx;
-    if (!same && !(this.narrator?.playing && book?.id === pos.bookId)) await this.openBook(pos.bookId, pos.wordIdx, pos.audioTs);
+    if (!same && !(this.narrator?.playing && book?.id === pos.bookId))
+      await this.openBook(pos.bookId, pos.wordIdx, pos.audioTs);
     // What waited for the connection.
     const reload = s.get().offlineReload;
     if (reload) this.send({ type: 'OFFLINE_STATUS', payload: { reload } });

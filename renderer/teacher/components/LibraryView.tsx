@@ -82,8 +82,8 @@ function ImportForm({ onAdded }: { onAdded: (book: BookSummary, andAssign: boole
     let book: (BookSummary & { narrated?: boolean }) | undefined;
     if (file.kind === 'epub') {
       // The server's refusal (a broken EPUB, audio tablets cannot play, too large) is the answer.
-      book = await api.importEpub(file.file).catch((err: Error) => {
-        setError(err.message);
+      book = await api.importEpub(file.file).catch((err: unknown) => {
+        setError((err as Error).message);
         return undefined;
       });
     } else book = await act('add the book', () => api.importBook(title.trim() || file.title, file.text));
@@ -108,8 +108,8 @@ function ImportForm({ onAdded }: { onAdded: (book: BookSummary, andAssign: boole
           data-testid="book-file"
         />
         <span>
-          <strong>Choose a file</strong> — plain text (.txt) or EPUB without copy protection; an EPUB 3 with
-          narration (Media Overlays, MP3 or AAC audio) reads aloud with its own voice. Blank lines separate paragraphs.
+          <strong>Choose a file</strong> — plain text (.txt) or EPUB without copy protection; an EPUB 3 with narration
+          (Media Overlays, MP3 or AAC audio) reads aloud with its own voice. Blank lines separate paragraphs.
         </span>
       </label>
       {error && (

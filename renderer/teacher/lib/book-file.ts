@@ -4,8 +4,7 @@
 // narrated ones go through one tokeniser there, so the narration's word indices agree.
 
 export type BookFile =
-  | { kind: 'text'; title: string; text: string }
-  | { kind: 'epub'; title: string; file: File; sizeMb: number };
+  { kind: 'text'; title: string; text: string } | { kind: 'epub'; title: string; file: File; sizeMb: number };
 
 /** Largest text the server accepts (server/routes/teacher.ts). */
 export const MAX_TEXT_CHARS = 5_000_000;

@@ -6,9 +6,10 @@ import { wordSpans } from '../words.js';
 import { readXml } from './xml.js';
 
 const BLOCKS = new Set(
-  'address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li ol p pre section table td th tr ul body'.split(
-    ' ',
-  ),
+  (
+    'address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr ' +
+    'li ol p pre section table td th tr ul body'
+  ).split(' '),
 );
 const SKIPPED = new Set(['script', 'style', 'head', 'nav', 'rt', 'rp']);
 

@@ -65,11 +65,13 @@ export async function importEpub(
     }
     const text = book.text;
     if (!/\S/.test(text)) throw badBook('This EPUB has no text to read.');
-    if (text.length > MAX_TEXT_CHARS) throw badBook(`This EPUB's text is too long (over ${MAX_TEXT_CHARS} characters).`);
+    if (text.length > MAX_TEXT_CHARS)
+      throw badBook(`This EPUB's text is too long (over ${MAX_TEXT_CHARS} characters).`);
     const files = await copyAudio(zip, pkg, pars, audioDir);
     const clips = pars.map((p): StoredClip => {
       const words = book.range(p.text);
-      if (!words) throw badBook(`A narration clip points at "${p.text.slice(0, 120)}", which holds no text in the book.`);
+      if (!words)
+        throw badBook(`A narration clip points at "${p.text.slice(0, 120)}", which holds no text in the book.`);
       return { file: files.get(p.audio)!, begin: p.begin, end: p.end, wordStart: words.start, wordEnd: words.end };
     });
     return { title: pkg.title || o.fallbackTitle, text, clips };

@@ -66,7 +66,7 @@ export class EpubZip {
     const chunks: Buffer[] = [];
     await damaged(name, async () =>
       pipeline(await this.stream(name, maxBytes), async (source: AsyncIterable<Buffer>) => {
-        for await (const chunk of source) chunks.push(chunk as Buffer);
+        for await (const chunk of source) chunks.push(chunk);
       }),
     );
     return Buffer.concat(chunks).toString('utf8');

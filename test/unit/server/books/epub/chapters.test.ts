@@ -9,11 +9,26 @@ describe('BookText', () => {
     b.addChapter(
       'a.xhtml',
       '<html><head><title>No</title></head><body><h1 id="h">Chapter  One</h1>' +
-        '<p><span id="w0">The</span> <span id="w1">keeper</span> <em>lit</em> it.</p><script>x()</script></body></html>',
+        '<p><span id="w0">The</span> <span id="w1">keeper</span> <em>lit</em> it.</p>' +
+        '<script>x()</script></body></html>',
     );
-    b.addChapter('b.xhtml', '<html><body><section id="all"><p id="p1">Morning came.</p><p>Then noon.</p></section></body></html>');
+    b.addChapter(
+      'b.xhtml',
+      '<html><body><section id="all"><p id="p1">Morning came.</p><p>Then noon.</p></section></body></html>',
+    );
     expect(b.paragraphs).toEqual(['Chapter One', 'The keeper lit it.', 'Morning came.', 'Then noon.']);
-    expect(splitWords(b.text)).toEqual(['Chapter', 'One', 'The', 'keeper', 'lit', 'it.', 'Morning', 'came.', 'Then', 'noon.']);
+    expect(splitWords(b.text)).toEqual([
+      'Chapter',
+      'One',
+      'The',
+      'keeper',
+      'lit',
+      'it.',
+      'Morning',
+      'came.',
+      'Then',
+      'noon.',
+    ]);
     expect(b.range('a.xhtml#h')).toEqual({ start: 0, end: 1 });
     expect(b.range('a.xhtml#w1')).toEqual({ start: 3, end: 3 });
     expect(b.range('b.xhtml#p1')).toEqual({ start: 6, end: 7 });
