@@ -243,7 +243,7 @@ describe('the teacher dashboard, live', () => {
     await hands.waitFor({ state: 'detached' });
   });
 
-  it('removes a student (who may join again) and blocks one (until unblocked)', async () => {
+  it('removes a student (who may join again) and blocks one child (until unblocked), not the name', async () => {
     const a = await tablet('Oskar');
     await row(a.studentId).getByRole('button', { name: 'Actions for Oskar' }).click();
     await page.getByRole('button', { name: 'Remove from class' }).click();
@@ -256,11 +256,17 @@ describe('the teacher dashboard, live', () => {
     await page.getByRole('button', { name: 'Block' }).click();
     expect(await b.t.closed()).toBe(CloseCode.BLOCKED);
     await row(b.studentId).getByText('Blocked').waitFor();
-    expect((await join(server.url, { classCode, name: 'Vera' })).body.code).toBe(ErrorCode.BLOCKED);
+    // The blocked child's tablet is refused; another child called Vera is someone else, told apart.
+    expect((await join(server.url, { classCode, name: 'Vera', token: b.token })).body.code).toBe(ErrorCode.BLOCKED);
+    const otherVera = await join(server.url, { classCode, name: 'Vera' });
+    expect(otherVera.status).toBe(200);
+    expect(otherVera.body.name).toBe('Vera (2)');
     await page.getByRole('button', { name: 'Unblock' }).click();
     await page.getByRole('button', { name: 'Close' }).click();
     await row(b.studentId).getByText('Blocked').waitFor({ state: 'detached' });
-    expect((await join(server.url, { classCode, name: 'Vera' })).status).toBe(200);
+    const back = await join(server.url, { classCode, name: 'Vera', token: b.token });
+    expect(back.status).toBe(200);
+    expect(back.body.studentId).toBe(b.studentId);
   });
 
   it('locks joining and makes a new class code', async () => {

@@ -1,7 +1,14 @@
 // The teacher's live view over WebSocket: a SNAPSHOT on connect, then DELTA frames carrying only
 // what changed, at most four a second, so a class of thousands stays smooth on the dashboard.
 import type { WebSocket } from 'ws';
-import type { Alert, FeedItem, StudentView, TeacherPayload, TeacherType } from '../../shared/protocol/index.js';
+import type {
+  Alert,
+  FeedItem,
+  StudentView,
+  TakeoverView,
+  TeacherPayload,
+  TeacherType,
+} from '../../shared/protocol/index.js';
 import type { FeedSink } from './feed-sink.js';
 import { newId } from './ids.js';
 import type { Question, Student } from './student.js';
@@ -17,6 +24,7 @@ export interface FeedSource {
   studentView(student: Student, now: number): StudentView;
   feedItem(question: Question): FeedItem;
   roster(): Iterable<Student>;
+  takeoverViews(): TakeoverView[];
 }
 
 export class TeacherFeed implements FeedSink {
@@ -27,6 +35,7 @@ export class TeacherFeed implements FeedSink {
   private newAlerts: Alert[] = [];
   readonly alerts: Alert[] = [];
   private classroomDirty = false;
+  private takeoversDirty = false;
   private timer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private source: FeedSource | null = null;
@@ -78,6 +87,9 @@ export class TeacherFeed implements FeedSink {
   classroomChanged(): void {
     this.classroomDirty = true;
   }
+  takeoversChanged(): void {
+    this.takeoversDirty = true;
+  }
   alert(level: Alert['level'], message: string): void {
     const alert: Alert = { id: newId(), level, message, at: Date.now() };
     this.alerts.push(alert);
@@ -90,6 +102,7 @@ export class TeacherFeed implements FeedSink {
     const now = Date.now();
     const delta: TeacherPayload<'DELTA'> = {};
     if (this.classroomDirty) delta.classroom = src.classroom();
+    if (this.takeoversDirty) delta.takeovers = src.takeoverViews();
     if (this.dirtyStudents.size > 0) {
       delta.students = [];
       for (const s of this.dirtyStudents) {
@@ -101,6 +114,7 @@ export class TeacherFeed implements FeedSink {
     if (this.dirtyQuestions.size > 0) delta.feed = [...this.dirtyQuestions].map((q) => src.feedItem(q));
     if (this.newAlerts.length > 0) delta.alerts = this.newAlerts;
     this.classroomDirty = false;
+    this.takeoversDirty = false;
     this.dirtyStudents.clear();
     this.dirtyQuestions.clear();
     this.removed = [];

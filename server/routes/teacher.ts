@@ -3,7 +3,16 @@
 // guard runs before any route in this plugin and leaves the class on the request).
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { ClassroomView, ErrorCode, FeedItem, LessonView, StudentView } from '../../shared/protocol/index.js';
+import {
+  ClassroomView,
+  ErrorCode,
+  FeedItem,
+  Limits,
+  LessonView,
+  RosterPut,
+  RosterView,
+  StudentView,
+} from '../../shared/protocol/index.js';
 import type { Classroom } from '../classroom/classroom.js';
 import { CLASS_NAME_MAX } from '../classroom/registry.js';
 import { reportCsv } from '../classroom/report.js';
@@ -145,6 +154,36 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   studentAction('block', (room, id) => room.block(id));
   studentAction('unblock', (room, id) => room.unblock(id));
   studentAction('lower-hand', (room, id) => room.lowerHand(id));
+
+  /** Tells two children apart: the tablet shows the new name at once. */
+  const StudentName = Type.Object({ name: Type.String({ maxLength: Limits.NAME_MAX * 4 }) });
+  app.post<{ Params: IdParams; Body: Static<typeof StudentName> }>(
+    '/students/:id/name',
+    { schema: { params: IdParams, body: StudentName, response: { 200: StudentView } } },
+    async ({ room, params, body }) => {
+      room.renameStudent(params.id, body.name);
+      return room.studentView(room.students.get(params.id)!);
+    },
+  );
+
+  /** The names children tap on the tablet (an empty list: they type their names). */
+  app.get('/roster', { schema: { response: { 200: RosterView } } }, async ({ room }) => room.rosterView());
+  app.put<{ Body: RosterPut }>(
+    '/roster',
+    { schema: { body: RosterPut, response: { 200: RosterView } }, bodyLimit: 256 * 1024 },
+    async ({ room, body }) => room.setRoster(body),
+  );
+
+  /** A tablet asked for a name in use on another tablet: let it take over, or not. */
+  const Decision = Type.Object({ allow: Type.Boolean() });
+  app.post<{ Params: IdParams; Body: Static<typeof Decision> }>(
+    '/takeovers/:id',
+    { schema: { params: IdParams, body: Decision, response: { 200: Ok } } },
+    async ({ room, params, body }) => {
+      room.decideTakeover(params.id, body.allow);
+      return ok;
+    },
+  );
 
   const Answer = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
   app.post<{ Params: IdParams; Body: Static<typeof Answer> }>(

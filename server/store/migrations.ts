@@ -158,7 +158,24 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX students_by_class ON students(class_id);
   CREATE INDEX questions_by_lesson ON questions(lesson_id, asked_at);
   `,
-  /* 3: narrated books: the clips of an EPUB's media overlays (JSON), their audio in the book's folder */ `
+  /* 3: rosters. A class may list its children; a child taps their name instead of typing it.
+     `roster_shows` says what tablets see of each name; a student keeps the roster entry it took
+     (roster_id), which goes back to NULL if the teacher drops that name from the roster. */ `
+  CREATE TABLE rosters (
+    class_id TEXT PRIMARY KEY REFERENCES classes(id) ON DELETE CASCADE,
+    shows TEXT NOT NULL DEFAULT 'first_initial'
+  );
+  CREATE TABLE roster_entries (
+    id TEXT PRIMARY KEY,
+    class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL
+  );
+  CREATE INDEX roster_entries_by_class ON roster_entries(class_id, position);
+  ALTER TABLE students ADD COLUMN roster_id TEXT REFERENCES roster_entries(id) ON DELETE SET NULL;
+  `,
+  /* 4: narrated books: the clips of an EPUB's media overlays (JSON), their audio in the book's folder */ `
   ALTER TABLE books ADD COLUMN narration TEXT;
   `,
 ];

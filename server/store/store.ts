@@ -1,6 +1,7 @@
 // Every SQL statement the server runs, behind named methods. Reads happen at start-up and on
 // teacher requests; writes from the hot path go through GroupCommit (see ./group-commit.ts).
 import type { Db } from './db.js';
+import { RosterStore } from './rosters.js';
 
 /** A class: its code admits students only while one of its lessons is open. */
 export interface ClassRow {
@@ -39,6 +40,8 @@ export interface StudentRow {
   readMs: number;
   wordsRead: number;
   updatedAt: number | null;
+  /** The roster entry this student took (null: joined by typing, or the name left the roster). */
+  rosterId: string | null;
 }
 
 export interface ProgressWrite {
@@ -87,8 +90,10 @@ const bool = (v: unknown) => v === 1 || v === true;
 
 export class Store {
   private readonly s;
+  readonly rosters: RosterStore;
 
   constructor(readonly db: Db) {
+    this.rosters = new RosterStore(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       classes: p(`SELECT * FROM classes ORDER BY created_at, rowid`),
@@ -112,7 +117,11 @@ export class Store {
          FROM students s LEFT JOIN progress p ON p.student_id = s.id
          WHERE s.class_id = ? AND s.removed = 0 ORDER BY s.created_at`,
       ),
-      insertStudent: p(`INSERT INTO students (id, class_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`),
+      insertStudent: p(
+        `INSERT INTO students (id, class_id, name, token_hash, created_at, roster_id) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      setStudentName: p(`UPDATE students SET name = ? WHERE id = ?`),
+      setStudentToken: p(`UPDATE students SET token_hash = ? WHERE id = ?`),
       setBlocked: p(`UPDATE students SET blocked = ? WHERE id = ?`),
       setRemoved: p(`UPDATE students SET removed = 1 WHERE id = ?`),
       upsertProgress: p(
@@ -204,11 +213,28 @@ export class Store {
       readMs: (r.read_ms as number | null) ?? 0,
       wordsRead: (r.words_read as number | null) ?? 0,
       updatedAt: (r.updated_at as number | null) ?? null,
+      rosterId: (r.roster_id as string | null) ?? null,
     }));
   }
 
-  insertStudent(id: string, classId: string, name: string, tokenHash: string, createdAt: number): void {
-    this.s.insertStudent.run(id, classId, name, tokenHash, createdAt);
+  insertStudent(
+    id: string,
+    classId: string,
+    name: string,
+    tokenHash: string,
+    createdAt: number,
+    rosterId: string | null = null,
+  ): void {
+    this.s.insertStudent.run(id, classId, name, tokenHash, createdAt, rosterId);
+  }
+
+  setStudentName(id: string, name: string): void {
+    this.s.setStudentName.run(name, id);
+  }
+
+  /** A new token for the student (a takeover on another tablet): the old one stops working. */
+  setStudentToken(id: string, tokenHash: string): void {
+    this.s.setStudentToken.run(tokenHash, id);
   }
 
   setBlocked(id: string, blocked: boolean): void {

@@ -27,6 +27,8 @@ export const ErrorCode = {
   /** The class is not having a lesson now (a token of this class, between lessons). */
   LESSON_CLOSED: 'LESSON_CLOSED',
   BLOCKED: 'BLOCKED',
+  /** The teacher did not let this tablet take over a name in use on another tablet. */
+  TAKEOVER_DENIED: 'TAKEOVER_DENIED',
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
@@ -115,6 +117,8 @@ export type OfflineReload = (typeof OfflineReload)[keyof typeof OfflineReload];
 /** Limits every client can rely on. */
 export const Limits = {
   NAME_MAX: 40,
+  /** Characters in a class code (spaces and dashes typed between them are ignored). */
+  CLASS_CODE_LENGTH: 6,
   QUESTION_MAX: 500,
   WORD_MAX: 64,
   ID_MAX: 64,

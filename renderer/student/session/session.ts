@@ -26,6 +26,16 @@ import {
 } from './questions.js';
 import { applyPrefs, loadPrefs, savePrefs, type Prefs } from './prefs.js';
 import { forget, hasFields, load, save } from './storage.js';
+import {
+  HTTP_TIMEOUT_MS,
+  isPending,
+  JoinError,
+  postJoin,
+  postRosterNames,
+  postTakeover,
+  timeout,
+  type JoinReply,
+} from './join-http.js';
 
 /** What the tablet keeps to come back without asking again. */
 export interface Credentials {
@@ -35,6 +45,16 @@ export interface Credentials {
   sessionId: string;
   token: string;
   wsUrl: string;
+  /** The roster name this child tapped, if they tapped one. */
+  rosterId?: string;
+  /** What the child typed, when the class marked the name apart ("Mia" for "Mia (2)"). */
+  typed?: string;
+}
+
+/** A name on the class's roster, as tablets see it. */
+export interface RosterName {
+  id: string;
+  label: string;
 }
 
 /** Why the class ended for this tablet (no automatic reconnect after these). */
@@ -61,6 +81,12 @@ export interface StudentState {
   wrongCode: string;
   joining: boolean;
   joinError: string;
+  /** The names to tap for the class code `code` (null: the class has none, type a name). */
+  roster: { code: string; names: RosterName[] | null } | null;
+  /** Asking the server for the names of a code just typed or scanned. */
+  lookingUp: boolean;
+  /** The tapped name is in use on another tablet: waiting for the teacher to say yes or no. */
+  waiting: { requestId: string; name: string } | null;
   connection: SocketStatus;
   /** Whether this page has been connected at least once (the first connect is not "offline"). */
   everOpened: boolean;
@@ -104,6 +130,10 @@ const QUIET_MS = 6000;
 /** Hidden this long (a sleep, another app): check the socket when the page is back. */
 const WOKE_AFTER_MS = 15_000;
 
+/** How often a tablet waiting for the teacher asks again, and for how long at most. */
+const TAKEOVER_POLL_MS = 2000;
+const TAKEOVER_GIVE_UP_MS = 4 * 60_000;
+
 /** Shown once, when a child first joins: the two things to try. */
 const FIRST_TIME_TIP = 'Tap “Read to me” to hear the story. Tap any word to find out what it means.';
 
@@ -113,18 +143,6 @@ const FAREWELL_BY_CODE: Record<number, Farewell> = {
   [CloseCode.BLOCKED]: 'blocked',
   [CloseCode.SESSION_ENDED]: 'ended',
 };
-
-/** An HTTP error with the server's sentence for people. */
-class JoinError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfterMs = 0,
-  ) {
-    super(message);
-  }
-}
 
 export class Session {
   readonly store: Store<StudentState>;
@@ -157,6 +175,9 @@ export class Session {
       wrongCode: '',
       joining: false,
       joinError: '',
+      roster: null,
+      lookingUp: false,
+      waiting: null,
       connection: 'stopped',
       everOpened: false,
       book: null,
@@ -177,6 +198,7 @@ export class Session {
       offlineReload: null,
     });
     if (resume) this.startReading();
+    else if (code) void this.lookUpNames(code);
     addEventListener('pagehide', () => this.progress?.flush());
     // Without a service worker a reload while the server is away ends on the browser's error
     // page, and the book is gone: the browser asks "Leave site?" first.
@@ -215,33 +237,103 @@ export class Session {
   // -------------------------------------------------------------------------------------------
   // Joining
 
-  async join(classCode: string, name: string): Promise<void> {
+  /**
+   * Joins with a typed name, or with the roster name tapped (`rosterId`). A name in use on
+   * another tablet waits for the teacher.
+   */
+  async join(classCode: string, name: string, rosterId?: string): Promise<void> {
     const s = this.store;
-    s.set({ joining: true, joinError: '', classCode, name });
+    s.set({ joining: true, joinError: '', classCode, name, waiting: null });
+    // A token from this tablet lets the server resume the same student: the same name typed, or tapped.
+    const c = this.creds;
+    const typed = name.trim().toLowerCase();
+    const mine = rosterId
+      ? c?.rosterId === rosterId
+      : c !== null && (c.name.toLowerCase() === typed || c.typed?.toLowerCase() === typed);
+    const sameChild = mine ? c!.token : undefined;
     try {
-      // A token from this tablet lets the server resume the same student when the name matches.
-      const sameChild =
-        this.creds && this.creds.name.toLowerCase() === name.trim().toLowerCase() ? this.creds.token : undefined;
-      const r = await postJoin(classCode, name, sameChild);
-      this.setCredentials(classCode.trim().toUpperCase(), r);
-      if (!sameChild) s.set({ questions: [] });
-      s.set({
-        joining: false,
-        wrongCode: '',
-        screen: 'reader',
-        farewell: null,
-        notice: r.resumed ? '' : FIRST_TIME_TIP,
-      });
-      history.replaceState(null, '', '/');
-      this.startReading();
+      const r = await postJoin(classCode, name, sameChild, rosterId);
+      if (isPending(r)) return void this.waitForTeacher(classCode, r.requestId, r.name, rosterId);
+      this.joined(classCode, r, { sameChild: sameChild !== undefined, rosterId, typed: name.trim() });
     } catch (err) {
-      s.set({
-        joining: false,
-        joinError:
-          err instanceof JoinError ? err.message : "We couldn't reach your class. Check the Wi-Fi and try again.",
-        ...(err instanceof JoinError && err.code === ErrorCode.WRONG_CLASS_CODE ? { wrongCode: classCode } : {}),
-      });
+      this.joinFailed(classCode, err);
     }
+  }
+
+  /** Asks for the names of a class code (when it is complete): tap one, or type a name if none. */
+  async lookUpNames(classCode: string): Promise<void> {
+    const code = classCode.trim().toUpperCase();
+    this.store.set({ lookingUp: true });
+    try {
+      const names = await postRosterNames(code);
+      this.store.set({ roster: { code, names }, lookingUp: false, joinError: '' });
+    } catch (err) {
+      this.store.set({ lookingUp: false, roster: null });
+      // Unreachable: the child can still type a name; the join says what is wrong.
+      if (err instanceof JoinError) this.joinFailed(classCode, err);
+    }
+  }
+
+  /** The child gives up waiting for the teacher (back to the names). */
+  stopWaiting(): void {
+    this.store.set({ waiting: null });
+  }
+
+  private async waitForTeacher(classCode: string, requestId: string, name: string, rosterId?: string): Promise<void> {
+    const s = this.store;
+    s.set({ joining: false, waiting: { requestId, name } });
+    const giveUpAt = Date.now() + TAKEOVER_GIVE_UP_MS;
+    while (s.get().waiting?.requestId === requestId) {
+      await new Promise((resolve) => setTimeout(resolve, TAKEOVER_POLL_MS));
+      if (s.get().waiting?.requestId !== requestId) return;
+      if (Date.now() > giveUpAt) {
+        s.set({ waiting: null, joinError: 'Your teacher has not answered yet. Tap your name to ask again.' });
+        return;
+      }
+      let r: JoinReply;
+      try {
+        r = await postTakeover(requestId);
+      } catch (err) {
+        // The Wi-Fi dropped for a moment: ask again next time. A refusal ends the wait.
+        if (err instanceof JoinError && err.status < 500) {
+          s.set({ waiting: null });
+          this.joinFailed(classCode, err);
+          return;
+        }
+        continue;
+      }
+      if (isPending(r)) continue;
+      s.set({ waiting: null });
+      return this.joined(classCode, r, { sameChild: false, rosterId, typed: name });
+    }
+  }
+
+  private joined(
+    classCode: string,
+    r: JoinResponse,
+    o: { sameChild: boolean; rosterId: string | undefined; typed: string },
+  ): void {
+    const s = this.store;
+    this.setCredentials(classCode.trim().toUpperCase(), r, o.rosterId, o.typed);
+    if (!o.sameChild) s.set({ questions: [] });
+    s.set({
+      joining: false,
+      wrongCode: '',
+      screen: 'reader',
+      farewell: null,
+      notice: r.resumed && o.sameChild ? '' : FIRST_TIME_TIP,
+    });
+    history.replaceState(null, '', '/');
+    this.startReading();
+  }
+
+  private joinFailed(classCode: string, err: unknown): void {
+    this.store.set({
+      joining: false,
+      joinError:
+        err instanceof JoinError ? err.message : "We couldn't reach your class. Check the Wi-Fi and try again.",
+      ...(err instanceof JoinError && err.code === ErrorCode.WRONG_CLASS_CODE ? { wrongCode: classCode } : {}),
+    });
   }
 
   /**
@@ -260,7 +352,8 @@ export class Session {
     this.startReading();
   }
 
-  private setCredentials(classCode: string, r: JoinResponse): void {
+  private setCredentials(classCode: string, r: JoinResponse, rosterId?: string, typed?: string): void {
+    const kept = this.creds?.studentId === r.studentId ? this.creds : null;
     this.creds = {
       classCode,
       name: r.name,
@@ -268,6 +361,8 @@ export class Session {
       sessionId: r.sessionId,
       token: r.token,
       wsUrl: r.wsUrl,
+      ...((rosterId ?? kept?.rosterId) ? { rosterId: rosterId ?? kept!.rosterId! } : {}),
+      ...((typed ?? kept?.typed) ? { typed: typed ?? kept!.typed! } : {}),
     };
     save('student', this.creds);
     this.store.set({ name: r.name, classCode });
@@ -280,7 +375,8 @@ export class Session {
     const creds = this.creds!;
     this.progress?.dispose();
     this.progress = new Progress({
-      owner: `${creds.sessionId}:${creds.name.toLowerCase()}`,
+      // The student id, not the name: a rename by the teacher keeps the tablet's saved place.
+      owner: `${creds.sessionId}:${creds.studentId}`,
       send: (payload) => this.send({ type: 'PROGRESS_UPDATE', payload }),
     });
     // Show the book where the tablet left it while the socket connects (or the server is away).
@@ -316,6 +412,8 @@ export class Session {
     if (!lastClose || lastClose.wasOpen) return sameHost(creds.wsUrl);
     try {
       const r = await postJoin(creds.classCode, creds.name, creds.token);
+      // The name was taken over on another tablet meanwhile (the teacher was asked to give it back).
+      if (isPending(r)) throw new StopReconnecting('replaced');
       this.setCredentials(creds.classCode, r);
       return sameHost(r.wsUrl);
     } catch (err) {
@@ -392,6 +490,8 @@ export class Session {
         return this.progress?.saved(m.payload.seq);
       case 'HAND_STATE':
         return s.set({ handRaised: m.payload.raised, handPending: false });
+      case 'NAME_CHANGED':
+        return this.renamed(m.payload.name);
       case 'BOOK_ASSIGNED':
         this.narrator?.pause();
         s.set({ notice: `Your teacher picked a new book: ${m.payload.bookTitle}` });
@@ -414,8 +514,18 @@ export class Session {
     if (questions !== s.get().questions) this.setQuestions(questions);
   }
 
+  /** The teacher renamed this child (told apart from another of the same name). */
+  private renamed(name: string): void {
+    if (this.creds && this.creds.name !== name) {
+      this.creds = { ...this.creds, name };
+      save('student', this.creds);
+    }
+    this.store.set({ name });
+  }
+
   private async onSessionState(st: ServerPayload<'SESSION_STATE'>): Promise<void> {
     const s = this.store;
+    this.renamed(st.name);
     s.set({
       speechInput: st.speechInput,
       aiAnswers: st.aiAnswers,
@@ -679,30 +789,6 @@ export class Session {
     this.store.set({ questions: list, ...(news ? { answerNotice: true } : {}) });
     save('questions', list);
   }
-}
-
-/** A request on a connection that went silent would otherwise wait for minutes. */
-const HTTP_TIMEOUT_MS = 10_000;
-
-async function postJoin(classCode: string, name: string, token: string | undefined): Promise<JoinResponse> {
-  const res = await fetch('/api/join', {
-    signal: timeout(HTTP_TIMEOUT_MS),
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ classCode: classCode.trim(), name: name.trim(), ...(token ? { token } : {}) }),
-  });
-  const body = (await res.json().catch(() => ({}))) as Partial<JoinResponse> & { code?: string; message?: string };
-  if (!res.ok) {
-    const retry = Number(res.headers.get('retry-after') ?? 0) * 1000;
-    throw new JoinError(res.status, body.code ?? '', body.message ?? 'Something went wrong. Please try again.', retry);
-  }
-  return body as JoinResponse;
-}
-
-function timeout(ms: number): AbortSignal {
-  const c = new AbortController();
-  setTimeout(() => c.abort(), ms);
-  return c.signal;
 }
 
 /**

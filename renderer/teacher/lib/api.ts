@@ -2,7 +2,15 @@
 // token (or the admin token, which acts on the first class); a 401 means the token is wrong or
 // stale, and the page goes back to the sign-in screen.
 import type { AiStatus, RouteCheck } from '../../../shared/protocol/ai.js';
-import type { BookSummary, ClassroomView, ErrorBody, FeedItem, StudentView } from '../../../shared/protocol/index.js';
+import type {
+  BookSummary,
+  ClassroomView,
+  ErrorBody,
+  FeedItem,
+  RosterPut,
+  RosterView,
+  StudentView,
+} from '../../../shared/protocol/index.js';
 
 export type { AiStatus, RouteCheck } from '../../../shared/protocol/ai.js';
 
@@ -57,6 +65,14 @@ export class TeacherApi {
   rename = (name: string) => this.call<ClassroomView>('POST', '/classroom/name', { name });
   student = (id: string, action: StudentAction) =>
     this.call<{ ok: true }>('POST', `/students/${encodeURIComponent(id)}/${action}`);
+  /** Tells two children apart: the tablet shows the new name at once. */
+  renameStudent = (id: string, name: string) =>
+    this.call<StudentView>('POST', `/students/${encodeURIComponent(id)}/name`, { name });
+  roster = () => this.call<RosterView>('GET', '/roster');
+  saveRoster = (roster: RosterPut) => this.call<RosterView>('PUT', '/roster', roster);
+  /** Lets a tablet take over a name in use on another tablet, or not. */
+  decideTakeover = (id: string, allow: boolean) =>
+    this.call<{ ok: true }>('POST', `/takeovers/${encodeURIComponent(id)}`, { allow });
   answer = (feedId: string, text: string) =>
     this.call<{ ok: true }>('POST', `/questions/${encodeURIComponent(feedId)}/answer`, { text });
   hide = (feedId: string, hidden: boolean) =>
