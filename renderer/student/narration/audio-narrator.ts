@@ -5,6 +5,7 @@
 // Wi-Fi hiccup does not stop the voice; the audio URLs never change, so the browser's cache (and
 // the service worker's, where it runs) keeps what was fetched.
 import type { NarrationClip } from '../../../shared/protocol/index.js';
+import { clamp, ReadAloud } from './read-aloud.js';
 import { clipAtTime, clipOfWord, offsetOfWord, timeline, wordInClip, type Timeline } from './timeline.js';
 
 export interface AudioNarratorOptions {
@@ -22,13 +23,10 @@ const AHEAD = 3;
 /** A clip that starts where the last ended in the same file plays on without a seek. */
 const JOIN_GAP_S = 0.05;
 
-export class AudioNarrator {
+export class AudioNarrator extends ReadAloud {
   private readonly t: Timeline;
   private readonly audio = new Audio();
   private clip = 0;
-  private pos = 0;
-  private isPlaying = false;
-  private rateNow = 1;
   private frame = 0;
   private readonly fetched = new Set<string>();
   private retried = false;
@@ -36,6 +34,7 @@ export class AudioNarrator {
   private resumeAt: number | null = null;
 
   constructor(private readonly o: AudioNarratorOptions) {
+    super((i) => o.onWord(i));
     this.t = timeline(o.clips);
     this.audio.preload = 'auto';
     this.audio.preservesPitch = true;
@@ -47,18 +46,6 @@ export class AudioNarrator {
       this.retried = true;
       o.onAudioError(() => this.play(resume));
     });
-  }
-
-  get position(): number {
-    return this.pos;
-  }
-
-  get playing(): boolean {
-    return this.isPlaying;
-  }
-
-  get rate(): number {
-    return this.rateNow;
   }
 
   /** Where the voice is on the book's whole narration timeline, in seconds. */
@@ -191,14 +178,4 @@ export class AudioNarrator {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
   }
-
-  private moveTo(i: number): void {
-    if (i === this.pos) return;
-    this.pos = i;
-    this.o.onWord(i);
-  }
-}
-
-function clamp(n: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, n));
 }
