@@ -96,6 +96,11 @@ describe('importing a narrated EPUB', () => {
     await past.arrayBuffer();
 
     // node:http, not fetch: fetch adds Cache-Control: no-cache to a conditional request, as browsers' reloads do.
+    // The whole file, the 100 bytes and the 50 (and their headers) have gone out.
+    const served = async () =>
+      (await teacherApi<{ audio: { requests: number; bytesSent: number } }>(server, '/stats')).body.audio;
+    await expect.poll(async () => (await served()).requests).toBeGreaterThanOrEqual(4);
+    expect((await served()).bytesSent).toBeGreaterThan(narrated.mp3.length + 150);
     const again = await new Promise<number>((resolve, reject) =>
       get(src, { headers: { ...auth, 'if-none-match': etag! } }, (r) => {
         r.resume();

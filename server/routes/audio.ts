@@ -16,7 +16,16 @@ const AudioParams = Type.Object({
   file: Type.String({ minLength: 1, maxLength: 64 }),
 });
 
-export default async function audio(app: FastifyInstance, o: { tls: boolean; adminToken: string }): Promise<void> {
+/** Audio served since start: what the capacity model's network bound is measured from. */
+export interface AudioStats {
+  requests: number;
+  bytesSent: number;
+}
+
+export default async function audio(
+  app: FastifyInstance,
+  o: { tls: boolean; adminToken: string; stats: AudioStats },
+): Promise<void> {
   const passes = new AudioPasses();
   // Only for reply.sendFile (Range, ETag, 304, 416); the route below decides who gets what.
   await app.register(fastifyStatic, { root: app.library.folder, serve: false });
@@ -46,6 +55,12 @@ export default async function audio(app: FastifyInstance, o: { tls: boolean; adm
       // private: the audio may be licensed to the school; no shared cache should keep it.
       reply.header('Cache-Control', 'private, max-age=31536000, immutable');
       reply.header('Content-Type', file.endsWith('.mp3') ? 'audio/mpeg' : 'audio/mp4');
+      // Counted as the bytes leave (a 304 or a cut-off download counts what was really sent).
+      const before = req.raw.socket.bytesWritten;
+      reply.raw.once('close', () => {
+        o.stats.requests++;
+        o.stats.bytesSent += Math.max(0, req.raw.socket.bytesWritten - before);
+      });
       return reply.sendFile(found.file, found.folder, { cacheControl: false, lastModified: false, dotfiles: 'deny' });
     },
   );

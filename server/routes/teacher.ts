@@ -20,6 +20,7 @@ import { DomainError } from '../errors.js';
 import { safeEqual, teacherClassOf, type AccessOptions } from '../http/security.js';
 import type { Tickets } from '../http/tickets.js';
 import { tooLarge } from '../books/upload.js';
+import type { AudioStats } from './audio.js';
 import type { Readable } from 'node:stream';
 
 const EPUB = 'application/epub+zip';
@@ -52,6 +53,8 @@ const ok = { ok: true as const };
 
 export interface TeacherRoutesOptions extends AccessOptions {
   tickets: Tickets;
+  /** Narrated books' audio served (GET /api/audio/…), for /stats. */
+  audioStats: AudioStats;
 }
 
 export default async function teacher(app: FastifyInstance, o: TeacherRoutesOptions): Promise<void> {
@@ -296,6 +299,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
       writer: app.writer.stats,
       checkpoints: app.checkpointer.stats,
       droppedSlowTablets: app.outbox.dropped,
+      audio: { ...o.audioStats },
     };
   });
 
