@@ -335,6 +335,14 @@ export const SETTINGS = {
     env: 'READERAI_MAX_BUFFERED_KB',
     doc: 'Unsent data kept for one slow tablet before it is dropped (it resumes on reconnect).',
   }),
+  maxBookMb: spec({
+    kind: 'integer',
+    default: 300,
+    min: 1,
+    max: 4096,
+    env: 'READERAI_MAX_BOOK_MB',
+    doc: 'Largest book file a teacher may import (an EPUB with its narration audio); larger ones get 413.',
+  }),
   heartbeatSeconds: spec({
     kind: 'integer',
     default: 30,

@@ -484,6 +484,18 @@ export class Classroom {
     this.save();
   }
 
+  /** The book the teacher assigned to this class. */
+  get bookId(): string {
+    return this.row.bookId;
+  }
+
+  /** Whether this class reads the book: it is the class's book, or one of its students is still in it. */
+  hasBook(bookId: string): boolean {
+    if (this.row.bookId === bookId) return true;
+    for (const s of this.students.values()) if (s.bookId === bookId) return true;
+    return false;
+  }
+
   assignBook(bookId: string): void {
     const book = this.d.library.get(bookId);
     if (!book) throw new DomainError(ErrorCode.NOT_FOUND, `No book "${bookId}".`);

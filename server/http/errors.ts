@@ -29,6 +29,9 @@ const STATUS: Record<ErrorCode, number> = {
   TOO_MANY_CONNECTIONS: 429,
   SERVER_BUSY: 503,
   SERVER_FULL: 503,
+  BAD_BOOK: 400,
+  BOOK_TOO_LARGE: 413,
+  UNSUPPORTED_AUDIO: 415,
 };
 
 /** Sends DomainErrors as `{ statusCode, code, error, message }`; anything else is a logged 500. */

@@ -58,7 +58,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   const store = new Store(openDatabase(file));
   const checkpointer = new Checkpointer(store.db);
   const settings = new SettingsService(store, o.layers);
-  const library = new Library(store);
+  const library = new Library(store, join(o.dataDir, 'books'));
   const outbox = new Outbox(settings.current.maxBufferedKb * 1024);
   const relay = o.createRelay({
     getSettings: () => settings.current,

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { Book, BookSummary, ErrorCode } from '../../shared/protocol/index.js';
 import { DomainError } from '../errors.js';
 
-/** The library, readable by tablets: GET /api/books and GET /api/books/:id. */
+/** The library, readable by tablets: GET /api/books and GET /api/books/:id (with a narrated book's clips). */
 export default async function books(app: FastifyInstance): Promise<void> {
   app.get('/api/books', { schema: { response: { 200: Type.Array(BookSummary) } } }, async () =>
     app.library.list().map(({ id, title, wordCount }) => ({ id, title, wordCount })),
@@ -14,6 +14,16 @@ export default async function books(app: FastifyInstance): Promise<void> {
     if (!book) throw new DomainError(ErrorCode.NOT_FOUND, `No book "${req.params.id.slice(0, 64)}".`);
     // Every tablet in the class fetches the same book; let it keep it.
     reply.header('Cache-Control', 'private, max-age=3600');
-    return { id: book.id, title: book.title, words: book.words, paragraphStarts: book.paragraphStarts };
+    const base = { id: book.id, title: book.title, words: book.words, paragraphStarts: book.paragraphStarts };
+    if (book.clips.length === 0) return base;
+    const audio = `/api/audio/${encodeURIComponent(book.id)}/`;
+    const clips = book.clips.map((c) => ({
+      src: audio + c.file,
+      begin: c.begin,
+      end: c.end,
+      wordStart: c.wordStart,
+      wordEnd: c.wordEnd,
+    }));
+    return { ...base, narration: { clips } };
   });
 }

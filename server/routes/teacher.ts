@@ -20,6 +20,25 @@ import { childCsv, reportCsv } from '../classroom/report.js';
 import { DomainError } from '../errors.js';
 import { safeEqual, teacherClassOf, type AccessOptions } from '../http/security.js';
 import type { Tickets } from '../http/tickets.js';
+import { tooLarge } from '../books/upload.js';
+import type { AudioStats } from './audio.js';
+import type { Readable } from 'node:stream';
+
+const EPUB = 'application/epub+zip';
+/** The title to fall back on when the EPUB names none: the file's name (sent percent-encoded). */
+function fileStem(name: string): string {
+  let decoded = name;
+  try {
+    decoded = decodeURIComponent(name);
+  } catch {
+    // A name that is not percent-encoded is used as it came.
+  }
+  return decoded
+    .replace(/\.epub$/i, '')
+    .replace(/[_-]+/g, ' ')
+    .trim();
+}
+const isEpub = (type: string | undefined) => (type ?? '').split(';')[0]!.trim().toLowerCase() === EPUB;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,6 +54,8 @@ const ok = { ok: true as const };
 
 export interface TeacherRoutesOptions extends AccessOptions {
   tickets: Tickets;
+  /** Narrated books' audio served (GET /api/audio/…), for /stats. */
+  audioStats: AudioStats;
 }
 
 export default async function teacher(app: FastifyInstance, o: TeacherRoutesOptions): Promise<void> {
@@ -242,14 +263,46 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
     title: Type.String({ minLength: 1, maxLength: 200 }),
     text: Type.String({ minLength: 1, maxLength: 5_000_000 }),
   });
-  app.post<{ Body: Static<typeof NewBook> }>(
+  // An EPUB arrives as the body itself and is streamed to disk by the library, never buffered.
+  app.addContentTypeParser(EPUB, (_req, payload, done) => done(null, payload));
+  app.post<{ Body: Static<typeof NewBook> | Readable; Headers: { 'x-book-name'?: string } }>(
     '/books',
-    { schema: { body: NewBook }, bodyLimit: 6 * 1024 * 1024 },
+    // JSON is checked against NewBook; an EPUB is checked by the importer as it reads it.
+    { schema: { body: { content: { 'application/json': { schema: NewBook } } } }, bodyLimit: 6 * 1024 * 1024 },
     async (req) => {
-      const book = app.library.add(req.body.title.trim(), req.body.text);
-      return { id: book.id, title: book.title, wordCount: book.words.length };
+      const book = isEpub(req.headers['content-type'])
+        ? await importEpub(req.body as Readable, req.headers)
+        : addText(req.body as Static<typeof NewBook>);
+      return { id: book.id, title: book.title, wordCount: book.words.length, narrated: book.clips.length > 0 };
     },
   );
+
+  app.delete<{ Params: IdParams }>(
+    '/books/:id',
+    { schema: { params: IdParams, response: { 200: Ok } } },
+    async ({ params }) => {
+      const inUseBy = o.classes
+        .all()
+        .filter((r) => r.bookId === params.id && !r.archived)
+        .map((r) => `"${r.name}"`);
+      await app.library.delete(params.id, inUseBy);
+      return ok;
+    },
+  );
+
+  async function importEpub(body: Readable, headers: { 'content-length'?: string; 'x-book-name'?: string }) {
+    const maxBytes = app.settings.current.maxBookMb * 1024 * 1024;
+    // Refused before a byte is read when the size is said up front; otherwise while it streams.
+    if (Number(headers['content-length'] ?? 0) > maxBytes) throw tooLarge(maxBytes);
+    const name = fileStem(headers['x-book-name'] ?? '');
+    return app.library.importEpub(body, { maxBytes, fallbackTitle: name.slice(0, 200) || 'Untitled' });
+  }
+
+  function addText(body: Static<typeof NewBook>) {
+    if (body === undefined || typeof body !== 'object')
+      throw new DomainError(ErrorCode.BAD_REQUEST, `A book is JSON {title, text} or an EPUB sent as ${EPUB}.`);
+    return app.library.add(body.title.trim(), body.text);
+  }
 
   app.get('/stats', async ({ room }) => {
     const relay = app.relay.stats();
@@ -265,6 +318,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
       writer: app.writer.stats,
       checkpoints: app.checkpointer.stats,
       droppedSlowTablets: app.outbox.dropped,
+      audio: { ...o.audioStats },
     };
   });
 

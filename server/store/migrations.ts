@@ -208,4 +208,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX lookups_by_student ON lookups(student_id, at);
   CREATE INDEX questions_by_student ON questions(student_id, asked_at);
   `,
+  /* 5: narrated books: the clips of an EPUB's media overlays (JSON), their audio in the book's folder */ `
+  ALTER TABLE books ADD COLUMN narration TEXT;
+  `,
 ];

@@ -82,6 +82,8 @@ export interface BookRow {
   title: string;
   text: string;
   builtin: boolean;
+  /** The narration's clips as JSON (server/books/library.ts reads it), or null for text only. */
+  narration?: string | null;
 }
 
 const bool = (v: unknown) => v === 1 || v === true;
@@ -141,11 +143,12 @@ export class Store {
          hidden = @hidden, answered_at = @answeredAt WHERE id = @id`,
       ),
       recentQuestions: p(`SELECT * FROM questions WHERE lesson_id = ? ORDER BY asked_at DESC LIMIT ?`),
-      books: p(`SELECT id, title, text, builtin FROM books ORDER BY builtin DESC, title`),
+      books: p(`SELECT id, title, text, builtin, narration FROM books ORDER BY builtin DESC, title`),
       upsertBook: p(
-        `INSERT INTO books (id, title, text, builtin, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET title = excluded.title, text = excluded.text`,
+        `INSERT INTO books (id, title, text, builtin, created_at, narration) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, text = excluded.text, narration = excluded.narration`,
       ),
+      deleteBook: p(`DELETE FROM books WHERE id = ? AND builtin = 0`),
       getDefinition: p(`SELECT text, source FROM definitions WHERE key = ?`),
       putDefinition: p(
         `INSERT INTO definitions (key, word, text, source, created_at) VALUES (?, ?, ?, ?, ?)
@@ -320,11 +323,16 @@ export class Store {
       title: r.title as string,
       text: r.text as string,
       builtin: bool(r.builtin),
+      narration: r.narration as string | null,
     }));
   }
 
   upsertBook(book: BookRow, createdAt: number): void {
-    this.s.upsertBook.run(book.id, book.title, book.text, book.builtin ? 1 : 0, createdAt);
+    this.s.upsertBook.run(book.id, book.title, book.text, book.builtin ? 1 : 0, createdAt, book.narration ?? null);
+  }
+
+  deleteBook(id: string): void {
+    this.s.deleteBook.run(id);
   }
 
   getDefinition(key: string): { text: string; source: 'gemini' | 'offline' } | undefined {

@@ -41,6 +41,12 @@ export const ErrorCode = {
   SERVER_BUSY: 'SERVER_BUSY',
   /** The server has no room for another connection just now (see Retry-After). */
   SERVER_FULL: 'SERVER_FULL',
+  /** An imported book could not be read (a broken or hostile EPUB); nothing was saved. */
+  BAD_BOOK: 'BAD_BOOK',
+  /** An imported book is over the size limit (READERAI_MAX_BOOK_MB). */
+  BOOK_TOO_LARGE: 'BOOK_TOO_LARGE',
+  /** A book's narration is in an audio format not every classroom tablet plays (MP3 and AAC/M4A are). */
+  UNSUPPORTED_AUDIO: 'UNSUPPORTED_AUDIO',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

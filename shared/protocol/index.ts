@@ -183,6 +183,19 @@ export type ErrorBody = Static<typeof ErrorBody>;
 
 export const BookSummary = Type.Object({ id: Id, title: Type.String(), wordCount: Type.Integer() });
 export type BookSummary = Static<typeof BookSummary>;
+/**
+ * One stretch of narration: seconds `begin`..`end` of the audio at `src` (a URL on this server)
+ * voice words `wordStart`..`wordEnd` (inclusive). The book's narration timeline is its clips in
+ * order, end to end; PROGRESS_UPDATE.audioTs is a position on it.
+ */
+export const NarrationClip = Type.Object({
+  src: Type.String(),
+  begin: Type.Number({ minimum: 0 }),
+  end: Type.Number({ minimum: 0 }),
+  wordStart: Type.Integer({ minimum: 0 }),
+  wordEnd: Type.Integer({ minimum: 0 }),
+});
+export type NarrationClip = Static<typeof NarrationClip>;
 export const Book = Type.Object({
   id: Id,
   title: Type.String(),
@@ -190,6 +203,8 @@ export const Book = Type.Object({
   words: Type.Array(Type.String()),
   /** Indexes into words where a paragraph starts (display only). */
   paragraphStarts: Type.Array(Type.Integer()),
+  /** A narrated book's audio (EPUB 3 Media Overlays); absent: the tablet's own voice reads it. */
+  narration: Type.Optional(Type.Object({ clips: Type.Array(NarrationClip) })),
 });
 export type Book = Static<typeof Book>;
 

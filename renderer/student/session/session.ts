@@ -10,6 +10,7 @@ import type {
 import { CloseCode, FINAL_CLOSE_CODES, ErrorCode, Limits, OfflineReload } from '../../../shared/protocol/codes.js';
 import { SocketClient, StopReconnecting, type CloseInfo, type SocketStatus } from '../../shared/socket.js';
 import { Narrator, type NarrationMode } from '../narration/narrator.js';
+import { AudioNarrator } from '../narration/audio-narrator.js';
 import { audioOffsets } from '../narration/timing.js';
 import { stopSaying } from '../narration/say.js';
 import { Store } from '../ui/store.js';
@@ -148,7 +149,8 @@ export class Session {
   private creds: Credentials | null;
   private socket: SocketClient<ServerMessage, ClientMessage> | null = null;
   private progress: Progress | null = null;
-  private narrator: Narrator | null = null;
+  /** The book's own audio when it is narrated, else the tablet's voice. */
+  private narrator: Narrator | AudioNarrator | null = null;
   private offsets: Float64Array = new Float64Array(1);
   private wordListener: ((wordIdx: number) => void) | null = null;
   private wasPlayingBeforeAsk = false;
@@ -379,7 +381,7 @@ export class Session {
     });
     // Show the book where the tablet left it while the socket connects (or the server is away).
     const local = this.progress.current;
-    if (local) void this.openBook(local.bookId, local.wordIdx);
+    if (local) void this.openBook(local.bookId, local.wordIdx, local.audioTs);
     this.socket?.stop();
     this.socket = new SocketClient<ServerMessage, ClientMessage>({
       url: (info) => this.socketUrl(info.lastClose),
@@ -532,7 +534,8 @@ export class Session {
     const pos = this.progress!.reconcile(st);
     const book = s.get().book;
     const same = book?.id === pos.bookId && this.narrator?.position === pos.wordIdx;
-    if (!same && !(this.narrator?.playing && book?.id === pos.bookId)) await this.openBook(pos.bookId, pos.wordIdx);
+    if (!same && !(this.narrator?.playing && book?.id === pos.bookId))
+      await this.openBook(pos.bookId, pos.wordIdx, pos.audioTs);
     // What waited for the connection.
     const reload = s.get().offlineReload;
     if (reload) this.send({ type: 'OFFLINE_STATUS', payload: { reload } });
@@ -550,7 +553,7 @@ export class Session {
   // -------------------------------------------------------------------------------------------
   // The book and the read-aloud
 
-  private async openBook(bookId: string, wordIdx: number): Promise<void> {
+  private async openBook(bookId: string, wordIdx: number, audioTs?: number): Promise<void> {
     const s = this.store;
     let book = s.get().book;
     if (book?.id !== bookId) {
@@ -564,31 +567,62 @@ export class Session {
       }
       this.narrator?.destroy();
       this.offsets = audioOffsets(book.words);
-      this.narrator = new Narrator({
-        words: book.words,
-        paragraphStarts: book.paragraphStarts,
-        synth: typeof speechSynthesis === 'undefined' ? null : speechSynthesis,
-        lang: document.documentElement.lang || 'en',
-        onWord: (i) => this.moved(i),
-        onPlaying: (playing) => {
-          s.set({ playing });
-          this.progress?.setPlaying(playing);
-          if (!playing) this.progress?.flush();
-        },
-        onMode: (mode) => s.set({ mode }),
-        onFinished: () => s.set({ notice: 'The end! You read the whole book. Well done!' }),
-      });
+      const onPlaying = (playing: boolean) => {
+        s.set({ playing });
+        this.progress?.setPlaying(playing);
+        if (!playing) this.progress?.flush();
+      };
+      const onFinished = () => s.set({ notice: 'The end! You read the whole book. Well done!' });
+      const clips = book.narration?.clips ?? [];
+      if (clips.length > 0) await this.audioPass();
+      this.narrator =
+        clips.length > 0
+          ? new AudioNarrator({
+              words: book.words,
+              clips,
+              onWord: (i) => this.moved(i),
+              onPlaying,
+              onFinished,
+              onAudioError: (retry) => void this.audioPass().then(retry),
+            })
+          : new Narrator({
+              words: book.words,
+              paragraphStarts: book.paragraphStarts,
+              synth: typeof speechSynthesis === 'undefined' ? null : speechSynthesis,
+              lang: document.documentElement.lang || 'en',
+              onWord: (i) => this.moved(i),
+              onPlaying,
+              onMode: (mode) => s.set({ mode }),
+              onFinished,
+            });
+      s.set({ mode: clips.length > 0 ? 'audio' : this.narrator instanceof Narrator ? this.narrator.mode : 'voice' });
       this.narrator.setRate(s.get().prefs.rate);
       s.set({ book, bookError: '', playing: false });
     }
-    this.narrator!.seek(Math.min(wordIdx, Math.max(0, book.words.length - 1)));
+    const n = this.narrator!;
+    // A narrated book resumes at the saved point of its audio, not just at the word.
+    if (n instanceof AudioNarrator && audioTs !== undefined && audioTs > 0) n.seekAudio(audioTs);
+    else n.seek(Math.min(wordIdx, Math.max(0, book.words.length - 1)));
+  }
+
+  /** A pass for the audio of this class's books (a cookie the <audio> element sends by itself). */
+  private async audioPass(): Promise<void> {
+    if (!this.creds) return;
+    await fetch('/api/audio/pass', {
+      method: 'POST',
+      signal: timeout(HTTP_TIMEOUT_MS),
+      headers: { authorization: `Bearer ${this.creds.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ classId: this.creds.sessionId }),
+    }).catch(() => undefined);
   }
 
   /** The current word changed (narration, a tap, a restore). */
   private moved(wordIdx: number): void {
     const book = this.store.get().book;
     if (!book) return;
-    this.progress?.move(book.id, wordIdx, this.offsets[wordIdx] ?? 0, this.narrator?.playing ?? false);
+    const n = this.narrator;
+    const audioTs = n instanceof AudioNarrator ? n.audioTs : (this.offsets[wordIdx] ?? 0);
+    this.progress?.move(book.id, wordIdx, audioTs, n?.playing ?? false);
     this.wordListener?.(wordIdx);
   }
 

@@ -88,6 +88,9 @@ export class TeacherApi {
   /** One short trial request through the configured route. */
   checkAi = () => this.call<RouteCheck>('POST', '/ai/check');
   importBook = (title: string, text: string) => this.call<BookSummary>('POST', '/books', { title, text });
+  /** The EPUB itself as the body: the server reads it (text, and narration when it has one). */
+  importEpub = (file: File) => this.call<BookSummary>('POST', '/books', file);
+  deleteBook = (id: string) => this.call<{ ok: true }>('DELETE', `/books/${encodeURIComponent(id)}`);
   /** The library is public (tablets read it); no token needed, but it does no harm. */
   books = () => this.call<BookSummary[]>('GET', '/books', undefined, '/api');
 
@@ -117,6 +120,8 @@ export class TeacherApi {
 }
 
 /** One call with a bearer token; a failure becomes an ApiError with the server's sentence. */
+const EPUB = 'application/epub+zip';
+
 export async function request(
   token: string,
   method: string,
@@ -132,9 +137,10 @@ export async function request(
       headers: {
         ...headers,
         authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': body instanceof File ? EPUB : 'application/json' }),
+        ...(body instanceof File ? { 'x-book-name': encodeURIComponent(body.name) } : {}),
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: body instanceof File ? body : JSON.stringify(body) }),
     });
   } catch {
     throw new ApiError(0, 'NETWORK', 'Cannot reach the ReaderAI server. Is it still running?');
