@@ -326,7 +326,7 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
     const shell = listPackage(asar, { isPack: false })
       .map((f) => f.replaceAll('\\', '/'))
       .filter((f) => f.startsWith('/dist/electron/') && f.endsWith('.js'));
-    expect(shell).toContain('/dist/electron/server/fork-utility.js');
+    expect(shell).toContain('/dist/electron/server-process/fork-utility.js');
     const forking = shell.filter((f) =>
       /node:child_process|['"]child_process['"]/.test(extractFile(asar, f.slice(1)).toString()),
     );
