@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRelay } from '../server/llm/index.js';
-import { notInDictionary } from '../server/llm/relay.js';
+import { notInDictionary } from '../server/llm/definitions.js';
 import { OfflineDictionary } from '../server/llm/wordnet.js';
 import { STORIES } from '../server/books/stories.js';
 import { splitWords } from '../server/books/words.js';

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { definitionRequest } from '../server/llm/prompt.js';
 import { UpstreamError } from '../server/llm/provider.js';
-import { KIND_MESSAGES } from '../server/llm/relay.js';
+import { KIND_MESSAGES } from '../server/llm/questions.js';
 import {
   askJob,
   defineJob,
