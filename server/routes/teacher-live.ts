@@ -33,9 +33,6 @@ export default async function teacherLive(
         (req as Ticketed).feedOf = room;
       },
     },
-    (socket, req) => {
-      socket.on('error', () => {});
-      (req as Ticketed).feedOf!.feed.add(socket);
-    },
+    (socket, req) => (req as Ticketed).feedOf!.feed.add(socket),
   );
 }
