@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { JoinRequest, JoinResponse } from '../../shared/protocol/index.js';
 
 /** POST /api/join: a tablet joins the class whose code it typed (or resumes with its token). */
-export default async function join(app: FastifyInstance, opts: { tls: boolean }): Promise<void> {
-  app.post<{ Body: JoinRequest; Reply: JoinResponse }>(
+const join: FastifyPluginAsyncTypebox<{ tls: boolean }> = async (app, opts) => {
+  app.post(
     '/api/join',
     {
       schema: { body: JoinRequest, response: { 200: JoinResponse } },
@@ -24,4 +24,6 @@ export default async function join(app: FastifyInstance, opts: { tls: boolean })
       };
     },
   );
-}
+};
+
+export default join;

@@ -1,13 +1,14 @@
 // GET /ws/:sessionId?token=...: a tablet's socket (its frames: server/ws/student-socket.ts). The path
 // names the class (called sessionId on the wire: tablets of the single-class release saved URLs with
 // their session's id, which became their class's id).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type {} from '@fastify/websocket';
 import type { Admitted } from '../ws/student-socket.js';
 
 type Admitting = FastifyRequest & { admitted?: Admitted };
 
-export default async function studentLive(app: FastifyInstance): Promise<void> {
+const studentLive: FastifyPluginAsyncTypebox = async (app) => {
   app.get<{ Params: { sessionId: string }; Querystring: { token?: string } }>(
     '/ws/:sessionId',
     {
@@ -19,4 +20,6 @@ export default async function studentLive(app: FastifyInstance): Promise<void> {
     },
     (socket, req) => app.hub.attach(socket, (req as Admitting).admitted!, req),
   );
-}
+};
+
+export default studentLive;

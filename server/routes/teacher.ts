@@ -1,8 +1,8 @@
 // The teacher's API. Every route acts on the class of the caller's teacher token (the admin token:
 // the first class) and, unless READERAI_TEACHER_REMOTE is on, wants a caller on this machine (the
 // guard runs before any route in this plugin and leaves the class on the request).
-import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { ClassroomView, ErrorCode, FeedItem, LessonView, StudentView } from '../../shared/protocol/index.js';
 import type { Classroom } from '../classroom/classroom.js';
 import { CLASS_NAME_MAX } from '../classroom/registry.js';
@@ -19,7 +19,6 @@ declare module 'fastify' {
 }
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-type IdParams = Static<typeof IdParams>;
 const Ok = Type.Object({ ok: Type.Literal(true) });
 const ok = { ok: true as const };
 
@@ -27,7 +26,7 @@ export interface TeacherRoutesOptions extends AccessOptions {
   tickets: Tickets;
 }
 
-export default async function teacher(app: FastifyInstance, o: TeacherRoutesOptions): Promise<void> {
+const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) => {
   app.decorateRequest('room', null as unknown as Classroom);
   app.addHook('onRequest', async (req) => {
     req.room = teacherClassOf(req, o);
@@ -54,14 +53,10 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   app.post('/ticket', async ({ room }) => ({ ticket: o.tickets.issue(room.id), expiresInMs: o.tickets.ttlMs }));
 
   const Name = Type.Object({ name: Type.String({ maxLength: CLASS_NAME_MAX * 2 }) });
-  app.post<{ Body: Static<typeof Name> }>(
-    '/classroom/name',
-    { schema: { body: Name, response: { 200: ClassroomView } } },
-    async ({ room, body }) => {
-      o.classes.rename(room, body.name);
-      return room.classroom();
-    },
-  );
+  app.post('/classroom/name', { schema: { body: Name, response: { 200: ClassroomView } } }, async ({ room, body }) => {
+    o.classes.rename(room, body.name);
+    return room.classroom();
+  });
 
   app.post('/classroom/rotate-code', { schema: { response: { 200: ClassroomView } } }, async ({ room }) => {
     o.classes.rotateCode(room);
@@ -69,7 +64,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   });
 
   const Locked = Type.Object({ locked: Type.Boolean() });
-  app.post<{ Body: Static<typeof Locked> }>(
+  app.post(
     '/classroom/lock',
     { schema: { body: Locked, response: { 200: ClassroomView } } },
     async ({ room, body }) => {
@@ -79,7 +74,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   );
 
   const Host = Type.Object({ host: Type.Union([Type.String({ maxLength: 255 }), Type.Null()]) });
-  app.post<{ Body: Static<typeof Host> }>(
+  app.post(
     '/classroom/public-host',
     { schema: { body: Host, response: { 200: ClassroomView } } },
     async ({ room, body }) => {
@@ -89,7 +84,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   );
 
   const AssignBook = Type.Object({ bookId: Type.String({ minLength: 1, maxLength: 64 }) });
-  app.post<{ Body: Static<typeof AssignBook> }>(
+  app.post(
     '/classroom/book',
     { schema: { body: AssignBook, response: { 200: ClassroomView } } },
     async ({ room, body }) => {
@@ -100,36 +95,28 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
 
   /** Opens a lesson (the code admits students) or ends it (tablets are let go; the class stays). */
   const Lesson = Type.Object({ open: Type.Boolean() });
-  app.post<{ Body: Static<typeof Lesson> }>(
-    '/lesson',
-    { schema: { body: Lesson, response: { 200: ClassroomView } } },
-    async ({ room, body }) => {
-      if (body.open) room.openLesson();
-      else room.endLesson();
-      return room.classroom();
-    },
-  );
+  app.post('/lesson', { schema: { body: Lesson, response: { 200: ClassroomView } } }, async ({ room, body }) => {
+    if (body.open) room.openLesson();
+    else room.endLesson();
+    return room.classroom();
+  });
 
   app.get('/lessons', { schema: { response: { 200: Type.Array(LessonView) } } }, async ({ room }) =>
     room.lessons().map((l) => ({ lessonId: l.id, startedAt: l.startedAt, endedAt: l.endedAt })),
   );
 
   const studentAction = (path: string, act: (room: Classroom, id: string) => void) =>
-    app.post<{ Params: IdParams }>(
-      `/students/:id/${path}`,
-      { schema: { params: IdParams, response: { 200: Ok } } },
-      async (req) => {
-        act(req.room, req.params.id);
-        return ok;
-      },
-    );
+    app.post(`/students/:id/${path}`, { schema: { params: IdParams, response: { 200: Ok } } }, async (req) => {
+      act(req.room, req.params.id);
+      return ok;
+    });
   studentAction('remove', (room, id) => room.remove(id));
   studentAction('block', (room, id) => room.block(id));
   studentAction('unblock', (room, id) => room.unblock(id));
   studentAction('lower-hand', (room, id) => room.lowerHand(id));
 
   const Answer = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
-  app.post<{ Params: IdParams; Body: Static<typeof Answer> }>(
+  app.post(
     '/questions/:id/answer',
     { schema: { params: IdParams, body: Answer, response: { 200: Ok } } },
     async ({ room, params, body }) => {
@@ -139,7 +126,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   );
 
   const Hide = Type.Object({ hidden: Type.Boolean() });
-  app.post<{ Params: IdParams; Body: Static<typeof Hide> }>(
+  app.post(
     '/questions/:id/hide',
     { schema: { params: IdParams, body: Hide, response: { 200: Ok } } },
     async ({ room, params, body }) => {
@@ -150,7 +137,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
 
   app.get('/settings', async () => app.settings.view());
   const SettingsChange = Type.Record(Type.String(), Type.Unknown());
-  app.put<{ Body: Static<typeof SettingsChange> }>('/settings', { schema: { body: SettingsChange } }, async (req) => {
+  app.put('/settings', { schema: { body: SettingsChange } }, async (req) => {
     // The settings are the server's, shared by every class: a teacher's link cannot change them.
     if (!isAdmin(req.headers.authorization)) {
       throw new DomainError(
@@ -184,14 +171,10 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
     title: Type.String({ minLength: 1, maxLength: 200 }),
     text: Type.String({ minLength: 1, maxLength: 5_000_000 }),
   });
-  app.post<{ Body: Static<typeof NewBook> }>(
-    '/books',
-    { schema: { body: NewBook }, bodyLimit: 6 * 1024 * 1024 },
-    async (req) => {
-      const book = app.library.add(req.body.title.trim(), req.body.text);
-      return { id: book.id, title: book.title, wordCount: book.words.length };
-    },
-  );
+  app.post('/books', { schema: { body: NewBook }, bodyLimit: 6 * 1024 * 1024 }, async (req) => {
+    const book = app.library.add(req.body.title.trim(), req.body.text);
+    return { id: book.id, title: book.title, wordCount: book.words.length };
+  });
 
   app.get('/stats', async ({ room }) => {
     const relay = app.relay.stats();
@@ -213,4 +196,6 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   function isAdmin(authorization: string | undefined): boolean {
     return authorization !== undefined && safeEqual(authorization, `Bearer ${o.adminToken}`);
   }
-}
+};
+
+export default teacher;
