@@ -95,7 +95,7 @@ import { ServerSupervisor, type ServerStatus } from '../electron/server-process/
 import { forkWithNode } from '../electron/server-process/fork-node.js';
 import type { GeminiKeyStore } from '../electron/setup/gemini-key.js';
 import type { VertexKeyStore } from '../electron/setup/vertex-key.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { REAL_SERVER, waitFor } from './support/supervisor.js';
 
 const ORIGIN = 'http://127.0.0.1:8080';

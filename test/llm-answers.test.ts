@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KIND_MESSAGES } from '../server/llm/questions.js';
 import { passageAround } from '../server/llm/prompt.js';
 import type { FlagReason } from '../server/llm/types.js';
-import { fixtureEvents } from './support/fake-gemini.js';
+import { fixtureEvents } from '../testkit/fake-gemini.js';
 import {
   askJob,
   BOOK,

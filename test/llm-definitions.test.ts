@@ -9,7 +9,7 @@ import { notInDictionary } from '../server/llm/definitions.js';
 import { OfflineDictionary } from '../server/llm/wordnet.js';
 import { STORIES } from '../server/books/stories.js';
 import { splitWords } from '../server/books/words.js';
-import { loadWordList, measure } from '../bench/meanings.js';
+import { loadWordList, measure } from '../testkit/meanings.js';
 import { tempDir } from './support/server.js';
 import {
   BOOK,

@@ -267,7 +267,9 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
     // Sources, tests, source maps and build-time tools stay out.
     const unwanted = [...files].filter(
       (f) =>
-        /^\/(electron|server|renderer|test|bench|build)\//.test(f) ||
+        /^\/(electron|server|renderer|test|testkit|bench|build)\//.test(f) ||
+        f.startsWith('/dist/bench/') ||
+        f.startsWith('/dist/testkit/') ||
         f.endsWith('.map') ||
         f.startsWith('/dist/electron/launcher/') ||
         f.startsWith('/dist/electron/packaging/') ||

@@ -1,22 +1,18 @@
 // How readable the offline dictionary's meanings are for a child, over a list of a few hundred
-// common words from children's books, each in a sentence (test/fixtures/children-words.tsv): the
+// common words from children's books, each in a sentence (testkit/fixtures/children-words.tsv): the
 // median Flesch-Kincaid grade of the meaning (the `flesch-kincaid` and `syllable` packages), the
 // median length of the text shown, and how many meanings still hold a word outside the New
-// Dale-Chall list or a quotation. Content only: nothing here is timed.
-//
-//   npx tsx bench/meanings.ts              the dictionary in this tree
-//   npx tsx bench/meanings.ts --ref main   also the one at a git commit (e.g. before a change)
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Dale-Chall list or a quotation. Content only: nothing here is timed. The relay's tests check the
+// figures (test/llm-definitions.test.ts); bench/meanings.ts prints them, also for an older commit.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { fleschKincaid } from 'flesch-kincaid';
 import { syllable } from 'syllable';
 import { hardWords, wordsOf } from '../server/llm/plain-words.js';
 import { normaliseWord } from '../server/llm/prompt.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const WORD_LIST = join(ROOT, 'test/fixtures/children-words.tsv');
+export const WORD_LIST = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/children-words.tsv');
 
 export interface ListedWord {
   word: string;
@@ -37,7 +33,7 @@ export function loadWordList(path = WORD_LIST): ListedWord[] {
     });
 }
 
-type Define = (word: string, previous: string, sentence: string) => Promise<string | undefined>;
+export type Define = (word: string, previous: string, sentence: string) => Promise<string | undefined>;
 
 export interface Measured {
   word: string;
@@ -95,52 +91,3 @@ export async function measure(define: Define, list = loadWordList()): Promise<{ 
     },
   };
 }
-
-type DictionaryModule = { OfflineDictionary: new () => { define: Define; close(): Promise<void> } };
-
-async function measureModule(mod: DictionaryModule): Promise<{ rows: Measured[]; summary: Summary }> {
-  const dictionary = new mod.OfflineDictionary();
-  try {
-    return await measure((w, p, s) => dictionary.define(w, p, s));
-  } finally {
-    await dictionary.close();
-  }
-}
-
-/** The server/llm folder at a commit, copied beside this tree (gitignored) so its imports resolve. */
-async function atCommit(ref: string): Promise<DictionaryModule> {
-  const dir = join(ROOT, `.readerai-ref-${ref.replace(/[^\w.-]/g, '_')}`);
-  rmSync(dir, { recursive: true, force: true });
-  const git = (...args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' });
-  for (const path of git('ls-tree', '-r', '--name-only', ref, 'server/llm', 'shared').split('\n').filter(Boolean)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), git('show', `${ref}:${path}`));
-  }
-  return (await import(pathToFileURL(join(dir, 'server/llm/wordnet.ts')).href)) as DictionaryModule;
-}
-
-function report(label: string, s: Summary): void {
-  console.log(
-    `${label}: ${s.defined}/${s.words} defined; median grade ${s.medianGrade}; median length ${s.medianLength} ` +
-      `characters (longest ${s.maxLength}); ${s.withHardWords} with a word outside Dale-Chall; ` +
-      `${s.withQuotes} with quotation marks`,
-  );
-}
-
-async function main(): Promise<void> {
-  const refAt = process.argv.indexOf('--ref');
-  const ref = refAt > 0 ? process.argv[refAt + 1] : undefined;
-  const now = await measureModule(await import('../server/llm/wordnet.js'));
-  if (ref) {
-    const before = await measureModule(await atCommit(ref));
-    report(`at ${ref}`, before.summary);
-    if (process.argv.includes('--rows'))
-      for (const [i, r] of now.rows.entries())
-        console.log(`${r.word}\n  was: ${before.rows[i]?.text}\n  now: ${r.text}`);
-  } else if (process.argv.includes('--rows')) {
-    for (const r of now.rows) console.log(`${r.word} (${r.grade.toFixed(1)}): ${r.text}`);
-  }
-  report('this tree', now.summary);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -12,7 +12,7 @@ import type { AskEvents, AskJob, DefineJob, DefinitionCacheStore, FlagReason } f
 import type { AnswerSource } from '../../shared/protocol/codes.js';
 import { openDatabase } from '../../server/store/db.js';
 import { Store } from '../../server/store/store.js';
-import { FakeGemini } from './fake-gemini.js';
+import { FakeGemini } from '../../testkit/fake-gemini.js';
 import { tempDir } from './server.js';
 
 export function defaultSettings(over: Partial<Settings> = {}): Settings {
