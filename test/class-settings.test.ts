@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AiStatus } from '../shared/protocol/ai.js';
 import { parseCsv } from '../shared/csv.js';
 import type { ChildHistory, ClassSummary, CreatedClass, FeedItem } from '../shared/protocol/index.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { join as joinClass, TestTablet } from './support/student-client.js';
 

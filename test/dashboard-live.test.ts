@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CloseCode, ErrorCode } from '../shared/protocol/codes.js';
 import type { ClassroomView, FeedItem, StudentView } from '../shared/protocol/index.js';
 import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
 import { joinFromQr } from './support/student-page.js';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Book, BookSummary, CreatedClass } from '../shared/protocol/index.js';
 import type { SettingView } from '../renderer/teacher/lib/api.js';
 import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
 

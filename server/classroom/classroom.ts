@@ -578,7 +578,8 @@ export class Classroom {
     this.feed.closeAll(CloseCode.SESSION_ENDED, 'Class deleted');
   }
 
-  closeSockets(code: number, reason: string): void {
+  /** What a lesson's end clears: the tablets' sockets, and what only a live tablet has (reading, a hand up). */
+  private closeSockets(code: number, reason: string): void {
     for (const student of this.students.values()) {
       student.socket?.close(code, reason);
       student.socket = null;

@@ -50,6 +50,8 @@ export class TeacherFeed implements FeedSink {
   }
 
   add(socket: WebSocket): void {
+    // Socket errors (resets, invalid frames) end in 'close'.
+    socket.on('error', () => {});
     this.sockets.add(socket);
     socket.on('close', () => {
       this.sockets.delete(socket);

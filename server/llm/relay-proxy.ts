@@ -12,7 +12,8 @@ import type { Settings } from '../config.js';
 import { workerUrl } from '../worker-url.js';
 import { askerKey, LIMIT_WINDOW_MS, SlidingWindowLimiter } from './rate-limit.js';
 import type { FromRelay, RelayDatabase, RelayWorkerData, Stats, ToRelay, Wire } from './relay-messages.js';
-import { defineOffline, type RelayLog } from './relay.js';
+import { defineOffline } from './definitions.js';
+import type { RelayLog } from './relay-context.js';
 import { aiStatusOf, RouteCache } from './route.js';
 import type {
   AiStatus,

@@ -1,20 +1,19 @@
 // IT's API for the school view (/admin/): every class, creating, archiving and deleting them, and
 // each teacher's link. Needs the admin token and a caller on this machine, whatever
 // READERAI_TEACHER_REMOTE says (the guard runs before any route in this plugin).
-import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { ClassSummary, CreatedClass, NewClass, ServerView } from '../../shared/protocol/index.js';
 import type { Classroom } from '../classroom/classroom.js';
 import { checkAdminCaller, clearTextWarning, type AccessOptions } from '../http/security.js';
 
 const ClassParams = Type.Object({ classId: Type.String({ minLength: 1, maxLength: 64 }) });
-type ClassParams = Static<typeof ClassParams>;
 
 export interface AdminRoutesOptions extends AccessOptions {
   tls: boolean;
 }
 
-export default async function admin(app: FastifyInstance, o: AdminRoutesOptions): Promise<void> {
+const admin: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, o) => {
   app.addHook('onRequest', async (req) => checkAdminCaller(req, o));
 
   /**
@@ -46,30 +45,26 @@ export default async function admin(app: FastifyInstance, o: AdminRoutesOptions)
     o.classes.all().map(summary),
   );
 
-  app.post<{ Body: NewClass }>(
-    '/classes',
-    { schema: { body: NewClass, response: { 201: CreatedClass } } },
-    async (req, reply) => {
-      const room = o.classes.create(req.body);
-      return reply.code(201).send({
-        classId: room.id,
-        name: room.name,
-        classCode: room.classCode,
-        joinUrl: room.classroom().joinUrl,
-        teacherToken: room.teacherToken,
-        teacherUrl: teacherUrl(room),
-      });
-    },
-  );
+  app.post('/classes', { schema: { body: NewClass, response: { 201: CreatedClass } } }, async (req, reply) => {
+    const room = o.classes.create(req.body);
+    return reply.code(201).send({
+      classId: room.id,
+      name: room.name,
+      classCode: room.classCode,
+      joinUrl: room.classroom().joinUrl,
+      teacherToken: room.teacherToken,
+      teacherUrl: teacherUrl(room),
+    });
+  });
 
-  app.delete<{ Params: ClassParams }>('/classes/:classId', { schema: { params: ClassParams } }, async (req, reply) => {
+  app.delete('/classes/:classId', { schema: { params: ClassParams } }, async (req, reply) => {
     o.classes.delete(o.classes.mustGet(req.params.classId));
     app.settings.forget(req.params.classId);
     return reply.code(204).send();
   });
 
   const Archive = Type.Object({ archived: Type.Boolean() });
-  app.post<{ Params: ClassParams; Body: Static<typeof Archive> }>(
+  app.post(
     '/classes/:classId/archive',
     { schema: { params: ClassParams, body: Archive, response: { 200: ClassSummary } } },
     async (req) => {
@@ -80,7 +75,7 @@ export default async function admin(app: FastifyInstance, o: AdminRoutesOptions)
   );
 
   /** A new teacher link for the class; the old one stops working at once. */
-  app.post<{ Params: ClassParams }>(
+  app.post(
     '/classes/:classId/teacher-token',
     { schema: { params: ClassParams, response: { 200: ClassSummary } } },
     async (req) => {
@@ -94,4 +89,6 @@ export default async function admin(app: FastifyInstance, o: AdminRoutesOptions)
     const warning = clearTextWarning(o.remoteAllowed, o.tls);
     return { tls: o.tls, teacherRemote: o.remoteAllowed, warnings: warning ? [warning] : [] };
   });
-}
+};
+
+export default admin;

@@ -1,15 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Book, BookSummary, ErrorCode } from '../../shared/protocol/index.js';
 import { DomainError } from '../errors.js';
 
+const BookParams = Type.Object({ id: Type.String() });
+
 /** The library, readable by tablets: GET /api/books and GET /api/books/:id (with a narrated book's clips). */
-export default async function books(app: FastifyInstance): Promise<void> {
+const books: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/books', { schema: { response: { 200: Type.Array(BookSummary) } } }, async () =>
     app.library.list().map(({ id, title, wordCount }) => ({ id, title, wordCount })),
   );
 
-  app.get<{ Params: { id: string } }>('/api/books/:id', { schema: { response: { 200: Book } } }, async (req, reply) => {
+  app.get('/api/books/:id', { schema: { params: BookParams, response: { 200: Book } } }, async (req, reply) => {
     const book = app.library.get(req.params.id);
     if (!book) throw new DomainError(ErrorCode.NOT_FOUND, `No book "${req.params.id.slice(0, 64)}".`);
     // Every tablet in the class fetches the same book; let it keep it.
@@ -26,4 +28,6 @@ export default async function books(app: FastifyInstance): Promise<void> {
     }));
     return { ...base, narration: { clips } };
   });
-}
+};
+
+export default books;

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   JoinRequest,
   JoinResponse,
@@ -16,7 +17,7 @@ const PENDING_MESSAGE = 'This name is in use on another tablet. Your teacher has
  * POST /api/join/roster: the names a child may tap, for a right code only.
  * POST /api/join/takeover: a tablet waiting for the teacher asks for the answer.
  */
-export default async function join(app: FastifyInstance, opts: { tls: boolean }): Promise<void> {
+const join: FastifyPluginAsyncTypebox<{ tls: boolean }> = async (app, opts) => {
   // Joins are rare; a body larger than this is not a join.
   const bodyLimit = 4096;
   const outcomeSchema = { 200: JoinResponse, 202: TakeoverPending };
@@ -40,21 +41,21 @@ export default async function join(app: FastifyInstance, opts: { tls: boolean })
     });
   };
 
-  app.post<{ Body: JoinRequest }>(
-    '/api/join',
-    { schema: { body: JoinRequest, response: outcomeSchema }, bodyLimit },
-    async (req, res) => reply(req, res, app.classes.join(req.body, req.ip)),
+  app.post('/api/join', { schema: { body: JoinRequest, response: outcomeSchema }, bodyLimit }, async (req, res) =>
+    reply(req, res, app.classes.join(req.body, req.ip)),
   );
 
-  app.post<{ Body: RosterNamesRequest; Reply: RosterNames }>(
+  app.post(
     '/api/join/roster',
     { schema: { body: RosterNamesRequest, response: { 200: RosterNames } }, bodyLimit },
     async (req) => ({ names: app.classes.rosterNames(req.body.classCode, req.ip) }),
   );
 
-  app.post<{ Body: TakeoverPoll }>(
+  app.post(
     '/api/join/takeover',
     { schema: { body: TakeoverPoll, response: outcomeSchema }, bodyLimit },
     async (req, res) => reply(req, res, app.classes.takeoverAnswer(req.body.requestId)),
   );
-}
+};
+
+export default join;

@@ -1,7 +1,8 @@
 // The teacher's API. Every route acts on the class of the caller's teacher token (the admin token:
 // the first class) and, unless READERAI_TEACHER_REMOTE is on, wants a caller on this machine (the
 // guard runs before any route in this plugin and leaves the class on the request).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import {
   ChildHistory,
@@ -48,7 +49,6 @@ declare module 'fastify' {
 }
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-type IdParams = Static<typeof IdParams>;
 const Ok = Type.Object({ ok: Type.Literal(true) });
 const ok = { ok: true as const };
 
@@ -58,7 +58,7 @@ export interface TeacherRoutesOptions extends AccessOptions {
   audioStats: AudioStats;
 }
 
-export default async function teacher(app: FastifyInstance, o: TeacherRoutesOptions): Promise<void> {
+const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) => {
   app.decorateRequest('room', null as unknown as Classroom);
   app.addHook('onRequest', async (req) => {
     req.room = teacherClassOf(req, o);
@@ -85,14 +85,10 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   app.post('/ticket', async ({ room }) => ({ ticket: o.tickets.issue(room.id), expiresInMs: o.tickets.ttlMs }));
 
   const Name = Type.Object({ name: Type.String({ maxLength: CLASS_NAME_MAX * 2 }) });
-  app.post<{ Body: Static<typeof Name> }>(
-    '/classroom/name',
-    { schema: { body: Name, response: { 200: ClassroomView } } },
-    async ({ room, body }) => {
-      o.classes.rename(room, body.name);
-      return room.classroom();
-    },
-  );
+  app.post('/classroom/name', { schema: { body: Name, response: { 200: ClassroomView } } }, async ({ room, body }) => {
+    o.classes.rename(room, body.name);
+    return room.classroom();
+  });
 
   app.post('/classroom/rotate-code', { schema: { response: { 200: ClassroomView } } }, async ({ room }) => {
     o.classes.rotateCode(room);
@@ -100,7 +96,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   });
 
   const Locked = Type.Object({ locked: Type.Boolean() });
-  app.post<{ Body: Static<typeof Locked> }>(
+  app.post(
     '/classroom/lock',
     { schema: { body: Locked, response: { 200: ClassroomView } } },
     async ({ room, body }) => {
@@ -110,7 +106,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   );
 
   const Host = Type.Object({ host: Type.Union([Type.String({ maxLength: 255 }), Type.Null()]) });
-  app.post<{ Body: Static<typeof Host> }>(
+  app.post(
     '/classroom/public-host',
     { schema: { body: Host, response: { 200: ClassroomView } } },
     async ({ room, body }) => {
@@ -120,7 +116,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   );
 
   const AssignBook = Type.Object({ bookId: Type.String({ minLength: 1, maxLength: 64 }) });
-  app.post<{ Body: Static<typeof AssignBook> }>(
+  app.post(
     '/classroom/book',
     { schema: { body: AssignBook, response: { 200: ClassroomView } } },
     async ({ room, body }) => {
@@ -131,29 +127,21 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
 
   /** Opens a lesson (the code admits students) or ends it (tablets are let go; the class stays). */
   const Lesson = Type.Object({ open: Type.Boolean() });
-  app.post<{ Body: Static<typeof Lesson> }>(
-    '/lesson',
-    { schema: { body: Lesson, response: { 200: ClassroomView } } },
-    async ({ room, body }) => {
-      if (body.open) room.openLesson();
-      else room.endLesson();
-      return room.classroom();
-    },
-  );
+  app.post('/lesson', { schema: { body: Lesson, response: { 200: ClassroomView } } }, async ({ room, body }) => {
+    if (body.open) room.openLesson();
+    else room.endLesson();
+    return room.classroom();
+  });
 
   app.get('/lessons', { schema: { response: { 200: Type.Array(LessonView) } } }, async ({ room }) =>
     room.lessons().map((l) => ({ lessonId: l.id, startedAt: l.startedAt, endedAt: l.endedAt })),
   );
 
   const studentAction = (path: string, act: (room: Classroom, id: string) => void) =>
-    app.post<{ Params: IdParams }>(
-      `/students/:id/${path}`,
-      { schema: { params: IdParams, response: { 200: Ok } } },
-      async (req) => {
-        act(req.room, req.params.id);
-        return ok;
-      },
-    );
+    app.post(`/students/:id/${path}`, { schema: { params: IdParams, response: { 200: Ok } } }, async (req) => {
+      act(req.room, req.params.id);
+      return ok;
+    });
   studentAction('remove', (room, id) => room.remove(id));
   studentAction('block', (room, id) => room.block(id));
   studentAction('unblock', (room, id) => room.unblock(id));
@@ -161,7 +149,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
 
   /** Tells two children apart: the tablet shows the new name at once. */
   const StudentName = Type.Object({ name: Type.String({ maxLength: Limits.NAME_MAX * 4 }) });
-  app.post<{ Params: IdParams; Body: Static<typeof StudentName> }>(
+  app.post(
     '/students/:id/name',
     { schema: { params: IdParams, body: StudentName, response: { 200: StudentView } } },
     async ({ room, params, body }) => {
@@ -172,7 +160,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
 
   /** The names children tap on the tablet (an empty list: they type their names). */
   app.get('/roster', { schema: { response: { 200: RosterView } } }, async ({ room }) => room.rosterView());
-  app.put<{ Body: RosterPut }>(
+  app.put(
     '/roster',
     { schema: { body: RosterPut, response: { 200: RosterView } }, bodyLimit: 256 * 1024 },
     async ({ room, body }) => room.setRoster(body),
@@ -180,7 +168,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
 
   /** A tablet asked for a name in use on another tablet: let it take over, or not. */
   const Decision = Type.Object({ allow: Type.Boolean() });
-  app.post<{ Params: IdParams; Body: Static<typeof Decision> }>(
+  app.post(
     '/takeovers/:id',
     { schema: { params: IdParams, body: Decision, response: { 200: Ok } } },
     async ({ room, params, body }) => {
@@ -190,7 +178,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   );
 
   const Answer = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
-  app.post<{ Params: IdParams; Body: Static<typeof Answer> }>(
+  app.post(
     '/questions/:id/answer',
     { schema: { params: IdParams, body: Answer, response: { 200: Ok } } },
     async ({ room, params, body }) => {
@@ -200,7 +188,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   );
 
   const Hide = Type.Object({ hidden: Type.Boolean() });
-  app.post<{ Params: IdParams; Body: Static<typeof Hide> }>(
+  app.post(
     '/questions/:id/hide',
     { schema: { params: IdParams, body: Hide, response: { 200: Ok } } },
     async ({ room, params, body }) => {
@@ -214,7 +202,7 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   const caller = (req: FastifyRequest) => ({ classId: req.room.id, admin: isAdmin(req.headers.authorization) });
   app.get('/settings', async (req) => app.settings.view(caller(req)));
   const SettingsChange = Type.Record(Type.String(), Type.Unknown());
-  app.put<{ Body: Static<typeof SettingsChange> }>('/settings', { schema: { body: SettingsChange } }, async (req) => {
+  app.put('/settings', { schema: { body: SettingsChange } }, async (req) => {
     app.settings.update(req.body, caller(req));
     return app.settings.view(caller(req));
   });
@@ -247,16 +235,13 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
     return child;
   };
   /** One child's reading, questions and looked-up words, lesson by lesson. */
-  app.get<{ Params: StudentParams }>(
+  app.get(
     '/students/:studentId/history',
     { schema: { params: StudentParams, response: { 200: ChildHistory } } },
     async ({ room, params }) => childOf(room, params.studentId),
   );
-  app.get<{ Params: StudentParams }>(
-    '/students/:studentId/report.csv',
-    { schema: { params: StudentParams } },
-    async ({ room, params }, reply) =>
-      csv(reply, `readerai-student-report-${day(Date.now())}.csv`, childCsv(childOf(room, params.studentId))),
+  app.get('/students/:studentId/report.csv', { schema: { params: StudentParams } }, async ({ room, params }, reply) =>
+    csv(reply, `readerai-student-report-${day(Date.now())}.csv`, childCsv(childOf(room, params.studentId))),
   );
 
   const NewBook = Type.Object({
@@ -277,18 +262,14 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
     },
   );
 
-  app.delete<{ Params: IdParams }>(
-    '/books/:id',
-    { schema: { params: IdParams, response: { 200: Ok } } },
-    async ({ params }) => {
-      const inUseBy = o.classes
-        .all()
-        .filter((r) => r.bookId === params.id && !r.archived)
-        .map((r) => `"${r.name}"`);
-      await app.library.delete(params.id, inUseBy);
-      return ok;
-    },
-  );
+  app.delete('/books/:id', { schema: { params: IdParams, response: { 200: Ok } } }, async ({ params }) => {
+    const inUseBy = o.classes
+      .all()
+      .filter((r) => r.bookId === params.id && !r.archived)
+      .map((r) => `"${r.name}"`);
+    await app.library.delete(params.id, inUseBy);
+    return ok;
+  });
 
   async function importEpub(body: Readable, headers: { 'content-length'?: string; 'x-book-name'?: string }) {
     const maxBytes = app.settings.current.maxBookMb * 1024 * 1024;
@@ -325,4 +306,6 @@ export default async function teacher(app: FastifyInstance, o: TeacherRoutesOpti
   function isAdmin(authorization: string | undefined): boolean {
     return authorization !== undefined && safeEqual(authorization, `Bearer ${o.adminToken}`);
   }
-}
+};
+
+export default teacher;

@@ -19,7 +19,7 @@ import {
 import type { AnswerSource } from '../../shared/protocol/codes.js';
 import { openDatabase } from '../../server/store/db.js';
 import { Store } from '../../server/store/store.js';
-import { FakeGemini } from './fake-gemini.js';
+import { FakeGemini } from '../../testkit/fake-gemini.js';
 import { tempDir } from './server.js';
 
 export function defaultSettings(over: Partial<Settings> = {}): Settings {

@@ -1,9 +1,33 @@
-// The tablet's HTTP calls to join a class: join (typed name, tapped roster name, or token), the
-// roster names for a code, and asking whether the teacher let this tablet take over a name.
+// Joining the class over HTTP: join (a typed name, a tapped roster name, or the tablet's token),
+// the roster names for a code, and asking whether the teacher let this tablet take over a name in
+// use; and what the tablet keeps to come back without asking again.
 import type { JoinResponse, RosterNames, TakeoverPending } from '../../../shared/protocol/index.js';
+import { fetchSoon } from './http.js';
+import { hasFields } from './storage.js';
 
-/** A request on a connection that went silent would otherwise wait for minutes. */
-export const HTTP_TIMEOUT_MS = 10_000;
+/** What the tablet keeps to come back without asking again. */
+export interface Credentials {
+  classCode: string;
+  name: string;
+  studentId: string;
+  sessionId: string;
+  token: string;
+  wsUrl: string;
+  /** The roster name this child tapped, if they tapped one. */
+  rosterId?: string;
+  /** What the child typed, when the class marked the name apart ("Mia" for "Mia (2)"). */
+  typed?: string;
+}
+
+export const isCredentials = (v: unknown): v is Credentials =>
+  hasFields(v, {
+    classCode: 'string',
+    name: 'string',
+    studentId: 'string',
+    sessionId: 'string',
+    token: 'string',
+    wsUrl: 'string',
+  });
 
 /** An HTTP error with the server's sentence for people. */
 export class JoinError extends Error {
@@ -46,8 +70,7 @@ export function postTakeover(requestId: string): Promise<JoinReply> {
 }
 
 async function post<T>(url: string, body: unknown): Promise<T> {
-  const res = await fetch(url, {
-    signal: timeout(HTTP_TIMEOUT_MS),
+  const res = await fetchSoon(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -63,10 +86,4 @@ async function post<T>(url: string, body: unknown): Promise<T> {
     );
   }
   return reply;
-}
-
-export function timeout(ms: number): AbortSignal {
-  const c = new AbortController();
-  setTimeout(() => c.abort(), ms);
-  return c.signal;
 }
