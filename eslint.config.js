@@ -6,14 +6,24 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  // Built, installed, generated or recorded: not ours to lint (test/fixtures holds a plain-JS stand-in and recordings).
-  globalIgnores(['dist/', 'node_modules/', 'bench-results/', 'test/fixtures/', 'release/', 'data/', 'test-results/']),
+  // Built, installed, generated or recorded: not ours to lint (test/fixtures holds plain-JS stand-ins, testkit/fixtures
+  // recordings and a word list).
+  globalIgnores([
+    'dist/',
+    'node_modules/',
+    'bench-results/',
+    'test/fixtures/',
+    'testkit/fixtures/',
+    'release/',
+    'data/',
+    'test-results/',
+  ]),
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        // tsconfig.json covers server, shared, electron, renderer, test, bench and the root *.ts configs;
+        // tsconfig.json covers server, shared, electron, renderer, test, testkit, bench and the root *.ts configs;
         // this file is plain JS outside it.
         projectService: { allowDefaultProject: ['eslint.config.js'] },
         tsconfigRootDir: import.meta.dirname,

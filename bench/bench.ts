@@ -5,7 +5,7 @@
 // Each phase: idle figures, ramp up, settle, a measured hold, drain. Memory and CPU are read from
 // /proc/<pid>; latencies are measured by the clients. After ours stops, every acknowledged progress
 // update is looked up in its SQLite file: an acknowledged update that is not there is a loss.
-import { serverEnv, serverExecArgv } from './server-env.js';
+import { serverEnv, serverExecArgv } from '../testkit/server-env.js';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,8 @@ import {
   type ToWorker,
   type WorkerConfig,
 } from './messages.js';
-import { forkSibling, median, readProc, stopChild, waitForMessage } from './processes.js';
+import { waitForMessage } from '../testkit/ipc.js';
+import { forkSibling, median, readProc, stopChild } from './processes.js';
 import { startUpstream } from './upstream.js';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));

@@ -4,6 +4,7 @@
 // Latencies are measured from send to the frame that answers it; errors are counted, not thrown.
 import http from 'node:http';
 import WebSocket from 'ws';
+import { loopbackAddress } from '../testkit/loopback.js';
 import { Histogram } from './histogram.js';
 import {
   newCounters,
@@ -21,14 +22,6 @@ const MAX_CONNECTING = 32;
 /** Sent-at times kept per student for progress acks (acks are cumulative and come in order). */
 const SENT_RING = 8;
 const ERROR_SAMPLES = 10;
-
-/** Student n's own loopback address: 127.a.b.c from 127.1.0.1 on (.0 and .255 skipped). */
-export function loopbackAddress(n: number): string {
-  const c = (n % 254) + 1;
-  const b = Math.floor(n / 254) % 256;
-  const a = 1 + Math.floor(n / (254 * 256));
-  return `127.${a}.${b}.${c}`;
-}
 
 class VirtualStudent {
   ws: WebSocket | null = null;
@@ -337,7 +330,7 @@ function send(m: FromWorker): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// Runs only as a forked child; importing the module (for loopbackAddress) starts nothing.
+// Runs only as a forked child; importing the module starts nothing.
 if (process.send !== undefined && process.env.READERAI_BENCH_WORKER === '1') {
   let worker: Worker | null = null;
   process.on('message', (m: ToWorker) => {

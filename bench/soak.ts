@@ -10,7 +10,15 @@
 // end: the growth of RSS and retained heap from minute 2 (after warm-up) to the last minute, as
 // a least-squares slope in MB per hour, and whether any acknowledged progress was lost.
 import { parseArgs } from 'node:util';
-import { Fleet, launchServer, loopbackAddress, mib, teacherCall, type ProbeSample, type Tablet } from './fleet.js';
+import {
+  Fleet,
+  launchServer,
+  loopbackAddress,
+  mib,
+  teacherCall,
+  type ProbeSample,
+  type Tablet,
+} from '../testkit/fleet.js';
 
 const { values } = parseArgs({
   options: {

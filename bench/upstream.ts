@@ -1,4 +1,4 @@
-// The stand-in for Gemini during the bench: the relay tests' fake (test/support/fake-gemini.ts),
+// The stand-in for Gemini during the bench: the relay tests' fake (testkit/fake-gemini.ts),
 // answering every question with a short streamed answer after a set latency. It is loaded at run
 // time by path, not imported, so the compiled build (tsconfig.build.json) does not pull test code
 // into dist/; the bench always runs under tsx, which loads the .ts file.
@@ -14,7 +14,7 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-const FAKE = fileURLToPath(new URL('../test/support/fake-gemini.ts', import.meta.url));
+const FAKE = fileURLToPath(new URL('../testkit/fake-gemini.ts', import.meta.url));
 
 export async function startUpstream(latencyMs: number, chunkDelayMs: number): Promise<Upstream> {
   const mod = (await import(pathToFileURL(FAKE).href)) as { FakeGemini: { start(): Promise<Upstream> } };

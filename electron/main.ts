@@ -4,7 +4,7 @@
 import { app, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openLogFile } from './server/log-file.js';
+import { openLogFile } from './server-process/log-file.js';
 import { setupGeminiKeyStore } from './setup/gemini-key.js';
 import { setupVertexKeyStore } from './setup/vertex-key.js';
 import { setupIpc } from './setup/ipc.js';

@@ -1,6 +1,10 @@
 // One typed table of every setting: its default, environment variable, command-line flag, and
 // whether the teacher may change it from the dashboard. Values are layered, lowest first:
-//   default < IT's machine-wide preset < teacher's saved setting < environment < flag < IT's lock
+//   default < IT's machine-wide preset < saved for the server < saved for the class
+//           < environment < flag < IT's lock
+// Class settings (`perClass`) may differ between classes; a class's teacher token changes its own.
+// The rest are the server's, shared by every class: only the admin token changes them. A class's
+// value beats IT's preset (a preset is a starting point) but never the environment, a flag or a lock.
 // The configuration table in docs/it.md is this table; keep them together (test/readme.test.ts checks).
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
@@ -20,6 +24,8 @@ interface Spec<K extends Kind> {
   choices?: readonly string[];
   /** The teacher may change it from the dashboard's settings. */
   teacher?: boolean;
+  /** May differ per class: saved for one class, changed with that class's teacher token. */
+  perClass?: boolean;
   /** Never shown back in full (API keys). */
   secret?: boolean;
   /** Read once at start: changing it needs a restart. */
@@ -116,6 +122,7 @@ export const SETTINGS = {
     default: true,
     env: 'READERAI_AI_ANSWERS',
     teacher: true,
+    perClass: true,
     doc: "AI answers on or off (the dashboard's one-click off). On needs a route: aiProvider with its credentials.",
   }),
   aiProvider: spec({
@@ -174,6 +181,7 @@ export const SETTINGS = {
     max: 12,
     env: 'READERAI_GRADE_LEVEL',
     teacher: true,
+    perClass: true,
     doc: 'School grade the tutor pitches its answers at.',
   }),
   llmMaxInFlight: spec({
@@ -192,6 +200,7 @@ export const SETTINGS = {
     max: 1000,
     env: 'READERAI_QUESTIONS_PER_5MIN',
     teacher: true,
+    perClass: true,
     doc: 'Questions one student may ask in 5 minutes.',
   }),
   geminiRequestsPerMinute: spec({
@@ -210,6 +219,7 @@ export const SETTINGS = {
     max: 10_000,
     env: 'READERAI_DEFINITIONS_PER_5MIN',
     teacher: true,
+    perClass: true,
     doc: 'Word look-ups one student may send to Gemini in 5 minutes (cached words are free).',
   }),
   llmDeadlineSeconds: spec({
@@ -251,6 +261,7 @@ export const SETTINGS = {
     default: false,
     env: 'READERAI_SPEECH_INPUT',
     teacher: true,
+    perClass: true,
     doc: "Let students speak questions (Chrome sends the audio to Google's speech service).",
   }),
   nameFilter: spec({
@@ -258,6 +269,7 @@ export const SETTINGS = {
     default: false,
     env: 'READERAI_NAME_FILTER',
     teacher: true,
+    perClass: true,
     doc: 'Refuse rude names at join.',
   }),
   maxConnectionsPerIp: spec({
@@ -322,6 +334,14 @@ export const SETTINGS = {
     max: 65_536,
     env: 'READERAI_MAX_BUFFERED_KB',
     doc: 'Unsent data kept for one slow tablet before it is dropped (it resumes on reconnect).',
+  }),
+  maxBookMb: spec({
+    kind: 'integer',
+    default: 300,
+    min: 1,
+    max: 4096,
+    env: 'READERAI_MAX_BOOK_MB',
+    doc: 'Largest book file a teacher may import (an EPUB with its narration audio); larger ones get 413.',
   }),
   heartbeatSeconds: spec({
     kind: 'integer',
@@ -388,7 +408,7 @@ export type SettingKey = keyof typeof SETTINGS;
 type ValueOf<K extends SettingKey> = (typeof SETTINGS)[K]['default'];
 export type Settings = { [K in SettingKey]: ValueOf<K> };
 export type Layer = Partial<Record<SettingKey, unknown>>;
-export type SourceName = 'default' | 'machine' | 'teacher' | 'environment' | 'flag' | 'locked';
+export type SourceName = 'default' | 'machine' | 'teacher' | 'class' | 'environment' | 'flag' | 'locked';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -517,30 +537,55 @@ export function machineConfigPath(env: NodeJS.ProcessEnv = process.env): string 
 
 export interface Layers {
   machine: Layer;
+  /** Saved from the dashboard with the admin token: the server's, for every class. */
   teacher: Layer;
+  /** Saved for one class (class settings only); absent when resolving the server's own values. */
+  class?: Layer;
   environment: Layer;
   flag: Layer;
   locked: Layer;
 }
 
-const ORDER: readonly (keyof Layers)[] = ['locked', 'flag', 'environment', 'teacher', 'machine'];
+const ORDER = ['locked', 'flag', 'environment', 'class', 'teacher', 'machine'] as const;
 
 /** The effective value of every setting and the layer it came from. */
 export function resolve(layers: Layers): { settings: Settings; sources: Record<SettingKey, SourceName> } {
   const settings = {} as Record<SettingKey, unknown>;
   const sources = {} as Record<SettingKey, SourceName>;
   for (const key of Object.keys(SETTINGS) as SettingKey[]) {
-    const from = ORDER.find((name) => layers[name][key] !== undefined);
-    settings[key] = from ? layers[from][key] : SETTINGS[key].default;
+    const from = ORDER.find((name) => layers[name]?.[key] !== undefined);
+    settings[key] = from ? layers[from]?.[key] : SETTINGS[key].default;
     sources[key] = from ?? 'default';
   }
   return { settings: settings as Settings, sources };
 }
 
-/** Why the teacher may not change a setting, or null if they may. */
-export function teacherCannotSet(key: SettingKey, sources: Record<SettingKey, SourceName>): string | null {
+/** The settings that may differ per class (the rest are the server's). */
+export const CLASS_SETTINGS = (Object.keys(SETTINGS) as SettingKey[]).filter(
+  (key) => (SETTINGS[key] as Spec<Kind>).perClass === true,
+);
+export type ClassSettingKey = (typeof CLASS_SETTINGS)[number];
+
+export function isClassSetting(key: SettingKey): boolean {
+  return (SETTINGS[key] as Spec<Kind>).perClass === true;
+}
+
+/**
+ * Why the caller may not change a setting, or null if they may. A class's teacher token changes
+ * its class's settings only; the admin token also changes the server's.
+ */
+export function teacherCannotSet(
+  key: SettingKey,
+  sources: Record<SettingKey, SourceName>,
+  admin = true,
+): string | null {
   const s = SETTINGS[key] as Spec<Kind>;
   if (!s.teacher) return `${key} is not a classroom setting; IT sets it (see docs/it.md).`;
+  if (!admin && !s.perClass)
+    return (
+      `${key} applies to every class on this server; IT changes it with the admin token ` +
+      "(the desktop app, or the dashboard opened on the server's machine)."
+    );
   const source = sources[key];
   if (source === 'locked') return `${key} is locked by your school's IT configuration.`;
   if (source === 'environment' || source === 'flag')

@@ -2,7 +2,7 @@
 // SDK -> local Gemini stand-in, and back as streamed frames; what the teacher sees; what left the
 // machine (no student name, id or token).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
 import type { FeedItem } from '../shared/protocol/index.js';

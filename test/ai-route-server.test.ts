@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverEnv } from '../bench/server-env.js';
+import { serverEnv } from '../testkit/server-env.js';
 import type { AiStatus, RouteCheck } from '../shared/protocol/ai.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { join as joinClass, TestTablet } from './support/student-client.js';
 

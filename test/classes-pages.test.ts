@@ -131,6 +131,9 @@ describe("IT's school view", () => {
       const row = page.locator(`tr[data-class-id="${c.classId}"]`);
       await row.getByText(c.name, { exact: true }).waitFor();
       expect((await row.locator('td.mono').textContent())?.replace(/\s/g, '')).toBe(c.classCode);
+      // No AI route on this server: every class says AI answers are off.
+      expect(c.aiAnswers).toBe(false);
+      expect(await row.getByTestId('ai').textContent()).toBe('Off');
     }
     const period1 = list.find((c) => c.name === 'Period 1')!;
     await expect

@@ -176,8 +176,8 @@ describe('each teacher sees only their class', () => {
       expect((await adminApi(path, { method, body, token: a.teacherToken })).status, `${method} ${path}`).toBe(403);
       expect((await adminApi(path, { method, body, token: 'made-up' })).status, `${method} ${path}`).toBe(401);
     }
-    // ...and the server-wide settings are IT's too.
-    expect((await teacherApi(as(a), '/settings', { method: 'PUT', body: { gradeLevel: 2 } })).status).toBe(403);
+    // ...and the server-wide settings are IT's too (a class's own ones: test/class-settings.test.ts).
+    expect((await teacherApi(as(a), '/settings', { method: 'PUT', body: { llmMaxInFlight: 2 } })).status).toBe(403);
     expect((await adminApi<ClassSummary[]>('/classes')).body).toHaveLength(4);
   });
 });

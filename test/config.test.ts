@@ -6,6 +6,7 @@ import {
   flagLayer,
   machineLayers,
   resolve,
+  CLASS_SETTINGS,
   teacherCannotSet,
   SETTINGS,
 } from '../server/config.js';
@@ -64,6 +65,28 @@ describe('config', () => {
       sources: { port: 'locked' },
     });
     expect(resolve({ ...empty, machine: { gradeLevel: 5 }, teacher: { gradeLevel: 2 } }).settings.gradeLevel).toBe(2);
+  });
+
+  it("puts a class's own values over the server's and IT's preset, under the environment and IT's lock", () => {
+    const layers = { ...empty, machine: { gradeLevel: 5 }, teacher: { gradeLevel: 4 }, class: { gradeLevel: 2 } };
+    expect(resolve(layers)).toMatchObject({ settings: { gradeLevel: 2 }, sources: { gradeLevel: 'class' } });
+    expect(resolve({ ...layers, environment: { gradeLevel: 6 } }).settings.gradeLevel).toBe(6);
+    expect(resolve({ ...layers, locked: { gradeLevel: 7 } }).sources.gradeLevel).toBe('locked');
+    expect(CLASS_SETTINGS).toEqual([
+      'aiAnswers',
+      'gradeLevel',
+      'questionsPer5Min',
+      'definitionsPer5Min',
+      'speechInput',
+      'nameFilter',
+    ]);
+  });
+
+  it("keeps the server's settings to the admin token, and a class's own to its teacher link too", () => {
+    const sources = resolve(empty).sources;
+    expect(teacherCannotSet('gradeLevel', sources, false)).toBeNull();
+    expect(teacherCannotSet('geminiModel', sources, false)).toMatch(/every class on this server.*admin token/);
+    expect(teacherCannotSet('geminiModel', sources, true)).toBeNull();
   });
 
   it('lets the teacher change classroom settings unless IT locked them or the environment set them', () => {

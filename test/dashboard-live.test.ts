@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CloseCode, ErrorCode } from '../shared/protocol/codes.js';
 import type { ClassroomView, FeedItem, StudentView } from '../shared/protocol/index.js';
 import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
 import { joinFromQr } from './support/student-page.js';
@@ -243,7 +243,7 @@ describe('the teacher dashboard, live', () => {
     await hands.waitFor({ state: 'detached' });
   });
 
-  it('removes a student (who may join again) and blocks one (until unblocked)', async () => {
+  it('removes a student (who may join again) and blocks one child (until unblocked), not the name', async () => {
     const a = await tablet('Oskar');
     await row(a.studentId).getByRole('button', { name: 'Actions for Oskar' }).click();
     await page.getByRole('button', { name: 'Remove from lesson' }).click();
@@ -263,11 +263,17 @@ describe('the teacher dashboard, live', () => {
     await page.getByRole('button', { name: 'Block' }).click();
     expect(await b.t.closed()).toBe(CloseCode.BLOCKED);
     await row(b.studentId).getByText('Blocked').waitFor();
-    expect((await join(server.url, { classCode, name: 'Vera' })).body.code).toBe(ErrorCode.BLOCKED);
+    // The blocked child's tablet is refused; another child called Vera is someone else, told apart.
+    expect((await join(server.url, { classCode, name: 'Vera', token: b.token })).body.code).toBe(ErrorCode.BLOCKED);
+    const otherVera = await join(server.url, { classCode, name: 'Vera' });
+    expect(otherVera.status).toBe(200);
+    expect(otherVera.body.name).toBe('Vera (2)');
     await page.getByRole('button', { name: 'Unblock' }).click();
     await page.getByRole('button', { name: 'Close' }).click();
     await row(b.studentId).getByText('Blocked').waitFor({ state: 'detached' });
-    expect((await join(server.url, { classCode, name: 'Vera' })).status).toBe(200);
+    const back = await join(server.url, { classCode, name: 'Vera', token: b.token });
+    expect(back.status).toBe(200);
+    expect(back.body.studentId).toBe(b.studentId);
   });
 
   it('deletes a student only after a confirmation: the record goes, the tablet is told to forget', async () => {
@@ -367,7 +373,10 @@ describe('the teacher dashboard, live', () => {
     ]);
     expect(download.suggestedFilename()).toMatch(/^readerai-report-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync(await download.path(), 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('\uFEFFName,Minutes read,Words read,Questions asked,Book,Progress %,Status');
+    expect(csv.split('\r\n')[0]).toBe(
+      '\uFEFFName,Minutes read,Words read,Questions asked,Book,Progress %,Status,' +
+        'Lessons,Books read,Words looked up,Questions and answers',
+    );
     for (const name of ['Rafael', 'Priya', 'Reader 30', '<img src=x onerror=alert(1)>']) expect(csv).toContain(name);
   });
 

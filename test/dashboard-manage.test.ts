@@ -1,14 +1,16 @@
 // The dashboard's other screens in real Chromium against the real server (no Gemini key): the
 // settings (teacher-editable ones saved, environment-set ones read-only with the reason), the book
-// library (importing .txt and .epub files, assigning a book to the class), and a class far larger
-// than the screen (the student list stays windowed).
+// library (importing .txt and .epub files, assigning a book to the class), a class far larger
+// than the screen (the student list stays windowed), and a teacher's link to one class of several
+// (its own AI switch, the server's settings read-only, a child's history across lessons).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
-import type { Book, BookSummary } from '../shared/protocol/index.js';
+import { readFileSync } from 'node:fs';
+import type { Book, BookSummary, CreatedClass } from '../shared/protocol/index.js';
 import type { SettingView } from '../renderer/teacher/lib/api.js';
 import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
 
@@ -57,12 +59,12 @@ describe('settings', () => {
     const questions = page.locator('[data-setting="questionsPer5Min"]');
     await questions.locator('input').fill('7');
     await page.getByTestId('save-settings').click();
-    await questions.getByText('saved by you').waitFor();
-    expect(await setting('questionsPer5Min')).toMatchObject({ value: 7, source: 'teacher' });
+    await questions.getByText('saved for this class').waitFor();
+    expect(await setting('questionsPer5Min')).toMatchObject({ value: 7, source: 'class' });
 
     await questions.getByRole('button', { name: 'Reset to default' }).click();
     await page.getByTestId('save-settings').click();
-    await questions.getByText('saved by you').waitFor({ state: 'detached' });
+    await questions.getByText('saved for this class').waitFor({ state: 'detached' });
     expect(await setting('questionsPer5Min')).toMatchObject({ value: 10, source: 'default' });
     await saveScreenshot(page, 'dashboard-settings-1280x800');
   });
@@ -119,7 +121,7 @@ describe('the AI route', () => {
 
     await page.getByTestId('ai-off').click();
     await page.locator('[data-ai="off"]').getByText('AI answers off').waitFor();
-    expect(await setting('aiAnswers')).toMatchObject({ value: false, source: 'teacher' });
+    expect(await setting('aiAnswers')).toMatchObject({ value: false, source: 'class' });
     expect((await teacherApi<{ reason: string }>(server, '/ai')).body.reason).toBe('ai_off');
     await page.getByTestId('ai-on').click();
     await page.locator('[data-ai="on"]').waitFor();
@@ -189,7 +191,8 @@ describe('books', () => {
     await page
       .getByTestId('book-file')
       .setInputFiles({ name: 'lantern.epub', mimeType: 'application/epub+zip', buffer: Buffer.from(epub) });
-    expect(await page.getByTestId('book-title').inputValue()).toBe('The Lantern Keeper');
+    // The server reads the EPUB (title from its package), not the page.
+    await page.getByTestId('epub-chosen').waitFor();
     await page.getByRole('button', { name: 'Add to library', exact: true }).click();
     const row = page.locator('[data-book-id]', { hasText: 'The Lantern Keeper' });
     await row.waitFor();
@@ -206,7 +209,8 @@ describe('books', () => {
     await page
       .getByTestId('book-file')
       .setInputFiles({ name: 'broken.epub', mimeType: 'application/epub+zip', buffer: Buffer.from('not a zip') });
-    await page.getByRole('alert').getByText('This EPUB file could not be opened').waitFor();
+    await page.getByRole('button', { name: 'Add to library', exact: true }).click();
+    await page.getByRole('alert').getByText('This file is not an EPUB (it is not a valid zip file).').waitFor();
   });
 });
 
@@ -225,5 +229,84 @@ describe('a class larger than the screen', () => {
     // Pupil 150 to Pupil 159.
     await expect.poll(() => rows.count()).toBe(10);
     expect(errorsOf(page)).toEqual([]);
+  });
+});
+
+describe("a teacher's link (one class of several)", () => {
+  let teacher: Page;
+  let mine: CreatedClass;
+  beforeAll(async () => {
+    const res = await fetch(`${server.url}/api/admin/classes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Group B' }),
+    });
+    mine = (await res.json()) as CreatedClass;
+    ({ page: teacher } = await newPage(browser, { width: 1280, height: 800 }, { hasTouch: false }));
+    await teacher.goto(`${server.url}/teacher/#token=${mine.teacherToken}`);
+    await teacher.locator('[data-link="live"]').waitFor();
+  });
+  const as = () => ({ url: server.url, adminToken: mine.teacherToken });
+
+  it("turns AI answers off for its own class in one click, and the server's settings stay IT's", async () => {
+    // IT's key turns AI on for every class; this teacher switches it off for theirs only.
+    await teacherApi(server, '/settings', { method: 'PUT', body: { geminiApiKey: 'AIzaTestKey-9999' } });
+    await teacher.reload();
+    await teacher.locator('[data-ai="on"]').waitFor();
+    await teacher.getByTestId('ai-off').click();
+    await teacher.locator('[data-ai="off"]').getByText('AI answers off').waitFor();
+    expect((await teacherApi<{ reason: string }>(as(), '/ai')).body.reason).toBe('ai_off');
+    expect((await teacherApi<{ enabled: boolean }>(server, '/ai')).body.enabled).toBe(true);
+
+    await teacher.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Settings' }).click();
+    const ai = teacher.locator('[data-setting="aiAnswers"]');
+    await ai.getByText('saved for this class').waitFor();
+    expect(await ai.locator('[data-scope]').textContent()).toBe('this class');
+    const model = teacher.locator('[data-setting="geminiModel"]');
+    expect(await model.locator('input').isDisabled()).toBe(true);
+    await model.getByText(/applies to every class on this server; IT changes it with the admin token/).waitFor();
+    expect(await model.locator('[data-scope]').textContent()).toBe('every class');
+    await saveScreenshot(teacher, 'dashboard-settings-teacher-link-1280x800');
+    await teacherApi(server, '/settings', { method: 'PUT', body: { geminiApiKey: null } });
+    expect(errorsOf(teacher)).toEqual([]);
+  });
+
+  it("shows a child's history across lessons when the teacher opens the child", async () => {
+    const res = await join(server.url, { classCode: mine.classCode, name: 'Zoe' });
+    let tablet = await TestTablet.open(res.body.wsUrl);
+    const state = await tablet.next('SESSION_STATE');
+    const ask = (questionId: string, questionText: string) =>
+      tablet.send('STUDENT_INTERRUPTION', { questionId, questionText, context: { bookId: state.bookId, wordIdx: 3 } });
+    tablet.send('PROGRESS_UPDATE', { bookId: state.bookId, wordIdx: 12, audioTs: 0, seq: 1, playing: true });
+    ask('z1', 'What is a lantern?');
+    await tablet.next('TEACHER_WILL_ANSWER');
+    await teacherApi(as(), '/lesson', { body: { open: false } });
+    await tablet.closed();
+    await teacherApi(as(), '/lesson', { body: { open: true } });
+    tablet = await TestTablet.open(res.body.wsUrl);
+    await tablet.next('SESSION_STATE');
+    ask('z2', 'Why did the boat come home?');
+    await tablet.next('TEACHER_WILL_ANSWER');
+
+    await teacher.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Class' }).click();
+    await teacher.getByRole('button', { name: 'Actions for Zoe' }).click();
+    const history = teacher.getByTestId('child-history');
+    await history.getByText('Across 2 lessons').waitFor();
+    await history.getByText('2 questions', { exact: false }).waitFor();
+    expect(await history.locator('[data-lesson]').count()).toBe(2);
+    // Newest first: this lesson's question, then the last lesson's.
+    expect(await history.locator('[data-lesson]').first().textContent()).toContain('Why did the boat come home?');
+    expect(await history.locator('[data-lesson]').last().textContent()).toContain('What is a lantern?');
+    const [download] = await Promise.all([
+      teacher.waitForEvent('download'),
+      history.getByRole('button', { name: 'Their report (CSV)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^readerai-student-report-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv).toContain('What is a lantern?');
+    expect(csv).toContain('Why did the boat come home?');
+    await saveScreenshot(teacher, 'dashboard-child-history-1280x800');
+    tablet.close();
+    expect(errorsOf(teacher)).toEqual([]);
   });
 });

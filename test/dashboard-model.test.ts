@@ -62,7 +62,7 @@ const item = (id: string, over: Partial<FeedItem> = {}): FeedItem => ({
 
 const snapshot = (students: StudentView[], feed: FeedItem[] = []): TeacherMessage => ({
   type: 'SNAPSHOT',
-  payload: { classroom: classroom(), students, feed, alerts: [] },
+  payload: { classroom: classroom(), students, feed, alerts: [], takeovers: [] },
 });
 
 describe('ClassModel', () => {

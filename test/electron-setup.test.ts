@@ -91,11 +91,11 @@ const { withCsp } = await import('../electron/setup/session.js');
 const { dashboardCsp } = await import('../electron/security/csp.js');
 const { isWebUrl } = await import('../electron/security/origin.js');
 import type { ServerStarted } from '../server/host-messages.js';
-import { ServerSupervisor, type ServerStatus } from '../electron/server/supervisor.js';
-import { forkWithNode } from '../electron/server/fork-node.js';
+import { ServerSupervisor, type ServerStatus } from '../electron/server-process/supervisor.js';
+import { forkWithNode } from '../electron/server-process/fork-node.js';
 import type { GeminiKeyStore } from '../electron/setup/gemini-key.js';
 import type { VertexKeyStore } from '../electron/setup/vertex-key.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { REAL_SERVER, waitFor } from './support/supervisor.js';
 
 const ORIGIN = 'http://127.0.0.1:8080';

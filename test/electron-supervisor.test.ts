@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ServerSupervisor, type ServerStatus, type SupervisorOptions } from '../electron/server/supervisor.js';
-import { forkWithNode } from '../electron/server/fork-node.js';
+import { ServerSupervisor, type ServerStatus, type SupervisorOptions } from '../electron/server-process/supervisor.js';
+import { forkWithNode } from '../electron/server-process/fork-node.js';
 import { REAL_SERVER, waitFor } from './support/supervisor.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/fake-server.mjs', import.meta.url));

@@ -2,10 +2,10 @@
 // recorded responses replayed, blocks turned into kind messages with flags, what goes upstream,
 // streaming as it arrives, and the key entered or changed at run time.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KIND_MESSAGES } from '../server/llm/relay.js';
+import { KIND_MESSAGES } from '../server/llm/questions.js';
 import { passageAround } from '../server/llm/prompt.js';
 import type { FlagReason } from '../server/llm/types.js';
-import { fixtureEvents } from './support/fake-gemini.js';
+import { fixtureEvents } from '../testkit/fake-gemini.js';
 import {
   askJob,
   BOOK,

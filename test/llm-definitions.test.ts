@@ -5,11 +5,11 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRelay } from '../server/llm/index.js';
-import { notInDictionary } from '../server/llm/relay.js';
+import { notInDictionary } from '../server/llm/definitions.js';
 import { OfflineDictionary } from '../server/llm/wordnet.js';
 import { STORIES } from '../server/books/stories.js';
 import { splitWords } from '../server/books/words.js';
-import { loadWordList, measure } from '../bench/meanings.js';
+import { loadWordList, measure } from '../testkit/meanings.js';
 import { tempDir } from './support/server.js';
 import {
   BOOK,

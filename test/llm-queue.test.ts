@@ -14,7 +14,7 @@ import {
   type Harness,
   type Heard,
 } from './support/llm-harness.js';
-import type { RecordedRequest } from './support/fake-gemini.js';
+import type { RecordedRequest } from '../testkit/fake-gemini.js';
 import { FairQueue, FRONT } from '../server/llm/fair-queue.js';
 
 let h: Harness | undefined;

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { definitionRequest } from '../server/llm/prompt.js';
 import { UpstreamError } from '../server/llm/provider.js';
-import { KIND_MESSAGES } from '../server/llm/relay.js';
+import { KIND_MESSAGES } from '../server/llm/questions.js';
 import {
   askJob,
   defineJob,
@@ -150,7 +150,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
 
     it('falls back to the teacher when nothing listens at the address', async () => {
       h = await startHarness({ llmMaxRetries: 1 });
-      const { FakeGemini } = await import('./support/fake-gemini.js');
+      const { FakeGemini } = await import('../testkit/fake-gemini.js');
       const gone = await FakeGemini.start();
       const url = gone.baseUrl;
       await gone.close();

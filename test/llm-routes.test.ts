@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { envLayer, ConfigError } from '../server/config.js';
 import { resolveRoute } from '../server/llm/route.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import {
   askJob,
   BOOK,

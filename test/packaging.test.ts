@@ -267,7 +267,9 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
     // Sources, tests, source maps and build-time tools stay out.
     const unwanted = [...files].filter(
       (f) =>
-        /^\/(electron|server|renderer|test|bench|build)\//.test(f) ||
+        /^\/(electron|server|renderer|test|testkit|bench|build)\//.test(f) ||
+        f.startsWith('/dist/bench/') ||
+        f.startsWith('/dist/testkit/') ||
         f.endsWith('.map') ||
         f.startsWith('/dist/electron/launcher/') ||
         f.startsWith('/dist/electron/packaging/') ||
@@ -326,7 +328,7 @@ describe.runIf(BUILT)('electron-builder --dir with a stand-in Electron', () => {
     const shell = listPackage(asar, { isPack: false })
       .map((f) => f.replaceAll('\\', '/'))
       .filter((f) => f.startsWith('/dist/electron/') && f.endsWith('.js'));
-    expect(shell).toContain('/dist/electron/server/fork-utility.js');
+    expect(shell).toContain('/dist/electron/server-process/fork-utility.js');
     const forking = shell.filter((f) =>
       /node:child_process|['"]child_process['"]/.test(extractFile(asar, f.slice(1)).toString()),
     );

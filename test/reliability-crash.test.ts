@@ -1,10 +1,10 @@
 // Crash in the middle of a class (issue 8 item 3): 40 tablets send progress, the server is killed
 // with SIGKILL (no shutdown code runs), and started again on the same port and data folder. Every
-// tablet must come back by itself (jittered backoff, bench/fleet.ts) and find at least everything
+// tablet must come back by itself (jittered backoff, testkit/fleet.ts) and find at least everything
 // it had seen acknowledged: for each tablet, the last PROGRESS_SAVED.seq before the kill is at most
 // the seq in SESSION_STATE after the restart. The teacher's dashboard comes back with the same class.
 import { afterAll, describe, expect, it } from 'vitest';
-import { Fleet, loopbackAddress, waitUntil, wordAt } from '../bench/fleet.js';
+import { Fleet, loopbackAddress, waitUntil, wordAt } from '../testkit/fleet.js';
 import type { TeacherPayload } from '../shared/protocol/index.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { classCodeOf, nextTeacherFrame, openTeacherSocket, sleep } from './support/reliability.js';

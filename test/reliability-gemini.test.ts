@@ -1,12 +1,12 @@
 // Gemini misbehaving while a class reads (issue 8 item 3), end to end: real server, real sockets,
-// the local Gemini stand-in (test/support/fake-gemini.ts) scripted with 429 and 503 storms and a
+// the local Gemini stand-in (testkit/fake-gemini.ts) scripted with 429 and 503 storms and a
 // hang. A whole group asks at once; every question must be acknowledged at once, queue, retry and
 // end either answered or handed to the teacher; reading (progress saves) must go on meanwhile;
 // nothing crashes. (The relay's retry rules themselves are unit-tested in llm-resilience.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, loopbackAddress, waitUntil, type Tablet } from '../bench/fleet.js';
+import { Fleet, loopbackAddress, waitUntil, type Tablet } from '../testkit/fleet.js';
 import type { FeedItem, ServerMessage } from '../shared/protocol/index.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { classCodeOf, rawHttp, sleep } from './support/reliability.js';
 

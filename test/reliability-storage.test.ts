@@ -7,7 +7,7 @@ import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Fleet, loopbackAddress, waitUntil, wordAt } from '../bench/fleet.js';
+import { Fleet, loopbackAddress, waitUntil, wordAt } from '../testkit/fleet.js';
 import type { Alert } from '../shared/protocol/index.js';
 import { startServer, tempDir, type RunningServer } from './support/server.js';
 import type { TestTablet } from './support/student-client.js';

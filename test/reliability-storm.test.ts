@@ -3,8 +3,8 @@
 // by themselves (the student app's jittered backoff) and find their positions. Correctness only:
 // the timings are measured by `npm run bench:storm` (2,000 tablets), see docs/reliability.md.
 import { afterAll, describe, expect, it } from 'vitest';
-import { Fleet, loopbackAddress, waitUntil, wordAt } from '../bench/fleet.js';
-import { reconnectStorm } from '../bench/storm.js';
+import { Fleet, loopbackAddress, waitUntil, wordAt } from '../testkit/fleet.js';
+import { reconnectStorm } from '../testkit/storm.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { classCodeOf } from './support/reliability.js';
 

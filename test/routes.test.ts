@@ -165,7 +165,9 @@ describe('routes', () => {
     const put = await teacher('PUT', '/settings', { gradeLevel: 5, geminiApiKey: 'AIza-secret-1234' });
     expect(put.statusCode).toBe(200);
     const view = put.json<{ key: string; value: unknown; editable: boolean; source: string }[]>();
-    expect(view.find((s) => s.key === 'gradeLevel')).toMatchObject({ value: 5, source: 'teacher' });
+    // The admin token acts on the first class: its grade is that class's own; the key is the server's.
+    expect(view.find((s) => s.key === 'gradeLevel')).toMatchObject({ value: 5, source: 'class', scope: 'class' });
+    expect(view.find((s) => s.key === 'geminiApiKey')).toMatchObject({ source: 'teacher', scope: 'server' });
     const key = view.find((s) => s.key === 'geminiApiKey')!;
     expect(JSON.stringify(put.json())).not.toContain('AIza-secret');
     expect(key.value).toBe('••••1234');
@@ -177,7 +179,7 @@ describe('routes', () => {
     expect((await teacher('PUT', '/settings', { gradeLevel: 99 })).statusCode).toBe(400);
     expect((await teacher('PUT', '/settings', { nonsense: 1 })).statusCode).toBe(400);
     // Nothing was half-applied by the refused request.
-    expect(app.settings.current.gradeLevel).toBe(5);
+    expect(app.settings.forClass(app.classes.first().id).gradeLevel).toBe(5);
     await teacher('PUT', '/settings', { geminiApiKey: null });
     expect(app.relay.aiEnabled).toBe(false);
   });
@@ -186,10 +188,21 @@ describe('routes', () => {
     const dataDir = tempDir();
     const layers = { machine: {}, environment: {}, flag: {}, locked: {} };
     const first = await buildApp({ dataDir, layers, adminToken: ADMIN, tls: false, createRelay });
-    first.settings.update({ gradeLevel: 6, speechInput: true });
+    first.settings.update(
+      { gradeLevel: 6, speechInput: true, geminiModel: 'kept-model' },
+      {
+        classId: first.classes.first().id,
+        admin: true,
+      },
+    );
     await first.close();
     const second = await buildApp({ dataDir, layers, adminToken: ADMIN, tls: false, createRelay });
-    expect(second.settings.current).toMatchObject({ gradeLevel: 6, speechInput: true });
+    expect(second.settings.forClass(second.classes.first().id)).toMatchObject({
+      gradeLevel: 6,
+      speechInput: true,
+      geminiModel: 'kept-model',
+    });
+    expect(second.settings.current).toMatchObject({ gradeLevel: 3, geminiModel: 'kept-model' });
     await second.close();
   });
 

@@ -5,7 +5,7 @@
 // Gemini stand-in recording exactly what would have been sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedItem } from '../shared/protocol/index.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { joinTablet } from './support/reliability.js';
 

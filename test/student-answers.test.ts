@@ -15,7 +15,7 @@ import {
   TABLET_PORTRAIT,
   TABLET_TALL,
 } from './support/browser.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { installFakeSpeech } from './support/fake-speech.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { currentWord, joinFromQr, waitForWord } from './support/student-page.js';

@@ -11,7 +11,7 @@ import {
   TABLET_LANDSCAPE,
   TABLET_PORTRAIT,
 } from './support/browser.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { installFakeRecognition } from './support/fake-speech.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { joinFromQr } from './support/student-page.js';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { errorsOf, launchBrowser, newPage, PHONE, saveScreenshot, TABLET_LANDSCAPE } from './support/browser.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { installFakeSpeech, type FakeSpeechState } from './support/fake-speech.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { currentWord, joinFromQr, studentOnServer, waitForWord } from './support/student-page.js';

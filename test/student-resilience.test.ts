@@ -13,7 +13,7 @@ import {
   TABLET_LANDSCAPE,
   TABLET_PORTRAIT,
 } from './support/browser.js';
-import { FakeGemini } from './support/fake-gemini.js';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { installFakeRecognition, installFakeSpeech } from './support/fake-speech.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { classroom, currentWord, joinFromQr, studentOnServer, waitForWord } from './support/student-page.js';

@@ -1,7 +1,7 @@
 // Every IPC channel between the dashboard (through the preload) and the main process, with its
 // argument and result types. The preload cannot import values (sandboxed preloads may only require
 // 'electron'), so it spells the channel names itself and these types check each spelling.
-import type { ServerStatus } from '../server/supervisor.js';
+import type { ServerStatus } from '../server-process/supervisor.js';
 
 /** What the dashboard needs to talk to the local server as the teacher. */
 export interface AdminSession {

@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { forkWithNode } from '../server/fork-node.js';
-import { ServerSupervisor } from '../server/supervisor.js';
+import { forkWithNode } from '../server-process/fork-node.js';
+import { ServerSupervisor } from '../server-process/supervisor.js';
 import { findElectronBinary, hasDisplay } from './electron-binary.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

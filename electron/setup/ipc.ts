@@ -4,7 +4,7 @@
 import { dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
 import type { AdminSession, InvokeChannel, InvokeChannels } from '../ipc/channels.js';
 import { isTrustedSender } from '../security/origin.js';
-import type { ServerSupervisor } from '../server/supervisor.js';
+import type { ServerSupervisor } from '../server-process/supervisor.js';
 import type { ClassPower } from './power.js';
 import type { DashboardWindow } from './window.js';
 import { MAX_KEY_LENGTH, type GeminiKeyStore } from './gemini-key.js';

@@ -1,7 +1,7 @@
 // Quitting waits for the server's graceful shutdown (bounded by the supervisor) so SQLite is
 // flushed and closed and tablets get a clean 1001 close, then lets the app exit.
 import { app } from 'electron';
-import type { ServerSupervisor } from '../server/supervisor.js';
+import type { ServerSupervisor } from '../server-process/supervisor.js';
 import type { ClassPower } from './power.js';
 
 export function setupQuit(deps: {

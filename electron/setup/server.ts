@@ -1,11 +1,11 @@
 // Starts the classroom server next to the window and keeps the window in step with it: a status
 // page until the first start, the dashboard once it runs, and every later state pushed to the
 // dashboard (so it can show "server restarting") over IPC.
-import type { ServerStatus } from '../server/supervisor.js';
-import { ServerSupervisor } from '../server/supervisor.js';
-import { forkWithUtilityProcess } from '../server/fork-utility.js';
+import type { ServerStatus } from '../server-process/supervisor.js';
+import { ServerSupervisor } from '../server-process/supervisor.js';
+import { forkWithUtilityProcess } from '../server-process/fork-utility.js';
 import { originOf } from '../security/origin.js';
-import type { LogFile } from '../server/log-file.js';
+import type { LogFile } from '../server-process/log-file.js';
 import type { DashboardWindow } from './window.js';
 import type { GeminiKeyStore } from './gemini-key.js';
 import type { VertexKeyStore } from './vertex-key.js';

@@ -197,6 +197,7 @@ function ClassTable({
           <th scope="col">Code</th>
           <th scope="col">Students connected</th>
           <th scope="col">Lesson</th>
+          <th scope="col">AI answers</th>
           <th scope="col">Teacher link</th>
           <th scope="col" aria-label="Actions" />
         </tr>
@@ -219,6 +220,7 @@ function ClassTable({
                 <span class="tag">No lesson</span>
               )}
             </td>
+            <td data-testid="ai">{c.aiAnswers ? 'On' : <span class="muted">Off</span>}</td>
             <td>
               <button type="button" class="btn btn-small" onClick={() => onShowLink(c)}>
                 Show link

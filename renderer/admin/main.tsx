@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import '@fontsource/atkinson-hyperlegible/400.css';
 import '@fontsource/atkinson-hyperlegible/700.css';
-import '../teacher/teacher.css';
+import '../teacher/styles/index.css';
 import './admin.css';
 import { findToken, forgetToken, saveToken } from '../teacher/lib/token.js';
 import { SignIn } from '../teacher/components/SignIn.js';

@@ -5,7 +5,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import '@fontsource/atkinson-hyperlegible/400.css';
 import '@fontsource/atkinson-hyperlegible/700.css';
-import './teacher.css';
+import './styles/index.css';
 import type { ClassSummary } from '../../shared/protocol/index.js';
 import { AdminApi } from '../admin/api.js';
 import { ApiError } from './lib/api.js';

@@ -8,21 +8,28 @@ import type {
   ClassroomView,
   FeedItem,
   OfflineReload,
+  RosterPut,
+  RosterView,
   StudentView,
+  TakeoverView,
   TeacherPayload,
 } from '../../shared/protocol/index.js';
 import type { Library, LoadedBook } from '../books/library.js';
 import { DomainError } from '../errors.js';
-import type { Relay } from '../llm/types.js';
+import type { Settings } from '../config.js';
+import { classPolicy, type ClassPolicy, type Relay } from '../llm/types.js';
 import type { Eraser } from '../store/eraser.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { ClassRow, LessonRow, Store } from '../store/store.js';
+import { classHistory } from './history.js';
 import type { AttemptLimiter } from './attempts.js';
+import { ClassRoster } from './class-roster.js';
 import { hashToken, newId, newToken } from './ids.js';
-import { checkName, nameKey } from './names.js';
+import { checkName, nameApart, nameKey } from './names.js';
 import type { Outbox } from './outbox.js';
 import { QuestionDesk } from './questions.js';
 import { Student, type Question } from './student.js';
+import { Takeovers, type Takeover } from './takeovers.js';
 import { TeacherFeed } from './teacher-feed.js';
 
 /** What every class on the server shares. */
@@ -33,8 +40,8 @@ export interface ClassroomDeps {
   writer: GroupCommit<Student>;
   eraser: Eraser;
   relay: () => Relay;
-  /** Whether rude names are refused (a teacher setting, read at each join). */
-  nameFilter: () => boolean;
+  /** A class's settings (the server's with the class's own over them), read when used. */
+  settings: (classId: string) => Settings;
   /** New students per address per minute, counted over every class. */
   joins: AttemptLimiter;
   /** The join URL for a class code (depends on the chosen network address and port). */
@@ -54,6 +61,9 @@ export interface JoinResult {
   resumed: boolean;
 }
 
+/** A join either succeeds or, for a name in use on another tablet, waits for the teacher. */
+export type JoinOutcome = JoinResult | { room: Classroom; pending: Takeover };
+
 const PAUSED = 'Your teacher has paused your access. Please ask your teacher.';
 
 export class Classroom {
@@ -63,7 +73,11 @@ export class Classroom {
   readonly feed = new TeacherFeed();
   readonly desk: QuestionDesk;
   private readonly byToken = new Map<string, Student>();
-  private readonly blockedNames = new Set<string>();
+  /** How many students have each name (nameKey), so a second "Mia" can be told apart at once. */
+  private readonly nameKeys = new Map<string, number>();
+  /** The names children tap instead of typing, when the teacher gave a list. */
+  readonly list: ClassRoster;
+  private readonly takeovers: Takeovers;
   /** The open lesson, else the last one (null before the first). */
   private lesson: LessonRow | null;
 
@@ -80,11 +94,14 @@ export class Classroom {
       outbox: d.outbox,
       feed: this.feed,
       relay: d.relay,
+      policy: () => this.policy(),
       classId: row.id,
       lessonId: () => this.lesson?.id ?? '',
       now: d.now,
     });
     this.feed.attach(this);
+    this.list = new ClassRoster(row.id, d.store.rosters);
+    this.takeovers = new Takeovers(d.now);
     this.loadRoster();
     if (this.lesson) this.desk.load(this.lesson.id, new Map([...this.students, ...this.removed]));
   }
@@ -110,6 +127,16 @@ export class Classroom {
   get archived(): boolean {
     return this.row.archivedAt !== null;
   }
+  /** This class's settings now. */
+  settings(): Settings {
+    return this.d.settings(this.row.id);
+  }
+
+  /** What the relay needs of this class's settings, sent with each question and word. */
+  policy(): ClassPolicy {
+    return classPolicy(this.settings());
+  }
+
   get lessonOpen(): boolean {
     return this.lesson !== null && this.lesson.endedAt === null;
   }
@@ -131,18 +158,92 @@ export class Classroom {
   resume(student: Student, token: string): JoinResult {
     if (student.blocked) throw new DomainError(ErrorCode.BLOCKED, PAUSED);
     this.mustBeInLesson();
+    student.seenIn = this.lesson!.id;
     return { room: this, student, token, resumed: true };
   }
 
-  /** A new student, after the class code was found right. */
-  admit(rawName: string, address: string): JoinResult {
+  /**
+   * A typed name, after the class code was found right: a new student, marked apart from a child
+   * of the same name ("Mia (2)"). With a roster, the typed name must be one of its names.
+   */
+  admit(rawName: string, address: string, token?: string): JoinOutcome {
     this.mustBeInLesson();
+    if (this.list.active) {
+      const entry = this.list.named(rawName.normalize('NFC').trim().replace(/\s+/gu, ' '));
+      if (!entry) {
+        throw new DomainError(
+          ErrorCode.BAD_NAME,
+          'Please tap your name in the list. If it is not there, ask your teacher.',
+        );
+      }
+      return this.takeEntry(entry.id, entry.label, token, address);
+    }
+    const checked = checkName(rawName, this.settings().nameFilter);
+    if (!checked.ok) throw new DomainError(ErrorCode.BAD_NAME, checked.message);
+    return this.newStudent(checked.name, null, address);
+  }
+
+  /** The child tapped a roster name. */
+  joinByRoster(rosterId: string, token: string | undefined, address: string): JoinOutcome {
+    this.mustBeInLesson();
+    const entry = this.list.get(rosterId);
+    if (!entry) {
+      throw new DomainError(
+        ErrorCode.BAD_NAME,
+        'That name is not on your class list any more. Please ask your teacher.',
+      );
+    }
+    return this.takeEntry(entry.id, entry.label, token, address);
+  }
+
+  /** The answer to a tablet waiting to take over a name; undefined if the secret is not this class's. */
+  takeoverAnswer(secret: string): JoinOutcome | undefined {
+    const t = this.takeovers.answer(secret);
+    if (!t) return undefined;
+    if (t.decision === 'waiting') return { room: this, pending: t };
+    if (t.decision === 'denied') {
+      throw new DomainError(
+        ErrorCode.TAKEOVER_DENIED,
+        'Your teacher kept this name on the other tablet. Please ask your teacher which name to tap.',
+      );
+    }
+    this.mustBeInLesson();
+    if (t.student.blocked) throw new DomainError(ErrorCode.BLOCKED, PAUSED);
+    if (!this.students.has(t.student.id)) throw new DomainError(ErrorCode.NOT_FOUND, 'No such student in this class.');
+    return this.handOver(t.student);
+  }
+
+  /** A roster name: the student who took it (asking the teacher if another tablet has it now), or a new one. */
+  private takeEntry(entryId: string, label: string, token: string | undefined, address: string): JoinOutcome {
+    const student = this.studentOfEntry(entryId);
+    if (!student) return this.newStudent(label, entryId, address);
+    if (student.blocked) throw new DomainError(ErrorCode.BLOCKED, PAUSED);
+    if (token !== undefined && hashToken(token) === student.tokenHash) return this.resume(student, token);
+    if (student.socket !== null || student.seenIn === this.lesson!.id) {
+      const pending = this.takeovers.ask(student);
+      this.feed.takeoversChanged();
+      return { room: this, pending };
+    }
+    return this.handOver(student);
+  }
+
+  /** The student moves to the asking tablet with a new token; the old tablet's stops working. */
+  private handOver(student: Student): JoinResult {
+    const token = newToken();
+    const tokenHash = hashToken(token);
+    this.saving('A tablet could not take over a name', () => this.d.store.setStudentToken(student.id, tokenHash));
+    this.byToken.delete(student.tokenHash);
+    student.tokenHash = tokenHash;
+    this.byToken.set(tokenHash, student);
+    student.socket?.close(CloseCode.REPLACED, 'Taken over on another tablet');
+    student.seenIn = this.lesson!.id;
+    return { room: this, student, token, resumed: true };
+  }
+
+  private newStudent(name: string, rosterId: string | null, address: string): JoinResult {
     if (this.row.joinLocked) {
       throw new DomainError(ErrorCode.JOIN_LOCKED, 'Joining is closed right now. Please ask your teacher.');
     }
-    const checked = checkName(rawName, this.d.nameFilter());
-    if (!checked.ok) throw new DomainError(ErrorCode.BAD_NAME, checked.message);
-    if (this.blockedNames.has(nameKey(checked.name))) throw new DomainError(ErrorCode.BLOCKED, PAUSED);
     const now = this.d.now();
     const joinWait = this.d.joins.retryAfter(address, now);
     if (joinWait > 0) {
@@ -156,7 +257,7 @@ export class Classroom {
     const student = new Student(
       newId(),
       this.d.nextStudentKey(),
-      checked.name,
+      nameApart(name, this.nameKeys),
       hashToken(token),
       false,
       this.book().id,
@@ -168,28 +269,43 @@ export class Classroom {
       now,
       now,
     );
-    try {
-      this.d.store.insertStudent(student.id, this.row.id, student.name, student.tokenHash, now);
-    } catch (err) {
-      // Disk full or the database locked by another program: nothing was promised yet.
-      this.feed.alert('error', `A student could not join: saving failed (${(err as Error).message}).`);
-      throw new DomainError(
-        ErrorCode.SERVER_BUSY,
-        'The class computer is busy right now. Please try again in a moment.',
-        5,
-      );
-    }
+    student.rosterId = rosterId;
+    student.seenIn = this.lesson!.id;
+    this.saving('A student could not join', () =>
+      this.d.store.insertStudent(student.id, this.row.id, student.name, student.tokenHash, now, rosterId),
+    );
     this.d.joins.record(address, now);
     this.add(student);
     this.feed.studentChanged(student);
     return { room: this, student, token, resumed: false };
   }
 
+  /** Disk full or the database locked by another program: nothing was promised yet. */
+  private saving(what: string, write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      this.feed.alert('error', `${what}: saving failed (${(err as Error).message}).`);
+      throw new DomainError(
+        ErrorCode.SERVER_BUSY,
+        'The class computer is busy right now. Please try again in a moment.',
+        5,
+      );
+    }
+  }
+
+  private studentOfEntry(entryId: string): Student | undefined {
+    for (const s of this.students.values()) if (s.rosterId === entryId) return s;
+    return undefined;
+  }
+
   /** The student a socket's token belongs to, for the upgrade check: only during a lesson. */
   authenticate(token: string): Student | undefined {
     if (!this.lessonOpen) return undefined;
     const student = this.byToken.get(hashToken(token));
-    return student && !student.blocked ? student : undefined;
+    if (!student || student.blocked) return undefined;
+    student.seenIn = this.lesson!.id;
+    return student;
   }
 
   /** Whether the socket that just closed is still the student's current one. */
@@ -244,6 +360,7 @@ export class Classroom {
       });
       return;
     }
+    if (book.id !== student.bookId && this.lessonOpen) this.bookChanged(student, book.id);
     // book.id, not p.bookId: the library's string is shared by every student; the parsed one is a copy.
     student.move(book.id, p.wordIdx, p.audioTs, p.seq, p.playing ?? true, this.d.now());
     this.d.writer.mark(student);
@@ -277,7 +394,10 @@ export class Classroom {
    */
   remove(studentId: string): void {
     const student = this.mustFind(studentId);
+    // What they read in this lesson stays theirs in the reports, though they leave the roster.
+    if (this.lessonOpen) this.keepTotals(this.lesson!, [student]);
     this.d.store.setRemoved(student.id, true);
+    this.dropTakeovers(student);
     this.drop(student, CloseCode.REMOVED, 'Removed by the teacher');
     this.removed.set(student.id, student);
   }
@@ -301,18 +421,23 @@ export class Classroom {
     if (!student) throw new DomainError(ErrorCode.NOT_FOUND, 'No such student in this class.');
     if (this.students.has(student.id)) this.drop(student, CloseCode.DELETED, 'Deleted by the teacher');
     this.removed.delete(student.id);
-    if (student.blocked) this.blockedNames.delete(nameKey(student.name));
+    // Their name in the class list goes with them (the store deletes its row with theirs).
+    if (student.rosterId !== null) this.list.forget(student.rosterId);
+    this.dropTakeovers(student);
     this.desk.forget(student);
     this.feed.studentErased(student.id);
     return this.d.eraser.erase(() => this.d.store.deleteStudent(student.id, this.d.now()));
   }
 
-  /** Refuses the tablet's token and the student's name until unblocked. */
+  /**
+   * Refuses this child (their token, and their roster name) until unblocked. Acts on the student,
+   * not the name: another child called the same is not touched.
+   */
   block(studentId: string): void {
     const student = this.mustFind(studentId);
     student.blocked = true;
-    this.blockedNames.add(nameKey(student.name));
     this.d.store.setBlocked(student.id, true);
+    this.dropTakeovers(student);
     student.socket?.close(CloseCode.BLOCKED, 'Blocked by the teacher');
     this.feed.studentChanged(student);
   }
@@ -320,9 +445,47 @@ export class Classroom {
   unblock(studentId: string): void {
     const student = this.mustFind(studentId);
     student.blocked = false;
-    this.blockedNames.delete(nameKey(student.name));
     this.d.store.setBlocked(student.id, false);
     this.feed.studentChanged(student);
+  }
+
+  /** The teacher tells two children apart ("Mia" becomes "Mia B."); the tablet shows it at once. */
+  renameStudent(studentId: string, raw: string): void {
+    const student = this.mustFind(studentId);
+    const checked = checkName(raw, this.settings().nameFilter);
+    if (!checked.ok) throw new DomainError(ErrorCode.BAD_NAME, checked.message);
+    const key = nameKey(checked.name);
+    if (key !== nameKey(student.name) && this.nameKeys.has(key)) {
+      throw new DomainError(
+        ErrorCode.CONFLICT,
+        `Another child in this class is called ${checked.name}. ` +
+          `Choose a name that tells them apart, such as "${checked.name} B."`,
+      );
+    }
+    this.d.store.setStudentName(student.id, checked.name);
+    this.unkeyName(student.name);
+    student.name = checked.name;
+    this.keyName(student.name);
+    this.d.outbox.send(student, 'NAME_CHANGED', { name: student.name });
+    this.feed.studentChanged(student);
+    for (const q of this.desk.questions.values()) if (q.student === student) this.feed.questionChanged(q);
+  }
+
+  /** Lets a waiting tablet take over the name (it collects the student on its next ask) or turns it away. */
+  decideTakeover(id: string, allow: boolean): void {
+    this.takeovers.decide(id, allow);
+    this.feed.takeoversChanged();
+  }
+
+  rosterView(): RosterView {
+    return this.list.view((entryId) => this.studentOfEntry(entryId)?.id ?? null);
+  }
+
+  /** The teacher's list, saved whole; students keep the entries they took (or are unlinked from dropped ones). */
+  setRoster(body: RosterPut): RosterView {
+    this.list.replace(body);
+    for (const s of this.students.values()) if (s.rosterId !== null && !this.list.get(s.rosterId)) s.rosterId = null;
+    return this.rosterView();
   }
 
   /** A new class code (the registry picks one no other class has). */
@@ -356,6 +519,18 @@ export class Classroom {
     this.save();
   }
 
+  /** The book the teacher assigned to this class. */
+  get bookId(): string {
+    return this.row.bookId;
+  }
+
+  /** Whether this class reads the book: it is the class's book, or one of its students is still in it. */
+  hasBook(bookId: string): boolean {
+    if (this.row.bookId === bookId) return true;
+    for (const s of this.students.values()) if (s.bookId === bookId) return true;
+    return false;
+  }
+
   assignBook(bookId: string): void {
     const book = this.d.library.get(bookId);
     if (!book) throw new DomainError(ErrorCode.NOT_FOUND, `No book "${bookId}".`);
@@ -385,8 +560,43 @@ export class Classroom {
     this.d.writer.flush();
     lesson.endedAt = this.d.now();
     this.d.store.endLesson(lesson.id, lesson.endedAt);
+    this.keepTotals(lesson);
     this.closeSockets(CloseCode.SESSION_ENDED, 'Lesson ended');
     this.feed.classroomChanged();
+  }
+
+  /** The book a child leaves and the one they open both count as read in this lesson. */
+  private bookChanged(student: Student, bookId: string): void {
+    const lessonId = this.lesson!.id;
+    const left = student.updatedAt >= this.lesson!.startedAt ? student.bookId : null;
+    this.d.writer.run(() => {
+      if (left) this.d.store.addLessonBook(lessonId, student.id, left);
+      this.d.store.addLessonBook(lessonId, student.id, bookId);
+    });
+  }
+
+  /**
+   * Each child who read in the lesson: their running totals and book as it ended. The next
+   * lesson's figures are counted from these (reports across lessons, server/classroom/history.ts).
+   */
+  private keepTotals(lesson: LessonRow, students: Iterable<Student> = this.students.values()): void {
+    try {
+      const read = [...students].filter((s) => s.updatedAt >= lesson.startedAt);
+      this.d.store.keepLessonTotals(lesson.id, read);
+    } catch (err) {
+      // The lesson still ends; its figures fold into the next lesson's.
+      this.feed.alert('error', `This lesson's reading figures could not be saved (${(err as Error).message}).`);
+    }
+  }
+
+  /** Every child's record across the class's lessons (removed children too). */
+  history() {
+    return classHistory({
+      rows: this.d.store.reportRows(this.row.id),
+      lessons: this.lessons(),
+      live: (id) => this.students.get(id),
+      titleOf: (id) => this.d.library.get(id)?.title ?? id,
+    });
   }
 
   /** Archived: no lessons until restored; everything is kept. */
@@ -416,6 +626,7 @@ export class Classroom {
     return last;
   }
 
+  /** What a lesson's end clears: the tablets' sockets, and what only a live tablet has (reading, a hand up). */
   closeSockets(code: number, reason: string): void {
     for (const student of this.students.values()) {
       student.socket?.close(code, reason);
@@ -468,7 +679,12 @@ export class Classroom {
       students: [...this.students.values()].map((s) => this.studentView(s, now)),
       feed: [...this.desk.questions.values()].map((q) => this.desk.feedItem(q)),
       alerts: this.feed.alerts,
+      takeovers: this.takeovers.waiting(),
     };
+  }
+
+  takeoverViews(): TakeoverView[] {
+    return this.takeovers.waiting();
   }
 
   feedItem(q: Question): FeedItem {
@@ -524,11 +740,30 @@ export class Classroom {
   private add(student: Student): void {
     this.students.set(student.id, student);
     this.byToken.set(student.tokenHash, student);
+    this.keyName(student.name);
+  }
+
+  private keyName(name: string): void {
+    const key = nameKey(name);
+    this.nameKeys.set(key, (this.nameKeys.get(key) ?? 0) + 1);
+  }
+
+  private unkeyName(name: string): void {
+    const key = nameKey(name);
+    const n = this.nameKeys.get(key) ?? 0;
+    if (n <= 1) this.nameKeys.delete(key);
+    else this.nameKeys.set(key, n - 1);
+  }
+
+  private dropTakeovers(student: Student): void {
+    this.takeovers.drop(student);
+    this.feed.takeoversChanged();
   }
 
   private drop(student: Student, code: number, reason: string): void {
     this.students.delete(student.id);
     this.byToken.delete(student.tokenHash);
+    this.unkeyName(student.name);
     student.socket?.close(code, reason);
     student.socket = null;
     this.feed.studentRemoved(student.id);
@@ -556,12 +791,12 @@ export class Classroom {
         row.updatedAt ?? row.createdAt,
         row.updatedAt ?? row.createdAt,
       );
+      s.rosterId = row.rosterId;
       if (row.removed) {
         this.removed.set(s.id, s);
         continue;
       }
       this.add(s);
-      if (s.blocked) this.blockedNames.add(nameKey(s.name));
     }
   }
 }

@@ -3,10 +3,11 @@
 // characters is 113 million codes (a few per cent fewer without the words), and wrong guesses are
 // limited per address (./attempts.ts).
 import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { Limits } from '../../shared/protocol/codes.js';
 import { spellsRudeWord } from './code-words.js';
 
 export const CLASS_CODE_ALPHABET = 'ACDEFHJKMNPQRTUVWXY347';
-export const CLASS_CODE_LENGTH = 6;
+export const CLASS_CODE_LENGTH = Limits.CLASS_CODE_LENGTH;
 
 /** A code shown to a class. `pick(n)` is a random integer below n (tests pass their own sequence). */
 export function newClassCode(pick: (n: number) => number = randomInt): string {

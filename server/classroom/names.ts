@@ -26,3 +26,15 @@ export function checkName(raw: string, refuseRude: boolean): NameCheck {
 export function nameKey(name: string): string {
   return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
+
+/**
+ * The name with a kind mark that tells it apart from names already taken: the first Mia stays
+ * "Mia", the second is "Mia (2)". Ends: `taken` holds finitely many names, so some number is free.
+ */
+export function nameApart(name: string, taken: { has(key: string): boolean }): string {
+  if (!taken.has(nameKey(name))) return name;
+  for (let n = 2; ; n++) {
+    const marked = `${name} (${n})`;
+    if (!taken.has(nameKey(marked))) return marked;
+  }
+}

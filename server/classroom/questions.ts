@@ -4,7 +4,7 @@
 import { ErrorCode, type ClientPayload, type FeedItem } from '../../shared/protocol/index.js';
 import type { Library } from '../books/library.js';
 import { DomainError } from '../errors.js';
-import type { Relay } from '../llm/types.js';
+import type { ClassPolicy, Relay } from '../llm/types.js';
 import type { Store } from '../store/store.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { FeedSink } from './feed-sink.js';
@@ -24,6 +24,8 @@ export interface QuestionDeskOptions {
   outbox: Outbox;
   feed: FeedSink;
   relay: () => Relay;
+  /** The class's settings the relay honours (AI on or off, grade, limits). */
+  policy: () => ClassPolicy;
   classId: string;
   /** The lesson questions are asked in. */
   lessonId: () => string;
@@ -92,6 +94,7 @@ export class QuestionDesk {
       {
         classId: this.o.classId,
         studentKey: student.key,
+        policy: this.o.policy(),
         questionText,
         title: book.title,
         words: book.words,
@@ -140,10 +143,15 @@ export class QuestionDesk {
       return;
     }
     student.lastActivity = this.now();
+    const lessonId = this.o.lessonId();
+    const at = this.now();
+    // Every tap is kept for the child's report, whatever answers it.
+    if (lessonId) this.o.writer.run(() => this.o.store.insertLookup(lessonId, student.id, book.id, p.word, at));
     try {
       const r = await this.o.relay().define({
         classId: this.o.classId,
         studentKey: student.key,
+        policy: this.o.policy(),
         word: p.word,
         title: book.title,
         words: book.words,

@@ -5,7 +5,7 @@ import { ErrorCode, type TeacherPayload, type TeacherType } from '../../shared/p
 import { DomainError } from '../errors.js';
 import type { ClassRow } from '../store/store.js';
 import { AttemptLimiter, CodeGuard } from './attempts.js';
-import { Classroom, type ClassroomDeps, type JoinResult } from './classroom.js';
+import { Classroom, type ClassroomDeps, type JoinOutcome } from './classroom.js';
 import { hashToken, newClassCode, newId, newToken, normaliseClassCode } from './ids.js';
 import type { Student } from './student.js';
 
@@ -73,9 +73,13 @@ export class ClassRegistry {
   // Students
 
   /** POST /api/join. Throws DomainError with a clear message for every refusal. */
-  join(body: { classCode: string; name: string; token?: string | undefined }, address: string): JoinResult {
+  join(
+    body: { classCode: string; name: string; token?: string | undefined; rosterId?: string | undefined },
+    address: string,
+  ): JoinOutcome {
     const code = normaliseClassCode(body.classCode);
-    if (body.token) {
+    // A tapped roster name says who joins; the token only proves it is that child's own tablet.
+    if (body.token && body.rosterId === undefined) {
       const held = this.holderOf(hashToken(body.token));
       // A tablet that scanned another class's code means to join that class, not to come back.
       if (held && (code === '' || code === held.room.classCode || !this.withCode(code)))
@@ -83,6 +87,31 @@ export class ClassRegistry {
       if (!held) this.mustNotBeErased(body.token);
       // An old token (a removed student's) is ignored: join afresh below.
     }
+    const room = this.withRightCode(code, address);
+    if (body.rosterId !== undefined) return room.joinByRoster(body.rosterId, body.token, address);
+    return room.admit(body.name, address, body.token);
+  }
+
+  /**
+   * POST /api/join/roster: the names to tap, only for a right code of a class in a lesson; a
+   * wrong code counts against the same limits as a wrong join.
+   */
+  rosterNames(classCode: string, address: string): { id: string; label: string }[] | null {
+    const room = this.withRightCode(normaliseClassCode(classCode), address);
+    return room.list.active ? room.list.names() : null;
+  }
+
+  /** POST /api/join/takeover: what the teacher said to a tablet waiting for a name in use. */
+  takeoverAnswer(secret: string): JoinOutcome {
+    for (const room of this.rooms.values()) {
+      const answer = room.takeoverAnswer(secret);
+      if (answer) return answer;
+    }
+    throw new DomainError(ErrorCode.NOT_FOUND, 'That request has ended. Please tap your name again.');
+  }
+
+  /** The class a typed code opens, counting wrong codes per address and over the server. */
+  private withRightCode(code: string, address: string): Classroom {
     const now = this.deps.now();
     const wait = this.guard.retryAfter(address, this.openLessons, now);
     if (wait > 0) {
@@ -102,7 +131,7 @@ export class ClassRegistry {
         'That class code is not right, or the class has not started. Check the code on the board.',
       );
     }
-    return room.admit(body.name, address);
+    return room;
   }
 
   /**

@@ -52,13 +52,19 @@ export class Student implements Dirty, ProgressWrite {
   lastStatus: StudentStatus = StudentStatus.OFFLINE;
   /** What the tablet said about reloading offline; kept while it is away (that is when it matters). */
   offlineReload: OfflineReload | null = null;
+  /** The roster entry this student took (null: joined by typing). */
+  rosterId: string | null = null;
+  /** The lesson in which a tablet last joined or connected as this student: its name is in use then. */
+  seenIn: string | null = null;
 
   constructor(
     readonly id: string,
     /** Opaque number for the relay's fairness and rate limits (never the id). */
     readonly key: number,
-    readonly name: string,
-    readonly tokenHash: string,
+    /** The teacher may rename a student (two children of one name told apart). */
+    public name: string,
+    /** Changes when the teacher lets another tablet take the student over. */
+    public tokenHash: string,
     public blocked: boolean,
     public bookId: string,
     public wordIdx: number,

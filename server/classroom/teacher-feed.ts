@@ -1,7 +1,14 @@
 // The teacher's live view over WebSocket: a SNAPSHOT on connect, then DELTA frames carrying only
 // what changed, at most four a second, so a class of thousands stays smooth on the dashboard.
 import type { WebSocket } from 'ws';
-import type { Alert, FeedItem, StudentView, TeacherPayload, TeacherType } from '../../shared/protocol/index.js';
+import type {
+  Alert,
+  FeedItem,
+  StudentView,
+  TakeoverView,
+  TeacherPayload,
+  TeacherType,
+} from '../../shared/protocol/index.js';
 import type { FeedSink } from './feed-sink.js';
 import { newId } from './ids.js';
 import type { Question, Student } from './student.js';
@@ -17,6 +24,7 @@ export interface FeedSource {
   studentView(student: Student, now: number): StudentView;
   feedItem(question: Question): FeedItem;
   roster(): Iterable<Student>;
+  takeoverViews(): TakeoverView[];
 }
 
 export class TeacherFeed implements FeedSink {
@@ -28,6 +36,7 @@ export class TeacherFeed implements FeedSink {
   private newAlerts: Alert[] = [];
   readonly alerts: Alert[] = [];
   private classroomDirty = false;
+  private takeoversDirty = false;
   private timer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private source: FeedSource | null = null;
@@ -42,6 +51,8 @@ export class TeacherFeed implements FeedSink {
   }
 
   add(socket: WebSocket): void {
+    // Socket errors (resets, invalid frames) end in 'close'.
+    socket.on('error', () => {});
     this.sockets.add(socket);
     socket.on('close', () => {
       this.sockets.delete(socket);
@@ -83,6 +94,9 @@ export class TeacherFeed implements FeedSink {
   classroomChanged(): void {
     this.classroomDirty = true;
   }
+  takeoversChanged(): void {
+    this.takeoversDirty = true;
+  }
   alert(level: Alert['level'], message: string): void {
     const alert: Alert = { id: newId(), level, message, at: Date.now() };
     this.alerts.push(alert);
@@ -95,6 +109,7 @@ export class TeacherFeed implements FeedSink {
     const now = Date.now();
     const delta: TeacherPayload<'DELTA'> = {};
     if (this.classroomDirty) delta.classroom = src.classroom();
+    if (this.takeoversDirty) delta.takeovers = src.takeoverViews();
     if (this.dirtyStudents.size > 0) {
       delta.students = [];
       for (const s of this.dirtyStudents) {
@@ -107,6 +122,7 @@ export class TeacherFeed implements FeedSink {
     if (this.dirtyQuestions.size > 0) delta.feed = [...this.dirtyQuestions].map((q) => src.feedItem(q));
     if (this.newAlerts.length > 0) delta.alerts = this.newAlerts;
     this.classroomDirty = false;
+    this.takeoversDirty = false;
     this.dirtyStudents.clear();
     this.dirtyQuestions.clear();
     this.removed = [];

@@ -20,6 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   LESSON_CLOSED: 403,
   BLOCKED: 403,
   STUDENT_DELETED: 410,
+  TAKEOVER_DENIED: 403,
   TOO_MANY_ATTEMPTS: 429,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
@@ -29,6 +30,9 @@ const STATUS: Record<ErrorCode, number> = {
   TOO_MANY_CONNECTIONS: 429,
   SERVER_BUSY: 503,
   SERVER_FULL: 503,
+  BAD_BOOK: 400,
+  BOOK_TOO_LARGE: 413,
+  UNSUPPORTED_AUDIO: 415,
 };
 
 /** Sends DomainErrors as `{ statusCode, code, error, message }`; anything else is a logged 500. */

@@ -12,7 +12,8 @@ import type { Settings } from '../config.js';
 import { workerUrl } from '../worker-url.js';
 import { askerKey, LIMIT_WINDOW_MS, SlidingWindowLimiter } from './rate-limit.js';
 import type { FromRelay, RelayDatabase, RelayWorkerData, Stats, ToRelay, Wire } from './relay-messages.js';
-import { defineOffline, type RelayLog } from './relay.js';
+import { defineOffline } from './definitions.js';
+import type { RelayLog } from './relay-context.js';
 import { aiStatusOf, RouteCache } from './route.js';
 import type {
   AiStatus,
@@ -20,6 +21,7 @@ import type {
   AskJob,
   AskResult,
   BookPassage,
+  ClassPolicy,
   DefineJob,
   DefineResult,
   Relay,
@@ -102,9 +104,13 @@ export class RelayProxy implements Relay {
   }
 
   /** The route from the settings here; whether Google is paused after failures from the worker. */
-  aiStatus(): AiStatus {
+  aiStatus(policy?: Pick<ClassPolicy, 'aiAnswers'>): AiStatus {
     const s = this.settings();
-    return aiStatusOf(this.routes.route(s), s.geminiModel, this.workerStats.geminiUnavailable === true);
+    return aiStatusOf(
+      this.routes.route(s, policy?.aiAnswers),
+      s.geminiModel,
+      this.workerStats.geminiUnavailable === true,
+    );
   }
 
   /** The trial request runs in the worker, through the same SDK and route as the answers. */
@@ -120,7 +126,7 @@ export class RelayProxy implements Relay {
 
   ask(job: AskJob, events: AskEvents): AskResult {
     const s = this.settings();
-    const wait = this.questionLimits.take(askerKey(job), s.questionsPer5Min);
+    const wait = this.questionLimits.take(askerKey(job), job.policy.questionsPer5Min);
     if (wait > 0) {
       this.own.rateLimited++;
       return { accepted: false, retryAfterMs: wait };

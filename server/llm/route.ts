@@ -54,10 +54,17 @@ function serviceAccountKey(
   }
 }
 
+const switchedOff = (provider: 'gemini' | 'vertex'): Route => ({
+  on: false,
+  provider,
+  reason: 'ai_off',
+  detail: 'AI answers are switched off.',
+});
+
 export function resolveRoute(s: Settings, readFile = (path: string) => readFileSync(path, 'utf8')): Route {
   const provider = s.aiProvider === 'vertex' ? 'vertex' : 'gemini';
   const off = (reason: OffReason, detail: string): Route => ({ on: false, provider, reason, detail });
-  if (!s.aiAnswers) return off('ai_off', 'AI answers are switched off.');
+  if (!s.aiAnswers) return switchedOff(provider);
   const model = s.geminiModel;
   if (provider === 'gemini') {
     if (!s.geminiApiKey) return off('no_api_key', 'No Gemini API key is set.');
@@ -111,9 +118,13 @@ export class RouteCache {
   /** `onInvalid` hears once per change when a Vertex key cannot be used. */
   constructor(private readonly onInvalid?: (detail: string) => void) {}
 
-  route(s: Settings): Route {
+  /**
+   * The route for these settings, with AI switched on or off by `aiAnswers` (a class's own
+   * switch; the settings' own by default). The switch is not part of the cached route, so
+   * classes with AI on and off take turns without working the route out again.
+   */
+  route(s: Settings, aiAnswers = s.aiAnswers): Route {
     const signature = JSON.stringify([
-      s.aiAnswers,
       s.aiProvider,
       s.geminiApiKey,
       s.geminiModel,
@@ -125,11 +136,12 @@ export class RouteCache {
       s.vertexApiKey,
     ]);
     if (!this.current || signature !== this.signature) {
-      this.current = resolveRoute(s);
+      this.current = resolveRoute({ ...s, aiAnswers: true });
       this.signature = signature;
       if (!this.current.on && this.current.reason === 'vertex_credentials_invalid')
         this.onInvalid?.(this.current.detail);
     }
+    if (!aiAnswers) return switchedOff(this.current.provider);
     return this.current;
   }
 }

@@ -20,6 +20,21 @@ export interface Asker {
   classId: string;
   /** Opaque per-student number, unique within its class: then turns between students. */
   studentKey: number;
+  /** The class's settings for this question or word (classes may differ). */
+  policy: ClassPolicy;
+}
+
+/** What may differ per class for the relay: AI on or off, the grade answers are pitched at, limits. */
+export interface ClassPolicy {
+  aiAnswers: boolean;
+  gradeLevel: number;
+  questionsPer5Min: number;
+  definitionsPer5Min: number;
+}
+
+/** Just the relay's part of a class's settings (a job carries no more across to the worker). */
+export function classPolicy({ aiAnswers, gradeLevel, questionsPer5Min, definitionsPer5Min }: ClassPolicy): ClassPolicy {
+  return { aiAnswers, gradeLevel, questionsPer5Min, definitionsPer5Min };
 }
 
 export interface AskJob extends BookPassage, Asker {
@@ -51,7 +66,8 @@ export type DefineResult = { ok: true; text: string; source: AnswerSource } | { 
 export interface Relay {
   /** Whether questions get AI answers right now (a route with its credentials, not switched off). */
   readonly aiEnabled: boolean;
-  aiStatus(): AiStatus;
+  /** The AI route for a class (its own on/off), or the server's without one. */
+  aiStatus(policy?: Pick<ClassPolicy, 'aiAnswers'>): AiStatus;
   /** One short, harmless request through the configured route. */
   checkRoute(): Promise<RouteCheck>;
   ask(job: AskJob, events: AskEvents): AskResult;

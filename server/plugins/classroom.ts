@@ -66,7 +66,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   const store = new Store(openDatabase(file));
   const checkpointer = new Checkpointer(store.db);
   const settings = new SettingsService(store, o.layers);
-  const library = new Library(store);
+  const library = new Library(store, join(o.dataDir, 'books'));
   const outbox = new Outbox(settings.current.maxBufferedKb * 1024);
   const relay = o.createRelay({
     getSettings: () => settings.current,
@@ -100,7 +100,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     writer,
     eraser,
     relay: () => relay,
-    nameFilter: () => settings.current.nameFilter,
+    settings: (classId) => settings.forClass(classId),
     joinsPerMinutePerIp: settings.current.joinsPerMinutePerIp,
     joinUrl: (code, host) => `${baseUrl(host ?? detectedHost())}/join?code=${code}`,
     hosts: () => hostAddresses(interfaces?.()),
@@ -112,11 +112,15 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     outbox,
     maxConnectionsPerIp: settings.current.maxConnectionsPerIp,
     messagesPerSecond: settings.current.messagesPerSecond,
-    features: () => ({ aiAnswers: relay.aiEnabled, speechInput: settings.current.speechInput }),
+    features: (room) => ({
+      aiAnswers: relay.aiStatus(room.policy()).enabled,
+      speechInput: room.settings().speechInput,
+    }),
   });
-  // Settings that tablets see take effect on their next connect; the dashboards hear at once.
-  settings.onChange(() => {
-    for (const room of classes.all()) room.feed.classroomChanged();
+  // Settings that tablets see take effect on their next connect; the dashboards hear at once
+  // (a class's own change: that class's dashboards only).
+  settings.onChange((_, classId) => {
+    for (const room of classes.all()) if (classId === null || room.id === classId) room.feed.classroomChanged();
   });
 
   const heartbeat = setInterval(() => hub.heartbeatTick(settings.current.heartbeatSeconds), 1000);

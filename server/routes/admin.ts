@@ -1,21 +1,20 @@
 // IT's API for the school view (/admin/): every class, creating, archiving and deleting them, and
 // each teacher's link. Needs the admin token and a caller on this machine, whatever
 // READERAI_TEACHER_REMOTE says (the guard runs before any route in this plugin).
-import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { ClassSummary, CreatedClass, NewClass, ServerView } from '../../shared/protocol/index.js';
 import type { Classroom } from '../classroom/classroom.js';
 import { checkAdminCaller, clearTextWarning, type AccessOptions } from '../http/security.js';
 
 const ClassParams = Type.Object({ classId: Type.String({ minLength: 1, maxLength: 64 }) });
-type ClassParams = Static<typeof ClassParams>;
 
 export interface AdminRoutesOptions extends AccessOptions {
   tls: boolean;
   dataDir: string;
 }
 
-export default async function admin(app: FastifyInstance, o: AdminRoutesOptions): Promise<void> {
+const admin: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, o) => {
   app.addHook('onRequest', async (req) => checkAdminCaller(req, o));
 
   /**
@@ -39,6 +38,7 @@ export default async function admin(app: FastifyInstance, o: AdminRoutesOptions)
       students: room.students.size,
       lessonOpen: room.lessonOpen,
       archived: room.archived,
+      aiAnswers: app.relay.aiStatus(room.policy()).enabled,
     };
   };
 
@@ -46,30 +46,27 @@ export default async function admin(app: FastifyInstance, o: AdminRoutesOptions)
     o.classes.all().map(summary),
   );
 
-  app.post<{ Body: NewClass }>(
-    '/classes',
-    { schema: { body: NewClass, response: { 201: CreatedClass } } },
-    async (req, reply) => {
-      const room = o.classes.create(req.body);
-      return reply.code(201).send({
-        classId: room.id,
-        name: room.name,
-        classCode: room.classCode,
-        joinUrl: room.classroom().joinUrl,
-        teacherToken: room.teacherToken,
-        teacherUrl: teacherUrl(room),
-      });
-    },
-  );
+  app.post('/classes', { schema: { body: NewClass, response: { 201: CreatedClass } } }, async (req, reply) => {
+    const room = o.classes.create(req.body);
+    return reply.code(201).send({
+      classId: room.id,
+      name: room.name,
+      classCode: room.classCode,
+      joinUrl: room.classroom().joinUrl,
+      teacherToken: room.teacherToken,
+      teacherUrl: teacherUrl(room),
+    });
+  });
 
   /** The rows go at once; the WAL is emptied just after (ClassRegistry.delete), without holding the reply. */
-  app.delete<{ Params: ClassParams }>('/classes/:classId', { schema: { params: ClassParams } }, async (req, reply) => {
+  app.delete('/classes/:classId', { schema: { params: ClassParams } }, async (req, reply) => {
     void o.classes.delete(o.classes.mustGet(req.params.classId));
+    app.settings.forget(req.params.classId);
     return reply.code(204).send();
   });
 
   const Archive = Type.Object({ archived: Type.Boolean() });
-  app.post<{ Params: ClassParams; Body: Static<typeof Archive> }>(
+  app.post(
     '/classes/:classId/archive',
     { schema: { params: ClassParams, body: Archive, response: { 200: ClassSummary } } },
     async (req) => {
@@ -80,7 +77,7 @@ export default async function admin(app: FastifyInstance, o: AdminRoutesOptions)
   );
 
   /** A new teacher link for the class; the old one stops working at once. */
-  app.post<{ Params: ClassParams }>(
+  app.post(
     '/classes/:classId/teacher-token',
     { schema: { params: ClassParams, response: { 200: ClassSummary } } },
     async (req) => {
@@ -100,4 +97,6 @@ export default async function admin(app: FastifyInstance, o: AdminRoutesOptions)
       retentionDays: app.settings.current.retentionDays,
     };
   });
-}
+};
+
+export default admin;

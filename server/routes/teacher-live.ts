@@ -1,6 +1,7 @@
 // GET /ws/teacher?ticket=...: a dashboard's live feed (SNAPSHOT, then DELTA frames) of the one class
 // whose token asked for the ticket.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type {} from '@fastify/websocket';
 import { ErrorCode } from '../../shared/protocol/codes.js';
 import type { Classroom } from '../classroom/classroom.js';
@@ -10,10 +11,7 @@ import type { Tickets } from '../http/tickets.js';
 
 type Ticketed = FastifyRequest & { feedOf?: Classroom };
 
-export default async function teacherLive(
-  app: FastifyInstance,
-  o: { tickets: Tickets; remoteAllowed: boolean },
-): Promise<void> {
+const teacherLive: FastifyPluginAsyncTypebox<{ tickets: Tickets; remoteAllowed: boolean }> = async (app, o) => {
   app.get<{ Querystring: { ticket?: string } }>(
     '/ws/teacher',
     {
@@ -33,9 +31,8 @@ export default async function teacherLive(
         (req as Ticketed).feedOf = room;
       },
     },
-    (socket, req) => {
-      socket.on('error', () => {});
-      (req as Ticketed).feedOf!.feed.add(socket);
-    },
+    (socket, req) => (req as Ticketed).feedOf!.feed.add(socket),
   );
-}
+};
+
+export default teacherLive;

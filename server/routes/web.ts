@@ -1,14 +1,14 @@
 // The three web apps, built by Vite into dist/renderer: the student app at / (and /join, the QR
 // code's target), the teacher dashboard at /teacher/, and IT's school view at /admin/ (served
 // only on this machine, like the API behind it).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { ErrorCode } from '../../shared/protocol/codes.js';
 import { DomainError } from '../errors.js';
 import { isLoopback } from '../http/security.js';
 
-export default async function web(app: FastifyInstance, o: { root: string }): Promise<void> {
+const web: FastifyPluginAsyncTypebox<{ root: string }> = async (app, o) => {
   app.addHook('onRequest', async (req) => {
     if (isAdminPage(req.url) && !isLoopback(req.ip)) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'The school view answers only on the machine running ReaderAI.');
@@ -45,7 +45,7 @@ export default async function web(app: FastifyInstance, o: { root: string }): Pr
   app.get('/join', (_req, reply) => reply.sendFile('index.html'));
   app.get('/teacher', (_req, reply) => reply.redirect('/teacher/'));
   app.get('/admin', (_req, reply) => reply.redirect('/admin/'));
-}
+};
 
 /** /admin or below, however the path is spelled (escaped, or in another case on Windows and macOS). */
 function isAdminPage(url: string): boolean {
@@ -61,3 +61,5 @@ function isAdminPage(url: string): boolean {
     .replace(/\/{2,}/g, '/');
   return path === '/admin' || path.startsWith('/admin/');
 }
+
+export default web;

@@ -45,5 +45,5 @@ export function migrate(db: Db): void {
   if (current > 0 && current < ERASING_SCHEMA) db.exec('VACUUM');
 }
 
-/** The first schema written with secure_delete on (migration 3). */
-const ERASING_SCHEMA = 3;
+/** The first schema written with secure_delete on (migration 6). */
+const ERASING_SCHEMA = 6;

@@ -158,7 +158,60 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX students_by_class ON students(class_id);
   CREATE INDEX questions_by_lesson ON questions(lesson_id, asked_at);
   `,
-  /* 3: deletion that erases. A deleted child's (or class's) tablet token is remembered only as its
+  /* 3: rosters. A class may list its children; a child taps their name instead of typing it.
+     `roster_shows` says what tablets see of each name; a student keeps the roster entry it took
+     (roster_id), which goes back to NULL if the teacher drops that name from the roster. */ `
+  CREATE TABLE rosters (
+    class_id TEXT PRIMARY KEY REFERENCES classes(id) ON DELETE CASCADE,
+    shows TEXT NOT NULL DEFAULT 'first_initial'
+  );
+  CREATE TABLE roster_entries (
+    id TEXT PRIMARY KEY,
+    class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL
+  );
+  CREATE INDEX roster_entries_by_class ON roster_entries(class_id, position);
+  ALTER TABLE students ADD COLUMN roster_id TEXT REFERENCES roster_entries(id) ON DELETE SET NULL;
+  `,
+  /* 4: settings that differ per class, and what reports across lessons need: each child's
+     totals at the end of each lesson, the books they were in, and the words they looked up.
+     Everything goes with its class or child (ON DELETE CASCADE). */ `
+  CREATE TABLE class_settings (
+    class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (class_id, key)
+  );
+  CREATE TABLE lesson_totals (
+    lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+    student_id TEXT NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+    read_ms INTEGER NOT NULL,
+    words_read INTEGER NOT NULL,
+    PRIMARY KEY (lesson_id, student_id)
+  );
+  CREATE TABLE lesson_books (
+    lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+    student_id TEXT NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+    book_id TEXT NOT NULL,
+    PRIMARY KEY (lesson_id, student_id, book_id)
+  );
+  CREATE TABLE lookups (
+    id INTEGER PRIMARY KEY,
+    lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+    student_id TEXT NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+    book_id TEXT NOT NULL,
+    word TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX lookups_by_student ON lookups(student_id, at);
+  CREATE INDEX questions_by_student ON questions(student_id, asked_at);
+  `,
+  /* 5: narrated books: the clips of an EPUB's media overlays (JSON), their audio in the book's folder */ `
+  ALTER TABLE books ADD COLUMN narration TEXT;
+  `,
+  /* 6: deletion that erases. A deleted child's (or class's) tablet token is remembered only as its
      sha256 (random, nothing about the child), so the tablet can be told to forget what it kept. */ `
   CREATE TABLE erased_tokens (
     token_hash TEXT PRIMARY KEY,

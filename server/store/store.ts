@@ -1,6 +1,7 @@
 // Every SQL statement the server runs, behind named methods. Reads happen at start-up and on
 // teacher requests; writes from the hot path go through GroupCommit (see ./group-commit.ts).
 import type { Db } from './db.js';
+import { RosterStore } from './rosters.js';
 
 /** A class: its code admits students only while one of its lessons is open. */
 export interface ClassRow {
@@ -41,6 +42,8 @@ export interface StudentRow {
   readMs: number;
   wordsRead: number;
   updatedAt: number | null;
+  /** The roster entry this student took (null: joined by typing, or the name left the roster). */
+  rosterId: string | null;
 }
 
 export interface ProgressWrite {
@@ -81,14 +84,18 @@ export interface BookRow {
   title: string;
   text: string;
   builtin: boolean;
+  /** The narration's clips as JSON (server/books/library.ts reads it), or null for text only. */
+  narration?: string | null;
 }
 
 const bool = (v: unknown) => v === 1 || v === true;
 
 export class Store {
   private readonly s;
+  readonly rosters: RosterStore;
 
   constructor(readonly db: Db) {
+    this.rosters = new RosterStore(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       classes: p(`SELECT * FROM classes ORDER BY created_at, rowid`),
@@ -112,7 +119,11 @@ export class Store {
          FROM students s LEFT JOIN progress p ON p.student_id = s.id
          WHERE s.class_id = ? ORDER BY s.created_at`,
       ),
-      insertStudent: p(`INSERT INTO students (id, class_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`),
+      insertStudent: p(
+        `INSERT INTO students (id, class_id, name, token_hash, created_at, roster_id) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      setStudentName: p(`UPDATE students SET name = ? WHERE id = ?`),
+      setStudentToken: p(`UPDATE students SET token_hash = ? WHERE id = ?`),
       setBlocked: p(`UPDATE students SET blocked = ? WHERE id = ?`),
       setRemoved: p(`UPDATE students SET removed = ? WHERE id = ?`),
       // Children go before their parents' rows; ON DELETE CASCADE takes progress and questions.
@@ -122,6 +133,7 @@ export class Store {
       tombstoneClass: p(`INSERT OR IGNORE INTO erased_tokens (token_hash, erased_at) SELECT token_hash, ? FROM students
          WHERE class_id = ?`),
       deleteStudent: p(`DELETE FROM students WHERE id = ?`),
+      deleteRosterEntryOf: p(`DELETE FROM roster_entries WHERE id = (SELECT roster_id FROM students WHERE id = ?)`),
       isErased: p(`SELECT 1 FROM erased_tokens WHERE token_hash = ?`),
       upsertProgress: p(
         `INSERT INTO progress (student_id, book_id, word_idx, audio_ts, seq, read_ms, words_read, updated_at)
@@ -142,11 +154,12 @@ export class Store {
          hidden = @hidden, answered_at = @answeredAt WHERE id = @id`,
       ),
       recentQuestions: p(`SELECT * FROM questions WHERE lesson_id = ? ORDER BY asked_at DESC LIMIT ?`),
-      books: p(`SELECT id, title, text, builtin FROM books ORDER BY builtin DESC, title`),
+      books: p(`SELECT id, title, text, builtin, narration FROM books ORDER BY builtin DESC, title`),
       upsertBook: p(
-        `INSERT INTO books (id, title, text, builtin, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET title = excluded.title, text = excluded.text`,
+        `INSERT INTO books (id, title, text, builtin, created_at, narration) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, text = excluded.text, narration = excluded.narration`,
       ),
+      deleteBook: p(`DELETE FROM books WHERE id = ? AND builtin = 0`),
       getDefinition: p(`SELECT text, source FROM definitions WHERE key = ?`),
       putDefinition: p(
         `INSERT INTO definitions (key, word, text, source, created_at) VALUES (?, ?, ?, ?, ?)
@@ -157,6 +170,40 @@ export class Store {
         `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       ),
       deleteSetting: p(`DELETE FROM settings WHERE key = ?`),
+      classSettings: p(`SELECT class_id, key, value FROM class_settings`),
+      putClassSetting: p(
+        `INSERT INTO class_settings (class_id, key, value) VALUES (?, ?, ?)
+         ON CONFLICT (class_id, key) DO UPDATE SET value = excluded.value`,
+      ),
+      deleteClassSetting: p(`DELETE FROM class_settings WHERE class_id = ? AND key = ?`),
+      putLessonTotals: p(
+        `INSERT INTO lesson_totals (lesson_id, student_id, read_ms, words_read) VALUES (?, ?, ?, ?)
+         ON CONFLICT (lesson_id, student_id)
+           DO UPDATE SET read_ms = excluded.read_ms, words_read = excluded.words_read`,
+      ),
+      addLessonBook: p(`INSERT OR IGNORE INTO lesson_books (lesson_id, student_id, book_id) VALUES (?, ?, ?)`),
+      insertLookup: p(`INSERT INTO lookups (lesson_id, student_id, book_id, word, at) VALUES (?, ?, ?, ?, ?)`),
+      reportStudents: p(
+        `SELECT s.id, s.name, s.removed, s.created_at, p.read_ms, p.words_read, p.book_id
+         FROM students s LEFT JOIN progress p ON p.student_id = s.id
+         WHERE s.class_id = ? ORDER BY s.created_at, s.rowid`,
+      ),
+      reportTotals: p(
+        `SELECT t.lesson_id, t.student_id, t.read_ms, t.words_read FROM lesson_totals t
+         JOIN lessons l ON l.id = t.lesson_id WHERE l.class_id = ?`,
+      ),
+      reportBooks: p(
+        `SELECT b.lesson_id, b.student_id, b.book_id FROM lesson_books b
+         JOIN lessons l ON l.id = b.lesson_id WHERE l.class_id = ?`,
+      ),
+      reportQuestions: p(
+        `SELECT lesson_id, student_id, question_text, answer, source, status, book_id, asked_at, answered_at
+         FROM questions WHERE class_id = ? ORDER BY asked_at, rowid`,
+      ),
+      reportLookups: p(
+        `SELECT k.lesson_id, k.student_id, k.word, k.book_id, k.at FROM lookups k
+         JOIN lessons l ON l.id = k.lesson_id WHERE l.class_id = ? ORDER BY k.at, k.id`,
+      ),
     };
   }
 
@@ -182,9 +229,10 @@ export class Store {
     this.s.deleteClass.run(id);
   }
 
-  /** One student and their progress and questions; their token hash is kept, as above. */
+  /** One student, their progress and questions, and their class-list entry; their token hash is kept, as above. */
   deleteStudent(id: string, now: number): void {
     this.s.tombstoneStudent.run(now, id);
+    this.s.deleteRosterEntryOf.run(id);
     this.s.deleteStudent.run(id);
   }
 
@@ -227,11 +275,28 @@ export class Store {
       readMs: (r.read_ms as number | null) ?? 0,
       wordsRead: (r.words_read as number | null) ?? 0,
       updatedAt: (r.updated_at as number | null) ?? null,
+      rosterId: (r.roster_id as string | null) ?? null,
     }));
   }
 
-  insertStudent(id: string, classId: string, name: string, tokenHash: string, createdAt: number): void {
-    this.s.insertStudent.run(id, classId, name, tokenHash, createdAt);
+  insertStudent(
+    id: string,
+    classId: string,
+    name: string,
+    tokenHash: string,
+    createdAt: number,
+    rosterId: string | null = null,
+  ): void {
+    this.s.insertStudent.run(id, classId, name, tokenHash, createdAt, rosterId);
+  }
+
+  setStudentName(id: string, name: string): void {
+    this.s.setStudentName.run(name, id);
+  }
+
+  /** A new token for the student (a takeover on another tablet): the old one stops working. */
+  setStudentToken(id: string, tokenHash: string): void {
+    this.s.setStudentToken.run(tokenHash, id);
   }
 
   setBlocked(id: string, blocked: boolean): void {
@@ -286,11 +351,16 @@ export class Store {
       title: r.title as string,
       text: r.text as string,
       builtin: bool(r.builtin),
+      narration: r.narration as string | null,
     }));
   }
 
   upsertBook(book: BookRow, createdAt: number): void {
-    this.s.upsertBook.run(book.id, book.title, book.text, book.builtin ? 1 : 0, createdAt);
+    this.s.upsertBook.run(book.id, book.title, book.text, book.builtin ? 1 : 0, createdAt, book.narration ?? null);
+  }
+
+  deleteBook(id: string): void {
+    this.s.deleteBook.run(id);
   }
 
   getDefinition(key: string): { text: string; source: 'gemini' | 'offline' } | undefined {
@@ -321,6 +391,110 @@ export class Store {
     if (value === undefined) this.s.deleteSetting.run(key);
     else this.s.putSetting.run(key, JSON.stringify(value));
   }
+
+  /** Each class's own saved settings, as JSON values. */
+  classSettings(): Map<string, Record<string, unknown>> {
+    const out = new Map<string, Record<string, unknown>>();
+    for (const r of this.s.classSettings.all() as { class_id: string; key: string; value: string }[]) {
+      const own = out.get(r.class_id) ?? {};
+      own[r.key] = JSON.parse(r.value);
+      out.set(r.class_id, own);
+    }
+    return out;
+  }
+
+  putClassSetting(classId: string, key: string, value: unknown): void {
+    if (value === undefined) this.s.deleteClassSetting.run(classId, key);
+    else this.s.putClassSetting.run(classId, key, JSON.stringify(value));
+  }
+
+  /**
+   * Each child's running totals and book when a lesson ended, in one transaction: the next
+   * lesson's figures start from them.
+   */
+  keepLessonTotals(
+    lessonId: string,
+    children: readonly { id: string; readMs: number; wordsRead: number; bookId: string }[],
+  ): void {
+    this.db.transaction(() => {
+      for (const c of children) {
+        this.s.putLessonTotals.run(lessonId, c.id, c.readMs, c.wordsRead);
+        this.s.addLessonBook.run(lessonId, c.id, c.bookId);
+      }
+    })();
+  }
+
+  /** A book a child read in during a lesson (kept once). */
+  addLessonBook(lessonId: string, studentId: string, bookId: string): void {
+    this.s.addLessonBook.run(lessonId, studentId, bookId);
+  }
+
+  insertLookup(lessonId: string, studentId: string, bookId: string, word: string, at: number): void {
+    this.s.insertLookup.run(lessonId, studentId, bookId, word, at);
+  }
+
+  /** A class's records across every lesson, for its reports (a teacher's request, not the hot path). */
+  reportRows(classId: string): ReportRows {
+    const all = (stmt: { all(...a: unknown[]): unknown[] }) => stmt.all(classId) as Record<string, unknown>[];
+    return {
+      students: all(this.s.reportStudents).map((r) => ({
+        id: r.id as string,
+        name: r.name as string,
+        removed: bool(r.removed),
+        readMs: (r.read_ms as number | null) ?? 0,
+        wordsRead: (r.words_read as number | null) ?? 0,
+        bookId: (r.book_id as string | null) ?? null,
+      })),
+      totals: all(this.s.reportTotals).map((r) => ({
+        lessonId: r.lesson_id as string,
+        studentId: r.student_id as string,
+        readMs: r.read_ms as number,
+        wordsRead: r.words_read as number,
+      })),
+      books: all(this.s.reportBooks).map((r) => ({
+        lessonId: r.lesson_id as string,
+        studentId: r.student_id as string,
+        bookId: r.book_id as string,
+      })),
+      questions: all(this.s.reportQuestions).map((r) => ({
+        lessonId: r.lesson_id as string,
+        studentId: r.student_id as string,
+        questionText: r.question_text as string,
+        answer: r.answer as string,
+        source: r.source as string | null,
+        status: r.status as string,
+        bookId: r.book_id as string,
+        askedAt: r.asked_at as number,
+        answeredAt: r.answered_at as number | null,
+      })),
+      lookups: all(this.s.reportLookups).map((r) => ({
+        lessonId: r.lesson_id as string,
+        studentId: r.student_id as string,
+        word: r.word as string,
+        bookId: r.book_id as string,
+        at: r.at as number,
+      })),
+    };
+  }
+}
+
+/** Everything a class's report across lessons is built from (server/classroom/history.ts). */
+export interface ReportRows {
+  students: { id: string; name: string; removed: boolean; readMs: number; wordsRead: number; bookId: string | null }[];
+  totals: { lessonId: string; studentId: string; readMs: number; wordsRead: number }[];
+  books: { lessonId: string; studentId: string; bookId: string }[];
+  questions: {
+    lessonId: string;
+    studentId: string;
+    questionText: string;
+    answer: string;
+    source: string | null;
+    status: string;
+    bookId: string;
+    askedAt: number;
+    answeredAt: number | null;
+  }[];
+  lookups: { lessonId: string; studentId: string; word: string; bookId: string; at: number }[];
 }
 
 function toClass(r: Record<string, unknown>): ClassRow {

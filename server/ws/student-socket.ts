@@ -1,8 +1,7 @@
-// A tablet's WebSocket: token checked before the upgrade, then frames decoded and dispatched.
-// Listeners are shared functions with the student stored on the socket, so a connection costs
-// no closures of its own.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type {} from '@fastify/websocket';
+// The tablets' WebSockets (their route is server/routes/student-live.ts): who may open one, then
+// frames decoded and dispatched. Listeners are shared functions with the student stored on the
+// socket, so a connection costs no closures of its own.
+import type { FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CloseCode, ErrorCode } from '../../shared/protocol/index.js';
 import { decodeClientMessage } from '../../shared/protocol/decode.js';
@@ -10,6 +9,7 @@ import type { Classroom } from '../classroom/classroom.js';
 import type { ClassRegistry } from '../classroom/registry.js';
 import type { Outbox } from '../classroom/outbox.js';
 import type { Student } from '../classroom/student.js';
+import { DomainError } from '../errors.js';
 
 export interface StudentSocketOptions {
   classes: ClassRegistry;
@@ -17,11 +17,12 @@ export interface StudentSocketOptions {
   maxConnectionsPerIp: number;
   messagesPerSecond: number;
   /** Whether AI answers and spoken questions are on, for SESSION_STATE. */
-  features: () => { aiAnswers: boolean; speechInput: boolean };
+  /** What a class's tablets may use (its own settings): told to each tablet as it connects. */
+  features: (room: Classroom) => { aiAnswers: boolean; speechInput: boolean };
 }
 
 type StudentSocket = WebSocket & { student: Student; room: Classroom; hub: StudentHub };
-type Admitted = { room: Classroom; student: Student };
+export type Admitted = { room: Classroom; student: Student };
 
 /** Frames over the limit within one second before the socket is closed for flooding. */
 const FLOOD_CLOSE_AFTER = 200;
@@ -39,41 +40,19 @@ export class StudentHub {
 
   constructor(readonly o: StudentSocketOptions) {}
 
-  register(app: FastifyInstance): void {
-    // The path names the class (called sessionId on the wire: tablets of the single-class release
-    // saved URLs with their session's id, which became their class's id).
-    app.get<{ Params: { sessionId: string }; Querystring: { token?: string } }>(
-      '/ws/:sessionId',
-      {
-        websocket: true,
-        // Refuse before the upgrade, with an HTTP status the tablet can act on.
-        preValidation: async (req, reply) => {
-          const token = req.query.token;
-          const admitted =
-            typeof token === 'string' ? this.o.classes.authenticate(req.params.sessionId, token) : undefined;
-          if (!admitted) {
-            if (typeof token === 'string') this.o.classes.mustNotBeErased(token);
-            return reply.code(401).send({
-              statusCode: 401,
-              code: ErrorCode.BAD_TOKEN,
-              error: 'Unauthorized',
-              message: 'Unknown or expired token; join again.',
-            });
-          }
-          if ((this.perAddress.get(req.ip) ?? 0) >= this.o.maxConnectionsPerIp) {
-            return reply.code(429).send({
-              statusCode: 429,
-              code: ErrorCode.TOO_MANY_CONNECTIONS,
-              error: 'Too Many Requests',
-              message: 'Too many tablets from this address.',
-            });
-          }
-          (req as FastifyRequest & { admitted?: Admitted }).admitted = admitted;
-        },
-      },
-      (socket, req) =>
-        this.attach(socket as StudentSocket, (req as FastifyRequest & { admitted: Admitted }).admitted, req),
-    );
+  /**
+   * Who may open a socket to this class (before the upgrade, so the tablet gets an HTTP status it
+   * can act on): a known token, from an address below its connection limit.
+   */
+  authorize(classId: string, token: string | undefined, address: string): Admitted {
+    const admitted = typeof token === 'string' ? this.o.classes.authenticate(classId, token) : undefined;
+    if (!admitted) {
+      if (typeof token === 'string') this.o.classes.mustNotBeErased(token);
+      throw new DomainError(ErrorCode.BAD_TOKEN, 'Unknown or expired token; join again.');
+    }
+    if ((this.perAddress.get(address) ?? 0) >= this.o.maxConnectionsPerIp)
+      throw new DomainError(ErrorCode.TOO_MANY_CONNECTIONS, 'Too many tablets from this address.');
+    return admitted;
   }
 
   /**
@@ -107,7 +86,9 @@ export class StudentHub {
     for (const student of this.online) student.socket?.close(code, reason);
   }
 
-  private attach(socket: StudentSocket, { room, student }: Admitted, req: FastifyRequest): void {
+  /** Takes the socket of a student authorize() let in. */
+  attach(ws: WebSocket, { room, student }: Admitted, req: FastifyRequest): void {
+    const socket = ws as StudentSocket;
     // After the upgrade the HTTP request and response objects are no longer needed; Fastify's
     // upgrade path would otherwise keep them alive for the life of the socket.
     const raw = req.raw.socket as unknown as { _httpMessage?: { detachSocket(s: unknown): void } };
@@ -132,7 +113,7 @@ export class StudentHub {
     socket.on('pong', onPong);
     socket.on('close', onClose);
 
-    const { aiAnswers, speechInput } = this.o.features();
+    const { aiAnswers, speechInput } = this.o.features(room);
     this.o.outbox.send(student, 'SESSION_STATE', room.sessionState(student, aiAnswers, speechInput));
     room.desk.replayFor(student);
   }

@@ -29,6 +29,8 @@ export const ErrorCode = {
   BLOCKED: 'BLOCKED',
   /** The token belonged to a student (or class) that was deleted: the tablet forgets what it kept. */
   STUDENT_DELETED: 'STUDENT_DELETED',
+  /** The teacher did not let this tablet take over a name in use on another tablet. */
+  TAKEOVER_DENIED: 'TAKEOVER_DENIED',
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
@@ -41,6 +43,12 @@ export const ErrorCode = {
   SERVER_BUSY: 'SERVER_BUSY',
   /** The server has no room for another connection just now (see Retry-After). */
   SERVER_FULL: 'SERVER_FULL',
+  /** An imported book could not be read (a broken or hostile EPUB); nothing was saved. */
+  BAD_BOOK: 'BAD_BOOK',
+  /** An imported book is over the size limit (READERAI_MAX_BOOK_MB). */
+  BOOK_TOO_LARGE: 'BOOK_TOO_LARGE',
+  /** A book's narration is in an audio format not every classroom tablet plays (MP3 and AAC/M4A are). */
+  UNSUPPORTED_AUDIO: 'UNSUPPORTED_AUDIO',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -114,6 +122,8 @@ export type OfflineReload = (typeof OfflineReload)[keyof typeof OfflineReload];
 /** Limits every client can rely on. */
 export const Limits = {
   NAME_MAX: 40,
+  /** Characters in a class code (spaces and dashes typed between them are ignored). */
+  CLASS_CODE_LENGTH: 6,
   QUESTION_MAX: 500,
   WORD_MAX: 64,
   ID_MAX: 64,

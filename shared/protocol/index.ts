@@ -107,6 +107,8 @@ export const ServerPayloads = {
   /** The teacher assigned a new book to the class. */
   BOOK_ASSIGNED: Type.Object({ bookId: Id, bookTitle: Type.String() }),
   HAND_STATE: Type.Object({ raised: Type.Boolean() }),
+  /** The teacher renamed this student (two children of one name told apart): show this name now. */
+  NAME_CHANGED: Type.Object({ name: Type.String() }),
   ERROR: Type.Object({
     code: Type.String(),
     message: Type.String(),
@@ -128,8 +130,32 @@ export const JoinRequest = Type.Object({
   // The name is checked by hand (server/classroom/names.ts) so each mistake gets a clear message.
   name: Type.String({ maxLength: 1000 }),
   token: Type.Optional(Type.String({ maxLength: 200 })),
+  /** The roster name the child tapped (POST /api/join/roster lists them); `name` is then ignored. */
+  rosterId: Type.Optional(Id),
 });
 export type JoinRequest = Static<typeof JoinRequest>;
+
+/** POST /api/join/roster: which names a tablet that typed a right code may tap. */
+export const RosterNamesRequest = Type.Object({ classCode: Type.String({ maxLength: 64 }) });
+export type RosterNamesRequest = Static<typeof RosterNamesRequest>;
+export const RosterNames = Type.Object({
+  /** null: the class has no roster, the child types a name. Labels are what the teacher chose to show. */
+  names: Type.Union([Type.Array(Type.Object({ id: Id, label: Type.String() })), Type.Null()]),
+});
+export type RosterNames = Static<typeof RosterNames>;
+
+/**
+ * 202 from POST /api/join (and POST /api/join/takeover while undecided): the name is in use on
+ * another tablet and the teacher was asked. The tablet asks again with `requestId` every few seconds.
+ */
+export const TakeoverPending = Type.Object({
+  requestId: Type.String(),
+  name: Type.String(),
+  message: Type.String(),
+});
+export type TakeoverPending = Static<typeof TakeoverPending>;
+export const TakeoverPoll = Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 200 }) });
+export type TakeoverPoll = Static<typeof TakeoverPoll>;
 
 export const JoinResponse = Type.Object({
   studentId: Id,
@@ -157,6 +183,19 @@ export type ErrorBody = Static<typeof ErrorBody>;
 
 export const BookSummary = Type.Object({ id: Id, title: Type.String(), wordCount: Type.Integer() });
 export type BookSummary = Static<typeof BookSummary>;
+/**
+ * One stretch of narration: seconds `begin`..`end` of the audio at `src` (a URL on this server)
+ * voice words `wordStart`..`wordEnd` (inclusive). The book's narration timeline is its clips in
+ * order, end to end; PROGRESS_UPDATE.audioTs is a position on it.
+ */
+export const NarrationClip = Type.Object({
+  src: Type.String(),
+  begin: Type.Number({ minimum: 0 }),
+  end: Type.Number({ minimum: 0 }),
+  wordStart: Type.Integer({ minimum: 0 }),
+  wordEnd: Type.Integer({ minimum: 0 }),
+});
+export type NarrationClip = Static<typeof NarrationClip>;
 export const Book = Type.Object({
   id: Id,
   title: Type.String(),
@@ -164,6 +203,8 @@ export const Book = Type.Object({
   words: Type.Array(Type.String()),
   /** Indexes into words where a paragraph starts (display only). */
   paragraphStarts: Type.Array(Type.Integer()),
+  /** A narrated book's audio (EPUB 3 Media Overlays); absent: the tablet's own voice reads it. */
+  narration: Type.Optional(Type.Object({ clips: Type.Array(NarrationClip) })),
 });
 export type Book = Static<typeof Book>;
 
@@ -255,6 +296,79 @@ export const LessonView = Type.Object({
 });
 export type LessonView = Static<typeof LessonView>;
 
+/** One lesson in a child's history: what they read, asked and looked up in it. */
+export const LessonRecord = Type.Object({
+  lessonId: Id,
+  startedAt: Type.Number(),
+  endedAt: Type.Union([Type.Number(), Type.Null()]),
+  readMs: Type.Number(),
+  wordsRead: Type.Integer(),
+  /** Titles of the books read in. */
+  books: Type.Array(Type.String()),
+  questions: Type.Array(
+    Type.Object({
+      askedAt: Type.Number(),
+      questionText: Type.String(),
+      answer: Type.String(),
+      /** gemini, cache, offline or teacher; null while unanswered. */
+      answeredBy: Type.Union([Type.String(), Type.Null()]),
+      book: Type.String(),
+    }),
+  ),
+  lookups: Type.Array(Type.Object({ at: Type.Number(), word: Type.String(), book: Type.String() })),
+});
+export type LessonRecord = Static<typeof LessonRecord>;
+
+/** A child's reading across every lesson of the class (GET /api/teacher/students/:studentId/history). */
+export const ChildHistory = Type.Object({
+  studentId: Id,
+  name: Type.String(),
+  /** False once the teacher removed them from the class (their record stays). */
+  onRoster: Type.Boolean(),
+  readMs: Type.Number(),
+  wordsRead: Type.Integer(),
+  books: Type.Array(Type.String()),
+  questions: Type.Integer(),
+  lookups: Type.Integer(),
+  /** Lessons they read, asked or looked up in, oldest first. */
+  lessons: Type.Array(LessonRecord),
+});
+export type ChildHistory = Static<typeof ChildHistory>;
+
+/** What tablets show of each roster name (first name and an initial unless the teacher chose otherwise). */
+export const RosterShows = Type.Union([Type.Literal('first_initial'), Type.Literal('first'), Type.Literal('full')]);
+export type RosterShows = Static<typeof RosterShows>;
+export const RosterEntryIn = Type.Object({
+  /** Kept from GET to keep the entry's link to its student; omitted for a new name. */
+  id: Type.Optional(Id),
+  firstName: Type.String({ maxLength: 200 }),
+  lastName: Type.Optional(Type.String({ maxLength: 200 })),
+});
+/** PUT /api/teacher/roster: the whole roster (an empty list: no roster, children type names). */
+export const RosterPut = Type.Object({
+  shows: Type.Optional(RosterShows),
+  entries: Type.Array(RosterEntryIn, { maxItems: 500 }),
+});
+export type RosterPut = Static<typeof RosterPut>;
+/** GET /api/teacher/roster. `label` is what tablets show; `studentId` the child who took the name. */
+export const RosterView = Type.Object({
+  shows: RosterShows,
+  entries: Type.Array(
+    Type.Object({
+      id: Id,
+      firstName: Type.String(),
+      lastName: Type.String(),
+      label: Type.String(),
+      studentId: Type.Union([Id, Type.Null()]),
+    }),
+  ),
+});
+export type RosterView = Static<typeof RosterView>;
+
+/** A tablet asks for a name that is in use on another tablet; the teacher allows or denies. */
+export const TakeoverView = Type.Object({ id: Id, studentId: Id, name: Type.String(), at: Type.Number() });
+export type TakeoverView = Static<typeof TakeoverView>;
+
 // ---------------------------------------------------------------------------------------------
 // IT: the school view (/api/admin/*, admin token, this machine only)
 // ---------------------------------------------------------------------------------------------
@@ -290,6 +404,8 @@ export const ClassSummary = Type.Object({
   students: Type.Integer({ minimum: 0 }),
   lessonOpen: Type.Boolean(),
   archived: Type.Boolean(),
+  /** Whether this class's questions get AI answers (its own switch, and a route configured). */
+  aiAnswers: Type.Boolean(),
 });
 export type ClassSummary = Static<typeof ClassSummary>;
 
@@ -431,6 +547,8 @@ export const TeacherPayloads = {
     students: Type.Array(StudentView),
     feed: Type.Array(FeedItem),
     alerts: Type.Array(Alert),
+    /** Tablets waiting for the teacher to let them take over a name in use. */
+    takeovers: Type.Array(TakeoverView),
   }),
   /** What changed since the last frame; sent at most a few times a second. */
   DELTA: Type.Object({
@@ -441,6 +559,8 @@ export const TeacherPayloads = {
     erasedStudentIds: Type.Optional(Type.Array(Id)),
     feed: Type.Optional(Type.Array(FeedItem)),
     alerts: Type.Optional(Type.Array(Alert)),
+    /** The whole list of waiting takeovers, when it changed. */
+    takeovers: Type.Optional(Type.Array(TakeoverView)),
   }),
   /** Capacity panel figures (server/capacity), once a second while a dashboard is open. */
   CAPACITY: CapacityView,

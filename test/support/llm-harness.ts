@@ -8,11 +8,18 @@ import { SETTINGS, type Settings } from '../../server/config.js';
 import { GeminiProvider } from '../../server/llm/gemini.js';
 import { RelayProxy } from '../../server/llm/relay-proxy.js';
 import { resolveRoute } from '../../server/llm/route.js';
-import type { AskEvents, AskJob, DefineJob, DefinitionCacheStore, FlagReason } from '../../server/llm/types.js';
+import {
+  classPolicy,
+  type AskEvents,
+  type AskJob,
+  type DefineJob,
+  type DefinitionCacheStore,
+  type FlagReason,
+} from '../../server/llm/types.js';
 import type { AnswerSource } from '../../shared/protocol/codes.js';
 import { openDatabase } from '../../server/store/db.js';
 import { Store } from '../../server/store/store.js';
-import { FakeGemini } from './fake-gemini.js';
+import { FakeGemini } from '../../testkit/fake-gemini.js';
 import { tempDir } from './server.js';
 
 export function defaultSettings(over: Partial<Settings> = {}): Settings {
@@ -75,19 +82,34 @@ export function wordIndex(word: string, from = 0): number {
 /** The class of the tests' students unless a test names another. */
 export const CLASS = 'class-a';
 
+/**
+ * The settings of the class the jobs come from: the latest harness's, as a classroom's questions
+ * carry their class's settings when they are asked (tests change them in place).
+ */
+let classSettings = defaultSettings();
+
 export function askJob(
   studentKey: number,
   questionText: string,
   wordIdx = wordIndex('brave'),
   classId = CLASS,
 ): AskJob {
-  return { classId, studentKey, questionText, title: BOOK.title, words: BOOK.words, wordIdx };
+  return {
+    classId,
+    studentKey,
+    policy: classPolicy(classSettings),
+    questionText,
+    title: BOOK.title,
+    words: BOOK.words,
+    wordIdx,
+  };
 }
 
 export function defineJob(studentKey: number, token: string, from = 0): DefineJob {
   return {
     classId: CLASS,
     studentKey,
+    policy: classPolicy(classSettings),
     word: token,
     title: BOOK.title,
     words: BOOK.words,
@@ -181,6 +203,7 @@ export const offReason = () => (provider === 'gemini' ? 'no_api_key' : 'vertex_n
 export async function startHarness(over: Partial<Settings> = {}, cache = new SqliteCache()): Promise<Harness> {
   const fake = await FakeGemini.start();
   const settings = defaultSettings({ ...routeSettings(fake), ...over });
+  classSettings = settings;
   const clock = { now: 1_000_000 };
   const relay = new RelayProxy({
     getSettings: () => ({ ...settings }),

@@ -7,7 +7,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serverEnv, serverFork } from '../../bench/server-env.js';
+import { serverEnv, serverFork } from '../../testkit/server-env.js';
 import type { TestCertificate } from './tls.js';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));

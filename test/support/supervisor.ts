@@ -1,7 +1,7 @@
 // What the tests of the Electron shell's server supervisor share: the real server it can run, and
 // a wait for a status.
 import { fileURLToPath } from 'node:url';
-import type { ServerStatus, ServerSupervisor } from '../../electron/server/supervisor.js';
+import type { ServerStatus, ServerSupervisor } from '../../electron/server-process/supervisor.js';
 
 /** The built server (`npm run build`), as the desktop app forks it. */
 export const REAL_SERVER = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));

@@ -1,13 +1,18 @@
-// The QR code's target: the class code is filled in from ?code=, the child types a first name and
-// is reading. Also says how to get here by hand when a tablet has no camera. Whatever stops the
-// child (no name yet, a name too long, a code the class does not have) is said in a short line
-// next to it: the button is never disabled without a word why, and nothing typed is cut off.
+// The QR code's target: the class code is filled in from ?code=, the child types a first name (or,
+// when the class has a roster, taps it) and is reading. Also says how to get here by hand when a
+// tablet has no camera. Whatever stops the child (no name yet, a name too long, a code the class
+// does not have) is said in a short line next to it: the button is never disabled without a word
+// why, and nothing typed is cut off.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Limits } from '../../../shared/protocol/codes.js';
 import { useStore } from '../ui/store.js';
 import type { Session } from '../session/session.js';
 import { Icon } from '../ui/icons.js';
+import { RosterPicker, WaitingForTeacher } from './RosterPicker.js';
+
+/** The code as the server compares it (spaces and dashes between characters are ignored). */
+const normalised = (code: string) => code.toUpperCase().replace(/[\s-]+/g, '');
 
 export function JoinPage({ session }: { session: Session }): JSX.Element {
   const s = useStore(session.store, (st) => st);
@@ -25,18 +30,30 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
       : '';
   const nameRef = useRef<HTMLInputElement>(null);
   const errorRef = useRef<HTMLParagraphElement>(null);
+  // The class's roster names, once the code in the field is complete and the class gave them.
+  const names = s.roster?.code === normalised(code) ? s.roster.names : null;
+  const typing = names === null && !s.lookingUp;
 
-  // With the code already there, the next thing to do is type a name: open the keyboard for it.
+  // With the code already there, the next thing to do is type a name: open the keyboard for it
+  // (once the class said it has no names to tap).
   useEffect(() => {
-    if (code) nameRef.current?.focus();
-  }, []);
+    if (code && typing) nameRef.current?.focus();
+  }, [typing]);
   useEffect(() => {
     if (s.joinError) errorRef.current?.focus();
   }, [s.joinError]);
+  // A complete code typed by hand: ask whether the class has names to tap.
+  useEffect(() => {
+    const c = normalised(code);
+    if (c.length === Limits.CLASS_CODE_LENGTH && s.roster?.code !== c && !s.lookingUp) void session.lookUpNames(c);
+  }, [code]);
+
+  if (s.waiting) return <WaitingForTeacher session={session} name={s.waiting.name} />;
 
   const submit = (e: Event) => {
     e.preventDefault();
-    if (!s.joining) void session.join(code, name);
+    // With a roster the child taps a name; Enter in the code field does nothing more.
+    if (!s.joining && typing) void session.join(code, name);
   };
 
   return (
@@ -46,26 +63,34 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
           <Icon name="book" />
         </div>
         <h1>Welcome to ReaderAI</h1>
-        <p class="lead">Type your first name to start reading with your class.</p>
+        <p class="lead">
+          {names
+            ? 'Tap your name to start reading with your class.'
+            : 'Type your first name to start reading with your class.'}
+        </p>
         <form onSubmit={submit} novalidate>
-          <label for="name">Name</label>
-          <input
-            id="name"
-            ref={nameRef}
-            name="name"
-            autocomplete="given-name"
-            autocapitalize="words"
-            spellcheck={false}
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
-            aria-invalid={tooLong}
-            aria-describedby={tooLong ? 'name-long' : undefined}
-            required
-          />
-          {tooLong && (
-            <p id="name-long" class="error" role="alert">
-              That name is too long. Please type just your first name ({Limits.NAME_MAX} letters at most).
-            </p>
+          {typing && (
+            <>
+              <label for="name">Name</label>
+              <input
+                id="name"
+                ref={nameRef}
+                name="name"
+                autocomplete="given-name"
+                autocapitalize="words"
+                spellcheck={false}
+                value={name}
+                onInput={(e) => setName(e.currentTarget.value)}
+                aria-invalid={tooLong}
+                aria-describedby={tooLong ? 'name-long' : undefined}
+                required
+              />
+              {tooLong && (
+                <p id="name-long" class="error" role="alert">
+                  That name is too long. Please type just your first name ({Limits.NAME_MAX} letters at most).
+                </p>
+              )}
+            </>
           )}
           <label for="code">Class code</label>
           <input
@@ -89,20 +114,28 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
               {s.joinError}
             </p>
           )}
-          {why && (
+          {s.lookingUp && (
+            <p class="hint" role="status">
+              Finding your class…
+            </p>
+          )}
+          {names && <RosterPicker session={session} code={code} names={names} />}
+          {typing && why && (
             <p id="why-not" class="hint">
               {why}
             </p>
           )}
-          <button
-            class="primary big"
-            type="submit"
-            disabled={s.joining || why !== '' || tooLong}
-            aria-describedby={why ? 'why-not' : undefined}
-          >
-            <Icon name="play" />
-            <span>{s.joining ? 'Joining…' : 'Start reading'}</span>
-          </button>
+          {typing && (
+            <button
+              class="primary big"
+              type="submit"
+              disabled={s.joining || why !== '' || tooLong}
+              aria-describedby={why ? 'why-not' : undefined}
+            >
+              <Icon name="play" />
+              <span>{s.joining ? 'Joining…' : 'Start reading'}</span>
+            </button>
+          )}
         </form>
       </div>
       <section class="by-hand" aria-labelledby="by-hand-title">
@@ -112,8 +145,9 @@ export function JoinPage({ session }: { session: Session }): JSX.Element {
             Open the web browser and type <strong class="address">{location.host}</strong>
           </li>
           <li>
-            Type your name and the class code
-            {scanned ? <strong class="address"> {code}</strong> : ' from the board'}.
+            {names ? 'Type the class code' : 'Type your name and the class code'}
+            {scanned ? <strong class="address"> {code}</strong> : ' from the board'}
+            {names ? ', then tap your name.' : '.'}
           </li>
         </ol>
       </section>

@@ -12,8 +12,10 @@
 import { chunkAt, wordAtChar, type Chunk } from './chunks.js';
 import { wordMs } from './timing.js';
 import { pickVoice } from './voices.js';
+import { clamp, ReadAloud } from './read-aloud.js';
 
-export type NarrationMode = 'voice' | 'voice-timed' | 'silent';
+/** 'audio': a narrated book plays its own recording (narration/audio-narrator.ts). */
+export type NarrationMode = 'voice' | 'voice-timed' | 'silent' | 'audio';
 
 export interface NarratorOptions {
   words: readonly string[];
@@ -30,10 +32,7 @@ export interface NarratorOptions {
   startTimeoutMs?: number;
 }
 
-export class Narrator {
-  private pos = 0;
-  private rateNow = 1;
-  private isPlaying = false;
+export class Narrator extends ReadAloud {
   /** Bumped on every start/stop so events from a cancelled utterance are ignored. */
   private run = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -43,19 +42,8 @@ export class Narrator {
   private boundariesSeen = false;
 
   constructor(private readonly o: NarratorOptions) {
+    super((i) => o.onWord(i));
     this.modeNow = o.synth ? 'voice' : 'silent';
-  }
-
-  get position(): number {
-    return this.pos;
-  }
-
-  get playing(): boolean {
-    return this.isPlaying;
-  }
-
-  get rate(): number {
-    return this.rateNow;
   }
 
   get mode(): NarrationMode {
@@ -213,14 +201,4 @@ export class Narrator {
       wordMs(this.o.words[i]!) / this.rateNow,
     );
   }
-
-  private moveTo(i: number): void {
-    if (i === this.pos) return;
-    this.pos = i;
-    this.o.onWord(i);
-  }
-}
-
-function clamp(n: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, n));
 }

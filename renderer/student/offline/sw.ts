@@ -7,7 +7,8 @@
 // the shell cache is named after the build (the build plugin writes BUILD and SHELL below), so a new
 // build installs a new cache, and the old one is deleted as soon as the new worker takes over. Only
 // the student pages, their own files and the book API are handled: the teacher's dashboard and
-// every POST go straight to the network, and WebSockets never pass through a service worker.
+// every POST go straight to the network, and WebSockets never pass through a service worker. A
+// narrated book's audio is kept too (only the current book's), so it plays on through a Wi-Fi drop.
 
 /** The parts of the worker's global scope used here (the DOM lib has no ServiceWorkerGlobalScope). */
 interface ExtendableEvent extends Event {
@@ -34,6 +35,9 @@ const SHELL_PREFIX = 'readerai-shell-';
 const SHELL_CACHE = SHELL_PREFIX + BUILD;
 /** Books are data, not code: one cache across builds (its suffix is the Book format's version). */
 const BOOK_CACHE = 'readerai-book-v1';
+/** A narrated book's audio: its URLs never change (named by content), so a kept copy is always right. */
+const AUDIO_CACHE = 'readerai-audio-v1';
+const AUDIO_PATH = '/api/audio/';
 /** The student app's page; /join and /index.html are the same file. */
 const PAGE = '/';
 const PAGE_PATHS = new Set(['/', '/join', '/index.html']);
@@ -68,6 +72,7 @@ worker.addEventListener('fetch', (e) => {
   if (url.origin !== location.origin) return;
   if (request.mode === 'navigate' && PAGE_PATHS.has(url.pathname)) e.respondWith(page(request));
   else if (url.pathname.startsWith('/api/books/')) e.respondWith(book(request));
+  else if (url.pathname.startsWith(AUDIO_PATH)) e.respondWith(audio(request, url));
   else if (SHELL.includes(url.pathname)) e.respondWith(shellFile(request));
 });
 
@@ -101,6 +106,46 @@ async function book(request: Request): Promise<Response> {
     return live;
   }
   return live ?? (await cache.match(request)) ?? Response.error();
+}
+
+/**
+ * The current book's audio: from the cache when kept (a Range request is cut from the whole
+ * file, as the <audio> element asks for pieces), else the network; a whole file that arrives is
+ * kept, and the audio of any other book is let go (the tablet keeps the book it is reading).
+ */
+async function audio(request: Request, url: URL): Promise<Response> {
+  const cache = await caches.open(AUDIO_CACHE);
+  const key = url.origin + url.pathname;
+  const kept = await cache.match(key);
+  if (kept) return ranged(kept, request.headers.get('range'));
+  const live = await fromNetwork(request);
+  if (live?.status === 200) {
+    const book = url.pathname.split('/')[3];
+    for (const old of await cache.keys()) if (new URL(old.url).pathname.split('/')[3] !== book) await cache.delete(old);
+    await cache.put(key, live.clone());
+  }
+  return live ?? Response.error();
+}
+
+/** A 206 with the bytes a Range header asks for (bytes=a-b, a-, -n), or the whole file. */
+async function ranged(whole: Response, range: string | null): Promise<Response> {
+  const m = range ? /^bytes=(\d*)-(\d*)$/.exec(range) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return whole;
+  const body = await whole.blob();
+  const size = body.size;
+  const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
+  const end = m[1] !== '' && m[2] !== '' ? Math.min(size - 1, Number(m[2])) : size - 1;
+  if (start >= size || start > end)
+    return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
+  return new Response(body.slice(start, end + 1), {
+    status: 206,
+    headers: {
+      'Content-Type': whole.headers.get('content-type') ?? 'audio/mpeg',
+      'Content-Range': `bytes ${start}-${end}/${size}`,
+      'Content-Length': String(end - start + 1),
+      'Accept-Ranges': 'bytes',
+    },
+  });
 }
 
 /** Hashed files never change: the build's own copy, else the network. */

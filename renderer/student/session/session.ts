@@ -1,143 +1,47 @@
-// The student's side of the class: joining, the live socket, the book and the read-aloud, the
-// questions. The UI reads `store` and calls the methods below; nothing here knows about Preact.
-import type {
-  Book,
-  ClientMessage,
-  JoinResponse,
-  ServerMessage,
-  ServerPayload,
-} from '../../../shared/protocol/index.js';
-import { CloseCode, FINAL_CLOSE_CODES, ErrorCode, Limits, OfflineReload } from '../../../shared/protocol/codes.js';
-import { SocketClient, StopReconnecting, type CloseInfo, type SocketStatus } from '../../shared/socket.js';
-import { Narrator, type NarrationMode } from '../narration/narrator.js';
-import { audioOffsets } from '../narration/timing.js';
-import { stopSaying } from '../narration/say.js';
+// The student's side of the class, as one object the UI reads (`store`) and calls. It joins and
+// keeps the tablet's credentials, and wires the parts that each do one job: the socket
+// (./connection.ts), the book and its read-aloud (./book.ts), word meanings (./definitions.ts),
+// questions (./asking.ts), the reading place (./progress.ts) and the display choices (./prefs.ts).
+// Nothing here knows about Preact.
+import type { ClientMessage, JoinResponse, ServerMessage, ServerPayload } from '../../../shared/protocol/index.js';
+import { ErrorCode, OfflineReload } from '../../../shared/protocol/codes.js';
+import type { SocketStatus } from '../../shared/socket.js';
 import { Store } from '../ui/store.js';
-import { Progress } from './progress.js';
+import { Asking, isQuestions } from './asking.js';
+import { BookReader } from './book.js';
+import { Connection } from './connection.js';
+import { Definitions } from './definitions.js';
 import {
-  addQuestion,
-  applyFrame,
-  markRead,
-  newQuestion,
-  newestUnread,
-  unsent,
-  type AskedQuestion,
-} from './questions.js';
+  isCredentials,
+  isPending,
+  JoinError,
+  postJoin,
+  postRosterNames,
+  postTakeover,
+  type Credentials,
+  type JoinReply,
+} from './join-api.js';
+import { watchWake } from './liveness.js';
+import { Progress } from './progress.js';
+import { newestUnread } from './questions.js';
 import { applyPrefs, loadPrefs, savePrefs, type Prefs } from './prefs.js';
-import { forget, forgetEverything, hasFields, load, save } from './storage.js';
+import { FIRST_TIME_TIP, type Farewell, type StudentState } from './state.js';
+import { forget, forgetEverything, load, save } from './storage.js';
 
-/** What the tablet keeps to come back without asking again. */
-export interface Credentials {
-  classCode: string;
-  name: string;
-  studentId: string;
-  sessionId: string;
-  token: string;
-  wsUrl: string;
-}
+export type { Definition, Farewell, RosterName, StudentState } from './state.js';
 
-/** Why the class ended for this tablet (no automatic reconnect after these). */
-export type Farewell = 'replaced' | 'removed' | 'blocked' | 'ended' | 'locked' | 'deleted';
-
-export interface Definition {
-  requestId: string;
-  word: string;
-  wordIdx: number;
-  text: string | null;
-  /** A sentence for the child when there is no meaning to show. */
-  problem: string;
-}
-
-export interface StudentState {
-  screen: 'join' | 'reader' | 'farewell';
-  farewell: Farewell | null;
-  /** Prefilled on the join page. */
-  classCode: string;
-  name: string;
-  /** The code the QR link brought (?code=), if any. */
-  linkCode: string;
-  /** The last code the class refused as wrong: it is not "the code you scanned" any more. */
-  wrongCode: string;
-  joining: boolean;
-  joinError: string;
-  connection: SocketStatus;
-  /** Whether this page has been connected at least once (the first connect is not "offline"). */
-  everOpened: boolean;
-  book: Book | null;
-  bookError: string;
-  playing: boolean;
-  mode: NarrationMode;
-  handRaised: boolean;
-  /** A hand raise waiting for the connection. */
-  handPending: boolean;
-  speechInput: boolean;
-  aiAnswers: boolean;
-  questions: AskedQuestion[];
-  askOpen: boolean;
-  /** The answer "See the answer" opened Ask at (it gets the focus there), until Ask closes. */
-  showAnswer: string | null;
-  /** Whether the "new answer" notice shows over the book (the badge on Ask stays until seen). */
-  answerNotice: boolean;
-  definition: Definition | null;
-  notice: string;
-  prefs: Prefs;
-  /** Whether this page can be reloaded with the server away (null: not known yet). */
-  offlineReload: OfflineReload | null;
-}
-
-const isCredentials = (v: unknown): v is Credentials =>
-  hasFields(v, {
-    classCode: 'string',
-    name: 'string',
-    studentId: 'string',
-    sessionId: 'string',
-    token: 'string',
-    wsUrl: 'string',
-  });
-const isQuestions = (v: unknown): v is AskedQuestion[] =>
-  Array.isArray(v) &&
-  v.every((q) => hasFields(q, { questionId: 'string', text: 'string', status: 'string', answer: 'string' }));
-
-/** How long a reply may take before the tablet asks again, and then gives up on the socket. */
-const QUIET_MS = 6000;
-/** Hidden this long (a sleep, another app): check the socket when the page is back. */
-const WOKE_AFTER_MS = 15_000;
-
-/** Shown once, when a child first joins: the two things to try. */
-const FIRST_TIME_TIP = 'Tap “Read to me” to hear the story. Tap any word to find out what it means.';
-
-const FAREWELL_BY_CODE: Record<number, Farewell> = {
-  [CloseCode.REPLACED]: 'replaced',
-  [CloseCode.REMOVED]: 'removed',
-  [CloseCode.BLOCKED]: 'blocked',
-  [CloseCode.SESSION_ENDED]: 'ended',
-  [CloseCode.DELETED]: 'deleted',
-};
-
-/** An HTTP error with the server's sentence for people. */
-class JoinError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfterMs = 0,
-  ) {
-    super(message);
-  }
-}
+/** How often a tablet waiting for the teacher asks again, and for how long at most. */
+const TAKEOVER_POLL_MS = 2000;
+const TAKEOVER_GIVE_UP_MS = 4 * 60_000;
 
 export class Session {
   readonly store: Store<StudentState>;
   private creds: Credentials | null;
-  private socket: SocketClient<ServerMessage, ClientMessage> | null = null;
+  private connection: Connection | null = null;
   private progress: Progress | null = null;
-  private narrator: Narrator | null = null;
-  private offsets: Float64Array = new Float64Array(1);
-  private wordListener: ((wordIdx: number) => void) | null = null;
-  private wasPlayingBeforeAsk = false;
-  /** Running while a reply is due: see expectReply. */
-  private quietTimer: ReturnType<typeof setTimeout> | null = null;
-  private hiddenAt = 0;
+  private readonly reader: BookReader;
+  private readonly definitions: Definitions;
+  private readonly asking: Asking;
 
   constructor(query: URLSearchParams) {
     this.creds = load('student', isCredentials);
@@ -156,6 +60,9 @@ export class Session {
       wrongCode: '',
       joining: false,
       joinError: '',
+      roster: null,
+      lookingUp: false,
+      waiting: null,
       connection: 'stopped',
       everOpened: false,
       book: null,
@@ -175,7 +82,25 @@ export class Session {
       prefs,
       offlineReload: null,
     });
+    const send = (m: ClientMessage): boolean => this.send(m);
+    this.reader = new BookReader({
+      store: this.store,
+      credentials: () => this.creds,
+      moved: (bookId, wordIdx, audioTs, playing) => this.progress?.move(bookId, wordIdx, audioTs, playing),
+      playing: (playing) => {
+        this.progress?.setPlaying(playing);
+        if (!playing) this.progress?.flush();
+      },
+    });
+    this.definitions = new Definitions({ store: this.store, reader: this.reader, send });
+    this.asking = new Asking({
+      store: this.store,
+      reader: this.reader,
+      send,
+      flushProgress: () => this.progress?.flush(),
+    });
     if (resume) this.startReading();
+    else if (code) void this.lookUpNames(code);
     addEventListener('pagehide', () => this.progress?.flush());
     // Without a service worker a reload while the server is away ends on the browser's error
     // page, and the book is gone: the browser asks "Leave site?" first.
@@ -186,15 +111,10 @@ export class Session {
       // eslint-disable-next-line @typescript-eslint/no-deprecated
       e.returnValue = '';
     });
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden') {
-        this.hiddenAt = Date.now();
-        this.progress?.flush();
-      } else if (this.hiddenAt && Date.now() - this.hiddenAt > WOKE_AFTER_MS) {
-        // After a sleep the socket may be dead without knowing it: ask at once.
-        this.probe();
-      }
-    });
+    watchWake(
+      () => this.progress?.flush(),
+      () => this.connection?.probe(),
+    );
   }
 
   /** The book is open, the server is away, and nothing would bring the page back on a reload. */
@@ -208,44 +128,115 @@ export class Session {
   /** What the service worker registration found (main.tsx); the teacher's grid shows it. */
   setOfflineReload(reload: OfflineReload): void {
     this.store.set({ offlineReload: reload });
-    if (this.socket?.status === 'open') this.send({ type: 'OFFLINE_STATUS', payload: { reload } });
+    if (this.connection?.open) this.send({ type: 'OFFLINE_STATUS', payload: { reload } });
   }
 
   // -------------------------------------------------------------------------------------------
   // Joining
 
-  async join(classCode: string, name: string): Promise<void> {
+  /**
+   * Joins with a typed name, or with the roster name tapped (`rosterId`). A name in use on
+   * another tablet waits for the teacher.
+   */
+  async join(classCode: string, name: string, rosterId?: string): Promise<void> {
     const s = this.store;
-    s.set({ joining: true, joinError: '', classCode, name });
+    s.set({ joining: true, joinError: '', classCode, name, waiting: null });
+    // A token from this tablet lets the server resume the same student: the same name typed, or tapped.
+    const c = this.creds;
+    const typed = name.trim().toLowerCase();
+    const mine = rosterId
+      ? c?.rosterId === rosterId
+      : c !== null && (c.name.toLowerCase() === typed || c.typed?.toLowerCase() === typed);
+    const sameChild = mine ? c!.token : undefined;
     try {
-      // A token from this tablet lets the server resume the same student when the name matches.
-      const sameChild =
-        this.creds && this.creds.name.toLowerCase() === name.trim().toLowerCase() ? this.creds.token : undefined;
-      const r = await postJoin(classCode, name, sameChild).catch(async (err: unknown) => {
+      const r = await postJoin(classCode, name, sameChild, rosterId).catch(async (err: unknown) => {
         // The child this tablet knew was deleted: forget them, and this child joins afresh.
         if (!(err instanceof JoinError) || err.code !== ErrorCode.STUDENT_DELETED) throw err;
         await this.forgetChild();
-        return postJoin(classCode, name, undefined);
+        return postJoin(classCode, name, undefined, rosterId);
       });
-      this.setCredentials(classCode.trim().toUpperCase(), r);
-      if (!sameChild) s.set({ questions: [] });
-      s.set({
-        joining: false,
-        wrongCode: '',
-        screen: 'reader',
-        farewell: null,
-        notice: r.resumed ? '' : FIRST_TIME_TIP,
-      });
-      history.replaceState(null, '', '/');
-      this.startReading();
+      if (isPending(r)) return void this.waitForTeacher(classCode, r.requestId, r.name, rosterId);
+      const resumed = sameChild !== undefined && this.creds !== null;
+      this.joined(classCode, r, { sameChild: resumed, rosterId, typed: name.trim() });
     } catch (err) {
-      s.set({
-        joining: false,
-        joinError:
-          err instanceof JoinError ? err.message : "We couldn't reach your class. Check the Wi-Fi and try again.",
-        ...(err instanceof JoinError && err.code === ErrorCode.WRONG_CLASS_CODE ? { wrongCode: classCode } : {}),
-      });
+      this.joinFailed(classCode, err);
     }
+  }
+
+  /** Asks for the names of a class code (when it is complete): tap one, or type a name if none. */
+  async lookUpNames(classCode: string): Promise<void> {
+    const code = classCode.trim().toUpperCase();
+    this.store.set({ lookingUp: true });
+    try {
+      const names = await postRosterNames(code);
+      this.store.set({ roster: { code, names }, lookingUp: false, joinError: '' });
+    } catch (err) {
+      this.store.set({ lookingUp: false, roster: null });
+      // Unreachable: the child can still type a name; the join says what is wrong.
+      if (err instanceof JoinError) this.joinFailed(classCode, err);
+    }
+  }
+
+  /** The child gives up waiting for the teacher (back to the names). */
+  stopWaiting(): void {
+    this.store.set({ waiting: null });
+  }
+
+  private async waitForTeacher(classCode: string, requestId: string, name: string, rosterId?: string): Promise<void> {
+    const s = this.store;
+    s.set({ joining: false, waiting: { requestId, name } });
+    const giveUpAt = Date.now() + TAKEOVER_GIVE_UP_MS;
+    while (s.get().waiting?.requestId === requestId) {
+      await new Promise((resolve) => setTimeout(resolve, TAKEOVER_POLL_MS));
+      if (s.get().waiting?.requestId !== requestId) return;
+      if (Date.now() > giveUpAt) {
+        s.set({ waiting: null, joinError: 'Your teacher has not answered yet. Tap your name to ask again.' });
+        return;
+      }
+      let r: JoinReply;
+      try {
+        r = await postTakeover(requestId);
+      } catch (err) {
+        // The Wi-Fi dropped for a moment: ask again next time. A refusal ends the wait.
+        if (err instanceof JoinError && err.status < 500) {
+          s.set({ waiting: null });
+          this.joinFailed(classCode, err);
+          return;
+        }
+        continue;
+      }
+      if (isPending(r)) continue;
+      s.set({ waiting: null });
+      return this.joined(classCode, r, { sameChild: false, rosterId, typed: name });
+    }
+  }
+
+  private joined(
+    classCode: string,
+    r: JoinResponse,
+    o: { sameChild: boolean; rosterId: string | undefined; typed: string },
+  ): void {
+    const s = this.store;
+    this.setCredentials(classCode.trim().toUpperCase(), r, o.rosterId, o.typed);
+    if (!o.sameChild) s.set({ questions: [] });
+    s.set({
+      joining: false,
+      wrongCode: '',
+      screen: 'reader',
+      farewell: null,
+      notice: r.resumed && o.sameChild ? '' : FIRST_TIME_TIP,
+    });
+    history.replaceState(null, '', '/');
+    this.startReading();
+  }
+
+  private joinFailed(classCode: string, err: unknown): void {
+    this.store.set({
+      joining: false,
+      joinError:
+        err instanceof JoinError ? err.message : "We couldn't reach your class. Check the Wi-Fi and try again.",
+      ...(err instanceof JoinError && err.code === ErrorCode.WRONG_CLASS_CODE ? { wrongCode: classCode } : {}),
+    });
   }
 
   /**
@@ -264,7 +255,8 @@ export class Session {
     this.startReading();
   }
 
-  private setCredentials(classCode: string, r: JoinResponse): void {
+  private setCredentials(classCode: string, r: JoinResponse, rosterId?: string, typed?: string): void {
+    const kept = this.creds?.studentId === r.studentId ? this.creds : null;
     this.creds = {
       classCode,
       name: r.name,
@@ -272,6 +264,8 @@ export class Session {
       sessionId: r.sessionId,
       token: r.token,
       wsUrl: r.wsUrl,
+      ...((rosterId ?? kept?.rosterId) ? { rosterId: rosterId ?? kept!.rosterId! } : {}),
+      ...((typed ?? kept?.typed) ? { typed: typed ?? kept!.typed! } : {}),
     };
     save('student', this.creds);
     this.store.set({ name: r.name, classCode });
@@ -284,64 +278,42 @@ export class Session {
     const creds = this.creds!;
     this.progress?.dispose();
     this.progress = new Progress({
-      owner: `${creds.sessionId}:${creds.name.toLowerCase()}`,
+      // The student id, not the name: a rename by the teacher keeps the tablet's saved place.
+      owner: `${creds.sessionId}:${creds.studentId}`,
       send: (payload) => this.send({ type: 'PROGRESS_UPDATE', payload }),
     });
     // Show the book where the tablet left it while the socket connects (or the server is away).
     const local = this.progress.current;
-    if (local) void this.openBook(local.bookId, local.wordIdx);
-    this.socket?.stop();
-    this.socket = new SocketClient<ServerMessage, ClientMessage>({
-      url: (info) => this.socketUrl(info.lastClose),
-      onMessage: (m) => this.onFrame(m),
+    if (local) void this.reader.open(local.bookId, local.wordIdx, local.audioTs);
+    this.connection?.stop();
+    this.connection = new Connection({
+      credentials: () => this.creds,
+      rejoined: (classCode, r) => this.setCredentials(classCode, r),
+      onFrame: (m) => this.onFrame(m),
       onOpen: () => this.onOpen(),
-      onStatus: (status, detail) => this.onStatus(status, detail),
-      finalCloseCodes: FINAL_CLOSE_CODES,
+      onStatus: (status) => this.onStatus(status),
+      onFarewell: (farewell) => this.onFarewell(farewell),
+      probeFrame: () => {
+        const latest = this.progress?.latest();
+        return latest ? { type: 'PROGRESS_UPDATE', payload: latest } : null;
+      },
     });
-    this.socket.start();
+    this.connection.start();
   }
 
   private stopReading(): void {
-    this.narrator?.pause();
+    this.reader.pause();
     this.progress?.flush();
-    this.socket?.stop();
-    this.socket = null;
+    this.connection?.stop();
+    this.connection = null;
   }
 
-  /**
-   * The URL for the next attempt. After an attempt that failed to open (the server was away, or
-   * refused the token: a browser cannot see which), ask over HTTP first: the answer tells a
-   * server that is still down (retry), a class that ended or a blocked student (stop), or gives a
-   * fresh URL.
-   */
-  private async socketUrl(lastClose: CloseInfo | null): Promise<string> {
-    const creds = this.creds;
-    if (!creds) throw new StopReconnecting('ended');
-    if (!lastClose || lastClose.wasOpen) return sameHost(creds.wsUrl);
-    try {
-      const r = await postJoin(creds.classCode, creds.name, creds.token);
-      this.setCredentials(creds.classCode, r);
-      return sameHost(r.wsUrl);
-    } catch (err) {
-      if (!(err instanceof JoinError) || err.status >= 500) throw err;
-      if (err.status === 429) throw Object.assign(err, { retryAfterMs: err.retryAfterMs });
-      if (err.code === ErrorCode.BLOCKED) throw new StopReconnecting('blocked');
-      if (err.code === ErrorCode.JOIN_LOCKED) throw new StopReconnecting('locked');
-      if (err.code === ErrorCode.STUDENT_DELETED) throw new StopReconnecting('deleted');
-      throw new StopReconnecting('ended');
-    }
-  }
-
-  private onStatus(status: SocketStatus, detail: unknown): void {
+  private onStatus(status: SocketStatus): void {
     this.store.set({ connection: status });
-    if (status !== 'open' && this.quietTimer !== null) {
-      clearTimeout(this.quietTimer);
-      this.quietTimer = null;
-    }
-    if (status !== 'stopped' || detail === undefined) return;
-    const farewell = typeof detail === 'string' ? (detail as Farewell) : FAREWELL_BY_CODE[(detail as CloseInfo).code];
-    if (!farewell) return;
-    this.narrator?.pause();
+  }
+
+  private onFarewell(farewell: Farewell): void {
+    this.reader.pause();
     if (farewell === 'deleted') {
       this.store.set({ screen: 'farewell', farewell, askOpen: false, definition: null });
       void this.forgetChild();
@@ -358,8 +330,8 @@ export class Session {
 
   /** Forgets the child: their name, token, place and questions, on screen and in storage. */
   private async forgetChild(): Promise<void> {
-    this.socket?.stop();
-    this.socket = null;
+    this.connection?.stop();
+    this.connection = null;
     this.progress?.dispose();
     this.progress = null;
     this.creds = null;
@@ -373,40 +345,12 @@ export class Session {
     this.progress?.reconnected();
   }
 
-  /** Sends a frame; those the server answers at once also start the liveness check. */
   private send(m: ClientMessage): boolean {
-    const sent = this.socket?.send(m) ?? false;
-    if (sent && m.type !== 'DEFINE_WORD' && m.type !== 'OFFLINE_STATUS') this.expectReply(true);
-    return sent;
-  }
-
-  /**
-   * A frame was sent that the server answers (PROGRESS_SAVED, an acknowledgement, HAND_STATE).
-   * If nothing at all comes back for a while, ask once more with a frame the server answers
-   * without touching its disk (the latest position again); still nothing: the socket is dead.
-   */
-  private expectReply(probeFirst: boolean): void {
-    if (this.quietTimer !== null) return;
-    this.quietTimer = setTimeout(() => {
-      this.quietTimer = null;
-      if (probeFirst) this.probe();
-      else this.socket?.drop();
-    }, QUIET_MS);
-  }
-
-  private probe(): void {
-    if (this.socket?.status !== 'open') return;
-    const latest = this.progress?.latest();
-    if (!latest || !this.socket.send({ type: 'PROGRESS_UPDATE', payload: latest })) return;
-    if (this.quietTimer !== null) clearTimeout(this.quietTimer);
-    this.quietTimer = null;
-    this.expectReply(false);
+    return this.connection?.send(m) ?? false;
   }
 
   private onFrame(m: ServerMessage): void {
     const s = this.store;
-    if (this.quietTimer !== null) clearTimeout(this.quietTimer);
-    this.quietTimer = null;
     switch (m.type) {
       case 'SESSION_STATE':
         return void this.onSessionState(m.payload);
@@ -414,30 +358,28 @@ export class Session {
         return this.progress?.saved(m.payload.seq);
       case 'HAND_STATE':
         return s.set({ handRaised: m.payload.raised, handPending: false });
+      case 'NAME_CHANGED':
+        return this.renamed(m.payload.name);
       case 'BOOK_ASSIGNED':
-        this.narrator?.pause();
+        this.reader.pause();
         s.set({ notice: `Your teacher picked a new book: ${m.payload.bookTitle}` });
-        return void this.openBook(m.payload.bookId, 0).then(() => this.moved(0));
-      case 'DEFINITION':
-        return this.onDefinition(m.payload.requestId, m.payload.text, '');
-      case 'RATE_LIMITED':
-        if (m.payload.requestId)
-          return this.onDefinition(
-            m.payload.requestId,
-            null,
-            'Lots of words looked up just now! Wait a few seconds, then tap the word again.',
-          );
-        break;
-      case 'ERROR':
-        if (m.payload.requestId) return this.onDefinition(m.payload.requestId, null, m.payload.message);
-        break;
+        return void this.reader.open(m.payload.bookId, 0).then(() => this.reader.moved(0));
     }
-    const questions = applyFrame(s.get().questions, m, Date.now());
-    if (questions !== s.get().questions) this.setQuestions(questions);
+    if (!this.definitions.onFrame(m)) this.asking.onFrame(m);
+  }
+
+  /** The teacher renamed this child (told apart from another of the same name). */
+  private renamed(name: string): void {
+    if (this.creds && this.creds.name !== name) {
+      this.creds = { ...this.creds, name };
+      save('student', this.creds);
+    }
+    this.store.set({ name });
   }
 
   private async onSessionState(st: ServerPayload<'SESSION_STATE'>): Promise<void> {
     const s = this.store;
+    this.renamed(st.name);
     s.set({
       speechInput: st.speechInput,
       aiAnswers: st.aiAnswers,
@@ -445,92 +387,41 @@ export class Session {
     });
     const pos = this.progress!.reconcile(st);
     const book = s.get().book;
-    const same = book?.id === pos.bookId && this.narrator?.position === pos.wordIdx;
-    if (!same && !(this.narrator?.playing && book?.id === pos.bookId)) await this.openBook(pos.bookId, pos.wordIdx);
+    // A book in the store always has its narrator, so position and playing are the narrator's.
+    const same = book?.id === pos.bookId && this.reader.position === pos.wordIdx;
+    if (!same && !(this.reader.playing && book?.id === pos.bookId))
+      await this.reader.open(pos.bookId, pos.wordIdx, pos.audioTs);
     // What waited for the connection.
     const reload = s.get().offlineReload;
     if (reload) this.send({ type: 'OFFLINE_STATUS', payload: { reload } });
     if (s.get().handPending) this.send({ type: 'RAISE_HAND', payload: { raised: s.get().handRaised } });
-    for (const q of unsent(s.get().questions)) {
-      this.send({
-        type: 'STUDENT_INTERRUPTION',
-        payload: { questionId: q.questionId, questionText: q.text, context: { bookId: q.bookId, wordIdx: q.wordIdx } },
-      });
-    }
-    const d = s.get().definition;
-    if (d && d.text === null) this.sendDefine(d);
+    this.asking.resend();
+    this.definitions.resend();
   }
 
   // -------------------------------------------------------------------------------------------
-  // The book and the read-aloud
-
-  private async openBook(bookId: string, wordIdx: number): Promise<void> {
-    const s = this.store;
-    let book = s.get().book;
-    if (book?.id !== bookId) {
-      try {
-        const res = await fetch(`/api/books/${encodeURIComponent(bookId)}`, { signal: timeout(HTTP_TIMEOUT_MS) });
-        if (!res.ok) throw new Error(String(res.status));
-        book = (await res.json()) as Book;
-      } catch {
-        if (!s.get().book) s.set({ bookError: "The book didn't load yet. We'll try again when we're connected." });
-        return;
-      }
-      this.narrator?.destroy();
-      this.offsets = audioOffsets(book.words);
-      this.narrator = new Narrator({
-        words: book.words,
-        paragraphStarts: book.paragraphStarts,
-        synth: typeof speechSynthesis === 'undefined' ? null : speechSynthesis,
-        lang: document.documentElement.lang || 'en',
-        onWord: (i) => this.moved(i),
-        onPlaying: (playing) => {
-          s.set({ playing });
-          this.progress?.setPlaying(playing);
-          if (!playing) this.progress?.flush();
-        },
-        onMode: (mode) => s.set({ mode }),
-        onFinished: () => s.set({ notice: 'The end! You read the whole book. Well done!' }),
-      });
-      this.narrator.setRate(s.get().prefs.rate);
-      s.set({ book, bookError: '', playing: false });
-    }
-    this.narrator!.seek(Math.min(wordIdx, Math.max(0, book.words.length - 1)));
-  }
-
-  /** The current word changed (narration, a tap, a restore). */
-  private moved(wordIdx: number): void {
-    const book = this.store.get().book;
-    if (!book) return;
-    this.progress?.move(book.id, wordIdx, this.offsets[wordIdx] ?? 0, this.narrator?.playing ?? false);
-    this.wordListener?.(wordIdx);
-  }
+  // What the screens call
 
   /** The page's highlighter; called with the current word now and on every change. */
   onWord(listener: ((wordIdx: number) => void) | null): void {
-    this.wordListener = listener;
-    if (listener && this.narrator) listener(this.narrator.position);
+    this.reader.onWord(listener);
   }
 
   get wordIdx(): number {
-    return this.narrator?.position ?? 0;
+    return this.reader.position;
   }
 
   play(from?: number): void {
-    this.store.set({ notice: '' });
-    // An answer or a meaning being read aloud stops here, before the book's voice starts, so the
-    // panel closing after this does not stop the book instead.
-    stopSaying();
-    this.narrator?.play(from);
+    this.reader.play(from);
   }
 
   pause(): void {
-    this.narrator?.pause();
+    this.reader.pause();
   }
 
   /** Moves the reading place by whole sentences or paragraphs (the back/forward buttons). */
   seek(wordIdx: number): void {
-    this.narrator?.seek(wordIdx);
+    this.reader.seek(wordIdx);
   }
 
   setPrefs(patch: Partial<Prefs>): void {
@@ -538,112 +429,55 @@ export class Session {
     savePrefs(prefs);
     applyPrefs(prefs);
     this.store.set({ prefs });
-    if (patch.rate !== undefined) this.narrator?.setRate(patch.rate);
+    if (patch.rate !== undefined) this.reader.setRate(patch.rate);
   }
 
   dismissNotice(): void {
     this.store.set({ notice: '' });
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Words, questions, hand
-
   define(wordIdx: number): void {
-    const book = this.store.get().book;
-    const raw = book?.words[wordIdx];
-    if (!book || raw === undefined) return;
-    this.narrator?.pause();
-    this.narrator?.seek(wordIdx);
-    const word = cleanWord(raw);
-    if (!word) return;
-    const d: Definition = { requestId: newId(), word, wordIdx, text: null, problem: '' };
-    this.store.set({ definition: d, ...(this.store.get().notice === FIRST_TIME_TIP ? { notice: '' } : {}) });
-    if (!this.sendDefine(d)) {
-      this.store.set({ definition: { ...d, problem: "We'll look this word up as soon as we're connected again." } });
-    }
+    this.definitions.define(wordIdx);
   }
 
   closeDefinition(): void {
-    this.store.set({ definition: null });
-  }
-
-  private sendDefine(d: Definition): boolean {
-    const book = this.store.get().book;
-    if (!book) return false;
-    return this.send({
-      type: 'DEFINE_WORD',
-      payload: { requestId: d.requestId, word: d.word, context: { bookId: book.id, wordIdx: d.wordIdx } },
-    });
-  }
-
-  private onDefinition(requestId: string, text: string | null, problem: string): void {
-    const d = this.store.get().definition;
-    if (!d || d.requestId !== requestId) return;
-    // A retry after a rate limit or error gets a new request id, so the answer is not confused.
-    this.store.set({ definition: { ...d, text, problem, requestId: text === null ? newId() : requestId } });
+    this.definitions.close();
   }
 
   retryDefinition(): void {
-    const d = this.store.get().definition;
-    if (!d) return;
-    const again = { ...d, text: null, problem: '' };
-    this.store.set({ definition: again });
-    if (!this.sendDefine(again))
-      this.store.set({
-        definition: { ...again, problem: "We'll look this word up as soon as we're connected again." },
-      });
+    this.definitions.retry();
   }
 
   openAsk(): void {
-    this.wasPlayingBeforeAsk = this.narrator?.playing ?? false;
-    this.narrator?.pause();
-    this.progress?.flush();
-    this.store.set({ askOpen: true, definition: null, answerNotice: false });
-    this.setQuestions(this.store.get().questions);
+    this.asking.open();
   }
 
   /** "See the answer" on the notice: Ask opens at the newest answer not seen yet. */
   showNewAnswer(): void {
-    const q = newestUnread(this.store.get().questions);
-    this.store.set({ showAnswer: q?.questionId ?? null });
-    this.openAsk();
+    this.asking.showNewAnswer();
   }
 
   /** "Later" on the notice: it goes; the badge on Ask stays until the answer is seen. */
   hideAnswerNotice(): void {
-    this.store.set({ answerNotice: false });
+    this.asking.hideNotice();
   }
 
   /** Closes the Ask panel and goes on reading from the same word. */
   keepReading(): void {
-    this.store.set({ askOpen: false, showAnswer: null });
-    this.play();
+    this.asking.keepReading();
   }
 
   closeAsk(): void {
-    this.store.set({ askOpen: false, showAnswer: null });
-    if (this.wasPlayingBeforeAsk) this.play();
+    this.asking.close();
   }
 
   ask(text: string): void {
-    const book = this.store.get().book;
-    const questionText = text.trim().slice(0, Limits.QUESTION_MAX);
-    if (!book || !questionText) return;
-    this.progress?.flush();
-    const q = newQuestion(newId(), questionText, book.id, this.wordIdx, Date.now());
-    this.setQuestions(addQuestion(this.store.get().questions, q));
-    this.send({
-      type: 'STUDENT_INTERRUPTION',
-      payload: { questionId: q.questionId, questionText, context: { bookId: book.id, wordIdx: q.wordIdx } },
-    });
+    this.asking.ask(text);
   }
 
   /** A question that was refused (rate limit, error) goes again as a new question. */
   askAgain(questionId: string): void {
-    const old = this.store.get().questions.find((q) => q.questionId === questionId);
-    if (!old) return;
-    this.setQuestions(this.store.get().questions.filter((q) => q !== old));
-    this.ask(old.text);
+    this.asking.askAgain(questionId);
   }
 
   toggleHand(): void {
@@ -651,67 +485,4 @@ export class Session {
     const sent = this.send({ type: 'RAISE_HAND', payload: { raised } });
     this.store.set({ handRaised: raised, handPending: !sent });
   }
-
-  /**
-   * Answers that arrive while Ask is open are seen there; one that arrives while the child reads
-   * brings up the notice (which never takes the focus or stops the reading).
-   */
-  private setQuestions(questions: AskedQuestion[]): void {
-    const open = this.store.get().askOpen;
-    const list = open ? markRead(questions) : questions;
-    const before = new Set(
-      this.store
-        .get()
-        .questions.filter((q) => q.unread)
-        .map((q) => q.questionId),
-    );
-    const news = !open && list.some((q) => q.unread && !before.has(q.questionId));
-    this.store.set({ questions: list, ...(news ? { answerNotice: true } : {}) });
-    save('questions', list);
-  }
-}
-
-/** A request on a connection that went silent would otherwise wait for minutes. */
-const HTTP_TIMEOUT_MS = 10_000;
-
-async function postJoin(classCode: string, name: string, token: string | undefined): Promise<JoinResponse> {
-  const res = await fetch('/api/join', {
-    signal: timeout(HTTP_TIMEOUT_MS),
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ classCode: classCode.trim(), name: name.trim(), ...(token ? { token } : {}) }),
-  });
-  const body = (await res.json().catch(() => ({}))) as Partial<JoinResponse> & { code?: string; message?: string };
-  if (!res.ok) {
-    const retry = Number(res.headers.get('retry-after') ?? 0) * 1000;
-    throw new JoinError(res.status, body.code ?? '', body.message ?? 'Something went wrong. Please try again.', retry);
-  }
-  return body as JoinResponse;
-}
-
-function timeout(ms: number): AbortSignal {
-  const c = new AbortController();
-  setTimeout(() => c.abort(), ms);
-  return c.signal;
-}
-
-/**
- * The socket goes to the host this page came from: the teacher may have switched the address
- * the QR code uses (another network card) since the tablet stored its URL.
- */
-function sameHost(wsUrl: string): string {
-  const u = new URL(wsUrl);
-  u.host = location.host;
-  return u.toString();
-}
-
-/** A word as the dictionary wants it: no surrounding punctuation or quotes. */
-export function cleanWord(raw: string): string {
-  return raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').slice(0, Limits.WORD_MAX);
-}
-
-/** A random id (crypto.randomUUID is only there on https, and the class runs on plain http). */
-function newId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

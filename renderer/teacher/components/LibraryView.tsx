@@ -1,5 +1,6 @@
 // The book library: what the class can read, which book is assigned, and importing a new one
-// from a .txt or .epub file (read in the page, sent to the server as plain text).
+// from a .txt file (read in the page, sent as text) or an .epub (sent as it is: the server reads
+// it, with its narration when it has one).
 import { useState } from 'preact/hooks';
 import type { BookSummary } from '../../../shared/protocol/index.js';
 import { readBookFile, type BookFile } from '../lib/book-file.js';
@@ -78,16 +79,24 @@ function ImportForm({ onAdded }: { onAdded: (book: BookSummary, andAssign: boole
   const add = async (andAssign: boolean) => {
     if (!file) return;
     setBusy(true);
-    const book = await act('add the book', () => api.importBook(title.trim() || file.title, file.text));
+    let book: (BookSummary & { narrated?: boolean }) | undefined;
+    if (file.kind === 'epub') {
+      // The server's refusal (a broken EPUB, audio tablets cannot play, too large) is the answer.
+      book = await api.importEpub(file.file).catch((err: unknown) => {
+        setError((err as Error).message);
+        return undefined;
+      });
+    } else book = await act('add the book', () => api.importBook(title.trim() || file.title, file.text));
     if (book) {
-      notify(`Added "${book.title}" (${count(book.wordCount)} words).`);
+      const narrated = book.narrated ? ', with narration' : '';
+      notify(`Added "${book.title}" (${count(book.wordCount)} words${narrated}).`);
       setFile(null);
       setInputKey((k) => k + 1);
       await onAdded(book, andAssign);
     }
     setBusy(false);
   };
-  const words = file ? file.text.split(/\s+/).filter(Boolean).length : 0;
+  const words = file?.kind === 'text' ? file.text.split(/\s+/).filter(Boolean).length : 0;
   return (
     <div class="import">
       <label class="file-drop">
@@ -99,8 +108,8 @@ function ImportForm({ onAdded }: { onAdded: (book: BookSummary, andAssign: boole
           data-testid="book-file"
         />
         <span>
-          <strong>Choose a file</strong> — plain text (.txt) or EPUB without copy protection. Blank lines separate
-          paragraphs.
+          <strong>Choose a file</strong> — plain text (.txt) or EPUB without copy protection; an EPUB 3 with narration
+          (Media Overlays, MP3 or AAC audio) reads aloud with its own voice. Blank lines separate paragraphs.
         </span>
       </label>
       {error && (
@@ -110,19 +119,27 @@ function ImportForm({ onAdded }: { onAdded: (book: BookSummary, andAssign: boole
       )}
       {file && (
         <div class="import-preview">
-          <label class="field">
-            <span>Title</span>
-            <input
-              type="text"
-              maxLength={200}
-              value={title}
-              onInput={(e) => setTitle(e.currentTarget.value)}
-              data-testid="book-title"
-            />
-          </label>
-          <p class="muted small">
-            {count(words)} words. Starts: “{file.text.slice(0, 160).replace(/\s+/g, ' ')}…”
-          </p>
+          {file.kind === 'text' ? (
+            <>
+              <label class="field">
+                <span>Title</span>
+                <input
+                  type="text"
+                  maxLength={200}
+                  value={title}
+                  onInput={(e) => setTitle(e.currentTarget.value)}
+                  data-testid="book-title"
+                />
+              </label>
+              <p class="muted small">
+                {count(words)} words. Starts: “{file.text.slice(0, 160).replace(/\s+/g, ' ')}…”
+              </p>
+            </>
+          ) : (
+            <p class="muted small" data-testid="epub-chosen">
+              EPUB, {file.sizeMb.toFixed(1)} MB: the server reads its title, text and narration when you add it.
+            </p>
+          )}
           <div class="button-row">
             <button
               type="button"

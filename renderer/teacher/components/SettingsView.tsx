@@ -1,6 +1,7 @@
-// The settings the server reports (GET /api/teacher/settings), grouped for a teacher. Settings
-// the teacher may not change (set by IT, by the environment, or not classroom settings at all)
-// are shown read-only with the server's reason. Changes are saved together; the server checks
+// The settings the server reports (GET /api/teacher/settings), grouped for a teacher. Each says
+// whether it is this class's own or the whole server's; settings the teacher may not change (the
+// server's, on a teacher's link; set by IT or the environment) are shown read-only with the
+// server's reason. Changes are saved together; the server checks
 // all of them before saving any.
 import { useEffect, useState } from 'preact/hooks';
 import type { SettingView } from '../lib/api.js';
@@ -58,7 +59,8 @@ const CHOICE_LABELS: Record<string, string> = {
 
 const SOURCES: Record<SettingView['source'], string | null> = {
   default: null,
-  teacher: 'saved by you',
+  teacher: 'saved for every class',
+  class: 'saved for this class',
   machine: "school's preset",
   environment: 'environment',
   flag: 'command line',
@@ -183,6 +185,9 @@ function SettingRow({
     <div class={`setting ${s.editable ? '' : 'setting-locked'}`} data-setting={s.key}>
       <div class="setting-label">
         <label for={id}>{LABELS[s.key] ?? s.key}</label>
+        <span class="tag tag-quiet" data-scope={s.scope}>
+          {s.scope === 'class' ? 'this class' : 'every class'}
+        </span>
         {source && <span class="tag tag-quiet">{source}</span>}
         {s.needsRestart && <span class="tag tag-quiet">after restart</span>}
         <p class="muted small">{s.doc}</p>
@@ -194,7 +199,7 @@ function SettingRow({
       </div>
       <div class="setting-input">
         <SettingInput id={id} s={s} value={value} onEdit={(v) => onEdit(s.key, v)} />
-        {s.editable && s.source === 'teacher' && !(s.key in draft) && (
+        {s.editable && s.source === (s.scope === 'class' ? 'class' : 'teacher') && !(s.key in draft) && (
           <button type="button" class="link-btn small" onClick={() => onEdit(s.key, null)}>
             Reset to default
           </button>

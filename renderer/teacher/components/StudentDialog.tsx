@@ -1,4 +1,6 @@
-// One student up close: their figures, their questions, and what the teacher can do about them.
+// One student up close: their figures, their questions, their history across lessons, and what
+// the teacher can do about them (rename them to tell two of one name apart, remove, block).
+import { useState } from 'preact/hooks';
 import type { StudentView } from '../../../shared/protocol/index.js';
 import type { StudentAction } from '../lib/api.js';
 import { ago, clock, count, percent } from '../lib/format.js';
@@ -6,6 +8,7 @@ import { useDashboard } from './context.js';
 import { Modal } from './Modal.js';
 import { StatusBadge } from './StatusBadge.js';
 import { Icon } from './Icon.js';
+import { ChildHistory } from './ChildHistory.js';
 
 export function StudentDialog({
   student: s,
@@ -44,6 +47,7 @@ export function StudentDialog({
           </span>
         )}
       </div>
+      <RenameForm student={s} />
       <dl class="facts">
         <dt>Book</dt>
         <dd>{bookTitle}</dd>
@@ -72,6 +76,7 @@ export function StudentDialog({
           </ul>
         </>
       )}
+      <ChildHistory studentId={s.id} />
       <div class="modal-actions">
         {s.handRaised && (
           <button
@@ -122,9 +127,32 @@ export function StudentDialog({
       </div>
       <p class="muted small">
         {'Remove: the tablet leaves the lesson and may join again; their record is kept ('}
-        <em>Removed from the lesson</em> below the list puts them back). Block: the tablet and this name are refused
-        until you unblock. Delete: their record is erased from this computer.
+        <em>Removed from the lesson</em> below the list puts them back). Block: this child is refused until you unblock
+        them; another child with the same name is not. Delete: their record is erased from this computer.
       </p>
     </Modal>
+  );
+}
+
+/** "Mia" and "Mia (2)" become "Mia B." and "Mia K."; the tablet shows the new name at once. */
+function RenameForm({ student: s }: { student: StudentView }) {
+  const { api, act, notify } = useDashboard();
+  const [name, setName] = useState(s.name);
+  const rename = async (e: Event) => {
+    e.preventDefault();
+    const before = s.name;
+    const view = await act('rename the student', () => api.renameStudent(s.id, name));
+    if (view) notify(`${before} is now ${view.name}.`);
+  };
+  return (
+    <form class="field-inline rename" onSubmit={(e) => void rename(e)}>
+      <label class="field-inline">
+        <span class="muted">Name</span>
+        <input value={name} maxLength={40} onInput={(e) => setName(e.currentTarget.value)} />
+      </label>
+      <button type="submit" class="btn btn-small" disabled={name.trim() === '' || name.trim() === s.name}>
+        <Icon name="pencil" /> Rename
+      </button>
+    </form>
   );
 }

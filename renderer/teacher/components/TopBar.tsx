@@ -112,7 +112,7 @@ function ExportButton() {
       disabled={busy}
       onClick={async () => {
         setBusy(true);
-        const report = await act('export the report', api.reportCsv);
+        const report = await act('export the report', () => api.reportCsv());
         if (report) saveBlob(report.blob, report.filename);
         setBusy(false);
       }}

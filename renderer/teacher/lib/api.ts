@@ -2,7 +2,16 @@
 // token (or the admin token, which acts on the first class); a 401 means the token is wrong or
 // stale, and the page goes back to the sign-in screen.
 import type { AiStatus, RouteCheck } from '../../../shared/protocol/ai.js';
-import type { BookSummary, ClassroomView, ErrorBody, FeedItem, StudentView } from '../../../shared/protocol/index.js';
+import type {
+  BookSummary,
+  ChildHistory,
+  ClassroomView,
+  ErrorBody,
+  FeedItem,
+  RosterPut,
+  RosterView,
+  StudentView,
+} from '../../../shared/protocol/index.js';
 
 export type { AiStatus, RouteCheck } from '../../../shared/protocol/ai.js';
 
@@ -11,7 +20,9 @@ export interface SettingView {
   key: string;
   value: unknown;
   isSet: boolean;
-  source: 'default' | 'machine' | 'teacher' | 'environment' | 'flag' | 'locked';
+  source: 'default' | 'machine' | 'teacher' | 'class' | 'environment' | 'flag' | 'locked';
+  /** `class`: this class's own (may differ per class); `server`: shared by every class (IT's). */
+  scope: 'class' | 'server';
   editable: boolean;
   reason: string | null;
   needsRestart: boolean;
@@ -63,6 +74,14 @@ export class TeacherApi {
   deleteStudent = async (id: string): Promise<void> => {
     await this.fetch('DELETE', `/students/${encodeURIComponent(id)}`);
   };
+  /** Tells two children apart: the tablet shows the new name at once. */
+  renameStudent = (id: string, name: string) =>
+    this.call<StudentView>('POST', `/students/${encodeURIComponent(id)}/name`, { name });
+  roster = () => this.call<RosterView>('GET', '/roster');
+  saveRoster = (roster: RosterPut) => this.call<RosterView>('PUT', '/roster', roster);
+  /** Lets a tablet take over a name in use on another tablet, or not. */
+  decideTakeover = (id: string, allow: boolean) =>
+    this.call<{ ok: true }>('POST', `/takeovers/${encodeURIComponent(id)}`, { allow });
   answer = (feedId: string, text: string) =>
     this.call<{ ok: true }>('POST', `/questions/${encodeURIComponent(feedId)}/answer`, { text });
   hide = (feedId: string, hidden: boolean) =>
@@ -75,11 +94,21 @@ export class TeacherApi {
   /** One short trial request through the configured route. */
   checkAi = () => this.call<RouteCheck>('POST', '/ai/check');
   importBook = (title: string, text: string) => this.call<BookSummary>('POST', '/books', { title, text });
+  /** The EPUB itself as the body: the server reads it (text, and narration when it has one). */
+  importEpub = (file: File) => this.call<BookSummary>('POST', '/books', file);
+  deleteBook = (id: string) => this.call<{ ok: true }>('DELETE', `/books/${encodeURIComponent(id)}`);
   /** The library is public (tablets read it); no token needed, but it does no harm. */
   books = () => this.call<BookSummary[]>('GET', '/books', undefined, '/api');
 
-  reportCsv = async (): Promise<{ blob: Blob; filename: string }> => {
-    const res = await this.fetch('GET', '/report.csv');
+  /** One child's reading, questions and looked-up words, lesson by lesson. */
+  history = (studentId: string) => this.call<ChildHistory>('GET', `/students/${encodeURIComponent(studentId)}/history`);
+
+  /** The class's report across lessons, or one child's (`studentId`). */
+  reportCsv = async (studentId?: string): Promise<{ blob: Blob; filename: string }> => {
+    const res = await this.fetch(
+      'GET',
+      studentId ? `/students/${encodeURIComponent(studentId)}/report.csv` : '/report.csv',
+    );
     const disposition = res.headers.get('content-disposition') ?? '';
     const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'readerai-report.csv';
     return { blob: await res.blob(), filename };
@@ -97,6 +126,8 @@ export class TeacherApi {
 }
 
 /** One call with a bearer token; a failure becomes an ApiError with the server's sentence. */
+const EPUB = 'application/epub+zip';
+
 export async function request(
   token: string,
   method: string,
@@ -112,9 +143,10 @@ export async function request(
       headers: {
         ...headers,
         authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': body instanceof File ? EPUB : 'application/json' }),
+        ...(body instanceof File ? { 'x-book-name': encodeURIComponent(body.name) } : {}),
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: body instanceof File ? body : JSON.stringify(body) }),
     });
   } catch {
     throw new ApiError(0, 'NETWORK', 'Cannot reach the ReaderAI server. Is it still running?');

@@ -8,6 +8,7 @@ import type {
   ClassroomView,
   FeedItem,
   StudentView,
+  TakeoverView,
   TeacherMessage,
   TeacherPayload,
 } from '../../../shared/protocol/index.js';
@@ -21,6 +22,8 @@ export class ClassModel {
   readonly students = new Map<string, StudentView>();
   readonly feed = new Map<string, FeedItem>();
   alerts: Alert[] = [];
+  /** Tablets waiting for the teacher to let them take over a name in use on another tablet. */
+  takeovers: TakeoverView[] = [];
   /** The capacity monitor's latest figures (server/capacity), with its own minute of history. */
   capacity: CapacityView | null = null;
   /** Bumped when any student changes / any feed item changes. */
@@ -61,6 +64,7 @@ export class ClassModel {
     this.feed.clear();
     for (const item of p.feed) this.feed.set(item.id, item);
     this.alerts = p.alerts.slice(-ALERTS_KEPT);
+    this.takeovers = p.takeovers;
     this.studentsVersion++;
     this.feedVersion++;
   }
@@ -92,6 +96,7 @@ export class ClassModel {
       this.feedVersion++;
     }
     if (p.alerts) this.alerts = [...this.alerts, ...p.alerts].slice(-ALERTS_KEPT);
+    if (p.takeovers) this.takeovers = p.takeovers;
   }
 
   private trimFeed(): void {

@@ -1,7 +1,7 @@
 // How every harness starts the real server for a measurement or a test: on loopback, on a free
 // port unless told otherwise, with its own data folder and no machine-wide configuration, and with
-// the same Node flags as in production. Used by the load bench, the storm and soak fleets, and
-// test/support/server.ts.
+// the same Node flags as in production. Used by the load bench, the storm and soak fleets
+// (testkit/fleet.ts), and test/support/server.ts.
 import { join } from 'node:path';
 import { SERVER_NODE_FLAGS } from '../server/node-flags.js';
 

@@ -1,5 +1,5 @@
 // A fleet of reconnecting virtual tablets and a probed server process, shared by the reliability
-// benches (bench/storm.ts, bench/soak.ts) and the CI storm test (test/reliability-storm.test.ts).
+// benches (bench/storm.ts, bench/soak.ts) and the reliability tests (test/reliability-*.test.ts).
 //
 // Each tablet behaves like the student app where it matters for reliability: its own loopback
 // address (127.x.y.z, so per-address limits mean what they would in a classroom), a seq kept on the
@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { FINAL_CLOSE_CODES, type JoinResponse, type ServerMessage } from '../shared/protocol/index.js';
-import { waitForMessage } from './processes.js';
+import { waitForMessage } from './ipc.js';
 
-export { loopbackAddress } from './client-worker.js';
+export { loopbackAddress } from './loopback.js';
 
-/** The built server: beside dist/bench when this file runs compiled, under dist/ when run by tsx. */
+/** The built server: beside dist/testkit when this file runs compiled, under dist/ when run by tsx. */
 const SERVER_ENTRY = fileURLToPath(
   new URL(import.meta.url.endsWith('.ts') ? '../dist/server/main.js' : '../server/main.js', import.meta.url),
 );

@@ -14,10 +14,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const FIXTURES = new URL('../fixtures/gemini/', import.meta.url);
+const FIXTURES = new URL('./fixtures/gemini/', import.meta.url);
 
 export type Reply =
-  /** A recorded response from test/fixtures/gemini (.txt streamed event by event, .json as is). */
+  /** A recorded response from testkit/fixtures/gemini (.txt streamed event by event, .json as is). */
   | { fixture: string; chunkDelayMs?: number }
   /**
    * Text chunks, each its own event (joined into one body for generateContent). `before(i)` is
