@@ -12,9 +12,8 @@ export function KeptRecords({ server }: { server: ServerView }) {
       <p>
         <strong>What.</strong> The child&apos;s name: as the child types it when joining a class, or as the teacher
         wrote it in the class list (first and last name, if the teacher gave both). When they joined, what they read in
-        each lesson (the books, their place, minutes and words read), the words they looked up, the questions they
-        asked with their answers, and whether their teacher paused them. No account, email address, photo or sound
-        recording.
+        each lesson (the books, their place, minutes and words read), the words they looked up, the questions they asked
+        with their answers, and whether their teacher paused them. No account, email address, photo or sound recording.
       </p>
       <p>
         <strong>Where.</strong> On this computer only, in the file <code>readerai.db</code> in the folder{' '}
@@ -33,10 +32,10 @@ export function KeptRecords({ server }: { server: ServerView }) {
       </p>
       <p>
         <strong>Deleting erases.</strong> Deleting a child erases their record and their name in the class list;
-        deleting a class erases everything in it, its class list included. Within seconds of a deletion no file in that folder holds the child&apos;s
-        name or questions, and their tablet forgets what it kept the next time it connects. A fingerprint of the
-        tablet&apos;s random token is kept so the tablet can be told; it says nothing about the child. Copies made
-        outside ReaderAI (backups of the folder, exported reports) are not reached.
+        deleting a class erases everything in it, its class list included. Within seconds of a deletion no file in that
+        folder holds the child&apos;s name or questions, and their tablet forgets what it kept the next time it
+        connects. A fingerprint of the tablet&apos;s random token is kept so the tablet can be told; it says nothing
+        about the child. Copies made outside ReaderAI (backups of the folder, exported reports) are not reached.
       </p>
     </section>
   );
