@@ -47,8 +47,10 @@ describe('the join page', () => {
       expect(await page.locator('#why-not').textContent()).toBe('Type your name first.');
       expect(await start(page).getAttribute('aria-describedby')).toBe('why-not');
 
-      // The link's code is offered as scanned until the class says it is not right.
-      expect(await help.textContent()).toBe('Filled in from the code you scanned.');
+      // The link's code is checked at once (the page asks for the class's list of names), so a
+      // wrong one is said before any typing and is no longer offered as "the code you scanned".
+      await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/class code is not right/);
+      expect(await help.textContent()).toBe('It is on the board, under the QR code.');
       await page.getByLabel('Name', { exact: true }).fill('Zoe');
       expect(await page.locator('#why-not').count()).toBe(0);
       await start(page).tap();
