@@ -240,8 +240,6 @@ const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) 
     return csv(reply, `readerai-report-${day(now)}.csv`, reportCsv(room.history(), roster, titleOf));
   });
 
-  const StudentParams = Type.Object({ studentId: Type.String({ minLength: 1, maxLength: 64 }) });
-  type StudentParams = Static<typeof StudentParams>;
   const childOf = (room: Classroom, studentId: string) => {
     const child = room.history().find((c) => c.studentId === studentId);
     if (!child) throw new DomainError(ErrorCode.NOT_FOUND, `No student "${studentId}" in this class.`);
@@ -249,12 +247,12 @@ const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) 
   };
   /** One child's reading, questions and looked-up words, lesson by lesson. */
   app.get(
-    '/students/:studentId/history',
-    { schema: { params: StudentParams, response: { 200: ChildHistory } } },
-    async ({ room, params }) => childOf(room, params.studentId),
+    '/students/:id/history',
+    { schema: { params: IdParams, response: { 200: ChildHistory } } },
+    async ({ room, params }) => childOf(room, params.id),
   );
-  app.get('/students/:studentId/report.csv', { schema: { params: StudentParams } }, async ({ room, params }, reply) =>
-    csv(reply, `readerai-student-report-${day(Date.now())}.csv`, childCsv(childOf(room, params.studentId))),
+  app.get('/students/:id/report.csv', { schema: { params: IdParams } }, async ({ room, params }, reply) =>
+    csv(reply, `readerai-student-report-${day(Date.now())}.csv`, childCsv(childOf(room, params.id))),
   );
 
   const NewBook = Type.Object({

@@ -1,4 +1,4 @@
-// A child's record across the class's lessons (GET /api/teacher/students/:studentId/history):
+// A child's record across the class's lessons (GET /api/teacher/students/:id/history):
 // reading time and words per lesson, the books, each question with its answer, the words looked
 // up, and their own CSV. Shown in the student dialog; read when the dialog opens.
 import { useEffect, useState } from 'preact/hooks';
