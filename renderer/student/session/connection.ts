@@ -90,7 +90,8 @@ export class Connection {
       return sameHost(r.wsUrl);
     } catch (err) {
       if (!(err instanceof JoinError) || err.status >= 500) throw err;
-      if (err.status === 429) throw Object.assign(err, { retryAfterMs: err.retryAfterMs });
+      // Too many tries: the error as it is, whose retryAfterMs the socket waits out before the next.
+      if (err.status === 429) throw err;
       if (err.code === ErrorCode.BLOCKED) throw new StopReconnecting('blocked');
       if (err.code === ErrorCode.JOIN_LOCKED) throw new StopReconnecting('locked');
       if (err.code === ErrorCode.STUDENT_DELETED) throw new StopReconnecting('deleted');
