@@ -360,6 +360,15 @@ export const SETTINGS = {
     teacher: true,
     doc: 'Share of each resource kept free when computing headroom.',
   }),
+  networkMbps: spec({
+    kind: 'integer',
+    default: 100,
+    min: 1,
+    max: 1_000_000,
+    env: 'READERAI_NETWORK_MBPS',
+    teacher: true,
+    doc: "Megabits per second the server's link (or the school's Wi-Fi) carries, for the capacity model's network bound.",
+  }),
   retentionDays: spec({
     kind: 'integer',
     default: 365,

@@ -54,6 +54,7 @@ describe('Sampler', () => {
         writer: () => writer,
         pendingWrites: () => 3,
         relay: () => ({ queueDepth: 4, inFlight: 2, upstreamCalls: 0 }),
+        bytesSent: () => ({ sockets: 0, audio: 0 }),
         connections: () => ({ ...noConnections(), fdLimit: null, fdFree: null }),
         pressure: new Pressure(),
         ...over,

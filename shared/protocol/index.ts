@@ -438,6 +438,7 @@ export const CapacityLimit = Type.Union([
   Type.Literal('descriptors'),
   Type.Literal('cpu'),
   Type.Literal('gemini'),
+  Type.Literal('network'),
 ]);
 export type CapacityLimit = Static<typeof CapacityLimit>;
 /** A resource the server met exhausted (server/guard/resource.ts). */
@@ -474,6 +475,7 @@ export const CapacityView = Type.Object({
     descriptors: OrNull(Type.Integer()),
     cpu: OrNull(Type.Integer()),
     gemini: OrNull(Type.Integer()),
+    network: OrNull(Type.Integer()),
   }),
   reservePct: Type.Number(),
   /** Measured cost of one student: live (slope over the last minute) or the last benchmark's. */
@@ -482,6 +484,8 @@ export const CapacityView = Type.Object({
     /** Percent of one core. */
     cpuPct: OrNull(Type.Number()),
     geminiPerMinute: OrNull(Type.Number()),
+    /** Bytes per second sent to one student: socket frames, plus narrated audio for listeners. */
+    sentBytesPerSec: OrNull(Type.Number()),
     basis: Type.Union([Type.Literal('live'), Type.Literal('benchmark'), Type.Literal('none')]),
   }),
   process: Type.Object({
@@ -517,6 +521,13 @@ export const CapacityView = Type.Object({
     queued: OrNull(Type.Number()),
     requestsPerMinute: Type.Number(),
     quotaPerMinute: Type.Number(),
+  }),
+  /** What the server sends (mean over the last minute) against the link (READERAI_NETWORK_MBPS). */
+  network: Type.Object({
+    sentBytesPerSec: Type.Number(),
+    /** The narrated audio's part of it (GET /api/audio/...), this second. */
+    audioBytesPerSec: Type.Number(),
+    linkBytesPerSec: Type.Number(),
   }),
   /** Resources met exhausted in the last few seconds: new connections are being refused or failing. */
   exhausted: Type.Array(ExhaustedResource),
