@@ -279,7 +279,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
 /** The per-core figures of one measured stretch (bench/planner.ts extrapolates from them). */
 export function perCoreOf(
-  p: Pick<PhaseResult, 'students' | 'cpuPctMedian' | 'relay' | 'idleRssBytes' | 'bytesPerStudent' | 'processes' | 'network'>,
+  p: Pick<
+    PhaseResult,
+    'students' | 'cpuPctMedian' | 'relay' | 'idleRssBytes' | 'bytesPerStudent' | 'processes' | 'network'
+  >,
   o: Pick<BenchOptions, 'questionEveryS'>,
 ): Omit<PerCoreFigures, 'audioBytesPerListenerPerSec'> {
   const relayPct = p.relay?.cpuPctMedian ?? 0;
@@ -524,8 +527,7 @@ async function drive(
       atMark.relayCpu !== null && atEnd.relayCpu !== null ? Math.max(0, atEnd.relayCpu - atMark.relayCpu) : null;
     const socketWorkers = processes.filter((p) => p.role === 'worker');
     const holdS = (atEnd.at - atMark.at) / 1000;
-    const listeners =
-      target.kind === 'ours' && target.audio ? Math.round((students * target.audio.percent) / 100) : 0;
+    const listeners = target.kind === 'ours' && target.audio ? Math.round((students * target.audio.percent) / 100) : 0;
     return {
       server: target.kind,
       students,

@@ -16,7 +16,13 @@ interface Server {
 /** Classes made at once: enough to be quick, few enough not to be a load test of their own. */
 const PARALLEL = 8;
 
-async function call<T>(server: Server, path: string, token: string, init: RequestInit = {}): Promise<T> {
+interface Call {
+  method?: string;
+  body?: string | Uint8Array<ArrayBuffer>;
+  headers?: Record<string, string>;
+}
+
+async function call<T>(server: Server, path: string, token: string, init: Call = {}): Promise<T> {
   const res = await fetch(`${server.httpBase}${path}`, {
     ...init,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
@@ -27,7 +33,7 @@ async function call<T>(server: Server, path: string, token: string, init: Reques
 
 /** POST /api/admin/classes `count` times; the classes in order. */
 export async function createClasses(server: Server, count: number): Promise<CreatedClass[]> {
-  const out: CreatedClass[] = new Array(count);
+  const out: CreatedClass[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(PARALLEL, count) }, async () => {
@@ -65,7 +71,11 @@ export async function narratedBook(
       method: 'POST',
       body: JSON.stringify({ bookId: book.id }),
     });
-  const full = await call<{ narration?: { clips: { src: string }[] } }>(server, `/api/books/${book.id}`, server.adminToken);
+  const full = await call<{ narration?: { clips: { src: string }[] } }>(
+    server,
+    `/api/books/${book.id}`,
+    server.adminToken,
+  );
   const src = full.narration?.clips[0]?.src;
   if (!src) throw new Error('the narrated book has no clips');
   const audio = await fetch(`${server.httpBase}${src}`, { headers: { authorization: `Bearer ${server.adminToken}` } });

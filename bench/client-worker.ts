@@ -136,7 +136,10 @@ class Worker {
     const began = performance.now();
     let connecting = 0;
     const timer = setInterval(() => {
-      const due = Math.min(this.upTo, from + Math.floor(((performance.now() - began) / 1000) * this.o.rampPerSecond) + 1);
+      const due = Math.min(
+        this.upTo,
+        from + Math.floor(((performance.now() - began) / 1000) * this.o.rampPerSecond) + 1,
+      );
       while (this.next < due && connecting < MAX_CONNECTING && !this.stopping) {
         connecting++;
         const s = this.students[this.next++]!;
@@ -183,7 +186,11 @@ class Worker {
     const t = this.o.target;
     return new Promise<void>((resolve) => {
       // A server that stops answering must fail the connect, not hang the ramp.
-      const ws = new WebSocket(s.wsUrl, { localAddress: s.address, perMessageDeflate: false, handshakeTimeout: 30_000 });
+      const ws = new WebSocket(s.wsUrl, {
+        localAddress: s.address,
+        perMessageDeflate: false,
+        handshakeTimeout: 30_000,
+      });
       let opened = false;
       ws.on('open', () => {
         opened = true;

@@ -45,7 +45,10 @@ export interface KneeRun {
   /** The most students of a step within the target (null: not even the first). */
   knee: number | null;
   /** Per-core cost from the largest step within the target (or the first step). */
-  perCore: Omit<PerCoreFigures, 'bytesPerStudent' | 'idleBytesPerProcess' | 'audioBytesPerListenerPerSec' | 'socketBytesPerStudentPerSec'>;
+  perCore: Omit<
+    PerCoreFigures,
+    'bytesPerStudent' | 'idleBytesPerProcess' | 'audioBytesPerListenerPerSec' | 'socketBytesPerStudentPerSec'
+  >;
   lost: number;
 }
 
@@ -66,10 +69,7 @@ export function stepSizes(max: number, steps: number, classSize: number): number
   return out;
 }
 
-export async function runKnee(
-  o: BenchOptions & { maxInFlight: number },
-  k: KneeOptions,
-): Promise<KneeResult> {
+export async function runKnee(o: BenchOptions & { maxInFlight: number }, k: KneeOptions): Promise<KneeResult> {
   const startedAt = new Date().toISOString();
   const { availableParallelism } = await import('node:os');
   const sizes = stepSizes(k.max, k.steps, o.classSize);
@@ -85,9 +85,7 @@ export async function runKnee(
       steps: result.steps,
       knee: within.at(-1)?.students ?? null,
       perCore: {
-        coresPerStudent: basis
-          ? Math.max(0, basis.serverCpuPct - (basis.relayCpuPct ?? 0)) / 100 / basis.students
-          : 0,
+        coresPerStudent: basis ? Math.max(0, basis.serverCpuPct - (basis.relayCpuPct ?? 0)) / 100 / basis.students : 0,
         relayCpuSecondsPerAnswer:
           basis && basis.relayCpuSeconds !== null && basis.answers > 0 ? basis.relayCpuSeconds / basis.answers : 0,
         answersPerStudentPerSecond: 1 / o.questionEveryS,
@@ -95,8 +93,11 @@ export async function runKnee(
       lost: loss.lost,
     });
     o.log(
-      `Knee with ${workers} worker(s): ${runs.at(-1)!.knee ?? `none (the first step, ${sizes[0]}, was over)`} ` +
-        `students at p99 ≤ ${KNEE_P99_MS} ms; ${loss.lost} acked updates lost of ${loss.studentsChecked} checked`,
+      `Knee with ${workers} worker(s): ` +
+        (runs.at(-1)!.knee === null
+          ? `none (already over ${KNEE_P99_MS} ms at the first step, ${sizes[0]} students)`
+          : `${runs.at(-1)!.knee} students at p99 ≤ ${KNEE_P99_MS} ms`) +
+        `; ${loss.lost} acked updates lost of ${loss.studentsChecked} checked`,
     );
   }
   return {
@@ -163,10 +164,12 @@ async function steps(
       };
       out.push(step);
       o.log(
-        `  step ${i + 1}/${sizes.length}: ${step.students} students · p99 PROGRESS_SAVED ${fmt(step.progressP99Ms)} ms, ` +
+        `  step ${i + 1}/${sizes.length}: ${step.students} students · ` +
+          `p99 PROGRESS_SAVED ${fmt(step.progressP99Ms)} ms, ` +
           `INTERRUPTION_ACKNOWLEDGED ${fmt(step.interruptionP99Ms)} ms · server ${step.serverCpuPct}% ` +
           `(busiest process ${step.busiestProcessCpuPct}%, relay ${step.relayCpuPct ?? '-'}%) · ` +
-          `load generator ${step.generatorCpuPct}% · errors ${errors} · ${step.ok ? 'within' : 'OVER'} ${KNEE_P99_MS} ms`,
+          `load generator ${step.generatorCpuPct}% · errors ${errors} · ` +
+          `${step.ok ? 'within' : 'OVER'} ${KNEE_P99_MS} ms`,
       );
       // Two windows over in a row: the knee is behind us, and more load only makes the run slower.
       if (!step.ok && out.length >= 2 && !out.at(-2)!.ok) break;
@@ -215,11 +218,14 @@ export function kneeSvg(r: KneeResult): string {
   const y = (ms: number) => H - PAD.bottom - ((H - PAD.top - PAD.bottom) * Math.min(ms, yMax)) / yMax;
   const colours = ['#1f6feb', '#d29922', '#2da44e', '#cf222e'];
   const parts = [
-    `<text x="${PAD.left}" y="18" font-size="13">p99 acks (the worse of PROGRESS_SAVED and INTERRUPTION_ACKNOWLEDGED) against students</text>`,
+    `<text x="${PAD.left}" y="18" font-size="13">` +
+      'p99 acks (the worse of PROGRESS_SAVED and INTERRUPTION_ACKNOWLEDGED) against students</text>',
     `<line x1="${PAD.left}" y1="${y(0)}" x2="${W - PAD.right}" y2="${y(0)}" stroke="#ccc"/>`,
-    `<line x1="${PAD.left}" y1="${y(KNEE_P99_MS)}" x2="${W - PAD.right}" y2="${y(KNEE_P99_MS)}" stroke="#cf222e" stroke-dasharray="4 4"/>`,
+    `<line x1="${PAD.left}" y1="${y(KNEE_P99_MS)}" x2="${W - PAD.right}" y2="${y(KNEE_P99_MS)}" ` +
+      'stroke="#cf222e" stroke-dasharray="4 4"/>',
     `<text x="${PAD.left - 6}" y="${y(KNEE_P99_MS) + 4}" font-size="11" text-anchor="end">${KNEE_P99_MS} ms</text>`,
-    `<text x="${PAD.left - 6}" y="${y(yMax / 1.1) + 4}" font-size="11" text-anchor="end">${Math.round(yMax / 1.1)} ms</text>`,
+    `<text x="${PAD.left - 6}" y="${y(yMax / 1.1) + 4}" font-size="11" text-anchor="end">` +
+      `${Math.round(yMax / 1.1)} ms</text>`,
     `<text x="${x(xMax)}" y="${H - 12}" font-size="11" text-anchor="end">${xMax} students</text>`,
     `<text x="${PAD.left}" y="${H - 12}" font-size="11">0</text>`,
   ];

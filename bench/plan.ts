@@ -9,17 +9,18 @@ import type { BenchResult } from './bench.js';
 
 /**
  * Measured on the 2-core development machine (Node 24, 2026-12-02, `npm run bench -- --students
- * 2000 --duration 20 --audio 20`, one process; the machine was shared, so CPU is on the high side).
+ * 2000 --duration 20 --audio 20`, one process, 400 listeners at 64 kbit/s). The machine was shared
+ * (load average 8), so CPU is a ceiling, and the socket work includes serving the listeners' audio.
  * `npm run bench` replaces them with this machine's own figures.
  */
 export const MEASURED: PerCoreFigures & { source: string } = {
-  source: 'built-in figures (2-core development machine, 2026-12-02, 2,000 students, one process)',
-  coresPerStudent: 0.00003,
-  relayCpuSecondsPerAnswer: 0.002,
+  source: 'built-in figures (2-core development machine, 2026-12-02, 2,000 students, one process, 20% listening)',
+  coresPerStudent: 0.000069,
+  relayCpuSecondsPerAnswer: 0.0039,
   answersPerStudentPerSecond: 1 / 300,
-  bytesPerStudent: 16 * 1024,
-  idleBytesPerProcess: 90 * 1024 * 1024,
-  socketBytesPerStudentPerSec: 10,
+  bytesPerStudent: 31.6 * 1024,
+  idleBytesPerProcess: 163 * 1024 * 1024,
+  socketBytesPerStudentPerSec: 11,
   audioBytesPerListenerPerSec: 8000,
 };
 
@@ -42,7 +43,9 @@ function figures(file: string): PerCoreFigures & { source: string } {
     if (bench.perCore)
       return {
         ...bench.perCore,
-        source: `${file} (bench of ${bench.perCore.students} students, ${bench.perCore.workers} worker(s), ${bench.startedAt?.slice(0, 10)})`,
+        source:
+          `${file} (bench of ${bench.perCore.students} students, ` +
+          `${bench.perCore.workers} worker(s), ${bench.startedAt?.slice(0, 10)})`,
       };
   } catch {
     // No bench on this machine yet: the built-in figures.
@@ -103,13 +106,17 @@ function main(): void {
       `${(f.answersPerStudentPerSecond * 60).toFixed(2)} answers/min per student;`,
   );
   console.log(
-    `  ${(f.bytesPerStudent / 1024).toFixed(1)} KiB RSS per student, ${mib(f.idleBytesPerProcess)} MiB idle per process; ` +
+    `  ${(f.bytesPerStudent / 1024).toFixed(1)} KiB RSS per student, ` +
+      `${mib(f.idleBytesPerProcess)} MiB idle per process; ` +
       `sent ${f.socketBytesPerStudentPerSec.toFixed(0)} B/s per student on sockets, ` +
-      `${f.audioBytesPerListenerPerSec === null ? 'audio not measured' : `${kbit(f.audioBytesPerListenerPerSec)} per listener`}.`,
+      (f.audioBytesPerListenerPerSec === null
+        ? 'audio not measured.'
+        : `${kbit(f.audioBytesPerListenerPerSec)} per listener.`),
   );
   console.log(
     `Planned per student: ${pct(per.cores)} of a core, ${kbit(per.sentBytesPerSec)} sent ` +
-      `(${Math.round(input.audioShare * 100)}% listening${input.audioKbps !== null ? ` at ${input.audioKbps} kbit/s` : ''}), ` +
+      `(${Math.round(input.audioShare * 100)}% listening` +
+      `${input.audioKbps !== null ? ` at ${input.audioKbps} kbit/s` : ''}), ` +
       `${per.requestsPerMinute.toFixed(2)} Gemini requests/min; ${input.reservePct}% of each resource kept free; ` +
       `link ${input.networkMbps} Mbit/s.\n`,
   );
@@ -117,7 +124,7 @@ function main(): void {
   const rows = planRows(input);
   const fmt = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
   const header = ['size', 'vCPU', 'RAM', 'workers', 'brief says', 'CPU', 'memory', 'open files', 'network', 'Gemini'];
-  header.push('capacity', 'binds');
+  header.push('server alone', 'capacity', 'binds');
   if (concurrent !== null) header.push(`${concurrent}?`);
   const table = [
     header,
@@ -133,6 +140,7 @@ function main(): void {
         fmt(r.bounds.descriptors),
         fmt(r.bounds.network),
         fmt(r.bounds.gemini),
+        `${fmt(r.server.capacity)} (${r.server.binding ?? '-'})`,
         fmt(r.capacity),
         r.binding ?? '-',
       ];
@@ -147,14 +155,16 @@ function main(): void {
     '\nCPU is the vCPUs the workers can use (one event loop each) times (1 - reserve), over the socket work' +
       "\nand the relay's share per student; open files are each worker's limit times the workers; network is" +
       "\nthe link times (1 - reserve) over what each student is sent; the Gemini column is the API key's quota," +
-      '\nthe same on every machine (raise it with Google, or --rpm).',
+      '\nthe same on every machine (raise it with Google, or --rpm); "server alone" is the least of the others.',
   );
   if (concurrent === null) return;
   const fits = rows.find((r) => r.capacity >= concurrent);
   console.log(
     fits
-      ? `\nAnswer: the ${fits.name} size (${fits.vcpu} vCPU / ${fits.ramGb} GB) holds ${concurrent} concurrent students.`
-      : `\nAnswer: no single size holds ${concurrent} concurrent students; the binding limit is ${rows.at(-1)?.binding}.`,
+      ? `\nAnswer: the ${fits.name} size (${fits.vcpu} vCPU / ${fits.ramGb} GB) ` +
+          `holds ${concurrent} concurrent students.`
+      : `\nAnswer: no single size holds ${concurrent} concurrent students; ` +
+          `the binding limit is ${rows.at(-1)?.binding}.`,
   );
 }
 

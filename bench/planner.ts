@@ -1,7 +1,7 @@
 // The planner's arithmetic: students each of the design brief's server sizes can hold, from
 // per-core figures the bench measured (CPU-seconds per student-second of socket work, the relay's
 // CPU per answer, memory and bytes sent per student) and the same headroom model as the live panel.
-import { cpuCoresUsable, headroom, linkBytesPerSec, type Limit } from '../server/capacity/model.js';
+import { cpuCoresUsable, headroom, linkBytesPerSec, LIMITS, type Limit } from '../server/capacity/model.js';
 
 /** The design brief's server sizes and its own (estimated) student ranges. */
 export const BRIEF_SIZES = [
@@ -53,6 +53,8 @@ export interface PlanRow {
   workers: number;
   capacity: number;
   binding: Limit | null;
+  /** The machine's own limit, the API key's quota aside (it is the same on every size). */
+  server: { capacity: number; binding: Limit | null };
   bounds: Record<Limit, number | null>;
 }
 
@@ -95,6 +97,18 @@ export function planRows(p: PlanInput): PlanRow[] {
       gemini: { enabled: true, quotaPerMinute: p.geminiQuotaPerMinute, requestsPerMinute: 0 },
       network: { linkBytesPerSec: linkBytesPerSec(p.networkMbps), sentBytesPerSec: 0 },
     });
-    return { ...size, workers, capacity: h.capacity ?? 0, binding: h.binding, bounds: h.bounds };
+    let server: Limit | null = null;
+    for (const limit of LIMITS) {
+      const b = h.bounds[limit];
+      if (limit !== 'gemini' && b !== null && (server === null || b < h.bounds[server]!)) server = limit;
+    }
+    return {
+      ...size,
+      workers,
+      capacity: h.capacity ?? 0,
+      binding: h.binding,
+      server: { capacity: server === null ? 0 : h.bounds[server]!, binding: server },
+      bounds: h.bounds,
+    };
   });
 }

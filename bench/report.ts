@@ -245,7 +245,10 @@ function processLines(r: BenchResult): string[] {
   const o = r.ours;
   const out = ['Server processes (median over the hold, % of one core):'];
   for (const p of o.processes)
-    out.push(`  ${p.role.padEnd(7)} pid ${String(p.pid).padEnd(8)} CPU ${p.cpuPctMedian.toFixed(1).padStart(5)}%  RSS ${mib(p.rssHoldBytes)}`);
+    out.push(
+      `  ${p.role.padEnd(7)} pid ${String(p.pid).padEnd(8)} ` +
+        `CPU ${p.cpuPctMedian.toFixed(1).padStart(5)}%  RSS ${mib(p.rssHoldBytes)}`,
+    );
   if (r.baseline) out.push(`  bare ws (one process)   CPU ${r.baseline.cpuPctMedian.toFixed(1).padStart(5)}%`);
   out.push(
     o.relay
@@ -347,7 +350,9 @@ export function writeResults(r: BenchResult, outDir: string): string {
 }
 
 const kbit = (bytesPerSec: number) =>
-  bytesPerSec * 8 >= 1e6 ? `${((bytesPerSec * 8) / 1e6).toFixed(2)} Mbit/s` : `${((bytesPerSec * 8) / 1e3).toFixed(1)} kbit/s`;
+  bytesPerSec * 8 >= 1e6
+    ? `${((bytesPerSec * 8) / 1e6).toFixed(2)} Mbit/s`
+    : `${((bytesPerSec * 8) / 1e3).toFixed(1)} kbit/s`;
 const kib = (bytes: number) => `${(bytes / KIB).toFixed(1)} KiB`;
 const mib = (bytes: number) => `${(bytes / KIB / KIB).toFixed(0)} MiB`;
 const pct = (cores: number) => `${(cores * 100).toPrecision(2)}%`;

@@ -367,7 +367,7 @@ export const SETTINGS = {
     max: 1_000_000,
     env: 'READERAI_NETWORK_MBPS',
     teacher: true,
-    doc: "Megabits per second the server's link (or the school's Wi-Fi) carries, for the capacity model's network bound.",
+    doc: "Megabits per second between the server and the tablets (its link, or the school's Wi-Fi), for capacity.",
   }),
   retentionDays: spec({
     kind: 'integer',

@@ -140,7 +140,13 @@ describe('estimatePerStudent', () => {
 
   it('keeps the last live figures while steady without an idle point', () => {
     const steady = Array.from({ length: 30 }, () => point(2000));
-    const previous = { bytes: 8100, cores: 0.000011, requestsPerMinute: 0.2, sentBytesPerSec: 40, basis: 'live' as const };
+    const previous = {
+      bytes: 8100,
+      cores: 0.000011,
+      requestsPerMinute: 0.2,
+      sentBytesPerSec: 40,
+      basis: 'live' as const,
+    };
     expect(estimatePerStudent(steady, null, previous, profile)).toMatchObject({
       basis: 'live',
       bytes: 8100,

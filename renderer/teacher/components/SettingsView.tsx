@@ -50,7 +50,7 @@ const LABELS: Record<string, string> = {
   capacityReservePct: 'Capacity kept in reserve (%)',
   port: 'Port',
   publicHost: 'Address in the QR code',
-  networkMbps: "Link or Wi-Fi speed (Mbit/s, for the capacity panel)",
+  networkMbps: 'Link or Wi-Fi speed (Mbit/s, for the capacity panel)',
 };
 
 const CHOICE_LABELS: Record<string, string> = {
