@@ -56,6 +56,8 @@ class Worker {
   private readonly wheel: VirtualStudent[][];
   private readonly c = newCounters();
   private readonly lat = { progressSaved: new Histogram(), interruptionAck: new Histogram(), answer: new Histogram() };
+  /** The same since the last window (the knee's steps, the SIGKILL check's before and after). */
+  private readonly win = { progressSaved: new Histogram(), interruptionAck: new Histogram(), answer: new Histogram() };
   private readonly samples: string[] = [];
   private readonly bookJson: string;
   private readonly askChance: number;
@@ -84,7 +86,7 @@ class Worker {
   }
 
   mark(): void {
-    for (const h of Object.values(this.lat)) h.reset();
+    for (const h of [...Object.values(this.lat), ...Object.values(this.win)]) h.reset();
   }
 
   grow(upTo: number): void {
@@ -92,18 +94,15 @@ class Worker {
     if (!this.ramping) this.ramp();
   }
 
-  /** The latencies since the last mark, and a new window. */
+  /** The latencies since the last window (or mark), and a new window; the hold's go on. */
   window(): void {
-    send({ type: 'window', counters: this.c, latencies: this.latencies() });
-    this.mark();
+    send({ type: 'window', counters: this.c, latencies: latencies(this.win) });
+    for (const h of Object.values(this.win)) h.reset();
   }
 
-  private latencies(): Latencies {
-    return {
-      progressSaved: this.lat.progressSaved.toJSON(),
-      interruptionAck: this.lat.interruptionAck.toJSON(),
-      answer: this.lat.answer.toJSON(),
-    };
+  private record(kind: keyof Latencies, ms: number): void {
+    this.lat[kind].record(ms);
+    this.win[kind].record(ms);
   }
 
   async stop(drainMs: number): Promise<void> {
@@ -120,9 +119,9 @@ class Worker {
       if (s.acked < s.seq) this.c.errors.unackedProgress++;
       this.c.errors.unansweredQuestions += s.asked.size + s.answering.size;
     }
-    const latencies = this.latencies();
+    const hold = latencies(this.lat);
     const acked = this.students.filter((s) => s.id !== '').map((s): [string, number] => [s.id, s.acked]);
-    send({ type: 'final', counters: this.c, latencies, acked, samples: this.samples });
+    send({ type: 'final', counters: this.c, latencies: hold, acked, samples: this.samples });
     await this.closeAll();
     this.audioAgent.destroy();
     send({ type: 'closed' });
@@ -336,7 +335,7 @@ class Worker {
         // Cumulative: every update up to seq is saved by this one ack.
         if (!s.displaced)
           for (let k = Math.max(s.acked + 1, seq - SENT_RING + 1); k <= seq; k++)
-            this.lat.progressSaved.record(now - s.sentAt[k % SENT_RING]!);
+            this.record('progressSaved', now - s.sentAt[k % SENT_RING]!);
         this.c.progressAcked += seq - s.acked;
         s.acked = seq;
         break;
@@ -347,7 +346,7 @@ class Worker {
         if (sent === undefined) break;
         s.asked.delete(id);
         s.answering.set(id, sent);
-        if (!s.displaced) this.lat.interruptionAck.record(now - sent);
+        if (!s.displaced) this.record('interruptionAck', now - sent);
         this.c.questionsAcked++;
         break;
       }
@@ -356,7 +355,7 @@ class Worker {
         const sent = s.answering.get(id);
         if (sent === undefined) break;
         s.answering.delete(id);
-        this.lat.answer.record(now - sent);
+        this.record('answer', now - sent);
         this.c.answers++;
         break;
       }
@@ -394,6 +393,14 @@ class Worker {
       ),
     );
   }
+}
+
+function latencies(h: Record<keyof Latencies, Histogram>): Latencies {
+  return {
+    progressSaved: h.progressSaved.toJSON(),
+    interruptionAck: h.interruptionAck.toJSON(),
+    answer: h.answer.toJSON(),
+  };
 }
 
 type Joined = { studentId: string; sessionId: string; token: string; wsUrl: string };

@@ -117,7 +117,7 @@ export type ToWorker =
   | { type: 'mark' }
   /** Connect more of this worker's students, up to this many in all (the knee's steps). */
   | { type: 'grow'; upTo: number }
-  /** Send the latencies since the last mark (a 'window' message), and start a new window. */
+  /** Send the latencies since the last window or mark (a 'window' message), and start a new window. */
   | { type: 'window' }
   /** Stop sending, wait for what is outstanding, report, close the sockets. */
   | { type: 'stop'; drainMs: number };

@@ -71,14 +71,29 @@ describe('capacity plugin', () => {
       bytesPerStudent: 9000,
       coresPerStudent: 0.00001,
       requestsPerStudentPerMinute: 0.2,
+      // Every student a listener at 64 kbit/s.
+      sentBytesPerStudentPerSec: 8000,
     });
-    server = await startServer({ dataDir, env: { READERAI_CAPACITY_RESERVE_PCT: '30' } });
+    server = await startServer({
+      dataDir,
+      env: { READERAI_CAPACITY_RESERVE_PCT: '30', READERAI_NETWORK_MBPS: '1' },
+    });
     const v = await capacity(server);
-    expect(v.perStudent).toEqual({ bytes: 9000, cpuPct: 0.001, geminiPerMinute: 0.2, basis: 'benchmark' });
+    expect(v.perStudent).toEqual({
+      bytes: 9000,
+      cpuPct: 0.001,
+      geminiPerMinute: 0.2,
+      sentBytesPerSec: 8000,
+      basis: 'benchmark',
+    });
     expect(v.reservePct).toBe(30);
     expect(v.capacity).not.toBeNull();
     expect(v.capacity).toBe(v.students + v.headroom!);
-    expect(v.binding).not.toBeNull();
+    // 1 Mbit/s is 125 kB/s; 70% of it, less the little sent now, holds about 10 listeners.
+    expect(v.network.linkBytesPerSec).toBe(125_000);
+    expect(v.bounds.network).toBe(Math.floor((0.7 * 125_000 - v.network.sentBytesPerSec) / 8000));
+    // Only a server still busy starting up (CPU past its reserve) has a scarcer resource.
+    expect(v.binding).toBe(v.bounds.cpu! < v.bounds.network! ? 'cpu' : 'network');
     expect(v.headroom).toBe(v.bounds[v.binding!]);
   });
 
