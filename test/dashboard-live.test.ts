@@ -357,6 +357,8 @@ describe('the teacher dashboard, live', () => {
     expect(await page.getByTestId('capacity-total').textContent()).toMatch(
       /^(about [\d,]+ students \([\d,]+ more\)|not measured yet)$/,
     );
+    // Thirty tablets' frames, against the default 100 Mbit/s link.
+    expect(await page.getByTestId('network').textContent()).toMatch(/^\d+ kbit\/s of 100 Mbit\/s/);
     await saveScreenshot(page, 'dashboard-class-1280x800');
     await page.getByRole('button', { name: 'Project' }).click();
     await page.locator('.projector').waitFor();
