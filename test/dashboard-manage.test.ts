@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import type { Book, BookSummary, CreatedClass } from '../shared/protocol/index.js';
 import type { SettingView } from '../renderer/teacher/lib/api.js';
-import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
+import { errorsOf, launchBrowser, newPage, saveScreenshot, waitLive } from './support/browser.js';
 import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   ({ page } = await newPage(browser, { width: 1280, height: 800 }, { hasTouch: false }));
   await page.goto(`${server.url}/teacher/#token=${server.adminToken}`);
-  await page.locator('[data-link="live"]').waitFor();
+  await waitLive(page);
 });
 
 afterAll(async () => {
@@ -244,7 +244,7 @@ describe("a teacher's link (one class of several)", () => {
     mine = (await res.json()) as CreatedClass;
     ({ page: teacher } = await newPage(browser, { width: 1280, height: 800 }, { hasTouch: false }));
     await teacher.goto(`${server.url}/teacher/#token=${mine.teacherToken}`);
-    await teacher.locator('[data-link="live"]').waitFor();
+    await waitLive(teacher);
   });
   const as = () => ({ url: server.url, adminToken: mine.teacherToken });
 
