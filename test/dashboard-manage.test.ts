@@ -212,6 +212,27 @@ describe('books', () => {
     await page.getByRole('button', { name: 'Add to library', exact: true }).click();
     await page.getByRole('alert').getByText('This file is not an EPUB (it is not a valid zip file).').waitFor();
   });
+
+  it('deletes a book it added, after asking; the stories that come with ReaderAI have no delete', async () => {
+    const added = await teacherApi<BookSummary>(server, '/books', { body: { title: 'Old Notes', text: 'Gone soon.' } });
+    await tab('Class').click();
+    await tab('Books').click();
+    const row = page.locator(`[data-book-id="${added.body.id}"]`);
+    await row.getByRole('button', { name: 'Delete Old Notes' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete "Old Notes"?' });
+    await dialog.getByText('It goes from the library of every class on this computer.').waitFor();
+    await dialog.getByRole('button', { name: 'Delete the book' }).click();
+    await page.getByText('"Old Notes" is deleted from the library.').waitFor();
+    await row.waitFor({ state: 'detached' });
+    expect((await fetch(`${server.url}/api/books/${added.body.id}`)).status).toBe(404);
+
+    const listed = (await (await fetch(`${server.url}/api/books`)).json()) as BookSummary[];
+    const builtin = listed.find((b) => b.builtin)!;
+    const builtinRow = page.locator(`[data-book-id="${builtin.id}"]`);
+    await builtinRow.waitFor();
+    expect(await builtinRow.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
+    expect(errorsOf(page)).toEqual([]);
+  });
 });
 
 describe('a class larger than the screen', () => {
