@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { errorsOf, launchBrowser, newPage, TABLET_LANDSCAPE } from './support/browser.js';
-import { epubFiles, synthesise, zipEpub, type Narrated } from './support/narrated-epub.js';
+import { epubFiles, synthesise, zipEpub, type Narrated } from '../testkit/narrated-epub.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { currentWord, joinFromQr, studentOnServer } from './support/student-page.js';
 import { lanHostArgs, makeCertificate, type TestCertificate } from './support/tls.js';
