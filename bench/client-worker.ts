@@ -24,6 +24,8 @@ const MAX_CONNECTING = 32;
 /** Sent-at times kept per student for progress acks (acks are cumulative and come in order). */
 const SENT_RING = 8;
 const ERROR_SAMPLES = 10;
+/** A student whose socket the server closed (--kill-worker-at) keeps trying this long. */
+const RECONNECT_WITHIN_MS = 60_000;
 
 class VirtualStudent {
   ws: WebSocket | null = null;
@@ -181,7 +183,8 @@ class Worker {
     await this.open(s);
   }
 
-  private open(s: VirtualStudent): Promise<void> {
+  /** Opens the student's socket; `quiet` while reconnecting, when refusals are expected. */
+  private open(s: VirtualStudent, quiet = false): Promise<void> {
     const t = this.o.target;
     return new Promise<void>((resolve) => {
       // A server that stops answering must fail the connect, not hang the ramp.
@@ -191,8 +194,15 @@ class Worker {
         handshakeTimeout: 30_000,
       });
       let opened = false;
+      let settled = false;
+      const failed = (text: string) => {
+        if (settled) return;
+        settled = true;
+        if (!quiet) this.fail('connectFailed', text);
+        resolve();
+      };
       ws.on('open', () => {
-        opened = true;
+        opened = settled = true;
         s.ws = ws;
         this.c.connected++;
         // The baseline sends nothing on connect; ours sends SESSION_STATE first.
@@ -213,19 +223,30 @@ class Worker {
         s.asked.clear();
         s.answering.clear();
         s.displaced = true;
-        setTimeout(() => void this.open(s).then(() => s.ws && this.c.reconnected++), 200 + Math.random() * 1000);
+        this.reconnect(s, performance.now() + RECONNECT_WITHIN_MS);
       });
       ws.on('unexpected-response', (_req, res) => {
-        this.fail('connectFailed', `socket ${s.n}: HTTP ${res.statusCode}`);
+        failed(`socket ${s.n}: HTTP ${res.statusCode}`);
         ws.terminate();
-        resolve();
       });
       ws.on('error', (err) => {
-        if (opened) return;
-        this.fail('connectFailed', `socket ${s.n}: ${err.message}`);
-        resolve();
+        if (!opened) failed(`socket ${s.n}: ${err.message}`);
       });
     });
+  }
+
+  /** Tries again every second or so (a restarting worker answers 503 for a while), up to the deadline. */
+  private reconnect(s: VirtualStudent, deadline: number): void {
+    setTimeout(
+      () =>
+        void this.open(s, true).then(() => {
+          if (s.ws !== null) this.c.reconnected++;
+          else if (this.stopping) return;
+          else if (performance.now() < deadline) this.reconnect(s, deadline);
+          else this.fail('unexpectedClose', `student ${s.n} was not back within ${RECONNECT_WITHIN_MS / 1000} s`);
+        }),
+      200 + Math.random() * 1000,
+    );
   }
 
   /** Puts a student on the wheel at a random phase, as tablets start reading at any moment. */

@@ -171,8 +171,9 @@ async function steps(
           `load generator ${step.generatorCpuPct}% · errors ${errors} · ` +
           `${step.ok ? 'within' : 'OVER'} ${KNEE_P99_MS} ms`,
       );
-      // Two windows over in a row: the knee is behind us, and more load only makes the run slower.
-      if (!step.ok && out.length >= 2 && !out.at(-2)!.ok) break;
+      // Two windows over in a row after one within: the knee is behind us, more load only makes the
+      // run slower. Before any window is within, the ramp goes on (a slow start is not a knee).
+      if (!step.ok && out.length >= 2 && !out.at(-2)!.ok && out.some((x) => x.ok)) break;
     }
     const finals = await clients.stop(o.drainS * 1000);
     const acked = new Map<string, number>();
