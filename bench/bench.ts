@@ -122,6 +122,8 @@ export type KillResult =
       socketsDropped: number;
       backAfterS: number | null;
       reconnected: number;
+      /** Questions in flight on the killed worker that went to the teacher (as they should). */
+      handedToTeacher: number;
       /** p99 of PROGRESS_SAVED before the kill (everyone) and after it (those never disconnected). */
       p99BeforeMs: number | null;
       p99AfterMs: number | null;
@@ -678,6 +680,7 @@ async function killOneWorker(
     socketsDropped: connected - lowest,
     backAfterS,
     reconnected: c.reconnected,
+    handedToTeacher: c.handedToTeacher,
     p99BeforeMs: before.progressSaved.p99Ms,
     p99AfterMs: after.progressSaved.p99Ms,
     lostOnReconnect: c.errors.lostOnReconnect,
@@ -815,6 +818,7 @@ export function sumCounters(all: readonly Counters[]): Counters {
       'questionsAcked',
       'answers',
       'reconnected',
+      'handedToTeacher',
       'socketBytes',
       'audioBytes',
       'audioRequests',

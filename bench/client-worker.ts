@@ -380,10 +380,14 @@ class Worker {
         this.c.answers++;
         break;
       }
-      case 'TEACHER_WILL_ANSWER':
-        s.answering.delete(p.questionId as string);
-        this.fail('teacherFallback', `student ${s.n}: question ${String(p.questionId)} went to the teacher`);
+      case 'TEACHER_WILL_ANSWER': {
+        const id = p.questionId as string;
+        const waiting = s.answering.delete(id) || s.asked.delete(id);
+        // A question in flight when its worker died goes to the teacher: the promise, not a failure.
+        if (!waiting && s.displaced) this.c.handedToTeacher++;
+        else this.fail('teacherFallback', `student ${s.n}: question ${id} went to the teacher`);
         break;
+      }
       case 'RATE_LIMITED':
         s.asked.delete(p.questionId as string);
         this.fail('rateLimited', `student ${s.n}: rate limited ${JSON.stringify(p)}`);

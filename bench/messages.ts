@@ -54,6 +54,8 @@ export interface Counters {
   answers: number;
   /** Sockets opened again after the server closed them (with reconnect on). */
   reconnected: number;
+  /** Questions of those students the server handed to the teacher (in flight when their worker died). */
+  handedToTeacher: number;
   /** Socket frames received (text and frame header), for bytes sent per student. */
   socketBytes: number;
   /** Narrated audio received by listeners (bodies only). */
@@ -87,6 +89,7 @@ export function newCounters(): Counters {
     questionsAcked: 0,
     answers: 0,
     reconnected: 0,
+    handedToTeacher: 0,
     socketBytes: 0,
     audioBytes: 0,
     audioRequests: 0,

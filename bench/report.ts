@@ -285,6 +285,7 @@ function processLines(r: BenchResult): string[] {
       'pid' in r.kill
         ? `SIGKILL of socket worker ${r.kill.pid} at ${r.kill.atS} s: ${r.kill.socketsDropped} sockets dropped, ` +
             `back after ${r.kill.backAfterS ?? '>60'} s, ${r.kill.reconnected} reconnected, ` +
+            `${r.kill.handedToTeacher} questions in flight handed to the teacher, ` +
             `others' PROGRESS_SAVED p99 ${ms(r.kill.p99BeforeMs)} → ${ms(r.kill.p99AfterMs)} ms, ` +
             `${r.kill.lostOnReconnect} acked updates lost`
         : `SIGKILL check skipped: ${r.kill.skipped}`,
