@@ -44,6 +44,8 @@ export interface KneeRun {
   steps: KneeStep[];
   /** The most students of a step within the target (null: not even the first). */
   knee: number | null;
+  /** The largest step was within too: the knee is beyond --knee-max. */
+  beyondMax: boolean;
   /** Per-core cost from the largest step within the target (or the first step). */
   perCore: Omit<
     PerCoreFigures,
@@ -84,6 +86,7 @@ export async function runKnee(o: BenchOptions & { maxInFlight: number }, k: Knee
       workers,
       steps: result.steps,
       knee: within.at(-1)?.students ?? null,
+      beyondMax: result.steps.length === sizes.length && result.steps.at(-1)!.ok,
       perCore: {
         coresPerStudent: basis ? Math.max(0, basis.serverCpuPct - (basis.relayCpuPct ?? 0)) / 100 / basis.students : 0,
         relayCpuSecondsPerAnswer:
@@ -96,7 +99,7 @@ export async function runKnee(o: BenchOptions & { maxInFlight: number }, k: Knee
       `Knee with ${workers} worker(s): ` +
         (runs.at(-1)!.knee === null
           ? `none (already over ${KNEE_P99_MS} ms at the first step, ${sizes[0]} students)`
-          : `${runs.at(-1)!.knee} students at p99 ≤ ${KNEE_P99_MS} ms`) +
+          : `${kneeText(runs.at(-1)!)} students at p99 ≤ ${KNEE_P99_MS} ms`) +
         `; ${loss.lost} acked updates lost of ${loss.studentsChecked} checked`,
     );
   }
@@ -192,7 +195,7 @@ export function formatKnee(r: KneeResult): string {
   for (const run of r.runs) {
     const at = run.steps.find((s) => s.students === run.knee);
     lines.push(
-      `  ${run.workers} worker(s): ${run.knee === null ? 'none within the target' : `${run.knee} students`}` +
+      `  ${run.workers} worker(s): ${run.knee === null ? 'none within the target' : `${kneeText(run)} students`}` +
         (at ? ` (server ${at.serverCpuPct}% of one core, load generator ${at.generatorCpuPct}%)` : '') +
         `; per core: ${(run.perCore.coresPerStudent * 100).toPrecision(2)}% of a core per student, ` +
         `relay ${(run.perCore.relayCpuSecondsPerAnswer * 1000).toFixed(2)} ms per answer; lost ${run.lost}`,
@@ -238,7 +241,7 @@ export function kneeSvg(r: KneeResult): string {
       parts.push(`<circle cx="${x(s.students).toFixed(1)}" cy="${y(worst(s)).toFixed(1)}" r="3" fill="${colour}"/>`);
     parts.push(
       `<text x="${W - PAD.right + 10}" y="${PAD.top + 18 * (i + 1)}" font-size="12" fill="${colour}">` +
-        `${run.workers} worker(s): knee ${run.knee ?? '-'}</text>`,
+        `${run.workers} worker(s): knee ${run.knee === null ? '-' : kneeText(run).replace('≥', '&#8805;')}</text>`,
     );
   });
   parts.push(
@@ -265,6 +268,8 @@ export function writeKnee(r: KneeResult, outDir: string, figuresDir: string): st
   return svg;
 }
 
+/** "3990", or "≥ 3990" when even the largest step was within the target. */
+const kneeText = (run: KneeRun) => `${run.beyondMax ? '≥ ' : ''}${run.knee}`;
 const round = (n: number) => Math.round(n * 10) / 10;
 const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(1));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
