@@ -9,8 +9,8 @@ import {
   slope,
   type HeadroomInput,
   type LoadPoint,
-} from '../server/capacity/model.js';
-import { planRows } from '../bench/planner.js';
+} from '../../../../server/capacity/model.js';
+import { planRows } from '../../../../bench/planner.js';
 
 const GB = 1024 ** 3;
 
