@@ -95,10 +95,10 @@ export class TeacherFeed implements FeedSink {
     if (this.sockets.size > 0) this.dirtyQuestions.add(question);
   }
   classroomChanged(): void {
-    this.classroomDirty = true;
+    if (this.sockets.size > 0) this.classroomDirty = true;
   }
   takeoversChanged(): void {
-    this.takeoversDirty = true;
+    if (this.sockets.size > 0) this.takeoversDirty = true;
   }
   alert(level: Alert['level'], message: string): void {
     const alert: Alert = { id: newId(), level, message, at: this.now() };
@@ -143,6 +143,7 @@ export class TeacherFeed implements FeedSink {
     if (this.timer) clearInterval(this.timer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.timer = this.sweepTimer = null;
+    this.classroomDirty = this.takeoversDirty = false;
     this.dirtyStudents.clear();
     this.dirtyQuestions.clear();
     this.removed = [];
