@@ -11,17 +11,7 @@ import { foundIn } from './support/data-scan.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join as joinClass, TestTablet } from './support/student-client.js';
 import { joinFromQr } from './support/student-page.js';
-
-/** Polls until no needle is found (or the time is up); returns what is still found. */
-async function goneWithin(dir: string, needles: readonly string[], ms: number): Promise<string[]> {
-  const deadline = Date.now() + ms;
-  let left = foundIn(dir, needles);
-  while (left.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    left = foundIn(dir, needles);
-  }
-  return left;
-}
+import { waitUntil } from '../testkit/wait.js';
 
 const admin = (server: RunningServer, path: string, method = 'GET', body?: unknown) =>
   fetch(`${server.url}/api/admin${path}`, {
@@ -132,7 +122,7 @@ describe('delete erases', () => {
     expect(await deleted.tablet.closed()).toBe(CloseCode.DELETED);
     expect(kept.tablet.closeCode).toBeNull();
 
-    expect(await goneWithin(server.dataDir, erased, 15_000)).toEqual([]);
+    await waitUntil(() => foundIn(server.dataDir, erased).length === 0, 15_000, 'erased words still on disk', 250);
     // The same scan still finds what was not deleted.
     expect(foundIn(server.dataDir, staying).sort()).toEqual([...staying].sort());
 
