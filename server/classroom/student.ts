@@ -26,21 +26,15 @@ export interface Question {
 }
 
 /** What a Student starts from: a join gives who and which book; a row of SQLite carries the rest. */
-export interface StudentInit {
-  id: string;
+export interface StudentInit
+  extends
+    Pick<ProgressWrite, 'id' | 'bookId' | 'updatedAt'>,
+    Partial<Omit<ProgressWrite, 'id' | 'bookId' | 'updatedAt'>> {
   key: number;
   name: string;
   tokenHash: string;
-  bookId: string;
-  /** When the student last moved (or joined): reading time is counted from it. */
-  updatedAt: number;
   rosterId?: string | null;
   blocked?: boolean;
-  wordIdx?: number;
-  audioTs?: number;
-  seq?: number;
-  readMs?: number;
-  wordsRead?: number;
 }
 
 const READING_WINDOW_MS = 20_000;

@@ -18,10 +18,22 @@ import { openDatabase } from '../../server/store/db.js';
 import { Eraser } from '../../server/store/eraser.js';
 import { GroupCommit } from '../../server/store/group-commit.js';
 import { Store } from '../../server/store/store.js';
+import { DomainError } from '../../server/errors.js';
 import { defaultSettings } from './llm-harness.js';
 import { tempDir } from './server.js';
 
 type Frame = { type: string; payload: unknown };
+
+/** The domain's refusal `fn` throws (its code and the sentence a person reads); fails if none. */
+export function refusal(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DomainError) return { code: err.code, message: err.message };
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
 
 /** A socket's stand-in: what was sent (parsed), whether and how it was closed, its pings. */
 export class FakeSocket<M extends Frame = ServerMessage> extends EventEmitter {

@@ -4,9 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/protocol/index.js';
 import type { Layers } from '../../../server/config.js';
-import { DomainError } from '../../../server/errors.js';
 import { SettingsService } from '../../../server/settings.js';
-import { classroomKit, type ClassroomKit } from '../../support/classroom-kit.js';
+import { classroomKit, refusal, type ClassroomKit } from '../../support/classroom-kit.js';
 
 let kit: ClassroomKit;
 let a: string;
@@ -21,16 +20,6 @@ beforeEach(() => {
   b = kit.registry.create({ name: 'Class B' }).id;
 });
 afterEach(() => kit.close());
-
-function refusal(fn: () => void): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('settings', () => {
   it("keeps a class's own value to that class, and over a restart", () => {

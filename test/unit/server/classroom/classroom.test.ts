@@ -4,8 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BLOCKED_MESSAGE, CloseCode, ErrorCode } from '../../../../shared/protocol/index.js';
 import type { Classroom, JoinResult } from '../../../../server/classroom/classroom.js';
-import { DomainError } from '../../../../server/errors.js';
-import { classroomKit, type ClassroomKit } from '../../../support/classroom-kit.js';
+import { classroomKit, refusal, type ClassroomKit } from '../../../support/classroom-kit.js';
 
 let kit: ClassroomKit;
 let room: Classroom;
@@ -22,16 +21,6 @@ function join(name: string): JoinResult {
   const outcome = room.admit(name, `192.168.1.${10 + (address++ % 200)}`);
   if (!('student' in outcome)) throw new Error('a typed name never waits for the teacher');
   return outcome;
-}
-
-function refusal(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('joining', () => {

@@ -6,9 +6,8 @@ import type { FastifyRequest } from 'fastify';
 import { CloseCode, ErrorCode, type ClientMessage } from '../../../../shared/protocol/index.js';
 import type { Classroom } from '../../../../server/classroom/classroom.js';
 import type { Student } from '../../../../server/classroom/student.js';
-import { DomainError } from '../../../../server/errors.js';
 import { StudentHub } from '../../../../server/ws/student-socket.js';
-import { classroomKit, FakeSocket, type ClassroomKit } from '../../../support/classroom-kit.js';
+import { classroomKit, FakeSocket, refusal, type ClassroomKit } from '../../../support/classroom-kit.js';
 
 const RATE = 10;
 let kit: ClassroomKit;
@@ -46,24 +45,14 @@ function open(token: string, ip = '192.168.1.30'): FakeSocket {
 const say = (socket: FakeSocket, m: ClientMessage | string) =>
   socket.emit('message', Buffer.from(typeof m === 'string' ? m : JSON.stringify(m)), false);
 
-function refusalCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('student socket hub', () => {
   it('refuses an unknown token and an address over its limit', () => {
     const { token } = join('Mia');
-    expect(refusalCode(() => hub.authorize(room.id, 'made-up', '192.168.1.30'))).toBe(ErrorCode.BAD_TOKEN);
-    expect(refusalCode(() => hub.authorize(room.id, undefined, '192.168.1.30'))).toBe(ErrorCode.BAD_TOKEN);
+    expect(refusal(() => hub.authorize(room.id, 'made-up', '192.168.1.30')).code).toBe(ErrorCode.BAD_TOKEN);
+    expect(refusal(() => hub.authorize(room.id, undefined, '192.168.1.30')).code).toBe(ErrorCode.BAD_TOKEN);
     open(token);
     open(join('Leo').token);
-    expect(refusalCode(() => hub.authorize(room.id, join('Ava').token, '192.168.1.30'))).toBe(
+    expect(refusal(() => hub.authorize(room.id, join('Ava').token, '192.168.1.30')).code).toBe(
       ErrorCode.TOO_MANY_CONNECTIONS,
     );
     // Another address is not counted against this one.

@@ -2,10 +2,10 @@
 // figures its sources give (SQLite commits, the relay's queue), read defensively.
 import { openSync, closeSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FdCounter, parseCgroupBytes, parseFdLimit } from '../../../../server/capacity/system.js';
-import { Sampler, pickNumber, type SamplerSources } from '../../../../server/capacity/sampler.js';
-import { noConnections } from '../../../../server/guard/admission.js';
-import { Pressure } from '../../../../server/guard/pressure.js';
+import { FdCounter, parseCgroupBytes, parseFdLimit } from '../server/capacity/system.js';
+import { Sampler, pickNumber, type SamplerSources } from '../server/capacity/sampler.js';
+import { noConnections } from '../server/guard/admission.js';
+import { Pressure } from '../server/guard/pressure.js';
 
 const linux = process.platform === 'linux';
 
