@@ -4,7 +4,14 @@
 // means something; each scan is shown to find the markers before the deletion.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { ClassroomView, CreatedClass, FeedItem, StudentView } from '../shared/protocol/index.js';
+import type {
+  ClassroomView,
+  CreatedClass,
+  FeedItem,
+  RosterNames,
+  RosterView,
+  StudentView,
+} from '../shared/protocol/index.js';
 import { CloseCode } from '../shared/protocol/codes.js';
 import { launchBrowser, newPage } from './support/browser.js';
 import { foundIn } from './support/data-scan.js';
@@ -151,6 +158,51 @@ describe('delete erases', () => {
     for (const marker of [...erased, ...staying]) expect(log).not.toContain(marker);
     kept.tablet.close();
   }, 60_000);
+});
+
+describe("a deleted child's class-list entry", () => {
+  let server: RunningServer;
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('goes with them, surname included; the rest of the class list stays', async () => {
+    server = await startServer();
+    const put = await teacherApi<RosterView>(server, '/roster', {
+      method: 'PUT',
+      body: {
+        entries: [
+          { firstName: 'Quillamina', lastName: 'Surnamegone' },
+          { firstName: 'Stayforth', lastName: 'Keptname' },
+        ],
+      },
+    });
+    expect(put.status).toBe(200);
+    const { classCode } = await firstClass(server);
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    const names = (await post('/api/join/roster', { classCode })).body as RosterNames;
+    const entry = names.names!.find((n) => n.label === 'Quillamina S.')!;
+    const joined = await post('/api/join', { classCode, name: '', rosterId: entry.id });
+    expect(joined.status).toBe(200);
+
+    const erased = ['Quillamina', 'Surnamegone'];
+    const staying = ['Stayforth', 'Keptname'];
+    await expect
+      .poll(() => foundIn(server.dataDir, [...erased, ...staying]).sort(), { timeout: 5000 })
+      .toEqual([...erased, ...staying].sort());
+    const studentId = joined.body.studentId as string;
+    expect((await teacherApi(server, `/students/${studentId}`, { method: 'DELETE' })).status).toBe(204);
+
+    expect(await goneWithin(server.dataDir, erased, 15_000)).toEqual([]);
+    expect(foundIn(server.dataDir, staying).sort()).toEqual([...staying].sort());
+    const after = (await teacherApi<RosterView>(server, '/roster')).body;
+    expect(after.entries.map((e) => [e.firstName, e.lastName])).toEqual([['Stayforth', 'Keptname']]);
+  });
 });
 
 describe("a deleted child's tablet", () => {

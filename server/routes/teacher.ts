@@ -269,7 +269,13 @@ const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) 
       const book = isEpub(req.headers['content-type'])
         ? await importEpub(req.body as Readable, req.headers)
         : addText(req.body as Static<typeof NewBook>);
-      return { id: book.id, title: book.title, wordCount: book.words.length, narrated: book.clips.length > 0 };
+      return {
+        id: book.id,
+        title: book.title,
+        wordCount: book.words.length,
+        narrated: book.clips.length > 0,
+        builtin: false,
+      };
     },
   );
 

@@ -182,7 +182,15 @@ export const ErrorBody = Type.Object({
 });
 export type ErrorBody = Static<typeof ErrorBody>;
 
-export const BookSummary = Type.Object({ id: Id, title: Type.String(), wordCount: Type.Integer() });
+export const BookSummary = Type.Object({
+  id: Id,
+  title: Type.String(),
+  wordCount: Type.Integer(),
+  /** It has its own recorded voice (EPUB 3 Media Overlays). */
+  narrated: Type.Boolean(),
+  /** One of the stories that come with ReaderAI: it cannot be deleted. */
+  builtin: Type.Boolean(),
+});
 export type BookSummary = Static<typeof BookSummary>;
 /**
  * One stretch of narration: seconds `begin`..`end` of the audio at `src` (a URL on this server)
