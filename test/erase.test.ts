@@ -18,7 +18,6 @@ import { foundIn } from './support/data-scan.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join as joinClass, TestTablet } from './support/student-client.js';
 import { joinFromQr } from './support/student-page.js';
-import { waitUntil } from '../testkit/wait.js';
 
 const admin = (server: RunningServer, path: string, method = 'GET', body?: unknown) =>
   fetch(`${server.url}/api/admin${path}`, {
@@ -129,7 +128,7 @@ describe('delete erases', () => {
     expect(await deleted.tablet.closed()).toBe(CloseCode.DELETED);
     expect(kept.tablet.closeCode).toBeNull();
 
-    await waitUntil(() => foundIn(server.dataDir, erased).length === 0, 15_000, 'erased words still on disk', 250);
+    await expect.poll(() => foundIn(server.dataDir, erased), { timeout: 15_000, interval: 250 }).toEqual([]);
     // The same scan still finds what was not deleted.
     expect(foundIn(server.dataDir, staying).sort()).toEqual([...staying].sort());
 
@@ -198,7 +197,7 @@ describe("a deleted child's class-list entry", () => {
     const studentId = joined.body.studentId as string;
     expect((await teacherApi(server, `/students/${studentId}`, { method: 'DELETE' })).status).toBe(204);
 
-    expect(await goneWithin(server.dataDir, erased, 15_000)).toEqual([]);
+    await expect.poll(() => foundIn(server.dataDir, erased), { timeout: 15_000, interval: 250 }).toEqual([]);
     expect(foundIn(server.dataDir, staying).sort()).toEqual([...staying].sort());
     const after = (await teacherApi<RosterView>(server, '/roster')).body;
     expect(after.entries.map((e) => [e.firstName, e.lastName])).toEqual([['Stayforth', 'Keptname']]);
