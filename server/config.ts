@@ -230,6 +230,16 @@ export const SETTINGS = {
     env: 'READERAI_LLM_DEADLINE_SECONDS',
     doc: 'Longest a question may take once it is being answered, retries included; then the teacher takes it.',
   }),
+  llmOutageSeconds: spec({
+    kind: 'integer',
+    default: 15,
+    min: 1,
+    max: 600,
+    env: 'READERAI_LLM_OUTAGE_SECONDS',
+    doc:
+      'After three questions in a row find Gemini down, how long questions go straight to the teacher ' +
+      'before Gemini is tried again.',
+  }),
   llmMaxRetries: spec({
     kind: 'integer',
     default: 3,

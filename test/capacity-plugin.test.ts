@@ -8,6 +8,7 @@ import { CapacityView, type TeacherMessage } from '../shared/protocol/index.js';
 import { writeProfile } from '../server/capacity/profile.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { join as joinClass, TestTablet } from './support/student-client.js';
+import { waitUntil } from '../testkit/wait.js';
 
 const valid = TypeCompiler.Compile(CapacityView);
 
@@ -22,15 +23,6 @@ async function capacity(s: RunningServer): Promise<CapacityView> {
   expect(r.status).toBe(200);
   expect([...valid.Errors(r.body)].map((e) => `${e.path} ${e.message}`)).toEqual([]);
   return r.body;
-}
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('capacity plugin', () => {
@@ -50,13 +42,11 @@ describe('capacity plugin', () => {
     const joined = await joinClass(server.url, { classCode: code, name: 'Ada' });
     const tablet = await TestTablet.open(joined.body.wsUrl);
     try {
-      const busy = await until(
-        () => capacity(server!),
-        (v) => v.students === 1,
-      );
-      expect(busy.students).toBe(1);
-      expect(busy.history.length).toBeGreaterThan(1);
-      expect(busy.history.at(-1)!.students).toBe(1);
+      let busy: CapacityView | undefined;
+      await waitUntil(async () => (busy = await capacity(server!)).students === 1, 8_000, 'the tablet counted', 250);
+      expect(busy!.students).toBe(1);
+      expect(busy!.history.length).toBeGreaterThan(1);
+      expect(busy!.history.at(-1)!.students).toBe(1);
     } finally {
       tablet.close();
     }

@@ -73,6 +73,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     database: { file },
     log: app.log,
   });
+  const now = o.now ?? Date.now;
   const interfaces = o.interfaces;
   const detectedHost = () => chooseHost(settings.current.publicHost, interfaces?.()).host;
   const port = () => (app.server.address() as AddressInfo | null)?.port ?? settings.current.port;
@@ -105,7 +106,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     joinUrl: (code, host) => `${baseUrl(host ?? detectedHost())}/join?code=${code}`,
     hosts: () => hostAddresses(interfaces?.()),
     defaultHost: detectedHost,
-    now: o.now ?? Date.now,
+    now,
   });
   const hub = new StudentHub({
     classes,
@@ -116,6 +117,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
       aiAnswers: relay.aiStatus(room.policy()).enabled,
       speechInput: room.settings().speechInput,
     }),
+    now,
   });
   // Settings that tablets see take effect on their next connect; the dashboards hear at once
   // (a class's own change: that class's dashboards only).

@@ -6,6 +6,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Limits, OfflineReload } from './codes.js';
 
 export * from './codes.js';
+export * from './messages.js';
 
 const Id = Type.String({ minLength: 1, maxLength: Limits.ID_MAX });
 const WordIdx = Type.Integer({ minimum: 0, maximum: 10_000_000 });
@@ -252,7 +253,6 @@ export const QuestionStatus = Type.Union([
   Type.Literal('answering'),
   Type.Literal('answered'),
   Type.Literal('waiting_teacher'),
-  Type.Literal('failed'),
 ]);
 export type QuestionStatus = Static<typeof QuestionStatus>;
 

@@ -7,7 +7,7 @@ import { readBookFile, type BookFile } from '../lib/book-file.js';
 import { count } from '../lib/format.js';
 import { useDashboard } from './context.js';
 import { useBooks } from './books.js';
-import { Modal } from './Modal.js';
+import { Confirm } from './Confirm.js';
 
 export function LibraryView() {
   const { api, model, act, notify } = useDashboard();
@@ -91,20 +91,16 @@ function ConfirmDeleteBook({
     await onDeleted();
   };
   return (
-    <Modal title={`Delete "${book.title}"?`} onClose={onClose}>
+    <Confirm
+      title={`Delete "${book.title}"?`}
+      action="Delete the book"
+      onClose={onClose}
+      onConfirm={() => void erase()}
+    >
       <p>
         It goes from the library of every class on this computer{book.narrated ? ', with its narration audio' : ''}.
       </p>
-      <div class="modal-actions">
-        <span class="spacer" />
-        <button type="button" class="btn" onClick={onClose}>
-          Keep it
-        </button>
-        <button type="button" class="btn btn-danger" onClick={() => void erase()}>
-          Delete the book
-        </button>
-      </div>
-    </Modal>
+    </Confirm>
   );
 }
 

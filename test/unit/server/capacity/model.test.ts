@@ -1,5 +1,5 @@
 // The headroom model and the per-student estimator (server/capacity/model.ts): pure arithmetic,
-// checked on worked examples and properties. The network bound: test/unit/server/capacity/.
+// checked on worked examples and properties. The network bound: ./network-bound.test.ts.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -9,7 +9,7 @@ import {
   slope,
   type HeadroomInput,
   type LoadPoint,
-} from '../server/capacity/model.js';
+} from '../../../../server/capacity/model.js';
 
 const GB = 1024 ** 3;
 
