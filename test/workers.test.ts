@@ -1,0 +1,218 @@
+// Socket workers (issue 20 item 2 and 3): with READERAI_WORKERS=2 the primary owns the one port,
+// every class lives on one worker, and a tablet's socket, its class's teacher feed and its commits
+// are that worker's. Two classes placed on different workers: their tablets join and are saved,
+// each worker holds only its own; one worker is SIGKILLed under a few hundred tablets: its tablets
+// come back by themselves with nothing acknowledged lost (checked in SQLite too), and the other
+// worker's tablets never notice. A client cannot make itself loopback with X-Forwarded-For.
+import Database from 'better-sqlite3';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Fleet, loopbackAddress, waitUntil, wordAt } from '../testkit/fleet.js';
+import type { TeacherPayload } from '../shared/protocol/index.js';
+import { startServer, type RunningServer } from './support/server.js';
+import { nextTeacherFrame } from './support/reliability.js';
+import { TestTablet } from './support/student-client.js';
+
+const PER_CLASS = 150;
+
+interface Placed {
+  classId: string;
+  classCode: string;
+  worker: number;
+}
+
+async function admin<T>(
+  server: RunningServer,
+  path: string,
+  init: { method?: string; body?: unknown; classId?: string } = {},
+): Promise<{ status: number; worker: string | null; body: T }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      authorization: `Bearer ${server.adminToken}`,
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(init.classId ? { 'x-readerai-class': init.classId } : {}),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  return { status: res.status, worker: res.headers.get('x-readerai-worker'), body: (await res.json()) as T };
+}
+
+/** New classes until one lives on each worker (a class is made by, and on, the worker that gets the request). */
+async function classOnEachWorker(server: RunningServer): Promise<Placed[]> {
+  const placed = new Map<number, Placed>();
+  for (let i = 0; i < 20 && placed.size < 2; i++) {
+    const made = await admin<{ classId: string; classCode: string }>(server, '/api/admin/classes', {
+      body: { name: `Class ${i}` },
+    });
+    expect(made.status).toBe(201);
+    const worker = Number(made.worker);
+    if (!placed.has(worker)) placed.set(worker, { classId: made.body.classId, classCode: made.body.classCode, worker });
+  }
+  return [placed.get(0)!, placed.get(1)!];
+}
+
+describe('two socket workers', () => {
+  let server: RunningServer;
+  let classes: Placed[];
+  const fleets: Fleet[] = [];
+
+  beforeAll(async () => {
+    server = await startServer({ env: { READERAI_WORKERS: '2' } });
+    classes = await classOnEachWorker(server);
+  }, 60_000);
+  afterAll(async () => {
+    for (const f of fleets) f.stopAll();
+    // SIGTERM: the primary asks both workers to finish (their last commits) and exits cleanly.
+    expect(await server?.stop()).toBe(0);
+  });
+
+  it('routes each class to its worker: joins, sockets, acks, teacher routes and feed', async () => {
+    for (const [n, c] of classes.entries()) {
+      const fleet = new Fleet(() => ({ url: server.url, classCode: c.classCode }));
+      fleets.push(fleet);
+      // 127.3.x.y and 127.4.x.y: apart from the other suites' addresses.
+      await fleet.addMany(
+        PER_CLASS,
+        (i) => `W${c.worker} kid ${i}`,
+        (i) => loopbackAddress((2 + n) * 254 * 256 + i),
+        25,
+      );
+    }
+    for (const fleet of fleets) for (const t of fleet.tablets) t.progress();
+    await waitUntil(() => fleets.every((f) => f.tablets.every((t) => t.acked === 1)), 20_000, 'first updates saved');
+
+    for (const c of classes) {
+      // The class's teacher routes are answered by its worker, which sees only its own students.
+      const stats = await admin<{ worker: { index: number; count: number; pid: number } }>(
+        server,
+        '/api/teacher/stats',
+        { classId: c.classId },
+      );
+      expect(stats.body.worker).toMatchObject({ index: c.worker, count: 2 });
+      expect(stats.worker).toBe(String(c.worker));
+      // The feed: a ticket from the class's worker opens a socket on the same worker.
+      const ticket = await admin<{ ticket: string }>(server, '/api/teacher/ticket', {
+        method: 'POST',
+        classId: c.classId,
+        body: {},
+      });
+      expect(ticket.body.ticket.startsWith(`${c.classId}.`)).toBe(true);
+      const feed = await TestTablet.open(
+        `${server.wsBase}/ws/teacher?ticket=${encodeURIComponent(ticket.body.ticket)}`,
+      );
+      const snapshot: TeacherPayload<'SNAPSHOT'> = await nextTeacherFrame(feed, 'SNAPSHOT');
+      expect(snapshot.classroom.classCode).toBe(c.classCode);
+      expect(snapshot.students.filter((s) => s.name.startsWith(`W${c.worker} kid `))).toHaveLength(PER_CLASS);
+      feed.ws.close();
+    }
+
+    // The school view joins both workers' lists, with each class's live figures.
+    const list = await admin<{ classId: string; studentsConnected: number }[]>(server, '/api/admin/classes');
+    expect(list.status).toBe(200);
+    for (const c of classes) expect(list.body.find((r) => r.classId === c.classId)?.studentsConnected).toBe(PER_CLASS);
+  }, 120_000);
+
+  it('a SIGKILLed worker comes back: its tablets resume, nothing acknowledged lost; the other class never notices', async () => {
+    const [victim, bystander] = [0, 1].map((i) => classes[i]!);
+    const [hit, calm] = [fleets[0]!, fleets[1]!];
+    const { body } = await admin<{ worker: { pid: number } }>(server, '/api/teacher/stats', {
+      classId: victim.classId,
+    });
+    const pid = body.worker.pid;
+
+    const reading = setInterval(() => {
+      for (const f of fleets) for (const t of f.tablets) if (Math.random() < 0.3) t.progress();
+    }, 100);
+    try {
+      await waitUntil(() => fleets.every((f) => f.tablets.every((t) => t.acked >= 3)), 30_000, 'reading under way');
+      const calmAcked = calm.tablets.reduce((n, t) => n + t.acked, 0);
+      process.kill(pid, 'SIGKILL');
+      const ackedAtKill = new Map(hit.tablets.map((t) => [t, t.acked]));
+      await waitUntil(() => hit.openCount === 0, 10_000, 'the killed worker’s tablets saw the drop');
+      // The other worker carries on saving meanwhile.
+      await waitUntil(
+        () => calm.tablets.reduce((n, t) => n + t.acked, 0) > calmAcked + PER_CLASS,
+        10_000,
+        'the other class keeps saving',
+      );
+      await waitUntil(() => hit.openCount === PER_CLASS, 60_000, 'every tablet of the killed worker back');
+      for (const t of hit.tablets) {
+        expect(t.state!.seq, t.name).toBeGreaterThanOrEqual(ackedAtKill.get(t)!);
+        expect(t.state!.wordIdx, t.name).toBe(wordAt(t.state!.seq));
+      }
+      expect(hit.counters).toMatchObject({ lostUpdates: 0, wrongPositions: 0, finalCloses: 0 });
+      expect(hit.counters.reconnects).toBe(PER_CLASS);
+      expect(calm.counters).toMatchObject({ reconnects: 0, lostUpdates: 0, finalCloses: 0 });
+      expect(calm.openCount).toBe(PER_CLASS);
+      // A new worker (a new pid) took the class back.
+      const again = await admin<{ worker: { pid: number; index: number } }>(server, '/api/teacher/stats', {
+        classId: victim.classId,
+      });
+      expect(again.body.worker.index).toBe(victim.worker);
+      expect(again.body.worker.pid).not.toBe(pid);
+      expect(bystander.worker).not.toBe(victim.worker);
+    } finally {
+      clearInterval(reading);
+    }
+
+    // Every update a tablet saw acknowledged is in the database.
+    await waitUntil(() => fleets.every((f) => f.tablets.every((t) => t.acked === t.seq)), 20_000, 'all saved');
+    const db = new Database(join(server.dataDir, 'readerai.db'), { readonly: true });
+    try {
+      const seqOf = db
+        .prepare('SELECT p.seq FROM progress p JOIN students s ON s.id = p.student_id WHERE s.name = ?')
+        .pluck();
+      for (const f of fleets) for (const t of f.tablets) expect(seqOf.get(t.name), t.name).toBe(t.acked);
+    } finally {
+      db.close();
+    }
+  }, 180_000);
+});
+
+/** A non-loopback address of this machine, to be a client from "the LAN". */
+function lanAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return undefined;
+}
+
+function get(url: string, from: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { localAddress: from, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the client address with socket workers', () => {
+  const lan = lanAddress();
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    if (lan) server = await startServer({ env: { READERAI_WORKERS: '2', READERAI_HOST: '0.0.0.0' } });
+  }, 30_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('a forged X-Forwarded-For on the public port does not make a LAN client loopback', async (ctx) => {
+    if (!lan || !server) return ctx.skip('no non-loopback address on this machine');
+    const auth = { authorization: `Bearer ${server.adminToken}` };
+    const url = `http://${lan}:${server.port}/api/admin/classes`;
+    expect(await get(`http://127.0.0.1:${server.port}/api/admin/classes`, '127.0.0.1', auth)).toBe(200);
+    for (const forged of ['127.0.0.1', '127.0.0.1, 127.0.0.1', '::1'])
+      expect(await get(url, lan, { ...auth, 'x-forwarded-for': forged }), forged).toBe(403);
+    expect(await get(`http://${lan}:${server.port}/admin/`, lan, { 'x-forwarded-for': '127.0.0.1' })).toBe(403);
+    // A teacher socket upgrade is handed over with the client's own address: refused too.
+    const refused = await TestTablet.open(`ws://${lan}:${server.port}/ws/teacher?ticket=x.y`, {
+      localAddress: lan,
+      headers: { 'x-forwarded-for': '127.0.0.1' },
+    }).catch((err: unknown) => (err as { statusCode?: number }).statusCode);
+    expect(refused).toBe(403);
+  });
+});
