@@ -115,7 +115,7 @@ describe('two socket workers', () => {
     for (const c of classes) expect(list.body.find((r) => r.classId === c.classId)?.studentsConnected).toBe(PER_CLASS);
   }, 120_000);
 
-  it('a SIGKILLed worker comes back: its tablets resume, nothing acknowledged lost; the other class never notices', async () => {
+  it('a SIGKILLed worker returns: its tablets resume, nothing acked lost; the other class never notices', async () => {
     const [victim, bystander] = [0, 1].map((i) => classes[i]!);
     const [hit, calm] = [fleets[0]!, fleets[1]!];
     const { body } = await admin<{ worker: { pid: number } }>(server, '/api/teacher/stats', {
