@@ -49,8 +49,7 @@ export async function startServer(
     ? { READERAI_TLS_CERT: o.tls.certPath, READERAI_TLS_KEY: o.tls.keyPath }
     : {};
   const proc = fork(SERVER_ENTRY, o.args ?? [], {
-    // One process unless a test asks for socket workers (test/workers.test.ts).
-    env: serverEnv(dataDir, { port: o.port ?? 0, env: { READERAI_WORKERS: '1', ...tlsEnv, ...o.env } }),
+    env: serverEnv(dataDir, { port: o.port ?? 0, env: { ...tlsEnv, ...o.env } }),
     ...serverFork({ fdLimit: o.fdLimit }),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
