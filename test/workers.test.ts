@@ -8,12 +8,14 @@ import Database from 'better-sqlite3';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { request as tlsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fleet, loopbackAddress, waitUntil, wordAt } from '../testkit/fleet.js';
 import type { TeacherPayload } from '../shared/protocol/index.js';
-import { startServer, type RunningServer } from './support/server.js';
-import { nextTeacherFrame } from './support/reliability.js';
+import { startServer, tempDir, type RunningServer } from './support/server.js';
+import { classCodeOf, nextTeacherFrame, openTeacherSocket } from './support/reliability.js';
 import { TestTablet } from './support/student-client.js';
+import { makeCertificate } from './support/tls.js';
 
 const PER_CLASS = 150;
 
@@ -116,7 +118,7 @@ describe('two socket workers', () => {
   }, 120_000);
 
   it('a SIGKILLed worker returns: its tablets resume, nothing acked lost; the other class never notices', async () => {
-    const [victim, bystander] = [0, 1].map((i) => classes[i]!);
+    const [victim, bystander] = [classes[0]!, classes[1]!];
     const [hit, calm] = [fleets[0]!, fleets[1]!];
     const { body } = await admin<{ worker: { pid: number } }>(server, '/api/teacher/stats', {
       classId: victim.classId,
@@ -214,5 +216,53 @@ describe('the client address with socket workers', () => {
       headers: { 'x-forwarded-for': '127.0.0.1' },
     }).catch((err: unknown) => (err as { statusCode?: number }).statusCode);
     expect(refused).toBe(403);
+  });
+});
+
+/** POST JSON over HTTPS, trusting the test certificate (which names the LAN host, not 127.0.0.1). */
+function postTls(url: string, ca: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = tlsRequest(
+      url,
+      { method: 'POST', ca, checkServerIdentity: () => undefined, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+describe('socket workers under TLS', () => {
+  let server: RunningServer | undefined;
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('terminates TLS in the primary and pipes each socket to its worker: tablets and dashboards work', async () => {
+    const dir = tempDir();
+    const tls = makeCertificate(dir, 'reader-room.school.lan');
+    server = await startServer({ tls, env: { READERAI_WORKERS: '2' } });
+    const joined = await postTls(`${server.url}/api/join`, tls.pem, {
+      classCode: classCodeOf(server),
+      name: 'Tls Kid',
+    });
+    expect(joined.status).toBe(200);
+    const { wsUrl } = joined.body as { wsUrl: string };
+    expect(wsUrl.startsWith('wss://')).toBe(true);
+    // Node's TLS takes undefined as "this name is fine"; ws's types still say boolean.
+    const trust = { ca: tls.pem, checkServerIdentity: (() => undefined) as never };
+    const tablet = await TestTablet.open(wsUrl.replace(/\/\/[^/]+/, `//127.0.0.1:${server.port}`), trust);
+    const state = await tablet.next('SESSION_STATE');
+    tablet.send('PROGRESS_UPDATE', { bookId: state.bookId, wordIdx: 3, audioTs: 1, seq: 1, playing: true });
+    expect((await tablet.next('PROGRESS_SAVED')).seq).toBe(1);
+    const feed = await openTeacherSocket(server, {}, trust);
+    const snapshot: TeacherPayload<'SNAPSHOT'> = await nextTeacherFrame(feed, 'SNAPSHOT');
+    expect(snapshot.students.map((s) => s.name)).toContain('Tls Kid');
+    tablet.ws.close();
+    feed.ws.close();
   });
 });
