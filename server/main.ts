@@ -18,7 +18,9 @@ import { aiStatusOf, resolveRoute } from './llm/route.js';
 import { SettingsService } from './settings.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/store.js';
-import { createRelay } from './llm/index.js';
+import { createRelay, type RelayProxyOptions } from './llm/index.js';
+import { ipcRelayLink } from './cluster/relay-link.js';
+import { RelayHub } from './cluster/relay-hub.js';
 import type { AiStatus } from './llm/types.js';
 import { readMachineLayers } from './machine-layers.js';
 import { trustCertificates } from './net/ca-trust.js';
@@ -146,7 +148,8 @@ function appOptions(c: Context, peers?: Peers) {
     layers: c.layers,
     adminToken: c.token,
     tls: c.tls !== null,
-    createRelay,
+    // A socket worker reaches the primary's one relay over IPC; alone, the relay is a thread here.
+    createRelay: peers ? (o: RelayProxyOptions) => createRelay({ ...o, openRelay: ipcRelayLink }) : createRelay,
     pressure,
     peers,
   };
@@ -197,6 +200,10 @@ async function runPrimary(c: Context, count: number): Promise<void> {
   const live = new SettingsService(store, c.layers).current;
   let port = 0;
   const path = (index: number) => privatePath(c.dataDir, index, process.pid);
+  const relay = new RelayHub({
+    send: (index, message) => workers.post(index, message),
+    log: (level, obj, msg) => console.error(`${level}: ${msg} ${JSON.stringify(obj)}`),
+  });
   const workers = new Supervisor({
     count,
     argv: process.argv.slice(2),
@@ -208,11 +215,13 @@ async function runPrimary(c: Context, count: number): Promise<void> {
       READERAI_WORKER_PUBLIC_PORT: String(port),
     }),
     log: (line) => console.error(line),
+    relay,
   });
   const primary = new Primary({ settings: live, adminToken: c.token, tls: c.tls, db, workers, path });
   const close = async () => {
     await primary.close();
     await workers.stop();
+    await relay.close();
     db.close();
   };
   onStopSignals(stopper(close));

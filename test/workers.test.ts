@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import { request as tlsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGemini } from '../testkit/fake-gemini.js';
 import { Fleet, loopbackAddress, waitUntil, wordAt } from '../testkit/fleet.js';
 import type { TeacherPayload } from '../shared/protocol/index.js';
 import { startServer, tempDir, type RunningServer } from './support/server.js';
 import { classCodeOf, nextTeacherFrame, openTeacherSocket } from './support/reliability.js';
-import { TestTablet } from './support/student-client.js';
+import { join as joinClass, TestTablet } from './support/student-client.js';
 import { makeCertificate } from './support/tls.js';
 
 const PER_CLASS = 150;
@@ -264,5 +265,60 @@ describe('socket workers under TLS', () => {
     expect(snapshot.students.map((s) => s.name)).toContain('Tls Kid');
     tablet.ws.close();
     feed.ws.close();
+  });
+});
+
+describe('one AI relay for every worker', () => {
+  let fake: FakeGemini;
+  let server: RunningServer;
+  beforeAll(async () => {
+    fake = await FakeGemini.start();
+    server = await startServer({ env: { ...fake.serverEnv, READERAI_WORKERS: '2' } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await fake?.close();
+  });
+
+  it("streams each class's answer chunk by chunk through the primary's relay, to the right tablet", async () => {
+    const classes = await classOnEachWorker(server);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    fake.reply({ chunks: ['Pip ', 'is ', 'brave.'], before: (i) => (i === 1 ? held : Promise.resolve()) });
+    fake.reply({ chunks: ['Pip ', 'is ', 'brave.'], before: (i) => (i === 1 ? held : Promise.resolve()) });
+    const tablets = [];
+    for (const c of classes) {
+      const joined = await joinClass(server.url, { classCode: c.classCode, name: `Asker ${c.worker}` });
+      const tablet = await TestTablet.open(joined.body.wsUrl);
+      const state = await tablet.next('SESSION_STATE');
+      expect(state.aiAnswers).toBe(true);
+      tablet.send('STUDENT_INTERRUPTION', {
+        questionId: `q-${c.worker}`,
+        questionText: 'Who is brave?',
+        context: { bookId: state.bookId, wordIdx: 10 },
+      });
+      tablets.push(tablet);
+    }
+    // The first chunk of each answer arrives while the stand-in holds the rest: streamed, not buffered.
+    for (const [i, tablet] of tablets.entries())
+      expect(await tablet.next('ANSWER_CHUNK')).toEqual({ questionId: `q-${classes[i]!.worker}`, text: 'Pip ' });
+    release();
+    for (const [i, tablet] of tablets.entries()) {
+      const done = await tablet.next('ANSWER_DONE');
+      expect(done).toMatchObject({ questionId: `q-${classes[i]!.worker}`, text: 'Pip is brave.', source: 'gemini' });
+      tablet.ws.close();
+    }
+    // One relay: either worker's figures (sent every 500 ms) count both answers.
+    const answered = async (classId: string) =>
+      (await admin<{ relay: { answeredByAi?: number } }>(server, '/api/teacher/stats', { classId })).body.relay
+        .answeredByAi ?? 0;
+    for (const c of classes) {
+      let n = 0;
+      for (let i = 0; i < 50 && n < 2; i++) {
+        n = await answered(c.classId);
+        if (n < 2) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(n, `answers counted by worker ${c.worker}`).toBe(2);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { isWorkerToPrimary, type PrimaryToWorker } from './messages.js';
+import type { RelayHub } from './relay-hub.js';
 
 /** The compiled server entry; its environment makes it a worker (server/main.ts). */
 const ENTRY = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -36,6 +37,8 @@ export interface SupervisorOptions {
   argv: readonly string[];
   env: (index: number) => NodeJS.ProcessEnv;
   log: (line: string) => void;
+  /** The one AI relay (./relay-hub.ts): hears each worker's relay messages, and when one ends. */
+  relay: Pick<RelayHub, 'opened' | 'fromWorker' | 'workerGone'>;
 }
 
 export class Supervisor {
@@ -80,8 +83,15 @@ export class Supervisor {
   /** Sends to a ready worker; false if it is not (dead, restarting) or the channel is gone. */
   send(index: number, message: PrimaryToWorker, handle?: Socket): boolean {
     const slot = this.slots[index];
-    if (!slot?.ready || !slot.child?.connected) return false;
-    slot.child.send(message, handle);
+    if (!slot?.ready) return false;
+    return this.post(index, message, handle);
+  }
+
+  /** Sends to a running worker, ready or still starting (the relay's answers to its proxy). */
+  post(index: number, message: PrimaryToWorker, handle?: Socket): boolean {
+    const child = this.slots[index]?.child;
+    if (!child?.connected) return false;
+    child.send(message, handle);
     return true;
   }
 
@@ -123,7 +133,8 @@ export class Supervisor {
       } else if (m.type === 'changed') {
         for (const other of this.slots)
           if (other !== slot) this.send(other.index, { type: 'changed', change: m.change });
-      }
+      } else if (m.type === 'relay-open') this.o.relay.opened(slot.index, m.data);
+      else this.o.relay.fromWorker(slot.index, m.message);
     });
     child.on('error', () => undefined);
     child.once('exit', (code, signal) => this.exited(slot, child, code, signal));
@@ -134,6 +145,7 @@ export class Supervisor {
     const wasReady = slot.ready;
     slot.ready = false;
     slot.child = null;
+    this.o.relay.workerGone(slot.index);
     if (this.stopping) return;
     if (this.firstStart && !wasReady) {
       // At start, a worker that cannot start is a configuration problem, not a crash to retry.

@@ -10,7 +10,7 @@ import { Outbox } from '../classroom/outbox.js';
 import { ClassRegistry } from '../classroom/registry.js';
 import type { Student } from '../classroom/student.js';
 import type { Peers } from '../cluster/peers.js';
-import type { Layers, Settings } from '../config.js';
+import type { Layers } from '../config.js';
 import type { Change } from '../cluster/messages.js';
 import type { RelayDatabase } from '../llm/relay-messages.js';
 import type { Relay } from '../llm/types.js';
@@ -77,7 +77,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   const library = new Library(store, join(o.dataDir, 'books'));
   const outbox = new Outbox(settings.current.maxBufferedKb * 1024);
   const relay = o.createRelay({
-    getSettings: peers ? () => relayShare(settings.current, peers.count) : () => settings.current,
+    getSettings: () => settings.current,
     database: { file },
     log: app.log,
   });
@@ -175,14 +175,6 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     await checkpointer.stop();
     store.db.close();
   });
-}
-
-/**
- * With several socket workers, each runs its own relay (one Gemini client per worker), so the
- * calls under way at once are split between them: together they stay within llmMaxInFlight.
- */
-function relayShare(s: Settings, workers: number): Settings {
-  return { ...s, llmMaxInFlight: Math.max(1, Math.floor(s.llmMaxInFlight / workers)) };
 }
 
 /**
