@@ -116,6 +116,7 @@ describe('two socket workers', () => {
     const list = await admin<{ classId: string; studentsConnected: number }[]>(server, '/api/admin/classes');
     expect(list.status).toBe(200);
     for (const c of classes) expect(list.body.find((r) => r.classId === c.classId)?.studentsConnected).toBe(PER_CLASS);
+    expect((await admin<{ workers: number }>(server, '/api/admin/server')).body.workers).toBe(2);
   }, 120_000);
 
   it('a SIGKILLed worker returns: its tablets resume, nothing acked lost; the other class never notices', async () => {

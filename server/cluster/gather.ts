@@ -34,14 +34,14 @@ export async function gatherClassLists(
   const indexes = Array.from({ length: o.workers.count }, (_, i) => i);
   if (!indexes.every((i) => o.workers.isReady(i))) {
     // A partial list would look like classes had vanished.
-    answer(res, 503, RESTARTING, 2);
+    answer(res, 503, RESTARTING, { retryAfter: 2 });
     return;
   }
   let replies: Reply[];
   try {
     replies = await Promise.all(indexes.map((i) => ask(req, o.path(i), o.agents[i]!, o.tls)));
   } catch {
-    answer(res, 503, RESTARTING, 2);
+    answer(res, 503, RESTARTING, { retryAfter: 2 });
     return;
   }
   // Every worker checks the caller the same way: a refusal is the same from each.

@@ -15,6 +15,7 @@ import { createServer as createHttps } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Settings } from '../config.js';
+import { ErrorCode } from '../../shared/protocol/codes.js';
 import { ClassLookup } from './lookup.js';
 import { workerOf } from './placement.js';
 import { answer, forward, pipeUpgrade, rawHead, RESTARTING, workerAgent } from './proxy.js';
@@ -113,7 +114,7 @@ export class Primary {
       body = await readSmallBody(req, JOIN_BODY_MAX);
     } catch {
       // Too large for a join, or the client went away: the route's own limit says the same.
-      answer(res, 413, 'Request body is too large.');
+      answer(res, 413, 'Request body is too large.', { code: ErrorCode.BAD_REQUEST });
       req.socket.destroy();
       return;
     }
@@ -169,7 +170,7 @@ export class Primary {
     extra: Record<string, string> = {},
   ): void {
     if (!this.o.workers.isReady(index)) {
-      answer(res, 503, RESTARTING, 2);
+      answer(res, 503, RESTARTING, { retryAfter: 2 });
       return;
     }
     Object.assign(req.headers, extra);

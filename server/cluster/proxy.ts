@@ -3,7 +3,14 @@
 // import is never held in memory), and under TLS the decrypted bytes of a WebSocket. The
 // client's address travels in X-Forwarded-For, which the worker believes only on that listener
 // (server/cluster/worker.ts); whatever a client sent under that name is dropped here.
-import { Agent, request, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  request,
+  STATUS_CODES,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream';
@@ -37,16 +44,23 @@ export function workerAgent(): Agent {
 }
 
 /** A short JSON answer from the primary itself (no worker could take the request). */
-export function answer(res: ServerResponse, status: number, message: string, retryAfter?: number): void {
+export function answer(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  o: { retryAfter?: number; code?: string } = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
-    ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+    ...(o.retryAfter === undefined ? {} : { 'retry-after': String(o.retryAfter) }),
   });
-  res.end(JSON.stringify({ statusCode: status, code: ErrorCode.SERVER_BUSY, error: 'Service Unavailable', message }));
+  res.end(
+    JSON.stringify({ statusCode: status, code: o.code ?? ErrorCode.SERVER_BUSY, error: STATUS_CODES[status], message }),
+  );
 }
 
 export const RESTARTING = 'The class computer is restarting part of itself. Try again in a moment.';
@@ -69,7 +83,7 @@ export function forward(
     pipeline(back, res, () => undefined);
   });
   // A worker that died mid-request: the tablet retries, as after any dropped connection.
-  out.on('error', () => answer(res, 503, RESTARTING, 2));
+  out.on('error', () => answer(res, 503, RESTARTING, { retryAfter: 2 }));
   res.on('close', () => {
     if (!res.writableFinished) out.destroy();
   });
