@@ -1,13 +1,16 @@
 // The load simulator's orchestrator. One run measures two servers in turn under the same traffic:
 //   1. the bare `ws` baseline (bench/baseline-server.ts),
-//   2. ours (dist/server/main.js) with a temp data folder and the fake Gemini,
-// each alone in its own process, driven by several client processes (bench/client-worker.ts).
+//   2. ours (dist/server/main.js, READERAI_WORKERS=N) with a temp data folder and the fake Gemini,
+//      its students spread over classes of --class-size made through the admin API,
+// each alone with its processes, driven by several client processes (bench/client-worker.ts).
 // Each phase: idle figures, ramp up, settle, a measured hold, drain. Memory and CPU are read from
-// /proc/<pid>; latencies are measured by the clients. After ours stops, every acknowledged progress
-// update is looked up in its SQLite file: an acknowledged update that is not there is a loss.
+// /proc for the server's whole process tree and its relay thread (bench/meter.ts), and for the
+// client processes (the load generator shares the machine); latencies are measured by the clients.
+// After ours stops, every acknowledged progress update is looked up in its SQLite files: an
+// acknowledged update that is not there is a loss.
 import { serverEnv, serverExecArgv } from '../testkit/server-env.js';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +27,10 @@ import {
 import { waitForMessage } from '../testkit/ipc.js';
 import { forkSibling, median, readProc, stopChild } from './processes.js';
 import { startUpstream } from './upstream.js';
+import { TreeMeter } from './meter.js';
+import { createClasses, narratedBook } from './classes.js';
+
+import type { PerCoreFigures } from './planner.js';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
 
@@ -49,6 +56,16 @@ export interface BenchOptions {
   drainS: number;
   /** Node flags for our server's process, for profiling (--cpu-prof, --heapsnapshot-signal=SIGUSR2). */
   serverNodeArgs: string[];
+  /** Students per class (classes are made through POST /api/admin/classes). */
+  classSize: number;
+  /** READERAI_WORKERS for ours (a server without the setting ignores it and runs one process). */
+  workers: number;
+  /** Percent of students listening to the narrated book over HTTP (0: none, no audio fixture). */
+  audioPct: number;
+  /** The listeners' narration bitrate, kilobits per second. */
+  audioKbps: number;
+  /** Seconds into the hold to SIGKILL one socket worker (null: not done). */
+  killWorkerAtS: number | null;
   log: (line: string) => void;
   /** Called about once a second with a one-line status (the CLI redraws it in place). */
   status?: (line: string) => void;
@@ -68,6 +85,11 @@ export const DEFAULTS: Omit<BenchOptions, 'log'> = {
   geminiRpm: 10_000,
   drainS: 15,
   serverNodeArgs: [],
+  classSize: 30,
+  workers: 1,
+  audioPct: 0,
+  audioKbps: 64,
+  killWorkerAtS: null,
 };
 
 export type ServerKind = Target['kind'];
@@ -82,6 +104,32 @@ export interface TimelinePoint {
   cpuPct: number;
 }
 
+/** One server process over the hold. */
+export interface ProcessResult {
+  pid: number;
+  role: 'server' | 'primary' | 'worker';
+  cpuPctMedian: number;
+  rssHoldBytes: number;
+}
+
+/** What SIGKILL of one socket worker did (--kill-worker-at). */
+export type KillResult =
+  | { skipped: string }
+  | {
+      pid: number;
+      atS: number;
+      /** Sockets that closed, and how long until as many were connected as before (1 s resolution). */
+      socketsDropped: number;
+      backAfterS: number | null;
+      reconnected: number;
+      /** Questions in flight on the killed worker that went to the teacher (as they should). */
+      handedToTeacher: number;
+      /** p99 of PROGRESS_SAVED before the kill (everyone) and after it (those never disconnected). */
+      p99BeforeMs: number | null;
+      p99AfterMs: number | null;
+      lostOnReconnect: number;
+    };
+
 export interface PhaseResult {
   server: ServerKind;
   students: number;
@@ -89,11 +137,21 @@ export interface PhaseResult {
   /** Median over the hold. */
   holdRssBytes: number;
   bytesPerStudent: number;
-  /** Percent of one core, per second over the hold. */
+  /** Percent of one core, per second over the hold: every server process together. */
   cpuPctMedian: number;
   cpuPctMean: number;
   /** Cores per student (median CPU over the hold / students). */
   coresPerStudent: number;
+  /** Each server process (ours: the primary and its socket workers). */
+  processes: ProcessResult[];
+  /** The busiest socket worker's median CPU (a server alone: its CPU less the relay thread's). */
+  busiestWorkerCpuPct: number;
+  /** The AI relay thread (ours). */
+  relay: { cpuPctMedian: number; cpuSeconds: number; answers: number; cpuMsPerAnswer: number | null } | null;
+  /** The load generator (client processes and the orchestrator), percent of one core, mean over the hold. */
+  generatorCpuPct: number;
+  /** Bytes per second the students received over the hold: socket frames and narrated audio. */
+  network: { socketBytesPerSec: number; audioBytesPerSec: number; listeners: number; audioRequests: number };
   counters: Counters;
   errorCount: number;
   errorSamples: string[];
@@ -108,6 +166,9 @@ export interface PhaseResult {
     basis: string | null;
     headroom: number | null;
     binding: string | null;
+    /** The server's own network figure (mean over its last minute) and its link setting. */
+    sentBytesPerSec: number | null;
+    linkBytesPerSec: number | null;
   } | null;
 }
 
@@ -125,6 +186,9 @@ export interface BenchResult {
   ours: PhaseResult;
   ratios: { memory: number; cpu: number } | null;
   loss: LossCheck;
+  kill: KillResult | null;
+  /** What npm run plan extrapolates from (bench/planner.ts). */
+  perCore: PerCoreFigures & { students: number; workers: number };
   /** Errors of every kind, ours and the baseline's, plus lost updates. */
   errors: number;
   timeline: TimelinePoint[];
@@ -158,30 +222,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
   }
 
-  o.log(`\n== ReaderAI server: ${o.students} students ==`);
-  const upstream = await startUpstream(o.llmLatencyMs, o.chunkDelayMs);
-  const dataDir = mkdtempSync(join(tmpdir(), 'readerai-bench-'));
-  let ours: PhaseResult;
-  let loss: LossCheck;
-  try {
-    const server = await startServer(dataDir, upstream.baseUrl, o);
-    let acked: Map<string, number>;
-    try {
-      const target = await classroomTarget(server.httpBase, server.adminToken);
-      const run = await drive(target, server.child, o, timeline, server);
-      ours = run;
-      acked = run.acked;
-    } finally {
-      o.log('Stopping the server (SIGTERM: it commits and closes the database)…');
-      const code = await stopChild(server.child);
-      if (code !== 0) o.log(`The server exited with ${code}:\n${server.output().slice(-2000)}`);
-    }
-    o.log(`Checking ${acked.size} students' acknowledged progress against SQLite…`);
-    loss = checkLoss(join(dataDir, 'readerai.db'), acked);
-  } finally {
-    await upstream.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  const classes = Math.ceil(o.students / o.classSize);
+  o.log(
+    `\n== ReaderAI server: ${o.students} students in ${classes} classes of ${o.classSize}, ` +
+      `READERAI_WORKERS=${o.workers}${o.audioPct > 0 ? `, ${o.audioPct}% listening to narrated audio` : ''} ==`,
+  );
+  const { result: ours, loss } = await withServer(o, async (s) => {
+    const target = await benchTarget(s, o, o.log);
+    return drive(target, s.child, o, timeline, s);
+  });
 
   const ratios =
     baseline && baseline.bytesPerStudent > 0 && baseline.coresPerStudent > 0
@@ -206,30 +255,92 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       geminiRpm: o.geminiRpm,
       drainS: o.drainS,
       serverNodeArgs: o.serverNodeArgs,
+      classSize: o.classSize,
+      workers: o.workers,
+      audioPct: o.audioPct,
+      audioKbps: o.audioKbps,
+      killWorkerAtS: o.killWorkerAtS,
     },
     machine: { cores: availableParallelism(), node: process.version },
     baseline: baseline && strip(baseline),
     ours: strip(ours),
     ratios,
     loss,
+    kill: ours.kill,
+    perCore: {
+      students: ours.students,
+      workers: ours.processes.filter((p) => p.role === 'worker').length || 1,
+      ...perCoreOf(ours, o),
+      audioBytesPerListenerPerSec:
+        ours.network.listeners > 0 ? ours.network.audioBytesPerSec / ours.network.listeners : null,
+    },
     errors: ours.errorCount + (baseline?.errorCount ?? 0) + loss.lost,
     timeline,
   };
 }
 
+/** The per-core figures of one measured stretch (bench/planner.ts extrapolates from them). */
+export function perCoreOf(
+  p: Pick<
+    PhaseResult,
+    'students' | 'cpuPctMedian' | 'relay' | 'idleRssBytes' | 'bytesPerStudent' | 'processes' | 'network'
+  >,
+  o: Pick<BenchOptions, 'questionEveryS'>,
+): Omit<PerCoreFigures, 'audioBytesPerListenerPerSec'> {
+  const relayPct = p.relay?.cpuPctMedian ?? 0;
+  return {
+    coresPerStudent: p.students > 0 ? Math.max(0, p.cpuPctMedian - relayPct) / 100 / p.students : 0,
+    relayCpuSecondsPerAnswer: (p.relay?.cpuMsPerAnswer ?? 0) / 1000,
+    answersPerStudentPerSecond: 1 / o.questionEveryS,
+    bytesPerStudent: Math.max(0, p.bytesPerStudent),
+    idleBytesPerProcess: p.idleRssBytes / Math.max(1, p.processes.length),
+    socketBytesPerStudentPerSec: p.students > 0 ? p.network.socketBytesPerSec / p.students : 0,
+  };
+}
+
 // -----------------------------------------------------------------------------------------------
 
-interface OurServer {
+export interface OurServer {
   child: ChildProcess;
   httpBase: string;
   adminToken: string;
   output: () => string;
 }
 
+/**
+ * Starts our server (fake Gemini, temp data folder), runs `use` against it, stops it (SIGTERM:
+ * it commits and closes its databases) and checks every acknowledged update against SQLite.
+ */
+export async function withServer<T extends { acked: ReadonlyMap<string, number> }>(
+  o: Pick<BenchOptions, 'geminiRpm' | 'serverNodeArgs' | 'workers' | 'llmLatencyMs' | 'chunkDelayMs' | 'log'> & {
+    maxInFlight: number;
+  },
+  use: (server: OurServer) => Promise<T>,
+): Promise<{ result: T; loss: LossCheck }> {
+  const upstream = await startUpstream(o.llmLatencyMs, o.chunkDelayMs);
+  const dataDir = mkdtempSync(join(tmpdir(), 'readerai-bench-'));
+  try {
+    const server = await startServer(dataDir, upstream.baseUrl, o);
+    let result: T;
+    try {
+      result = await use(server);
+    } finally {
+      o.log('Stopping the server (SIGTERM: it commits and closes the database)…');
+      const code = await stopChild(server.child);
+      if (code !== 0) o.log(`The server exited with ${code}:\n${server.output().slice(-2000)}`);
+    }
+    o.log(`Checking ${result.acked.size} students' acknowledged progress against SQLite…`);
+    return { result, loss: checkLoss(dataDir, result.acked) };
+  } finally {
+    await upstream.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function startServer(
   dataDir: string,
   geminiBaseUrl: string,
-  o: Pick<BenchOptions, 'geminiRpm' | 'serverNodeArgs'> & { maxInFlight: number },
+  o: Pick<BenchOptions, 'geminiRpm' | 'serverNodeArgs' | 'workers'> & { maxInFlight: number },
 ): Promise<OurServer> {
   const { fork } = await import('node:child_process');
   const child = fork(SERVER_ENTRY, [], {
@@ -239,6 +350,7 @@ async function startServer(
         READERAI_GEMINI_BASE_URL: geminiBaseUrl,
         READERAI_LLM_MAX_IN_FLIGHT: String(o.maxInFlight),
         READERAI_GEMINI_RPM: String(o.geminiRpm),
+        READERAI_WORKERS: String(o.workers),
       },
     }),
     execArgv: serverExecArgv(o.serverNodeArgs),
@@ -262,21 +374,36 @@ async function teacherGet<T>(httpBase: string, adminToken: string, path: string)
   return (await res.json()) as T;
 }
 
-async function classroomTarget(httpBase: string, adminToken: string): Promise<Target> {
-  const room = await teacherGet<{ classCode: string; bookId: string }>(httpBase, adminToken, '/classroom');
-  const books = (await (await fetch(`${httpBase}/api/books`)).json()) as { id: string; wordCount: number }[];
-  const wordCount = books.find((b) => b.id === room.bookId)?.wordCount ?? 0;
-  return { kind: 'ours', httpBase, classCode: room.classCode, bookId: room.bookId, wordCount };
+/** The classes the students join (and, with --audio, the narrated book they read). */
+export async function benchTarget(
+  server: OurServer,
+  o: Pick<BenchOptions, 'students' | 'classSize' | 'audioPct' | 'audioKbps'>,
+  log: (line: string) => void,
+): Promise<Target> {
+  const classes = await createClasses(server, Math.ceil(o.students / o.classSize));
+  const base = { kind: 'ours' as const, httpBase: server.httpBase, classSize: o.classSize };
+  const classCodes = classes.map((c) => c.classCode);
+  if (o.audioPct <= 0) {
+    const room = await teacherGet<{ bookId: string }>(server.httpBase, classes[0]!.teacherToken, '/classroom');
+    const books = (await (await fetch(`${server.httpBase}/api/books`)).json()) as { id: string; wordCount: number }[];
+    const wordCount = books.find((b) => b.id === room.bookId)?.wordCount ?? 0;
+    return { ...base, classCodes, bookId: room.bookId, wordCount, audio: null };
+  }
+  log('Making the narrated book (espeak-ng, sox) and giving it to every class…');
+  const book = await narratedBook(server, classes);
+  const audio = { ...book.audio, percent: o.audioPct, bytesPerSecond: (o.audioKbps * 1000) / 8 };
+  return { ...base, classCodes, bookId: book.bookId, wordCount: book.wordCount, audio };
 }
 
 interface CapacityReport {
   process: { loopP99Ms: number };
   perStudent: { bytes: number | null; cpuPct: number | null; basis: string };
+  network?: { sentBytesPerSec: number; linkBytesPerSec: number };
   headroom: number | null;
   binding: string | null;
 }
 
-type Driven = PhaseResult & { acked: Map<string, number> };
+type Driven = PhaseResult & { acked: Map<string, number>; kill: KillResult | null };
 
 /** One server's phase: idle, ramp, settle, hold, drain. */
 async function drive(
@@ -286,37 +413,49 @@ async function drive(
   timeline: TimelinePoint[],
   ours?: OurServer,
 ): Promise<Driven> {
-  const pid = child.pid!;
+  const meter = new TreeMeter(child.pid!);
   const began = performance.now();
   let phase: TimelinePoint['phase'] = 'idle';
-  let last = readProc(pid);
-  let lastAt = performance.now();
-  const hold = { rss: [] as number[], cpu: [] as number[], students: [] as number[], loopP99: [] as number[] };
+  meter.read();
+  const hold = {
+    rss: [] as number[],
+    cpu: [] as number[],
+    students: [] as number[],
+    loopP99: [] as number[],
+    relay: [] as number[],
+    byPid: new Map<number, { role: ProcessResult['role']; cpu: number[]; rss: number[] }>(),
+  };
   let report: CapacityReport | null = null;
 
-  const workers = spawnWorkers(target, o);
+  const workers = spawnWorkers(target, o, o.students, o.killWorkerAtS !== null);
   const total = () => sumCounters([...workers.counters.values()]);
+  const generator = new GeneratorMeter(workers.pids);
 
   const sampleOnce = async () => {
     const now = performance.now();
-    const p = readProc(pid);
-    if (!p || !last) return;
-    const cpuPct = (100 * (p.cpuSeconds - last.cpuSeconds)) / ((now - lastAt) / 1000);
-    last = p;
-    lastAt = now;
+    const tree = meter.read();
+    const gen = generator.read();
     const c = total();
     timeline.push({
       server: target.kind,
       t: round((now - began) / 1000, 1),
       phase,
       students: c.connected,
-      rssBytes: p.rssBytes,
-      cpuPct: round(cpuPct, 1),
+      rssBytes: tree.rssBytes,
+      cpuPct: round(tree.cpuPct, 1),
     });
     if (phase === 'hold') {
-      hold.rss.push(p.rssBytes);
-      hold.cpu.push(cpuPct);
+      hold.rss.push(tree.rssBytes);
+      hold.cpu.push(tree.cpuPct);
       hold.students.push(c.connected);
+      if (tree.relayCpuPct !== null) hold.relay.push(tree.relayCpuPct);
+      for (const p of tree.processes) {
+        const h = hold.byPid.get(p.pid) ?? { role: p.role, cpu: [], rss: [] };
+        h.cpu.push(p.cpuPct);
+        h.rss.push(p.rssBytes);
+        hold.byPid.set(p.pid, h);
+      }
+      generator.hold(gen);
       if (ours) {
         report = await teacherGet<CapacityReport>(ours.httpBase, ours.adminToken, '/capacity').catch(() => report);
         if (report) hold.loopP99.push(report.process.loopP99Ms);
@@ -324,9 +463,10 @@ async function drive(
     }
     const errs = (Object.values(c.errors) as number[]).reduce((a, b) => a + b, 0);
     o.status?.(
-      `[${target.kind}] ${phase.padEnd(6)} ${c.connected}/${o.students} students · RSS ${mb(p.rssBytes)} · ` +
-        `CPU ${cpuPct.toFixed(0)}% · progress ${c.progressAcked}/${c.progressSent} acked · ` +
-        `questions ${c.answers}/${c.questionsSent} answered · errors ${errs}`,
+      `[${target.kind}] ${phase.padEnd(6)} ${c.connected}/${o.students} students · RSS ${mb(tree.rssBytes)} · ` +
+        `CPU ${tree.cpuPct.toFixed(0)}% (${tree.processes.length} proc) · load generator ${gen.toFixed(0)}% · ` +
+        `progress ${c.progressAcked}/${c.progressSent} acked · questions ${c.answers}/${c.questionsSent} answered · ` +
+        `errors ${errs}`,
     );
   };
   let sampling = Promise.resolve();
@@ -340,30 +480,25 @@ async function drive(
     let idleRss = Infinity;
     for (let k = 0; k < 6; k++) {
       await sleep(500);
-      idleRss = Math.min(idleRss, readProc(pid)?.rssBytes ?? Infinity);
+      idleRss = Math.min(idleRss, meter.read().rssBytes || Infinity);
     }
 
     phase = 'ramp';
     workers.start();
-    // A ramp that takes three times its planned length plus two minutes means the server is stuck.
-    const rampLimitS = (3 * o.students) / o.rampPerSecond + 120;
-    let stalled: NodeJS.Timeout | undefined;
-    await Promise.race([
-      workers.ramped,
-      new Promise(
-        (_, reject) =>
-          (stalled = setTimeout(
-            () => reject(new Error(`the ramp did not finish in ${rampLimitS} s: the server stopped keeping up`)),
-            rampLimitS * 1000,
-          )),
-      ),
-    ]).finally(() => clearTimeout(stalled));
+    await rampDone(workers.ramped(), o.students, o.rampPerSecond);
     phase = 'settle';
     // Every student has sent its first updates before the measured window starts.
     await sleep(o.progressEveryS * 1000 + 1000);
     phase = 'hold';
     workers.broadcast({ type: 'mark' });
+    const atMark = { counters: total(), relayCpu: meter.read().relayCpuSeconds, at: performance.now() };
+    const killing =
+      o.killWorkerAtS !== null && target.kind === 'ours'
+        ? killOneWorker(meter, workers, total, o.killWorkerAtS, o.log)
+        : Promise.resolve(null);
     for (let s = 0; s < o.durationS; s += 5) await sleep(Math.min(5, o.durationS - s) * 1000);
+    const kill = await killing;
+    const atEnd = { counters: total(), relayCpu: meter.read().relayCpuSeconds, at: performance.now() };
     phase = 'drain';
     const finals = await workers.stop(o.drainS * 1000);
     clearInterval(sampler);
@@ -382,6 +517,19 @@ async function drive(
     const holdRss = median(hold.rss) ?? idleRss;
     const cpuMedian = median(hold.cpu) ?? 0;
     const rep = report as CapacityReport | null;
+    const processes: ProcessResult[] = [...hold.byPid].map(([pid, h]) => ({
+      pid,
+      role: h.role,
+      cpuPctMedian: round(median(h.cpu) ?? 0, 2),
+      rssHoldBytes: median(h.rss) ?? 0,
+    }));
+    const relayPct = median(hold.relay);
+    const answers = atEnd.counters.answers - atMark.counters.answers;
+    const relayCpu =
+      atMark.relayCpu !== null && atEnd.relayCpu !== null ? Math.max(0, atEnd.relayCpu - atMark.relayCpu) : null;
+    const socketWorkers = processes.filter((p) => p.role === 'worker');
+    const holdS = (atEnd.at - atMark.at) / 1000;
+    const listeners = target.kind === 'ours' && target.audio ? Math.round((students * target.audio.percent) / 100) : 0;
     return {
       server: target.kind,
       students,
@@ -391,6 +539,29 @@ async function drive(
       cpuPctMedian: round(cpuMedian, 2),
       cpuPctMean: round(hold.cpu.reduce((a, b) => a + b, 0) / Math.max(1, hold.cpu.length), 2),
       coresPerStudent: students > 0 ? cpuMedian / 100 / students : 0,
+      processes,
+      busiestWorkerCpuPct: round(
+        socketWorkers.length > 0
+          ? Math.max(...socketWorkers.map((p) => p.cpuPctMedian))
+          : Math.max(0, cpuMedian - (relayPct ?? 0)),
+        2,
+      ),
+      relay:
+        relayPct === null || relayCpu === null
+          ? null
+          : {
+              cpuPctMedian: round(relayPct, 2),
+              cpuSeconds: round(relayCpu, 3),
+              answers,
+              cpuMsPerAnswer: answers > 0 ? round((1000 * relayCpu) / answers, 3) : null,
+            },
+      generatorCpuPct: round(generator.holdMean(), 1),
+      network: {
+        socketBytesPerSec: Math.round((atEnd.counters.socketBytes - atMark.counters.socketBytes) / holdS),
+        audioBytesPerSec: Math.round((atEnd.counters.audioBytes - atMark.counters.audioBytes) / holdS),
+        listeners,
+        audioRequests: atEnd.counters.audioRequests - atMark.counters.audioRequests,
+      },
       counters,
       errorCount: (Object.values(counters.errors) as number[]).reduce((a, b) => a + b, 0),
       errorSamples: finals.flatMap((f) => f.samples).slice(0, 10),
@@ -405,9 +576,12 @@ async function drive(
             basis: rep.perStudent.basis,
             headroom: rep.headroom,
             binding: rep.binding,
+            sentBytesPerSec: rep.network?.sentBytesPerSec ?? null,
+            linkBytesPerSec: rep.network?.linkBytesPerSec ?? null,
           }
         : null,
       acked,
+      kill,
     };
   } finally {
     clearInterval(sampler);
@@ -415,32 +589,146 @@ async function drive(
   }
 }
 
-/** The client processes of one phase. */
-function spawnWorkers(target: Target, o: BenchOptions) {
+/** Waits for the clients' 'ramped'; a ramp three times its planned length plus two minutes is a stuck server. */
+export async function rampDone(ramped: Promise<void>, students: number, perSecond: number): Promise<void> {
+  const limitS = (3 * students) / perSecond + 120;
+  let stalled: NodeJS.Timeout | undefined;
+  await Promise.race([
+    ramped,
+    new Promise(
+      (_, reject) =>
+        (stalled = setTimeout(
+          () => reject(new Error(`the ramp did not finish in ${limitS} s: the server stopped keeping up`)),
+          limitS * 1000,
+        )),
+    ),
+  ]).finally(() => clearTimeout(stalled));
+}
+
+/** CPU of the load generator: the client processes and this orchestrator, percent of one core. */
+export class GeneratorMeter {
+  private last: { cpu: number; at: number } | null = null;
+  private readonly held: number[] = [];
+
+  constructor(private readonly pids: () => number[]) {}
+
+  private cpuSeconds(): number {
+    const own = process.cpuUsage();
+    let s = (own.user + own.system) / 1e6;
+    for (const pid of this.pids()) s += readProc(pid)?.cpuSeconds ?? 0;
+    return s;
+  }
+
+  /** Percent of one core since the last read. */
+  read(): number {
+    const now = { cpu: this.cpuSeconds(), at: performance.now() };
+    const pct = this.last ? (100 * (now.cpu - this.last.cpu)) / Math.max(1e-3, (now.at - this.last.at) / 1000) : 0;
+    this.last = now;
+    return pct;
+  }
+
+  hold(pct: number): void {
+    this.held.push(pct);
+  }
+
+  holdMean(): number {
+    return this.held.length === 0 ? 0 : this.held.reduce((a, b) => a + b, 0) / this.held.length;
+  }
+}
+
+/**
+ * --kill-worker-at: SIGKILL of one socket worker S seconds into the hold. Its tablets reconnect on
+ * their own (the clients run with reconnect on); the figures are how long until as many sockets are
+ * open as before, and the p99 of everyone before against those never disconnected after.
+ */
+async function killOneWorker(
+  meter: TreeMeter,
+  workers: ReturnType<typeof spawnWorkers>,
+  total: () => Counters,
+  atS: number,
+  log: (line: string) => void,
+): Promise<KillResult> {
+  await sleep(atS * 1000);
+  const pids = meter.workers();
+  if (pids.length === 0)
+    return { skipped: 'the server runs no socket workers (READERAI_WORKERS=1, or no such setting yet)' };
+  const before = await workers.window();
+  const connected = total().connected;
+  const pid = pids[0]!;
+  log(`SIGKILL socket worker ${pid} at ${atS} s into the hold (${connected} students connected)…`);
+  process.kill(pid, 'SIGKILL');
+  const killedAt = performance.now();
+  let lowest = connected;
+  let backAfterS: number | null = null;
+  while (performance.now() - killedAt < 60_000) {
+    await sleep(250);
+    const now = total().connected;
+    lowest = Math.min(lowest, now);
+    if (lowest < connected && now >= connected) {
+      backAfterS = round((performance.now() - killedAt) / 1000, 1);
+      break;
+    }
+  }
+  // Ten seconds of the survivors' acks after the return.
+  await workers.window();
+  await sleep(10_000);
+  const after = await workers.window();
+  const c = total();
+  return {
+    pid,
+    atS,
+    socketsDropped: connected - lowest,
+    backAfterS,
+    reconnected: c.reconnected,
+    handedToTeacher: c.handedToTeacher,
+    p99BeforeMs: before.progressSaved.p99Ms,
+    p99AfterMs: after.progressSaved.p99Ms,
+    lostOnReconnect: c.errors.lostOnReconnect,
+  };
+}
+
+/** The client processes of one phase; `connectFirst` of the students connect at start. */
+export function spawnWorkers(
+  target: Target,
+  o: Pick<BenchOptions, 'clients' | 'students' | 'rampPerSecond' | 'progressEveryS' | 'questionEveryS'>,
+  connectFirst: number,
+  reconnect: boolean,
+) {
   const n = Math.max(1, Math.min(o.clients, o.students));
   const children: ChildProcess[] = [];
   const configs: WorkerConfig[] = [];
   const counters = new Map<number, Counters>();
+  const finals: Extract<FromWorker, { type: 'final' }>[] = [];
+  const share = (total: number, k: number) => Math.floor(total / n) + (k < total % n ? 1 : 0);
   let ramped = 0;
   let onRamped: () => void = () => {};
-  const rampedPromise = new Promise<void>((resolve) => (onRamped = resolve));
-  const finals: Extract<FromWorker, { type: 'final' }>[] = [];
+  let rampedPromise = Promise.resolve();
+  const expectRamp = () => {
+    ramped = 0;
+    rampedPromise = new Promise<void>((resolve) => (onRamped = resolve));
+  };
+  let windows: Extract<FromWorker, { type: 'window' }>[] = [];
+  let onWindows: () => void = () => {};
   let first = 0;
   for (let k = 0; k < n; k++) {
-    const count = Math.floor(o.students / n) + (k < o.students % n ? 1 : 0);
+    const count = share(o.students, k);
     const child = forkSibling('client-worker', { PATH: process.env.PATH ?? '', READERAI_BENCH_WORKER: '1' });
     configs.push({
       target,
       first,
       count,
+      connectFirst: share(connectFirst, k),
       rampPerSecond: o.rampPerSecond / n,
       progressEveryMs: o.progressEveryS * 1000,
       questionEveryMs: o.questionEveryS * 1000,
+      reconnect,
     });
     first += count;
     child.on('message', (m: FromWorker) => {
-      if (m.type === 'counters' || m.type === 'ramped' || m.type === 'final') counters.set(k, m.counters);
+      if (m.type === 'counters' || m.type === 'ramped' || m.type === 'final' || m.type === 'window')
+        counters.set(k, m.counters);
       if (m.type === 'ramped' && ++ramped === n) onRamped();
+      if (m.type === 'window' && windows.push(m) === n) onWindows();
       if (m.type === 'final') finals.push(m);
     });
     children.push(child);
@@ -448,9 +736,33 @@ function spawnWorkers(target: Target, o: BenchOptions) {
   const post = (child: ChildProcess, m: ToWorker) => child.connected && child.send(m);
   return {
     counters,
-    ramped: rampedPromise,
-    start: () => children.forEach((c, k) => post(c, { type: 'start', config: configs[k]! })),
+    pids: () => children.filter((c) => c.exitCode === null && c.pid !== undefined).map((c) => c.pid!),
+    /** Every client has connected what it was asked to (since the last start or grow). */
+    ramped: () => rampedPromise,
+    start: () => {
+      expectRamp();
+      children.forEach((c, k) => post(c, { type: 'start', config: configs[k]! }));
+    },
+    /** Connects more students, `total` in all. */
+    grow: (total: number) => {
+      expectRamp();
+      children.forEach((c, k) => post(c, { type: 'grow', upTo: share(total, k) }));
+    },
     broadcast: (m: ToWorker) => children.forEach((c) => post(c, m)),
+    /** The latencies every client saw since the last window (or mark), merged; a new window starts. */
+    async window(): Promise<{ progressSaved: LatencySummary; interruptionAck: LatencySummary }> {
+      windows = [];
+      const all = new Promise<void>((resolve) => (onWindows = resolve));
+      children.forEach((c) => post(c, { type: 'window' }));
+      await Promise.race([all, sleep(10_000)]);
+      const progressSaved = new Histogram();
+      const interruptionAck = new Histogram();
+      for (const w of windows) {
+        progressSaved.add(w.latencies.progressSaved);
+        interruptionAck.add(w.latencies.interruptionAck);
+      }
+      return { progressSaved: summarise(progressSaved), interruptionAck: summarise(interruptionAck) };
+    },
     async stop(drainMs: number) {
       const exits = children.map(
         (c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : c.once('exit', () => resolve()))),
@@ -464,30 +776,37 @@ function spawnWorkers(target: Target, o: BenchOptions) {
   };
 }
 
-/** Every student's stored seq must be at least the last seq acknowledged as saved. */
-export function checkLoss(dbFile: string, acked: ReadonlyMap<string, number>): LossCheck {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    const stored = new Map<string, number>();
-    for (const r of db.prepare('SELECT student_id AS id, seq FROM progress').all() as { id: string; seq: number }[])
-      stored.set(r.id, r.seq);
-    let lost = 0;
-    const examples: string[] = [];
-    for (const [id, seq] of acked) {
-      if (seq === 0) continue;
-      const have = stored.get(id) ?? 0;
-      if (have < seq) {
-        lost++;
-        if (examples.length < 5) examples.push(`${id}: acked ${seq}, stored ${have}`);
-      }
+/**
+ * Every student's stored seq must be at least the last seq acknowledged as saved. Every SQLite
+ * file in the data folder with a progress table counts (one file, or one per socket worker).
+ */
+export function checkLoss(dataDir: string, acked: ReadonlyMap<string, number>): LossCheck {
+  const stored = new Map<string, number>();
+  for (const file of readdirSync(dataDir).filter((f) => f.endsWith('.db'))) {
+    const db = new Database(join(dataDir, file), { readonly: true, fileMustExist: true });
+    try {
+      const hasProgress = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'progress'").get();
+      if (!hasProgress) continue;
+      for (const r of db.prepare('SELECT student_id AS id, seq FROM progress').all() as { id: string; seq: number }[])
+        stored.set(r.id, Math.max(r.seq, stored.get(r.id) ?? 0));
+    } finally {
+      db.close();
     }
-    return { studentsChecked: acked.size, lost, examples };
-  } finally {
-    db.close();
   }
+  let lost = 0;
+  const examples: string[] = [];
+  for (const [id, seq] of acked) {
+    if (seq === 0) continue;
+    const have = stored.get(id) ?? 0;
+    if (have < seq) {
+      lost++;
+      if (examples.length < 5) examples.push(`${id}: acked ${seq}, stored ${have}`);
+    }
+  }
+  return { studentsChecked: acked.size, lost, examples };
 }
 
-function sumCounters(all: readonly Counters[]): Counters {
+export function sumCounters(all: readonly Counters[]): Counters {
   const out: Counters = newCounters();
   for (const c of all) {
     for (const k of [
@@ -498,6 +817,11 @@ function sumCounters(all: readonly Counters[]): Counters {
       'questionsSent',
       'questionsAcked',
       'answers',
+      'reconnected',
+      'handedToTeacher',
+      'socketBytes',
+      'audioBytes',
+      'audioRequests',
     ] as const)
       out[k] += c[k];
     for (const k of Object.keys(out.errors) as (keyof Counters['errors'])[]) out.errors[k] += c.errors[k];

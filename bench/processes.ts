@@ -52,17 +52,31 @@ export interface ProcFigures {
   cpuSeconds: number;
 }
 
+/** user + system seconds from a /proc stat line (a process's, or one of its threads'). */
+function statCpuSeconds(stat: string): number {
+  // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+}
+
 /** RSS and CPU time of a process, from /proc (Linux); null once it has gone. */
 export function readProc(pid: number): ProcFigures | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const cpuSeconds = statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
-    // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    if (!Number.isFinite(rssKb) || !Number.isFinite(ticks)) return null;
-    return { rssBytes: rssKb * 1024, cpuSeconds: ticks / ticksPerSecond() };
+    if (!Number.isFinite(rssKb) || !Number.isFinite(cpuSeconds)) return null;
+    return { rssBytes: rssKb * 1024, cpuSeconds };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of one thread of a process; null once it has gone. */
+export function readThreadCpu(pid: number, tid: number): number | null {
+  try {
+    const cpu = statCpuSeconds(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+    return Number.isFinite(cpu) ? cpu : null;
   } catch {
     return null;
   }

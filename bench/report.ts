@@ -1,11 +1,14 @@
-// What a bench run prints and leaves behind: the table in the design brief's terms, the targets
-// of issue 6 with pass/fail, the results JSON and an SVG chart (bench-results/, gitignored).
+// What a bench run prints and leaves behind: the table in the design brief's terms, the server's
+// processes, relay, load generator and network, the targets of issues 6 and 20 with pass/fail, the
+// results JSON and an SVG chart (bench-results/, gitignored).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LatencySummary } from './histogram.js';
 import type { BenchResult, TimelinePoint } from './bench.js';
 
 export interface TargetCheck {
+  /** Which issue's targets. */
+  issue: 6 | 20;
   name: string;
   target: string;
   measured: string;
@@ -14,10 +17,14 @@ export interface TargetCheck {
 
 const KIB = 1024;
 
-/** Issue 6's targets, as measured by this run. */
+/** Issue 6's targets, then issue 20's, as measured by this run. */
 export function checkTargets(r: BenchResult): TargetCheck[] {
+  return [...issue6(r), ...issue20(r)];
+}
+
+function issue6(r: BenchResult): TargetCheck[] {
   const ours = r.ours;
-  const checks: TargetCheck[] = [
+  const checks: Omit<TargetCheck, 'issue'>[] = [
     {
       name: 'students held',
       target: `${r.options.students} for ${r.options.durationS} s`,
@@ -48,10 +55,86 @@ export function checkTargets(r: BenchResult): TargetCheck[] {
       measured: `${r.ratios.memory.toFixed(2)}x`,
       ok: r.ratios.memory <= 1.5,
     });
-  return checks;
+  return checks.map((c) => ({ issue: 6, ...c }));
 }
 
-function latencyCheck(name: string, l: LatencySummary): TargetCheck {
+/** Issue 20's targets: every server process together, against bare ws in the same run. */
+function issue20(r: BenchResult): TargetCheck[] {
+  const o = r.ours;
+  const b = r.baseline;
+  const checks: Omit<TargetCheck, 'issue'>[] = [
+    { name: 'errors', target: '0', measured: String(r.errors - r.loss.lost), ok: r.errors - r.loss.lost === 0 },
+    {
+      name: 'lost acked updates (SQLite)',
+      target: '0',
+      measured: `${r.loss.lost} of ${r.loss.studentsChecked}`,
+      ok: r.loss.lost === 0,
+    },
+    ratioLatency('PROGRESS_SAVED p99', o.progressSaved, b?.progressSaved ?? null),
+    ratioLatency('INTERRUPTION_ACKNOWLEDGED p99', o.interruptionAck, b?.interruptionAck ?? null),
+    {
+      name: 'busiest socket worker',
+      target: '≤ 25% of one core',
+      measured: `${o.busiestWorkerCpuPct.toFixed(1)}%`,
+      ok: o.busiestWorkerCpuPct <= 25,
+    },
+  ];
+  if (b && b.cpuPctMedian > 0) {
+    const ratio = o.cpuPctMedian / b.cpuPctMedian;
+    checks.push({
+      name: 'all server processes CPU',
+      target: '≤ 2x bare ws',
+      measured: `${o.cpuPctMedian.toFixed(1)}% = ${ratio.toFixed(2)}x (ws ${b.cpuPctMedian.toFixed(1)}%)`,
+      ok: ratio <= 2,
+    });
+  }
+  if (r.ratios)
+    checks.push({
+      name: 'RSS growth per student',
+      target: '≤ 1.5x bare ws',
+      measured: `${kib(o.bytesPerStudent)} = ${r.ratios.memory.toFixed(2)}x (ws ${kib(b!.bytesPerStudent)})`,
+      ok: r.ratios.memory <= 1.5,
+    });
+  const k = r.kill;
+  if (k && 'pid' in k) {
+    checks.push(
+      {
+        name: 'SIGKILL: tablets back',
+        target: '≤ 10 s',
+        measured: k.backAfterS === null ? 'not back in 60 s' : `${k.backAfterS} s (${k.socketsDropped} sockets)`,
+        ok: k.backAfterS !== null && k.backAfterS <= 10,
+      },
+      {
+        name: 'SIGKILL: acked updates lost',
+        target: '0',
+        measured: String(k.lostOnReconnect),
+        ok: k.lostOnReconnect === 0,
+      },
+      {
+        name: "SIGKILL: the others' p99 after",
+        target: '≤ 1.5x before',
+        measured: `${ms(k.p99AfterMs)} ms after, ${ms(k.p99BeforeMs)} ms before`,
+        ok: k.p99AfterMs !== null && k.p99BeforeMs !== null && k.p99AfterMs <= 1.5 * k.p99BeforeMs,
+      },
+    );
+  }
+  return checks.map((c) => ({ issue: 20, ...c }));
+}
+
+function ratioLatency(name: string, l: LatencySummary, ws: LatencySummary | null): Omit<TargetCheck, 'issue'> {
+  const cap = ws?.p99Ms != null ? Math.min(20, 1.5 * ws.p99Ms) : 20;
+  return {
+    name,
+    target: ws?.p99Ms != null ? `≤ 20 ms and ≤ 1.5x ws (${cap.toFixed(1)})` : '≤ 20 ms',
+    measured:
+      l.p99Ms === null
+        ? 'none measured'
+        : `${l.p99Ms.toFixed(1)} ms` + (ws?.p99Ms ? ` = ${(l.p99Ms / ws.p99Ms).toFixed(2)}x ws` : ''),
+    ok: l.p99Ms !== null && l.p99Ms <= cap,
+  };
+}
+
+function latencyCheck(name: string, l: LatencySummary): Omit<TargetCheck, 'issue'> {
   return {
     name,
     target: '≤ 20 ms',
@@ -67,7 +150,7 @@ export function formatReport(r: BenchResult): string {
     ['', 'ReaderAI', 'bare ws', 'ratio'],
     ['students connected (median, hold)', String(o.students), b ? String(b.students) : '-', ''],
     [
-      'server RSS idle → hold',
+      'server RSS idle → hold (all processes)',
       `${mib(o.idleRssBytes)} → ${mib(o.holdRssBytes)}`,
       b ? `${mib(b.idleRssBytes)} → ${mib(b.holdRssBytes)}` : '-',
       '',
@@ -79,7 +162,7 @@ export function formatReport(r: BenchResult): string {
       r.ratios ? `${r.ratios.memory.toFixed(2)}x` : '',
     ],
     [
-      'server CPU, % of one core (median / mean)',
+      'server CPU, % of one core (all processes, median / mean)',
       `${o.cpuPctMedian.toFixed(1)} / ${o.cpuPctMean.toFixed(1)}`,
       b ? `${b.cpuPctMedian.toFixed(1)} / ${b.cpuPctMean.toFixed(1)}` : '-',
       '',
@@ -138,18 +221,76 @@ export function formatReport(r: BenchResult): string {
         `headroom ${o.reported.headroom ?? '-'} more (${o.reported.binding ?? '-'} binds)`,
     );
   }
-  const targets = checkTargets(r).map(
-    (t) => `  ${t.ok ? 'PASS' : 'FAIL'}  ${t.name.padEnd(31)} target ${t.target.padEnd(20)} measured ${t.measured}`,
-  );
+  const line = (t: TargetCheck) =>
+    `  ${t.ok ? 'PASS' : 'FAIL'}  ${t.name.padEnd(31)} target ${t.target.padEnd(30)} measured ${t.measured}`;
+  const all = checkTargets(r);
   const samples = [...(b?.errorSamples ?? []), ...o.errorSamples, ...r.loss.examples];
   return [
     ...lines,
     ...brief,
     '',
-    'Targets (issue 6):',
-    ...targets,
+    ...processLines(r),
+    '',
+    'Targets (issue 6: one process, absolute):',
+    ...all.filter((t) => t.issue === 6).map(line),
+    '',
+    `Targets (issue 20: every server process, against bare ws in the same run; READERAI_WORKERS=${r.options.workers}):`,
+    ...all.filter((t) => t.issue === 20).map(line),
     ...(samples.length ? ['', 'Error samples:', ...samples.map((s) => `  ${s}`)] : []),
   ].join('\n');
+}
+
+/** The server's processes, its relay thread, the load generator and the network. */
+function processLines(r: BenchResult): string[] {
+  const o = r.ours;
+  const out = ['Server processes (median over the hold, % of one core):'];
+  for (const p of o.processes)
+    out.push(
+      `  ${p.role.padEnd(7)} pid ${String(p.pid).padEnd(8)} ` +
+        `CPU ${p.cpuPctMedian.toFixed(1).padStart(5)}%  RSS ${mib(p.rssHoldBytes)}`,
+    );
+  if (r.baseline) out.push(`  bare ws (one process)   CPU ${r.baseline.cpuPctMedian.toFixed(1).padStart(5)}%`);
+  out.push(
+    o.relay
+      ? `  AI relay thread (ai-relay): CPU ${o.relay.cpuPctMedian.toFixed(1)}%, ${o.relay.cpuSeconds} CPU-s for ` +
+          `${o.relay.answers} answers = ${o.relay.cpuMsPerAnswer ?? '-'} ms of CPU per answer`
+      : '  AI relay thread: not found (no thread named ai-relay)',
+  );
+  out.push(
+    `  load generator (client processes + orchestrator): ${o.generatorCpuPct.toFixed(0)}% of one core` +
+      (r.baseline ? ` (bare ws phase: ${r.baseline.generatorCpuPct.toFixed(0)}%)` : '') +
+      ` on this ${r.machine.cores}-core machine`,
+  );
+  const pc = r.perCore;
+  out.push(
+    `  per core, for npm run plan: socket work ${(pc.coresPerStudent * 100).toPrecision(2)}% of a core per student ` +
+      `(CPU-s per student-second), relay ${(pc.relayCpuSecondsPerAnswer * 1000).toFixed(2)} ms per answer`,
+  );
+  const n = o.network;
+  const link = o.reported?.linkBytesPerSec ?? null;
+  const sent = n.socketBytesPerSec + n.audioBytesPerSec;
+  out.push(
+    `Network (received by the students over the hold): sockets ${kbit(n.socketBytesPerSec)}` +
+      (o.students > 0 ? ` (${kbit(n.socketBytesPerSec / o.students)} per student)` : '') +
+      (n.listeners > 0
+        ? `, narrated audio ${kbit(n.audioBytesPerSec)} for ${n.listeners} listeners ` +
+          `(${kbit(n.audioBytesPerSec / n.listeners)} each, ${n.audioRequests} range requests)`
+        : ', no narrated audio (--audio P to add listeners)') +
+      (link ? `; ${((100 * sent) / link).toFixed(2)}% of the server's ${kbit(link)} link setting` : ''),
+  );
+  if (o.reported?.sentBytesPerSec != null)
+    out.push(`  the server's own figure (mean of its last minute): ${kbit(o.reported.sentBytesPerSec)} sent`);
+  if (r.kill)
+    out.push(
+      'pid' in r.kill
+        ? `SIGKILL of socket worker ${r.kill.pid} at ${r.kill.atS} s: ${r.kill.socketsDropped} sockets dropped, ` +
+            `back after ${r.kill.backAfterS ?? '>60'} s, ${r.kill.reconnected} reconnected, ` +
+            `${r.kill.handedToTeacher} questions in flight handed to the teacher, ` +
+            `others' PROGRESS_SAVED p99 ${ms(r.kill.p99BeforeMs)} → ${ms(r.kill.p99AfterMs)} ms, ` +
+            `${r.kill.lostOnReconnect} acked updates lost`
+        : `SIGKILL check skipped: ${r.kill.skipped}`,
+    );
+  return out;
 }
 
 /** Students, RSS and CPU over time, ours and the baseline overlaid (time from each phase's start). */
@@ -159,8 +300,8 @@ export function chartSvg(timeline: readonly TimelinePoint[]): string {
   const PAD = { left: 60, right: 20, top: 24, bottom: 24 };
   const panels: { title: string; value: (p: TimelinePoint) => number; unit: string }[] = [
     { title: 'students connected', value: (p) => p.students, unit: '' },
-    { title: 'server RSS', value: (p) => p.rssBytes / 1024 / 1024, unit: ' MiB' },
-    { title: 'server CPU, % of one core', value: (p) => p.cpuPct, unit: '%' },
+    { title: 'server RSS (all processes)', value: (p) => p.rssBytes / 1024 / 1024, unit: ' MiB' },
+    { title: 'server CPU, % of one core (all processes)', value: (p) => p.cpuPct, unit: '%' },
   ];
   const tMax = Math.max(1, ...timeline.map((p) => p.t));
   const colours = { ours: '#1f6feb', baseline: '#8b949e' } as const;
@@ -209,6 +350,10 @@ export function writeResults(r: BenchResult, outDir: string): string {
   return file;
 }
 
+const kbit = (bytesPerSec: number) =>
+  bytesPerSec * 8 >= 1e6
+    ? `${((bytesPerSec * 8) / 1e6).toFixed(2)} Mbit/s`
+    : `${((bytesPerSec * 8) / 1e3).toFixed(1)} kbit/s`;
 const kib = (bytes: number) => `${(bytes / KIB).toFixed(1)} KiB`;
 const mib = (bytes: number) => `${(bytes / KIB / KIB).toFixed(0)} MiB`;
 const pct = (cores: number) => `${(cores * 100).toPrecision(2)}%`;

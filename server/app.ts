@@ -48,14 +48,14 @@ async function readerAi(fastify: FastifyInstance, o: AppOptions): Promise<void> 
   await fastify.register(classroom, o);
   const pressure = o.pressure ?? new Pressure();
   await fastify.register(guard, { pressure, tls: o.tls });
-  await fastify.register(capacity, { adminToken: o.adminToken, dataDir: o.dataDir, pressure });
+  const audioStats: AudioStats = { requests: 0, bytesSent: 0 };
+  await fastify.register(capacity, { adminToken: o.adminToken, dataDir: o.dataDir, pressure, audioStats });
   // teacherRemote needs a restart to change, so the value at start is the value.
   const remoteAllowed = fastify.settings.current.teacherRemote;
   const tickets = new Tickets();
   await fastify.register(health);
   await fastify.register(joinRoute, { tls: o.tls });
   await fastify.register(books);
-  const audioStats: AudioStats = { requests: 0, bytesSent: 0 };
   await fastify.register(audio, { tls: o.tls, adminToken: o.adminToken, stats: audioStats });
   await fastify.register(studentLive);
   const access = { adminToken: o.adminToken, remoteAllowed, classes: fastify.classes };

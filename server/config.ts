@@ -243,6 +243,16 @@ export const SETTINGS = {
     env: 'READERAI_LLM_DEADLINE_SECONDS',
     doc: 'Longest a question may take once it is being answered, retries included; then the teacher takes it.',
   }),
+  llmOutageSeconds: spec({
+    kind: 'integer',
+    default: 15,
+    min: 1,
+    max: 600,
+    env: 'READERAI_LLM_OUTAGE_SECONDS',
+    doc:
+      'After three questions in a row find Gemini down, how long questions go straight to the teacher ' +
+      'before Gemini is tried again.',
+  }),
   llmMaxRetries: spec({
     kind: 'integer',
     default: 3,
@@ -372,6 +382,15 @@ export const SETTINGS = {
     env: 'READERAI_CAPACITY_RESERVE_PCT',
     teacher: true,
     doc: 'Share of each resource kept free when computing headroom.',
+  }),
+  networkMbps: spec({
+    kind: 'integer',
+    default: 100,
+    min: 1,
+    max: 1_000_000,
+    env: 'READERAI_NETWORK_MBPS',
+    teacher: true,
+    doc: "Megabits per second between the server and the tablets (its link, or the school's Wi-Fi), for capacity.",
   }),
   retentionDays: spec({
     kind: 'integer',

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
+import { waitUntil } from '../testkit/wait.js';
 import type { FeedItem } from '../shared/protocol/index.js';
 
 let fake: FakeGemini;
@@ -106,9 +107,12 @@ describe('answers from Gemini', () => {
     await s.tablet.closed();
     release();
     // The answer completes server-side with nobody listening.
-    const deadline = Date.now() + 10_000;
-    while ((await feedItem(s.studentId, 'q-away'))?.status !== 'answered' && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(
+      async () => (await feedItem(s.studentId, 'q-away'))?.status === 'answered',
+      10_000,
+      'answered with nobody listening',
+      50,
+    );
     const back = await TestTablet.open(s.wsUrl);
     await back.next('SESSION_STATE');
     expect(await back.next('ANSWER_DONE')).toEqual({

@@ -8,6 +8,7 @@ import { CapacityView, type TeacherMessage } from '../shared/protocol/index.js';
 import { writeProfile } from '../server/capacity/profile.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { join as joinClass, TestTablet } from './support/student-client.js';
+import { waitUntil } from '../testkit/wait.js';
 
 const valid = TypeCompiler.Compile(CapacityView);
 
@@ -22,15 +23,6 @@ async function capacity(s: RunningServer): Promise<CapacityView> {
   expect(r.status).toBe(200);
   expect([...valid.Errors(r.body)].map((e) => `${e.path} ${e.message}`)).toEqual([]);
   return r.body;
-}
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('capacity plugin', () => {
@@ -50,13 +42,11 @@ describe('capacity plugin', () => {
     const joined = await joinClass(server.url, { classCode: code, name: 'Ada' });
     const tablet = await TestTablet.open(joined.body.wsUrl);
     try {
-      const busy = await until(
-        () => capacity(server!),
-        (v) => v.students === 1,
-      );
-      expect(busy.students).toBe(1);
-      expect(busy.history.length).toBeGreaterThan(1);
-      expect(busy.history.at(-1)!.students).toBe(1);
+      let busy: CapacityView | undefined;
+      await waitUntil(async () => (busy = await capacity(server!)).students === 1, 8_000, 'the tablet counted', 250);
+      expect(busy!.students).toBe(1);
+      expect(busy!.history.length).toBeGreaterThan(1);
+      expect(busy!.history.at(-1)!.students).toBe(1);
     } finally {
       tablet.close();
     }
@@ -71,14 +61,29 @@ describe('capacity plugin', () => {
       bytesPerStudent: 9000,
       coresPerStudent: 0.00001,
       requestsPerStudentPerMinute: 0.2,
+      // Every student a listener at 64 kbit/s.
+      sentBytesPerStudentPerSec: 8000,
     });
-    server = await startServer({ dataDir, env: { READERAI_CAPACITY_RESERVE_PCT: '30' } });
+    server = await startServer({
+      dataDir,
+      env: { READERAI_CAPACITY_RESERVE_PCT: '30', READERAI_NETWORK_MBPS: '1' },
+    });
     const v = await capacity(server);
-    expect(v.perStudent).toEqual({ bytes: 9000, cpuPct: 0.001, geminiPerMinute: 0.2, basis: 'benchmark' });
+    expect(v.perStudent).toEqual({
+      bytes: 9000,
+      cpuPct: 0.001,
+      geminiPerMinute: 0.2,
+      sentBytesPerSec: 8000,
+      basis: 'benchmark',
+    });
     expect(v.reservePct).toBe(30);
     expect(v.capacity).not.toBeNull();
     expect(v.capacity).toBe(v.students + v.headroom!);
-    expect(v.binding).not.toBeNull();
+    // 1 Mbit/s is 125 kB/s; 70% of it, less the little sent now, holds about 10 listeners.
+    expect(v.network.linkBytesPerSec).toBe(125_000);
+    expect(v.bounds.network).toBe(Math.floor((0.7 * 125_000 - v.network.sentBytesPerSec) / 8000));
+    // Only a server still busy starting up (CPU past its reserve) has a scarcer resource.
+    expect(v.binding).toBe(v.bounds.cpu! < v.bounds.network! ? 'cpu' : 'network');
     expect(v.headroom).toBe(v.bounds[v.binding!]);
   });
 

@@ -54,6 +54,7 @@ describe('Sampler', () => {
         writer: () => writer,
         pendingWrites: () => 3,
         relay: () => ({ queueDepth: 4, inFlight: 2, upstreamCalls: 0 }),
+        bytesSent: () => ({ sockets: 0, audio: 0 }),
         connections: () => ({ ...noConnections(), fdLimit: null, fdFree: null }),
         pressure: new Pressure(),
         ...over,
@@ -101,6 +102,21 @@ describe('Sampler', () => {
     expect(x.sqlite.pending).toBe(3);
     expect(x.gemini).toMatchObject({ queued: 4, inFlight: 2 });
     expect(x.gemini.requestsPerMinute).toBeCloseTo((x.sqlite.commitsPerSec / 5) * 60, 6);
+  });
+
+  it("turns bytes sent on sockets and as audio into rates, the audio's part apart", async () => {
+    const sent = { sockets: 1000, audio: 0 };
+    const { s, writer } = sources({ bytesSent: () => ({ ...sent }) });
+    sampler = new Sampler(s);
+    sampler.sample();
+    writer.commits = 10;
+    sent.sockets += 40_000;
+    sent.audio += 160_000;
+    await new Promise((r) => setTimeout(r, 500));
+    const x = sampler.sample();
+    // The same interval divides the commits and the bytes: 10 commits against 200,000 bytes.
+    expect(x.network.sentBytesPerSec).toBeCloseTo(x.sqlite.commitsPerSec * 20_000, 0);
+    expect(x.network.audioBytesPerSec).toBeCloseTo(x.sqlite.commitsPerSec * 16_000, 0);
   });
 
   it('survives a relay whose figures are missing, odd or throwing', () => {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ClassSummary } from '../shared/protocol/index.js';
-import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
+import { errorsOf, launchBrowser, newPage, saveScreenshot, waitLive } from './support/browser.js';
 import { scanQr } from './support/qr.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
@@ -55,7 +55,7 @@ const code = async (page: Page) => (await page.getByTestId('class-code').textCon
 describe('My classes in the dashboard', () => {
   it('creates, renames and switches classes; two run at once, each with its own join QR code', async () => {
     const page = await open(`${server.url}/teacher/#token=${server.adminToken}`);
-    await page.locator('[data-link="live"]').waitFor();
+    await waitLive(page);
     await classTab(page, 'My class').waitFor();
     const first = (await classes())[0]!;
     expect(await code(page)).toBe(first.classCode);
@@ -68,7 +68,7 @@ describe('My classes in the dashboard', () => {
     await expect.poll(async () => (await classes()).map((c) => c.name)).toEqual(['My class', 'Group B']);
     const groupB = (await classes())[1]!;
     await expect.poll(() => code(page)).toBe(groupB.classCode);
-    await page.locator('[data-link="live"]').waitFor();
+    await waitLive(page);
     expect(await classTab(page, 'Group B').getAttribute('aria-current')).toBe('page');
     expect(await scanQr(page, '.join svg.qr')).toBe(groupB.joinUrl);
 
@@ -110,7 +110,7 @@ describe('My classes in the dashboard', () => {
   it("opens only its own class from a teacher's link", async () => {
     const groupB = (await classes()).find((c) => c.name === 'Group B')!;
     const page = await open(groupB.teacherUrl.replace(/^http:\/\/[^/]+/, server.url));
-    await page.locator('[data-link="live"]').waitFor();
+    await waitLive(page);
     expect(await code(page)).toBe(groupB.classCode);
     const nav = page.getByRole('navigation', { name: 'My classes' });
     expect(await nav.getByRole('button', { name: /^Group B/ }).count()).toBe(1);

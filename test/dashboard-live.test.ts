@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { CloseCode, ErrorCode } from '../shared/protocol/codes.js';
 import type { ClassroomView, FeedItem, StudentView } from '../shared/protocol/index.js';
-import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
+import { errorsOf, launchBrowser, newPage, saveScreenshot, waitLive } from './support/browser.js';
 import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
@@ -55,7 +55,7 @@ async function room(): Promise<ClassroomView & { students: StudentView[] }> {
 }
 
 async function live(): Promise<void> {
-  await page.locator('[data-link="live"]').waitFor();
+  await waitLive(page);
 }
 
 /** A tablet that joined over HTTP and holds its socket open, as the student app does. */
@@ -96,7 +96,7 @@ describe('the teacher dashboard, live', () => {
     // The same browser, after the dashboard's window was closed: straight to the live dashboard.
     const again = await page.context().newPage();
     await again.goto(`${server.url}/teacher/`);
-    await again.locator('[data-link="live"]').waitFor();
+    await waitLive(again);
     expect(await again.getByLabel('Admin token').count()).toBe(0);
     await again.close();
     // Another browser (a fresh profile) on this same machine gets the sign-in screen: being on
@@ -357,6 +357,8 @@ describe('the teacher dashboard, live', () => {
     expect(await page.getByTestId('capacity-total').textContent()).toMatch(
       /^(about [\d,]+ students \([\d,]+ more\)|not measured yet)$/,
     );
+    // Thirty tablets' frames, against the default 100 Mbit/s link.
+    expect(await page.getByTestId('network').textContent()).toMatch(/^\d+ kbit\/s of 100 Mbit\/s/);
     await saveScreenshot(page, 'dashboard-class-1280x800');
     await page.getByRole('button', { name: 'Project' }).click();
     await page.locator('.projector').waitFor();

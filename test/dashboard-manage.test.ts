@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import type { Book, BookSummary, CreatedClass } from '../shared/protocol/index.js';
 import type { SettingView } from '../renderer/teacher/lib/api.js';
-import { errorsOf, launchBrowser, newPage, saveScreenshot } from './support/browser.js';
+import { errorsOf, launchBrowser, newPage, saveScreenshot, waitLive } from './support/browser.js';
 import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
 import { join, TestTablet } from './support/student-client.js';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   ({ page } = await newPage(browser, { width: 1280, height: 800 }, { hasTouch: false }));
   await page.goto(`${server.url}/teacher/#token=${server.adminToken}`);
-  await page.locator('[data-link="live"]').waitFor();
+  await waitLive(page);
 });
 
 afterAll(async () => {
@@ -212,6 +212,27 @@ describe('books', () => {
     await page.getByRole('button', { name: 'Add to library', exact: true }).click();
     await page.getByRole('alert').getByText('This file is not an EPUB (it is not a valid zip file).').waitFor();
   });
+
+  it('deletes a book it added, after asking; the stories that come with ReaderAI have no delete', async () => {
+    const added = await teacherApi<BookSummary>(server, '/books', { body: { title: 'Old Notes', text: 'Gone soon.' } });
+    await tab('Class').click();
+    await tab('Books').click();
+    const row = page.locator(`[data-book-id="${added.body.id}"]`);
+    await row.getByRole('button', { name: 'Delete Old Notes' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete "Old Notes"?' });
+    await dialog.getByText('It goes from the library of every class on this computer.').waitFor();
+    await dialog.getByRole('button', { name: 'Delete the book' }).click();
+    await page.getByText('"Old Notes" is deleted from the library.').waitFor();
+    await row.waitFor({ state: 'detached' });
+    expect((await fetch(`${server.url}/api/books/${added.body.id}`)).status).toBe(404);
+
+    const listed = (await (await fetch(`${server.url}/api/books`)).json()) as BookSummary[];
+    const builtin = listed.find((b) => b.builtin)!;
+    const builtinRow = page.locator(`[data-book-id="${builtin.id}"]`);
+    await builtinRow.waitFor();
+    expect(await builtinRow.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
+    expect(errorsOf(page)).toEqual([]);
+  });
 });
 
 describe('a class larger than the screen', () => {
@@ -244,7 +265,7 @@ describe("a teacher's link (one class of several)", () => {
     mine = (await res.json()) as CreatedClass;
     ({ page: teacher } = await newPage(browser, { width: 1280, height: 800 }, { hasTouch: false }));
     await teacher.goto(`${server.url}/teacher/#token=${mine.teacherToken}`);
-    await teacher.locator('[data-link="live"]').waitFor();
+    await waitLive(teacher);
   });
   const as = () => ({ url: server.url, adminToken: mine.teacherToken });
 

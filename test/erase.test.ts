@@ -4,24 +4,13 @@
 // means something; each scan is shown to find the markers before the deletion.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { ClassroomView, CreatedClass, FeedItem, StudentView } from '../shared/protocol/index.js';
+import type { ClassroomView, CreatedClass, FeedItem, RosterView, StudentView } from '../shared/protocol/index.js';
 import { CloseCode } from '../shared/protocol/codes.js';
 import { launchBrowser, newPage } from './support/browser.js';
 import { foundIn } from './support/data-scan.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
-import { join as joinClass, TestTablet } from './support/student-client.js';
+import { join as joinClass, rosterNames, TestTablet } from './support/student-client.js';
 import { joinFromQr } from './support/student-page.js';
-
-/** Polls until no needle is found (or the time is up); returns what is still found. */
-async function goneWithin(dir: string, needles: readonly string[], ms: number): Promise<string[]> {
-  const deadline = Date.now() + ms;
-  let left = foundIn(dir, needles);
-  while (left.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    left = foundIn(dir, needles);
-  }
-  return left;
-}
 
 const admin = (server: RunningServer, path: string, method = 'GET', body?: unknown) =>
   fetch(`${server.url}/api/admin${path}`, {
@@ -132,7 +121,7 @@ describe('delete erases', () => {
     expect(await deleted.tablet.closed()).toBe(CloseCode.DELETED);
     expect(kept.tablet.closeCode).toBeNull();
 
-    expect(await goneWithin(server.dataDir, erased, 15_000)).toEqual([]);
+    await expect.poll(() => foundIn(server.dataDir, erased), { timeout: 15_000, interval: 250 }).toEqual([]);
     // The same scan still finds what was not deleted.
     expect(foundIn(server.dataDir, staying).sort()).toEqual([...staying].sort());
 
@@ -161,6 +150,43 @@ describe('delete erases', () => {
     for (const marker of [...erased, ...staying]) expect(log).not.toContain(marker);
     kept.tablet.close();
   }, 60_000);
+});
+
+describe("a deleted child's class-list entry", () => {
+  let server: RunningServer;
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('goes with them, surname included; the rest of the class list stays', async () => {
+    server = await startServer();
+    const put = await teacherApi<RosterView>(server, '/roster', {
+      method: 'PUT',
+      body: {
+        entries: [
+          { firstName: 'Quillamina', lastName: 'Surnamegone' },
+          { firstName: 'Stayforth', lastName: 'Keptname' },
+        ],
+      },
+    });
+    expect(put.status).toBe(200);
+    const { classCode } = await firstClass(server);
+    const entry = (await rosterNames(server.url, classCode))!.find((n) => n.label === 'Quillamina S.')!;
+    const joined = await joinClass(server.url, { classCode, name: '', rosterId: entry.id });
+    expect(joined.status).toBe(200);
+
+    const erased = ['Quillamina', 'Surnamegone'];
+    const staying = ['Stayforth', 'Keptname'];
+    await expect
+      .poll(() => foundIn(server.dataDir, [...erased, ...staying]).sort(), { timeout: 5000 })
+      .toEqual([...erased, ...staying].sort());
+    expect((await teacherApi(server, `/students/${joined.body.studentId}`, { method: 'DELETE' })).status).toBe(204);
+
+    await expect.poll(() => foundIn(server.dataDir, erased), { timeout: 15_000, interval: 250 }).toEqual([]);
+    expect(foundIn(server.dataDir, staying).sort()).toEqual([...staying].sort());
+    const after = (await teacherApi<RosterView>(server, '/roster')).body;
+    expect(after.entries.map((e) => [e.firstName, e.lastName])).toEqual([['Stayforth', 'Keptname']]);
+  });
 });
 
 describe("a deleted child's tablet", () => {

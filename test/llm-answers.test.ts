@@ -13,12 +13,12 @@ import {
   offReason,
   PROVIDERS,
   startHarness,
-  until,
   useProvider,
   withoutCredentials,
   wordIndex,
   type Harness,
 } from './support/llm-harness.js';
+import { waitUntil } from '../testkit/wait.js';
 
 /** The text parts of a recorded stream, chunk by chunk, as the fixture has them. */
 function fixtureTexts(name: string): string[] {
@@ -159,7 +159,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       });
       const { events, heard, end } = listen();
       h.relay.ask(askJob(1, 'Why is Pip brave?'), events);
-      await until(() => heard.length > 0);
+      await waitUntil(() => heard.length > 0);
       expect(heard).toEqual([{ type: 'chunk', text: 'Pip is brave ' }]);
       expect(secondSent).toBe(false);
       release();

@@ -9,11 +9,11 @@ import {
   listen,
   PROVIDERS,
   startHarness,
-  until,
   useProvider,
   type Harness,
   type Heard,
 } from './support/llm-harness.js';
+import { waitUntil } from '../testkit/wait.js';
 import type { RecordedRequest } from '../testkit/fake-gemini.js';
 import { FairQueue, FRONT } from '../server/llm/fair-queue.js';
 
@@ -96,7 +96,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       expect(asks.map((a) => a.result)).toEqual(
         asks.map((_, i) => expect.objectContaining({ accepted: true, queuePosition: Math.max(0, i - 3) })),
       );
-      await until(() => upstream.waiting() === 4);
+      await waitUntil(() => upstream.waiting() === 4);
       expect(await h.stats()).toMatchObject({ inFlight: 4, queueDepth: 26 });
       // Release the held answers until everyone has one.
       await upstream.releaseUntil(() => asks.every((a) => a.heard.some((e) => e.type === 'done')));
@@ -131,7 +131,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       const later = ['a', 'b', 'c'].map((name, i) => ask(10 + i, name));
       // chatty1 and chatty2 run; the queue is chatty3, a, b, c, chatty4, chatty5, chatty6.
       expect(later.map((l) => l.heard)).toEqual([[], [], []]);
-      await until(() => upstream.waiting() === 2);
+      await waitUntil(() => upstream.waiting() === 2);
       await upstream.releaseUntil(() => h!.fake.requests.length === 9 && upstream.waiting() === 0);
       await Promise.all(ends);
       expect(started).toEqual(['chatty3', 'a', 'b', 'c', 'chatty4', 'chatty5', 'chatty6']);
@@ -147,10 +147,10 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       expect(h.relay.ask(askJob(1, 'one'), first.events)).toMatchObject({ queuePosition: 0 });
       expect(h.relay.ask(askJob(2, 'two'), second.events)).toMatchObject({ queuePosition: 1 });
       expect(h.relay.ask(askJob(3, 'three'), third.events)).toMatchObject({ queuePosition: 2 });
-      await until(() => upstream.waiting() === 1);
+      await waitUntil(() => upstream.waiting() === 1);
       upstream.releaseAll();
       await first.end;
-      await until(() => third.heard.length > 0);
+      await waitUntil(() => third.heard.length > 0);
       expect(second.heard).toEqual([{ type: 'position', n: 0 }]);
       expect(third.heard).toEqual([{ type: 'position', n: 1 }]);
       await upstream.releaseUntil(() => third.heard.at(-1)?.type === 'done');
@@ -166,11 +166,11 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       const r1 = h.relay.ask(askJob(1, 'one'), running.events);
       const r2 = h.relay.ask(askJob(2, 'two'), waiting.events);
       h.relay.ask(askJob(3, 'three'), behind.events);
-      await until(() => upstream.waiting() === 1);
+      await waitUntil(() => upstream.waiting() === 1);
       if (!r1.accepted || !r2.accepted) throw new Error('not accepted');
       r2.cancel();
       // The question behind moves up when the cancelled one leaves.
-      await until(() => behind.heard.length > 0);
+      await waitUntil(() => behind.heard.length > 0);
       expect(behind.heard).toEqual([{ type: 'position', n: 1 }]);
       r1.cancel();
       await upstream.releaseUntil(() => behind.heard.at(-1)?.type === 'done');
@@ -249,7 +249,7 @@ describe('fairness across classes', () => {
       const result = h!.relay.ask(askJob(key, text, undefined, classId), l.events);
       if (!result.accepted) throw new Error(`${text} was refused`);
       // The place the student sees: the acknowledgement's, or the worker's correction of it.
-      void until(() => l.heard.length > 0, 20_000).then(() => {
+      void waitUntil(() => l.heard.length > 0, 20_000).then(() => {
         const first = l.heard[0];
         firstPlace.set(text, first?.type === 'position' ? first.n : result.queuePosition);
       });
@@ -258,7 +258,7 @@ describe('fairness across classes', () => {
     // Class A: thirty students, 200 questions in a burst. Then class B: five students, one each.
     for (let i = 0; i < 200; i++) ask('class-a', i % 30, `a${i}`);
     for (let i = 0; i < 5; i++) ask('class-b', i, `b${i}`);
-    await until(() => upstream.waiting() === 1);
+    await waitUntil(() => upstream.waiting() === 1);
     await upstream.releaseUntil(() => started.length === 204);
     await upstream.releaseUntil(() => upstream.waiting() === 0 && h!.fake.requests.length === 205);
     await Promise.all(ends);

@@ -12,10 +12,10 @@ import {
   providerOf,
   PROVIDERS,
   startHarness,
-  until,
   useProvider,
   type Harness,
 } from './support/llm-harness.js';
+import { waitUntil } from '../testkit/wait.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -133,7 +133,7 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       expect(Date.now() - askedAt).toBeGreaterThanOrEqual(5_000);
       expect(await h.stats()).toMatchObject({ upstreamFailures: 1 });
       // The slot is given back once the call has unwound.
-      await until(() => h!.relay.stats().inFlight === 0);
+      await waitUntil(() => h!.relay.stats().inFlight === 0);
     });
 
     it('stops calls under way when the relay closes, without a word to the student', async () => {
@@ -141,9 +141,9 @@ describe.each(PROVIDERS)('through the %s route', (provider) => {
       h.fake.otherwise(() => ({ hang: true }));
       const { events, heard } = listen();
       h.relay.ask(askJob(1, 'Why?'), events);
-      await until(() => h!.fake.requests.length === 1);
+      await waitUntil(() => h!.fake.requests.length === 1);
       await h.relay.close();
-      await until(() => h!.relay.stats().inFlight === 0, 1_000);
+      await waitUntil(() => h!.relay.stats().inFlight === 0, 1_000);
       expect(await h.stats()).toMatchObject({ upstreamFailures: 0, toTeacher: 0 });
       expect(heard).toEqual([]);
     });

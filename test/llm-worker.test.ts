@@ -5,7 +5,8 @@
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RelayProxy } from '../server/llm/relay-proxy.js';
-import { askJob, defineJob, listen, startHarness, until, type Harness, type Heard } from './support/llm-harness.js';
+import { askJob, defineJob, listen, startHarness, type Harness, type Heard } from './support/llm-harness.js';
+import { waitUntil } from '../testkit/wait.js';
 
 let h: Harness | undefined;
 const closing: (() => Promise<void>)[] = [];
@@ -25,7 +26,7 @@ function holdUpstream(harness: Harness): () => void {
 
 /** Waits for a worker other than `old` to be running, and returns it. */
 async function restarted(relay: RelayProxy, old: Worker): Promise<Worker> {
-  await until(() => relay.thread !== null && relay.thread !== old, 15_000);
+  await waitUntil(() => relay.thread !== null && relay.thread !== old, 15_000);
   return relay.thread!;
 }
 
@@ -69,7 +70,7 @@ describe('a relay worker that crashes', () => {
       return l;
     });
     const word = h.relay.define(defineJob(9, 'raft.'));
-    await until(() => h!.fake.requests.length === 2);
+    await waitUntil(() => h!.fake.requests.length === 2);
     expect(await h.stats()).toMatchObject({ questions: 3, inFlight: 2, queueDepth: 2, relayRestarts: 0 });
     const first = h.relay.thread!;
 
@@ -110,7 +111,7 @@ describe('a relay worker that crashes', () => {
       word = h!.relay.define(defineJob(1, 'brave'));
     });
     await worker.terminate();
-    await until(() => question !== undefined);
+    await waitUntil(() => question !== undefined);
     expect(await question).toEqual({ type: 'teacher', reason: 'relay_restarting' });
     expect(await word).toMatchObject({ ok: true, source: 'offline', text: expect.stringMatching(/^Brave/) });
     await restarted(h.relay, worker);

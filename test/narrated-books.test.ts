@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import type { Book } from '../shared/protocol/index.js';
-import { epubFiles, synthesise, WORD_LEVEL, zipEpub, type Narrated } from './support/narrated-epub.js';
+import { epubFiles, synthesise, WORD_LEVEL, zipEpub, type Narrated } from '../testkit/narrated-epub.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 
 let server: RunningServer;

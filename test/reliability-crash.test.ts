@@ -4,7 +4,8 @@
 // it had seen acknowledged: for each tablet, the last PROGRESS_SAVED.seq before the kill is at most
 // the seq in SESSION_STATE after the restart. The teacher's dashboard comes back with the same class.
 import { afterAll, describe, expect, it } from 'vitest';
-import { Fleet, loopbackAddress, waitUntil, wordAt } from '../testkit/fleet.js';
+import { Fleet, loopbackAddress, wordAt } from '../testkit/fleet.js';
+import { waitUntil } from '../testkit/wait.js';
 import type { TeacherPayload } from '../shared/protocol/index.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { classCodeOf, nextTeacherFrame, openTeacherSocket, sleep } from './support/reliability.js';

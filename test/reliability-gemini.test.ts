@@ -4,7 +4,8 @@
 // end either answered or handed to the teacher; reading (progress saves) must go on meanwhile;
 // nothing crashes. (The relay's retry rules themselves are unit-tested in llm-resilience.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, loopbackAddress, waitUntil, type Tablet } from '../testkit/fleet.js';
+import { Fleet, loopbackAddress, type Tablet } from '../testkit/fleet.js';
+import { waitUntil } from '../testkit/wait.js';
 import type { FeedItem, ServerMessage } from '../shared/protocol/index.js';
 import { FakeGemini } from '../testkit/fake-gemini.js';
 import { startServer, teacherApi, type RunningServer } from './support/server.js';
@@ -28,6 +29,8 @@ beforeAll(async () => {
       READERAI_LLM_MAX_RETRIES: '2',
       READERAI_LLM_MAX_IN_FLIGHT: '2',
       READERAI_QUESTIONS_PER_5MIN: '100',
+      // The pause after repeated failures (15 s by default), short so no test waits it out.
+      READERAI_LLM_OUTAGE_SECONDS: '2',
     },
   });
   fleet = new Fleet(() => ({ url: server.url, classCode: classCodeOf(server) }));
@@ -96,7 +99,7 @@ async function groupAsks(
   return { outcomes, positions, savedDuring: fleet.tablets.reduce((n, t) => n + t.acked, 0) - ackedBefore };
 }
 
-/** Asks now and then (the relay may be pausing Gemini for 15 s) until Gemini answers one again. */
+/** Asks now and then (the relay may be pausing Gemini for its 2 s) until Gemini answers one again. */
 async function untilGeminiAnswers(tag: string): Promise<void> {
   const answeredByGemini = () =>
     fleet.tablets.some((t) =>
@@ -106,7 +109,7 @@ async function untilGeminiAnswers(tag: string): Promise<void> {
     );
   for (let i = 0; i < 10 && !answeredByGemini(); i++) {
     fleet.tablets[i % fleet.tablets.length]!.ask(`${tag}-${i}`, 'Is the cat safe?');
-    await sleep(4_000);
+    await sleep(1_000);
   }
   await waitUntil(answeredByGemini, 10_000, `answered by Gemini (${tag})`);
 }
@@ -171,7 +174,7 @@ describe('Gemini faults during a class', () => {
   });
 
   it('Gemini hangs: each call is cut at the deadline, its question goes to the teacher; then recovers', async () => {
-    // The 503 storm left the relay pausing Gemini (questions go straight to the teacher for 15 s).
+    // The 503 storm left the relay pausing Gemini (questions go straight to the teacher for 2 s).
     // Wait until Gemini answers again: otherwise no call would reach the hang and nothing is cut.
     fake.otherwise(() => ({ chunks: ['Back again.'] }));
     await untilGeminiAnswers('before-hang');
@@ -195,7 +198,7 @@ describe('Gemini faults during a class', () => {
     await serverStillFine();
 
     // Gemini is back. The relay paused it after repeated failures (questions go to the teacher
-    // for 15 s), so ask now and then until one is answered by Gemini again.
+    // for 2 s), so ask now and then until one is answered by Gemini again.
     fake.otherwise(() => ({ chunks: ['Back again.'] }));
     await untilGeminiAnswers('after-hang');
   }, 120_000);

@@ -3,7 +3,8 @@
 // by themselves (the student app's jittered backoff) and find their positions. Correctness only:
 // the timings are measured by `npm run bench:storm` (2,000 tablets), see docs/reliability.md.
 import { afterAll, describe, expect, it } from 'vitest';
-import { Fleet, loopbackAddress, waitUntil, wordAt } from '../testkit/fleet.js';
+import { Fleet, loopbackAddress, wordAt } from '../testkit/fleet.js';
+import { waitUntil } from '../testkit/wait.js';
 import { reconnectStorm } from '../testkit/storm.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { classCodeOf } from './support/reliability.js';

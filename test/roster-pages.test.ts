@@ -128,7 +128,9 @@ describe('two children called Mia', () => {
     const row = dash.locator(`[data-student-id="${second.id}"]`);
     await row.getByText('Mia (2)').waitFor();
     await row.getByRole('button', { name: 'Actions for Mia (2)' }).click();
-    const dialog = dash.getByRole('dialog', { name: 'Mia (2)' });
+    await dash.getByRole('dialog', { name: 'Mia (2)' }).waitFor();
+    // Found by role alone from here: the rename retitles the dialog as soon as the server says so.
+    const dialog = dash.getByRole('dialog');
     await dialog.getByLabel('Name').fill('Mia R.');
     await dialog.getByRole('button', { name: 'Rename' }).click();
     await dash.getByText('Mia (2) is now Mia R.').waitFor();

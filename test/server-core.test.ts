@@ -8,6 +8,7 @@ import { startServer, teacherApi, tempDir, type RunningServer } from './support/
 import { writeFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { join, TestTablet } from './support/student-client.js';
+import { waitUntil } from '../testkit/wait.js';
 
 let server: RunningServer;
 let classCode: string;
@@ -199,12 +200,15 @@ describe('heartbeat', () => {
       const [healthy, frozen] = [await open('Awake'), await open('Asleep')];
       // A tablet that went to sleep: its socket stays open but nothing is read or answered.
       (frozen.ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
-      const deadline = Date.now() + 15_000;
-      while (Date.now() < deadline) {
-        const { body } = await teacherApi<{ students: { name: string; status: string }[] }>(own, '/classroom');
-        if (body.students.find((s) => s.name === 'Asleep')?.status === 'offline') break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await waitUntil(
+        async () => {
+          const { body } = await teacherApi<{ students: { name: string; status: string }[] }>(own, '/classroom');
+          return body.students.find((s) => s.name === 'Asleep')?.status === 'offline';
+        },
+        15_000,
+        'the sleeping tablet offline',
+        200,
+      );
       const { body } = await teacherApi<{ students: { name: string; status: string }[] }>(own, '/classroom');
       expect(body.students.find((s) => s.name === 'Asleep')?.status).toBe('offline');
       expect(body.students.find((s) => s.name === 'Awake')?.status).not.toBe('offline');

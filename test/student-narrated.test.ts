@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { errorsOf, launchBrowser, newPage, TABLET_LANDSCAPE } from './support/browser.js';
-import { epubFiles, synthesise, WORD_LEVEL, zipEpub, type Narrated } from './support/narrated-epub.js';
+import { epubFiles, synthesise, WORD_LEVEL, zipEpub, type Narrated } from '../testkit/narrated-epub.js';
 import { startServer, teacherApi, tempDir, type RunningServer } from './support/server.js';
 import { currentWord, joinFromQr } from './support/student-page.js';
 

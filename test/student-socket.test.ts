@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { SocketClient, StopReconnecting, type SocketStatus } from '../renderer/shared/socket.js';
+import { waitUntil } from '../testkit/wait.js';
 
 const servers: WebSocketServer[] = [];
 const clients: SocketClient<unknown, unknown>[] = [];
@@ -38,14 +39,6 @@ function client(url: () => string | Promise<string>, finalCloseCodes: number[] =
   return { c, statuses, messages };
 }
 
-const until = async (ok: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 describe('SocketClient', () => {
   it('delivers messages both ways and reconnects after an ordinary close', async () => {
     const got: string[] = [];
@@ -55,11 +48,11 @@ describe('SocketClient', () => {
       if (n === 1) setTimeout(() => ws.close(1001, 'restarting'), 50);
     });
     const { c, messages } = client(() => url);
-    await until(() => messages.length === 2);
+    await waitUntil(() => messages.length === 2);
     expect(messages).toEqual([{ hello: 1 }, { hello: 2 }]);
-    await until(() => c.status === 'open');
+    await waitUntil(() => c.status === 'open');
     expect(c.send({ ping: true })).toBe(true);
-    await until(() => got.length === 1);
+    await waitUntil(() => got.length === 1);
     expect(JSON.parse(got[0]!)).toEqual({ ping: true });
   });
 
@@ -70,7 +63,7 @@ describe('SocketClient', () => {
       ws.close(4003, 'Class ended');
     });
     const { c, statuses } = client(() => url);
-    await until(() => c.status === 'stopped');
+    await waitUntil(() => c.status === 'stopped');
     await new Promise((r) => setTimeout(r, 500));
     expect(connections).toBe(1);
     expect(statuses.at(-1)).toEqual(['stopped', { code: 4003, reason: 'Class ended', wasOpen: true }]);
@@ -84,7 +77,7 @@ describe('SocketClient', () => {
       if (attempts.length === 4) throw new StopReconnecting('ended');
       return 'ws://127.0.0.1:9'; // discard port: refused at once
     });
-    await until(() => c.status === 'stopped');
+    await waitUntil(() => c.status === 'stopped');
     expect(attempts).toHaveLength(4);
     expect(statuses.filter(([s]) => s === 'waiting')).toHaveLength(3);
     expect(statuses.at(-1)).toEqual(['stopped', 'ended']);

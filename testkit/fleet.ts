@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { FINAL_CLOSE_CODES, type JoinResponse, type ServerMessage } from '../shared/protocol/index.js';
 import { waitForMessage } from './ipc.js';
+import { waitUntil } from './wait.js';
 
 export { loopbackAddress } from './loopback.js';
 
@@ -396,15 +397,6 @@ export class Fleet {
 
   stopAll(): void {
     for (const t of this.tablets) t.stop();
-  }
-}
-
-/** Polls `ok` every 50 ms until it holds; throws `why` after timeoutMs. */
-export async function waitUntil(ok: () => boolean, timeoutMs: number, why: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`${why} (after ${timeoutMs} ms)`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

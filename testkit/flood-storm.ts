@@ -6,7 +6,8 @@
 import { request } from 'node:http';
 import WebSocket from 'ws';
 import type { CapacityView, JoinResponse } from '../shared/protocol/index.js';
-import { quantile, teacherCall, waitUntil, type Fleet, type ServerUnderTest } from './fleet.js';
+import { quantile, teacherCall, type Fleet, type ServerUnderTest } from './fleet.js';
+import { waitUntil } from './wait.js';
 import { SlowFlood, type FloodFigures } from './flood.js';
 
 export interface FloodStormOptions {

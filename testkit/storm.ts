@@ -1,7 +1,8 @@
 // The reconnect storm: the server restarts under a connected fleet of tablets, and every tablet
 // comes back on its own. Run at full size by `npm run bench:storm` (bench/storm.ts), and at CI size,
 // for correctness only, by test/reliability-storm.test.ts.
-import { quantile, waitUntil, wordAt, type Fleet } from './fleet.js';
+import { quantile, wordAt, type Fleet } from './fleet.js';
+import { waitUntil } from './wait.js';
 
 export interface StormResult {
   tablets: number;

@@ -149,7 +149,14 @@ const OWN = '';
 /** The live link state of the class on screen. */
 function useLink(session: ClassSession | null): LinkState | null {
   const [, setTick] = useState(0);
-  useEffect(() => session?.subscribe(() => setTick((n) => n + 1)), [session]);
+  useEffect(() => {
+    if (!session) return;
+    const unsubscribe = session.subscribe(() => setTick((n) => n + 1));
+    // The link may have changed between this render and the effect (a fast SNAPSHOT on a busy
+    // machine): render once more, or the page would say "Connecting…" until the next change.
+    setTick((n) => n + 1);
+    return unsubscribe;
+  }, [session]);
   return session?.link ?? null;
 }
 

@@ -2,8 +2,8 @@
 // first. Pure functions over measured figures, so the dashboard, the endpoint and the planner
 // (bench/plan.ts) all answer the same way and the arithmetic is unit-tested on its own.
 
-export type Limit = 'memory' | 'descriptors' | 'cpu' | 'gemini';
-export const LIMITS: readonly Limit[] = ['memory', 'descriptors', 'cpu', 'gemini'];
+export type Limit = 'memory' | 'descriptors' | 'cpu' | 'gemini' | 'network';
+export const LIMITS: readonly Limit[] = ['memory', 'descriptors', 'cpu', 'gemini', 'network'];
 
 /** Where the per-student figures came from. */
 export type Basis = 'live' | 'benchmark' | 'none';
@@ -16,6 +16,8 @@ export interface PerStudent {
   cores: number | null;
   /** Gemini requests per connected student per minute. */
   requestsPerMinute: number | null;
+  /** Bytes per second sent to each connected student (socket frames, and narrated audio for listeners). */
+  sentBytesPerSec: number | null;
   basis: Basis;
 }
 
@@ -43,6 +45,12 @@ export interface HeadroomInput {
     quotaPerMinute: number;
     requestsPerMinute: number;
   };
+  network: {
+    /** What the link (or the school's Wi-Fi) carries, bytes per second. */
+    linkBytesPerSec: number;
+    /** What the server sends now, bytes per second. */
+    sentBytesPerSec: number;
+  };
 }
 
 export interface Headroom {
@@ -62,12 +70,18 @@ export interface Headroom {
 export const DESCRIPTORS_PER_STUDENT = 1;
 
 /**
- * Node runs the classroom's JavaScript (and better-sqlite3's commits) on one thread; more cores
- * help garbage collection and the kernel's network stack, not the event loop. So one process can
- * use at most one core for students, whatever the machine has.
+ * Each socket worker runs its classes' JavaScript (and better-sqlite3's commits) on one thread;
+ * more cores than workers help garbage collection and the kernel's network stack, not the event
+ * loops. So the server can use at most one core per socket worker, and no more than the machine
+ * has: the CPU bound is then these cores times (1 - reserve).
  */
-export function cpuCoresUsable(machineCores: number): number {
-  return Math.min(1, machineCores);
+export function cpuCoresUsable(machineCores: number, workers = 1): number {
+  return Math.min(Math.max(1, workers), machineCores);
+}
+
+/** A link setting in megabits per second (READERAI_NETWORK_MBPS) as bytes per second. */
+export function linkBytesPerSec(mbps: number): number {
+  return (mbps * 1_000_000) / 8;
 }
 
 /** Students that fit in `spare` units of a resource at `perStudent` units each. */
@@ -89,6 +103,8 @@ export function headroom(i: HeadroomInput): Headroom {
     gemini: i.gemini.enabled
       ? fit(i.gemini.quotaPerMinute * (1 - keep) - i.gemini.requestsPerMinute, per.requestsPerMinute)
       : null,
+    // Only what the server sends counts: tablets send small frames, the audio and answers flow out.
+    network: fit(i.network.linkBytesPerSec * (1 - keep) - i.network.sentBytesPerSec, per.sentBytesPerSec),
   };
   let binding: Limit | null = null;
   for (const limit of LIMITS) {
@@ -143,6 +159,7 @@ export interface LoadPoint {
   rssBytes: number;
   cpuCores: number;
   requestsPerMinute: number;
+  sentBytesPerSec: number;
 }
 
 /** Figures a benchmark measured on this machine (see ./profile.ts). */
@@ -150,6 +167,8 @@ export interface MeasuredProfile {
   bytesPerStudent: number;
   coresPerStudent: number;
   requestsPerStudentPerMinute: number;
+  /** Bytes per second sent per student (older profiles have none: the bound is then unknown). */
+  sentBytesPerStudentPerSec?: number | undefined;
 }
 
 export interface EstimateOptions {
@@ -190,22 +209,33 @@ export function estimatePerStudent(
       points.map((p) => p.cpuCores),
       spread,
     );
-    // Requests are driven by students alone: the rate over the window divided by the class.
-    const requests = mean > 0 ? window.reduce((a, p) => a + p.requestsPerMinute, 0) / window.length / mean : null;
+    // Requests and bytes sent are driven by students alone (nobody connected, nothing is sent):
+    // the rate over the window divided by the class.
+    const perStudent = (f: (p: LoadPoint) => number) =>
+      mean > 0 ? window.reduce((a, p) => a + f(p), 0) / window.length / mean : null;
+    const requests = perStudent((p) => p.requestsPerMinute);
+    const sent = perStudent((p) => p.sentBytesPerSec);
     if (bytes !== null && cores !== null) {
-      return { bytes: Math.max(0, bytes), cores: Math.max(0, cores), requestsPerMinute: requests, basis: 'live' };
+      return {
+        bytes: Math.max(0, bytes),
+        cores: Math.max(0, cores),
+        requestsPerMinute: requests,
+        sentBytesPerSec: sent,
+        basis: 'live',
+      };
     }
-    if (previous?.basis === 'live') return { ...previous, requestsPerMinute: requests };
+    if (previous?.basis === 'live') return { ...previous, requestsPerMinute: requests, sentBytesPerSec: sent };
   }
   if (profile) {
     return {
       bytes: profile.bytesPerStudent,
       cores: profile.coresPerStudent,
       requestsPerMinute: profile.requestsPerStudentPerMinute,
+      sentBytesPerSec: profile.sentBytesPerStudentPerSec ?? null,
       basis: 'benchmark',
     };
   }
-  return { bytes: null, cores: null, requestsPerMinute: null, basis: 'none' };
+  return { bytes: null, cores: null, requestsPerMinute: null, sentBytesPerSec: null, basis: 'none' };
 }
 
 function round(n: number, digits: number): number {

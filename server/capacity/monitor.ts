@@ -5,6 +5,7 @@ import {
   cpuCoresUsable,
   estimatePerStudent,
   headroom,
+  linkBytesPerSec,
   type LoadPoint,
   type MeasuredProfile,
   type PerStudent,
@@ -19,6 +20,10 @@ export interface MonitorOptions {
   /** Gemini requests per minute the API key allows. */
   quotaPerMinute(): number;
   aiEnabled(): boolean;
+  /** The link's (or Wi-Fi's) capacity in megabits per second (READERAI_NETWORK_MBPS). */
+  networkMbps(): number;
+  /** Socket workers, each able to use one core (see cpuCoresUsable). */
+  workers(): number;
   /** The last benchmark's figures on this machine, if any. */
   profile(): MeasuredProfile | null;
 }
@@ -39,6 +44,7 @@ export class CapacityMonitor {
       rssBytes: s.rssBytes,
       cpuCores: s.cpuCores,
       requestsPerMinute: s.gemini.requestsPerMinute,
+      sentBytesPerSec: s.network.sentBytesPerSec,
     };
     push(this.window, point);
     if (s.students === 0) this.idle = this.idlePoint(point);
@@ -49,14 +55,18 @@ export class CapacityMonitor {
     const quotaPerMinute = this.o.quotaPerMinute();
     const enabled = this.o.aiEnabled();
     const requestsPerMinute = mean(this.window.map((p) => p.requestsPerMinute));
+    // The last minute's mean, as for Gemini: audio comes in bursts (a tablet fetches clips ahead).
+    const sentBytesPerSec = mean(this.window.map((p) => p.sentBytesPerSec));
+    const link = linkBytesPerSec(this.o.networkMbps());
     const h = headroom({
       students: s.students,
       reservePct,
       perStudent: per,
       memory: { availableBytes: s.availableBytes, totalBytes: s.totalBytes },
       descriptors: { open: s.openFds, limit: s.fdLimit },
-      cpu: { usedCores: s.cpuCores, usableCores: cpuCoresUsable(s.cores) },
+      cpu: { usedCores: s.cpuCores, usableCores: cpuCoresUsable(s.cores, this.o.workers()) },
       gemini: { enabled, quotaPerMinute, requestsPerMinute },
+      network: { linkBytesPerSec: link, sentBytesPerSec },
     });
     push(this.history, {
       at: s.at,
@@ -80,6 +90,7 @@ export class CapacityMonitor {
         bytes: per.bytes === null ? null : Math.round(per.bytes),
         cpuPct: per.cores === null ? null : pct(per.cores, 6),
         geminiPerMinute: per.requestsPerMinute,
+        sentBytesPerSec: per.sentBytesPerSec === null ? null : Math.round(per.sentBytesPerSec),
         basis: per.basis,
       },
       process: {
@@ -103,6 +114,11 @@ export class CapacityMonitor {
       },
       sqlite: s.sqlite,
       gemini: { enabled, inFlight: s.gemini.inFlight, queued: s.gemini.queued, requestsPerMinute, quotaPerMinute },
+      network: {
+        sentBytesPerSec: Math.round(sentBytesPerSec),
+        audioBytesPerSec: Math.round(s.network.audioBytesPerSec),
+        linkBytesPerSec: link,
+      },
       exhausted: s.exhausted,
       connections: {
         open: s.connections.open,
@@ -126,6 +142,7 @@ export class CapacityMonitor {
       rssBytes: least((p) => p.rssBytes),
       cpuCores: least((p) => p.cpuCores),
       requestsPerMinute: 0,
+      sentBytesPerSec: 0,
     };
   }
 }

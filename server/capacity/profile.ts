@@ -32,6 +32,7 @@ export function readProfile(dataDir: string): ProfileFile | null {
   const positive = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
   if (!positive(p.bytesPerStudent) || !positive(p.coresPerStudent) || !positive(p.requestsPerStudentPerMinute))
     return null;
+  if (p.sentBytesPerStudentPerSec !== undefined && !positive(p.sentBytesPerStudentPerSec)) return null;
   return p as ProfileFile;
 }
 

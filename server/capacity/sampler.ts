@@ -24,6 +24,8 @@ export interface SamplerSources {
   pendingWrites(): number;
   /** The relay's flat figures; their names belong to the relay, so they are read defensively. */
   relay(): Record<string, unknown>;
+  /** Bytes sent since start: socket frames to tablets, and narrated audio over HTTP. */
+  bytesSent(): { sockets: number; audio: number };
   /** The connection guard's figures. */
   connections(): ConnectionStats;
   /** Where shortages are reported, by the sampler and by everyone else. */
@@ -59,6 +61,8 @@ export interface Sample {
     failures: number;
   };
   gemini: { inFlight: number | null; queued: number | null; requestsPerMinute: number };
+  /** Bytes sent per second over the last interval: all of it, and the narrated audio's part. */
+  network: { sentBytesPerSec: number; audioBytesPerSec: number };
   /** Resources met exhausted in the last few seconds, by the sampler or any other part. */
   exhausted: Resource[];
   connections: ConnectionStats;
@@ -95,6 +99,7 @@ export class Sampler {
   private lastCommits = 0;
   private lastRows = 0;
   private lastCalls: number | null = null;
+  private lastSent: { sockets: number; audio: number };
   /** RSS as last read: process.memoryUsage() needs a descriptor (it reads /proc/self/stat). */
   private lastRss = 0;
 
@@ -104,6 +109,7 @@ export class Sampler {
     const w = sources.writer();
     this.lastCommits = w.commits;
     this.lastRows = w.rowsWritten;
+    this.lastSent = sources.bytesSent();
   }
 
   /** Figures since the previous call (or since construction). */
@@ -136,6 +142,11 @@ export class Sampler {
     const callsNow = calls === null || this.lastCalls === null ? 0 : Math.max(0, calls - this.lastCalls);
     this.lastCalls = calls;
 
+    const sent = this.sources.bytesSent();
+    const socketBytes = Math.max(0, sent.sockets - this.lastSent.sockets);
+    const audioBytes = Math.max(0, sent.audio - this.lastSent.audio);
+    this.lastSent = sent;
+
     return {
       at: Date.now(),
       students: this.sources.students(),
@@ -166,6 +177,7 @@ export class Sampler {
         queued: pickNumber(relay, QUEUED),
         requestsPerMinute: pickNumber(relay, PER_MINUTE) ?? (callsNow * 60) / seconds,
       },
+      network: { sentBytesPerSec: (socketBytes + audioBytes) / seconds, audioBytesPerSec: audioBytes / seconds },
       exhausted: this.sources.pressure.current(),
       connections: this.sources.connections(),
     };

@@ -8,13 +8,13 @@ export class AttemptLimiter {
   ) {}
 
   /** Milliseconds until this key may try again, or 0 if it may try now (limit: the constructor's, or `max`). */
-  retryAfter(key: string, now = Date.now(), max = this.max): number {
+  retryAfter(key: string, now: number, max = this.max): number {
     const entry = this.byKey.get(key);
     if (!entry || entry.resetAt <= now) return 0;
     return entry.count >= max ? entry.resetAt - now : 0;
   }
 
-  record(key: string, now = Date.now()): void {
+  record(key: string, now: number): void {
     const entry = this.byKey.get(key);
     if (!entry || entry.resetAt <= now) {
       // Forget stale keys now and then so the map cannot grow without bound.

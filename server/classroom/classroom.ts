@@ -3,7 +3,7 @@
 // admits students and their tablets connect; ending it closes the tablets' sockets and keeps
 // everything else. State lives in memory (one small Student per student); SQLite is written
 // through the server's GroupCommit for progress and questions, and directly for rare events.
-import { CloseCode, ErrorCode, type ServerPayload } from '../../shared/protocol/index.js';
+import { BLOCKED_MESSAGE, CloseCode, ErrorCode, type ServerPayload } from '../../shared/protocol/index.js';
 import type {
   ClassroomView,
   FeedItem,
@@ -64,13 +64,11 @@ export interface JoinResult {
 /** A join either succeeds or, for a name in use on another tablet, waits for the teacher. */
 export type JoinOutcome = JoinResult | { room: Classroom; pending: Takeover };
 
-const PAUSED = 'Your teacher has paused your access. Please ask your teacher.';
-
 export class Classroom {
   readonly students = new Map<string, Student>();
   /** Removed from the lesson by the teacher: not on the roster, their record kept (the report, Put back). */
   readonly removed = new Map<string, Student>();
-  readonly feed = new TeacherFeed();
+  readonly feed: TeacherFeed;
   readonly desk: QuestionDesk;
   private readonly byToken = new Map<string, Student>();
   /** How many students have each name (nameKey), so a second "Mia" can be told apart at once. */
@@ -85,6 +83,7 @@ export class Classroom {
     private readonly row: ClassRow,
     private readonly d: ClassroomDeps,
   ) {
+    this.feed = new TeacherFeed(d.now);
     const lessons = d.store.lessonsOf(row.id);
     this.lesson = lessons.at(-1) ?? null;
     this.desk = new QuestionDesk({
@@ -127,6 +126,11 @@ export class Classroom {
   get archived(): boolean {
     return this.row.archivedAt !== null;
   }
+  /** The classes' clock (tests pass their own): what every time the class keeps is read on. */
+  now(): number {
+    return this.d.now();
+  }
+
   /** This class's settings now. */
   settings(): Settings {
     return this.d.settings(this.row.id);
@@ -156,7 +160,7 @@ export class Classroom {
 
   /** A tablet comes back with its token. */
   resume(student: Student, token: string): JoinResult {
-    if (student.blocked) throw new DomainError(ErrorCode.BLOCKED, PAUSED);
+    if (student.blocked) throw new DomainError(ErrorCode.BLOCKED, BLOCKED_MESSAGE);
     this.mustBeInLesson();
     student.seenIn = this.lesson!.id;
     return { room: this, student, token, resumed: true };
@@ -208,7 +212,7 @@ export class Classroom {
       );
     }
     this.mustBeInLesson();
-    if (t.student.blocked) throw new DomainError(ErrorCode.BLOCKED, PAUSED);
+    if (t.student.blocked) throw new DomainError(ErrorCode.BLOCKED, BLOCKED_MESSAGE);
     if (!this.students.has(t.student.id)) throw new DomainError(ErrorCode.NOT_FOUND, 'No such student in this class.');
     return this.handOver(t.student);
   }
@@ -217,7 +221,7 @@ export class Classroom {
   private takeEntry(entryId: string, label: string, token: string | undefined, address: string): JoinOutcome {
     const student = this.studentOfEntry(entryId);
     if (!student) return this.newStudent(label, entryId, address);
-    if (student.blocked) throw new DomainError(ErrorCode.BLOCKED, PAUSED);
+    if (student.blocked) throw new DomainError(ErrorCode.BLOCKED, BLOCKED_MESSAGE);
     if (token !== undefined && hashToken(token) === student.tokenHash) return this.resume(student, token);
     if (student.socket !== null || student.seenIn === this.lesson!.id) {
       const pending = this.takeovers.ask(student);
@@ -254,22 +258,15 @@ export class Classroom {
       );
     }
     const token = newToken();
-    const student = new Student(
-      newId(),
-      this.d.nextStudentKey(),
-      nameApart(name, this.nameKeys),
-      hashToken(token),
-      false,
-      this.book().id,
-      0,
-      0,
-      0,
-      0,
-      0,
-      now,
-      now,
-    );
-    student.rosterId = rosterId;
+    const student = new Student({
+      id: newId(),
+      key: this.d.nextStudentKey(),
+      name: nameApart(name, this.nameKeys),
+      tokenHash: hashToken(token),
+      bookId: this.book().id,
+      updatedAt: now,
+      rosterId,
+    });
     student.seenIn = this.lesson!.id;
     this.saving('A student could not join', () =>
       this.d.store.insertStudent(student.id, this.row.id, student.name, student.tokenHash, now, rosterId),
@@ -776,22 +773,12 @@ export class Classroom {
 
   private loadRoster(): void {
     for (const row of this.d.store.studentsOf(this.row.id)) {
-      const s = new Student(
-        row.id,
-        this.d.nextStudentKey(),
-        row.name,
-        row.tokenHash,
-        row.blocked,
-        row.bookId ?? this.row.bookId,
-        row.wordIdx,
-        row.audioTs,
-        row.seq,
-        row.readMs,
-        row.wordsRead,
-        row.updatedAt ?? row.createdAt,
-        row.updatedAt ?? row.createdAt,
-      );
-      s.rosterId = row.rosterId;
+      const s = new Student({
+        ...row,
+        key: this.d.nextStudentKey(),
+        bookId: row.bookId ?? this.row.bookId,
+        updatedAt: row.updatedAt ?? row.createdAt,
+      });
       if (row.removed) {
         this.removed.set(s.id, s);
         continue;

@@ -7,6 +7,11 @@ import type { Student } from './student.js';
 export class Outbox {
   /** Tablets dropped for being too slow, for the capacity figures. */
   dropped = 0;
+  /**
+   * Bytes handed to tablets' sockets since start, for the capacity model's network bound: the
+   * text's UTF-8 length and the frame header (2 bytes up to 125, 4 up to 64 KiB), not TCP/IP's.
+   */
+  bytesSent = 0;
 
   constructor(private readonly maxBufferedBytes: number) {}
 
@@ -31,6 +36,8 @@ export class Outbox {
       socket.terminate();
       return;
     }
+    const bytes = Buffer.byteLength(text);
+    this.bytesSent += bytes + (bytes < 126 ? 2 : 4);
     socket.send(text);
   }
 }

@@ -1,8 +1,14 @@
 // Questions and word definitions: from the student's frame, through the relay (Gemini, the
 // offline dictionary, or the teacher), back to the student and onto the teacher's feed.
 // Every question is recorded (SQLite, through the group commit) and visible to the teacher.
-import { ErrorCode, type ClientPayload, type FeedItem } from '../../shared/protocol/index.js';
-import type { Library } from '../books/library.js';
+import {
+  ErrorCode,
+  LOOKUP_FAILED_MESSAGE,
+  type ClientPayload,
+  type FeedItem,
+  type ServerPayload,
+} from '../../shared/protocol/index.js';
+import type { Library, LoadedBook } from '../books/library.js';
 import { DomainError } from '../errors.js';
 import type { ClassPolicy, Relay } from '../llm/types.js';
 import type { Store } from '../store/store.js';
@@ -91,15 +97,7 @@ export class QuestionDesk {
     let acked = false;
     const later = (fn: () => void) => (acked ? fn() : queueMicrotask(fn));
     const result = this.o.relay().ask(
-      {
-        classId: this.o.classId,
-        studentKey: student.key,
-        policy: this.o.policy(),
-        questionText,
-        title: book.title,
-        words: book.words,
-        wordIdx: q.wordIdx,
-      },
+      { ...this.context(student, book, q.wordIdx), questionText },
       {
         position: (n) => later(() => this.position(q, n)),
         chunk: (text) => later(() => this.chunk(q, text)),
@@ -148,15 +146,7 @@ export class QuestionDesk {
     // Every tap is kept for the child's report, whatever answers it.
     if (lessonId) this.o.writer.run(() => this.o.store.insertLookup(lessonId, student.id, book.id, p.word, at));
     try {
-      const r = await this.o.relay().define({
-        classId: this.o.classId,
-        studentKey: student.key,
-        policy: this.o.policy(),
-        word: p.word,
-        title: book.title,
-        words: book.words,
-        wordIdx: p.context.wordIdx,
-      });
+      const r = await this.o.relay().define({ ...this.context(student, book, p.context.wordIdx), word: p.word });
       if (r.ok)
         this.o.outbox.send(student, 'DEFINITION', {
           requestId: p.requestId,
@@ -168,7 +158,7 @@ export class QuestionDesk {
     } catch {
       this.o.outbox.send(student, 'ERROR', {
         code: ErrorCode.ANSWER_FAILED,
-        message: "Sorry, I couldn't look that word up just now. Try again in a moment.",
+        message: LOOKUP_FAILED_MESSAGE,
         requestId: p.requestId,
       });
     }
@@ -287,12 +277,7 @@ export class QuestionDesk {
     q.answeredAt = this.now();
     q.cancel = null;
     this.persist(q);
-    this.o.outbox.send(q.student, 'ANSWER_DONE', {
-      questionId: q.questionId,
-      text,
-      source,
-      ...(flag ? { flagged: true } : {}),
-    });
+    this.o.outbox.send(q.student, 'ANSWER_DONE', this.answerDone(q));
     this.o.feed.questionChanged(q);
     this.o.feed.studentChanged(q.student);
   }
@@ -322,17 +307,31 @@ export class QuestionDesk {
         break;
       case 'answered':
         if (q.hidden) outbox.send(q.student, 'ANSWER_HIDDEN', { questionId: q.questionId });
-        else
-          outbox.send(q.student, 'ANSWER_DONE', {
-            questionId: q.questionId,
-            text: q.answer,
-            source: q.source ?? 'teacher',
-            ...(q.flag ? { flagged: true } : {}),
-          });
-        break;
-      case 'failed':
+        else outbox.send(q.student, 'ANSWER_DONE', this.answerDone(q));
         break;
     }
+  }
+
+  /** The answer as the tablet gets it, when it is given and when it is replayed. */
+  private answerDone(q: Question): ServerPayload<'ANSWER_DONE'> {
+    return {
+      questionId: q.questionId,
+      text: q.answer,
+      source: q.source ?? 'teacher',
+      ...(q.flag ? { flagged: true } : {}),
+    };
+  }
+
+  /** What the relay is told about where a child is, for a question or a word. */
+  private context(student: Student, book: LoadedBook, wordIdx: number) {
+    return {
+      classId: this.o.classId,
+      studentKey: student.key,
+      policy: this.o.policy(),
+      title: book.title,
+      words: book.words,
+      wordIdx,
+    };
   }
 
   private remember(q: Question): void {
@@ -341,7 +340,7 @@ export class QuestionDesk {
     for (const [id, old] of this.questions) {
       if (this.questions.size <= FEED_SIZE) break;
       // Open questions stay until answered, however old.
-      if (old.status === 'answered' || old.status === 'failed') this.questions.delete(id);
+      if (old.status === 'answered') this.questions.delete(id);
     }
   }
 

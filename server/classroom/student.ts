@@ -3,7 +3,8 @@
 import type { WebSocket } from 'ws';
 import type { Dirty } from '../store/group-commit.js';
 import type { ProgressWrite } from '../store/store.js';
-import { StudentStatus, type OfflineReload } from '../../shared/protocol/codes.js';
+import { StudentStatus, type AnswerSource, type OfflineReload } from '../../shared/protocol/codes.js';
+import type { QuestionStatus } from '../../shared/protocol/index.js';
 
 /** A question's live record, kept while it is open and for a while after (feed, replay on reconnect). */
 export interface Question {
@@ -13,15 +14,27 @@ export interface Question {
   questionText: string;
   bookId: string;
   wordIdx: number;
-  status: 'queued' | 'answering' | 'answered' | 'waiting_teacher' | 'failed';
+  status: QuestionStatus;
   queuePosition: number;
   answer: string;
-  source: 'gemini' | 'cache' | 'offline' | 'teacher' | null;
+  source: AnswerSource | null;
   flag: string | null;
   hidden: boolean;
   askedAt: number;
   answeredAt: number | null;
   cancel: (() => void) | null;
+}
+
+/** What a Student starts from: a join gives who and which book; a row of SQLite carries the rest. */
+export interface StudentInit
+  extends
+    Pick<ProgressWrite, 'id' | 'bookId' | 'updatedAt'>,
+    Partial<Omit<ProgressWrite, 'id' | 'bookId' | 'updatedAt'>> {
+  key: number;
+  name: string;
+  tokenHash: string;
+  rosterId?: string | null;
+  blocked?: boolean;
 }
 
 const READING_WINDOW_MS = 20_000;
@@ -57,25 +70,40 @@ export class Student implements Dirty, ProgressWrite {
   /** The lesson in which a tablet last joined or connected as this student: its name is in use then. */
   seenIn: string | null = null;
 
-  constructor(
-    readonly id: string,
-    /** Opaque number for the relay's fairness and rate limits (never the id). */
-    readonly key: number,
-    /** The teacher may rename a student (two children of one name told apart). */
-    public name: string,
-    /** Changes when the teacher lets another tablet take the student over. */
-    public tokenHash: string,
-    public blocked: boolean,
-    public bookId: string,
-    public wordIdx: number,
-    public audioTs: number,
-    public seq: number,
-    public readMs: number,
-    public wordsRead: number,
-    public updatedAt: number,
-    public lastActivity: number,
-  ) {
-    this.savedSeq = seq;
+  readonly id: string;
+  /** Opaque number for the relay's fairness and rate limits (never the id). */
+  readonly key: number;
+  /** The teacher may rename a student (two children of one name told apart). */
+  name: string;
+  /** Changes when the teacher lets another tablet take the student over. */
+  tokenHash: string;
+  blocked: boolean;
+  bookId: string;
+  wordIdx: number;
+  audioTs: number;
+  seq: number;
+  readMs: number;
+  wordsRead: number;
+  updatedAt: number;
+  lastActivity: number;
+
+  /** A new student starts at the beginning of `bookId`; one loaded from SQLite carries on where it was. */
+  constructor(o: StudentInit) {
+    this.id = o.id;
+    this.key = o.key;
+    this.name = o.name;
+    this.tokenHash = o.tokenHash;
+    this.blocked = o.blocked ?? false;
+    this.bookId = o.bookId;
+    this.wordIdx = o.wordIdx ?? 0;
+    this.audioTs = o.audioTs ?? 0;
+    this.seq = o.seq ?? 0;
+    this.readMs = o.readMs ?? 0;
+    this.wordsRead = o.wordsRead ?? 0;
+    this.updatedAt = o.updatedAt;
+    this.lastActivity = o.updatedAt;
+    this.savedSeq = this.seq;
+    this.rosterId = o.rosterId ?? null;
   }
 
   /** Applies a newer position; reading time and words read grow only with plausible reading. */

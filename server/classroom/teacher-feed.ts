@@ -41,6 +41,9 @@ export class TeacherFeed implements FeedSink {
   private sweepTimer: NodeJS.Timeout | null = null;
   private source: FeedSource | null = null;
 
+  /** `now` is the class's clock: the students' times it compares with come from it. */
+  constructor(private readonly now: () => number) {}
+
   /** The classroom and the feed need each other; the source is attached once both exist. */
   attach(source: FeedSource): void {
     this.source = source;
@@ -92,13 +95,13 @@ export class TeacherFeed implements FeedSink {
     if (this.sockets.size > 0) this.dirtyQuestions.add(question);
   }
   classroomChanged(): void {
-    this.classroomDirty = true;
+    if (this.sockets.size > 0) this.classroomDirty = true;
   }
   takeoversChanged(): void {
-    this.takeoversDirty = true;
+    if (this.sockets.size > 0) this.takeoversDirty = true;
   }
   alert(level: Alert['level'], message: string): void {
-    const alert: Alert = { id: newId(), level, message, at: Date.now() };
+    const alert: Alert = { id: newId(), level, message, at: this.now() };
     this.alerts.push(alert);
     if (this.alerts.length > ALERTS_KEPT) this.alerts.shift();
     if (this.sockets.size > 0) this.newAlerts.push(alert);
@@ -106,7 +109,7 @@ export class TeacherFeed implements FeedSink {
 
   private flush(): void {
     const src = this.source!;
-    const now = Date.now();
+    const now = this.now();
     const delta: TeacherPayload<'DELTA'> = {};
     if (this.classroomDirty) delta.classroom = src.classroom();
     if (this.takeoversDirty) delta.takeovers = src.takeoverViews();
@@ -132,7 +135,7 @@ export class TeacherFeed implements FeedSink {
   }
 
   private sweepStatuses(): void {
-    const now = Date.now();
+    const now = this.now();
     for (const s of this.source!.roster()) if (s.status(now) !== s.lastStatus) this.dirtyStudents.add(s);
   }
 
@@ -140,6 +143,7 @@ export class TeacherFeed implements FeedSink {
     if (this.timer) clearInterval(this.timer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.timer = this.sweepTimer = null;
+    this.classroomDirty = this.takeoversDirty = false;
     this.dirtyStudents.clear();
     this.dirtyQuestions.clear();
     this.removed = [];

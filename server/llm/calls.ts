@@ -58,6 +58,7 @@ export class UpstreamCalls {
       signal,
       mayRetry,
       random: Math.random,
+      now: Date.now,
       onTry: () => {
         this.o.stats.upstreamCalls++;
         this.rate.take(0, Number.POSITIVE_INFINITY);

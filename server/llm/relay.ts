@@ -37,6 +37,8 @@ export interface RelayOptions {
   log?: RelayLog;
   /** The last figures of the relay this one replaces (after a crash): its counters carry on. */
   carriedStats?: Readonly<Record<string, unknown>>;
+  /** The clock of the outage pause (tests pass their own). */
+  now?: () => number;
 }
 
 export class ClassroomRelay implements Relay {
@@ -62,7 +64,11 @@ export class ClassroomRelay implements Relay {
       stats,
       log: o.log,
     };
-    this.outage = new OutageBreaker(o.log);
+    this.outage = new OutageBreaker({
+      now: o.now ?? Date.now,
+      pauseMs: () => settings().llmOutageSeconds * 1000,
+      log: o.log,
+    });
     this.questions = new Questions(this.context, this.outage);
     this.definitions = new Definitions(this.context, o.cache);
   }

@@ -18,7 +18,13 @@ export interface RetryPlan {
   onTry: () => void;
   onRetry: (err: UpstreamError, delayMs: number) => void;
   random: () => number;
+  /** The clock `deadlineAt` is read on. */
+  now: () => number;
+  /** Waits between tries (tests pass one that does not sleep). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<unknown>;
 }
+
+const wait = (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal });
 
 /** Wait before retry number `n` (0-based): half fixed, half random; at least the server's hint. */
 export function backoffMs(n: number, hintMs: number | undefined, random: () => number): number {
@@ -44,9 +50,9 @@ export async function withRetries<T>(attempt: () => Promise<T>, plan: RetryPlan)
         throw err;
       }
       const delay = backoffMs(n, err.retryAfterMs, plan.random);
-      if (Date.now() + delay >= plan.deadlineAt) throw err;
+      if (plan.now() + delay >= plan.deadlineAt) throw err;
       plan.onRetry(err, delay);
-      await sleep(delay, undefined, { signal: plan.signal });
+      await (plan.sleep ?? wait)(delay, plan.signal);
     }
   }
 }

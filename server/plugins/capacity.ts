@@ -10,12 +10,15 @@ import { CapacityMonitor } from '../capacity/monitor.js';
 import { readProfile, type ProfileFile } from '../capacity/profile.js';
 import type { Pressure } from '../guard/pressure.js';
 import { resourceOf } from '../guard/resource.js';
+import type { AudioStats } from '../routes/audio.js';
 
 export interface CapacityPluginOptions {
   adminToken: string;
   /** Where `npm run bench` leaves its per-student figures (the data folder). */
   dataDir: string;
   pressure: Pressure;
+  /** Narrated audio served over HTTP (the audio routes count it), for the network bound. */
+  audioStats: Readonly<AudioStats>;
 }
 
 const TICK_MS = 1000;
@@ -29,6 +32,7 @@ async function capacityPlugin(app: FastifyInstance, o: CapacityPluginOptions): P
     writer: () => app.writer.stats,
     pendingWrites: () => app.writer.pending,
     relay: () => app.relay.stats(),
+    bytesSent: () => ({ sockets: app.outbox.bytesSent, audio: o.audioStats.bytesSent }),
     connections: () => app.guard.stats(),
     pressure: o.pressure,
   });
@@ -38,6 +42,9 @@ async function capacityPlugin(app: FastifyInstance, o: CapacityPluginOptions): P
     reservePct: () => app.settings.current.capacityReservePct,
     quotaPerMinute: () => app.settings.current.geminiRequestsPerMinute,
     aiEnabled: () => app.relay.aiEnabled,
+    networkMbps: () => app.settings.current.networkMbps,
+    // One process serves every class: its event loop is one core.
+    workers: () => 1,
     profile: () => {
       if (Date.now() - profileReadAt > PROFILE_REFRESH_MS) {
         profile = readProfile(o.dataDir);

@@ -81,6 +81,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     database: { file },
     log: app.log,
   });
+  const now = o.now ?? Date.now;
   const interfaces = o.interfaces;
   const detectedHost = () => chooseHost(settings.current.publicHost, interfaces?.()).host;
   const port = () => peers?.publicPort ?? (app.server.address() as AddressInfo | null)?.port ?? settings.current.port;
@@ -113,7 +114,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     joinUrl: (code, host) => `${baseUrl(host ?? detectedHost())}/join?code=${code}`,
     hosts: () => hostAddresses(interfaces?.()),
     defaultHost: detectedHost,
-    now: o.now ?? Date.now,
+    now,
     ...(peers ? { placement: { owns: peers.owns, seeds: peers.index === 0 } } : {}),
   });
   const hub = new StudentHub({
@@ -125,6 +126,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
       aiAnswers: relay.aiStatus(room.policy()).enabled,
       speechInput: room.settings().speechInput,
     }),
+    now,
   });
   // Settings that tablets see take effect on their next connect; the dashboards hear at once
   // (a class's own change: that class's dashboards only).

@@ -7,9 +7,7 @@ const BookParams = Type.Object({ id: Type.String() });
 
 /** The library, readable by tablets: GET /api/books and GET /api/books/:id (with a narrated book's clips). */
 const books: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/books', { schema: { response: { 200: Type.Array(BookSummary) } } }, async () =>
-    app.library.list().map(({ id, title, wordCount }) => ({ id, title, wordCount })),
-  );
+  app.get('/api/books', { schema: { response: { 200: Type.Array(BookSummary) } } }, async () => app.library.list());
 
   app.get('/api/books/:id', { schema: { params: BookParams, response: { 200: Book } } }, async (req, reply) => {
     const book = app.library.get(req.params.id);

@@ -72,7 +72,7 @@ const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) 
       },
     },
     async ({ room }) => {
-      const now = Date.now();
+      const now = room.now();
       return { ...room.classroom(), students: [...room.students.values()].map((s) => room.studentView(s, now)) };
     },
   );
@@ -150,7 +150,7 @@ const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) 
 
   /** Removed from the lesson, records kept: what the dashboard can put back or delete. */
   app.get('/students/removed', { schema: { response: { 200: Type.Array(StudentView) } } }, async ({ room }) => {
-    const now = Date.now();
+    const now = room.now();
     return [...room.removed.values()].map((s) => room.studentView(s, now));
   });
 
@@ -235,7 +235,7 @@ const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) 
 
   /** The class across every lesson: one row per child, removed children included. */
   app.get('/report.csv', async ({ room }, reply) => {
-    const now = Date.now();
+    const now = room.now();
     const roster = new Map([...room.students.values()].map((s) => [s.id, room.studentView(s, now)]));
     return csv(reply, `readerai-report-${day(now)}.csv`, reportCsv(room.history(), roster, titleOf));
   });
@@ -252,7 +252,7 @@ const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) 
     async ({ room, params }) => childOf(room, params.id),
   );
   app.get('/students/:id/report.csv', { schema: { params: IdParams } }, async ({ room, params }, reply) =>
-    csv(reply, `readerai-student-report-${day(Date.now())}.csv`, childCsv(childOf(room, params.id))),
+    csv(reply, `readerai-student-report-${day(room.now())}.csv`, childCsv(childOf(room, params.id))),
   );
 
   const NewBook = Type.Object({
@@ -269,7 +269,13 @@ const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) 
       const book = isEpub(req.headers['content-type'])
         ? await importEpub(req.body as Readable, req.headers)
         : addText(req.body as Static<typeof NewBook>);
-      return { id: book.id, title: book.title, wordCount: book.words.length, narrated: book.clips.length > 0 };
+      return {
+        id: book.id,
+        title: book.title,
+        wordCount: book.words.length,
+        narrated: book.clips.length > 0,
+        builtin: false,
+      };
     },
   );
 

@@ -16,9 +16,10 @@ export interface StudentSocketOptions {
   outbox: Outbox;
   maxConnectionsPerIp: number;
   messagesPerSecond: number;
-  /** Whether AI answers and spoken questions are on, for SESSION_STATE. */
   /** What a class's tablets may use (its own settings): told to each tablet as it connects. */
   features: (room: Classroom) => { aiAnswers: boolean; speechInput: boolean };
+  /** The classes' clock: a student's last activity is compared with it. */
+  now: () => number;
 }
 
 type StudentSocket = WebSocket & { student: Student; room: Classroom; hub: StudentHub };
@@ -105,7 +106,7 @@ export class StudentHub {
     student.alive = true;
     student.address = req.ip;
     student.tokens = this.o.messagesPerSecond * 2;
-    student.tokensAt = Date.now();
+    student.tokensAt = this.o.now();
     student.lastActivity = student.tokensAt;
     this.perAddress.set(req.ip, (this.perAddress.get(req.ip) ?? 0) + 1);
     this.online.add(student);
@@ -134,7 +135,7 @@ export class StudentHub {
     const student = socket.student;
     if (student.socket !== socket) return;
     student.alive = true;
-    const now = Date.now();
+    const now = this.o.now();
     if (!this.admit(student, now)) {
       if (now - student.warnedAt >= 1000) {
         student.warnedAt = now;

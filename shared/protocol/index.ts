@@ -6,6 +6,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Limits, OfflineReload } from './codes.js';
 
 export * from './codes.js';
+export * from './messages.js';
 
 const Id = Type.String({ minLength: 1, maxLength: Limits.ID_MAX });
 const WordIdx = Type.Integer({ minimum: 0, maximum: 10_000_000 });
@@ -181,7 +182,15 @@ export const ErrorBody = Type.Object({
 });
 export type ErrorBody = Static<typeof ErrorBody>;
 
-export const BookSummary = Type.Object({ id: Id, title: Type.String(), wordCount: Type.Integer() });
+export const BookSummary = Type.Object({
+  id: Id,
+  title: Type.String(),
+  wordCount: Type.Integer(),
+  /** It has its own recorded voice (EPUB 3 Media Overlays). */
+  narrated: Type.Boolean(),
+  /** One of the stories that come with ReaderAI: it cannot be deleted. */
+  builtin: Type.Boolean(),
+});
 export type BookSummary = Static<typeof BookSummary>;
 /**
  * One stretch of narration: seconds `begin`..`end` of the audio at `src` (a URL on this server)
@@ -244,7 +253,6 @@ export const QuestionStatus = Type.Union([
   Type.Literal('answering'),
   Type.Literal('answered'),
   Type.Literal('waiting_teacher'),
-  Type.Literal('failed'),
 ]);
 export type QuestionStatus = Static<typeof QuestionStatus>;
 
@@ -440,6 +448,7 @@ export const CapacityLimit = Type.Union([
   Type.Literal('descriptors'),
   Type.Literal('cpu'),
   Type.Literal('gemini'),
+  Type.Literal('network'),
 ]);
 export type CapacityLimit = Static<typeof CapacityLimit>;
 /** A resource the server met exhausted (server/guard/resource.ts). */
@@ -476,6 +485,7 @@ export const CapacityView = Type.Object({
     descriptors: OrNull(Type.Integer()),
     cpu: OrNull(Type.Integer()),
     gemini: OrNull(Type.Integer()),
+    network: OrNull(Type.Integer()),
   }),
   reservePct: Type.Number(),
   /** Measured cost of one student: live (slope over the last minute) or the last benchmark's. */
@@ -484,6 +494,8 @@ export const CapacityView = Type.Object({
     /** Percent of one core. */
     cpuPct: OrNull(Type.Number()),
     geminiPerMinute: OrNull(Type.Number()),
+    /** Bytes per second sent to one student: socket frames, plus narrated audio for listeners. */
+    sentBytesPerSec: OrNull(Type.Number()),
     basis: Type.Union([Type.Literal('live'), Type.Literal('benchmark'), Type.Literal('none')]),
   }),
   process: Type.Object({
@@ -519,6 +531,13 @@ export const CapacityView = Type.Object({
     queued: OrNull(Type.Number()),
     requestsPerMinute: Type.Number(),
     quotaPerMinute: Type.Number(),
+  }),
+  /** What the server sends (mean over the last minute) against the link (READERAI_NETWORK_MBPS). */
+  network: Type.Object({
+    sentBytesPerSec: Type.Number(),
+    /** The narrated audio's part of it (GET /api/audio/...), this second. */
+    audioBytesPerSec: Type.Number(),
+    linkBytesPerSec: Type.Number(),
   }),
   /** Resources met exhausted in the last few seconds: new connections are being refused or failing. */
   exhausted: Type.Array(ExhaustedResource),

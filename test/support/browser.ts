@@ -59,10 +59,64 @@ export async function newPage(
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   pageErrors.set(page, errors);
+  watchTraffic(page);
   return { context, page };
 }
 
 const pageErrors = new WeakMap<Page, string[]>();
+
+/**
+ * The page's recent console warnings, failed requests and refused API calls: what a failed wait
+ * prints, so a timeout on a busy CI machine says what the page was stuck on.
+ */
+const pageTraffic = new WeakMap<Page, string[]>();
+
+function watchTraffic(page: Page): void {
+  const seen: string[] = [];
+  const keep = (line: string) => {
+    seen.push(line);
+    if (seen.length > 20) seen.shift();
+  };
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') keep(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('requestfailed', (r) => keep(`failed ${r.method()} ${new URL(r.url()).pathname}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) keep(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+  page.on('websocket', (ws) => {
+    const path = new URL(ws.url()).pathname;
+    let frames = 0;
+    keep(`socket ${path} opening`);
+    ws.on('framereceived', () => {
+      if (frames++ === 0) keep(`socket ${path} first frame`);
+    });
+    ws.on('socketerror', (e) => keep(`socket ${path} error: ${e}`));
+    ws.on('close', () => keep(`socket ${path} closed after ${frames} frames`));
+  });
+  pageTraffic.set(page, seen);
+}
+
+/**
+ * Waits until the dashboard's live link is up (its SNAPSHOT arrived). On a timeout the error
+ * carries what the page showed and its recent traffic, not only the selector.
+ */
+export async function waitLive(page: Page): Promise<void> {
+  try {
+    await page.locator('[data-link="live"]').waitFor({ timeout: 45_000 });
+  } catch (err) {
+    const shown = await page
+      .locator('body')
+      .innerText({ timeout: 2_000 })
+      .catch(() => '(no page)');
+    const traffic = pageTraffic.get(page) ?? [];
+    throw new Error(
+      `the dashboard did not go live; it showed: ${JSON.stringify(shown.slice(0, 300))}; ` +
+        `recent traffic: ${traffic.join(' | ') || 'nothing refused'}`,
+      { cause: err },
+    );
+  }
+}
 
 /** Uncaught exceptions thrown in the page since it was opened by newPage. */
 export function errorsOf(page: Page): string[] {

@@ -145,15 +145,6 @@ export function listen(): { events: AskEvents; heard: Heard[]; end: Promise<Hear
   return { events, heard, end };
 }
 
-/** Waits until `check` is true, polling every 5 ms, for at most `ms`. */
-export async function until(check: () => boolean, ms = 5_000): Promise<void> {
-  const stopAt = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > stopAt) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 export interface Harness {
   fake: FakeGemini;
   relay: RelayProxy;

@@ -1,11 +1,18 @@
 // A tablet as tests see it: joins over HTTP, opens the socket, records every frame, and waits for
 // frames by type. Uses the `ws` package (the same library the server uses) over real sockets.
 import WebSocket from 'ws';
-import type { JoinResponse, ServerMessage, ServerPayload, ServerType } from '../../shared/protocol/index.js';
+import type {
+  JoinRequest,
+  JoinResponse,
+  RosterNames,
+  ServerMessage,
+  ServerPayload,
+  ServerType,
+} from '../../shared/protocol/index.js';
 
 export async function join(
   baseUrl: string,
-  body: { classCode: string; name: string; token?: string },
+  body: JoinRequest,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: JoinResponse & { code?: string; message?: string } }> {
   const res = await fetch(`${baseUrl}/api/join`, {
@@ -14,6 +21,16 @@ export async function join(
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as JoinResponse & { code?: string; message?: string } };
+}
+
+/** The class-list names a tablet that typed `classCode` may tap (null: the class has no list). */
+export async function rosterNames(baseUrl: string, classCode: string): Promise<RosterNames['names']> {
+  const res = await fetch(`${baseUrl}/api/join/roster`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ classCode }),
+  });
+  return ((await res.json()) as RosterNames).names;
 }
 
 export class TestTablet {

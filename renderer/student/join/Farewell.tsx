@@ -1,5 +1,6 @@
 // When the class ends for this tablet: said kindly, with the one thing the child can do next.
 import type { JSX } from 'preact';
+import { BLOCKED_MESSAGE } from '../../../shared/protocol/messages.js';
 import { useStore } from '../ui/store.js';
 import type { Farewell as Kind, Session } from '../session/session.js';
 import { Icon } from '../ui/icons.js';
@@ -17,7 +18,7 @@ const TEXT: Record<Kind, { title: string; body: string; action?: 'join' | 'here'
   },
   blocked: {
     title: 'Reading is paused',
-    body: 'Your teacher has paused your reading for now. Please ask your teacher.',
+    body: BLOCKED_MESSAGE,
   },
   replaced: {
     title: 'Reading on another screen',

@@ -3,7 +3,7 @@
 // with the figures IT asks about (total, what runs out first, per-student cost, a minute of
 // history) folded away under "Details for IT".
 import type { CapacityView } from '../../../shared/protocol/index.js';
-import { bytes, count, plural } from '../lib/format.js';
+import { bitrate, bytes, count, plural } from '../lib/format.js';
 import { roomSentence } from '../lib/capacity-words.js';
 import { useDashboard } from './context.js';
 import { CapacityChart } from './CapacityChart.js';
@@ -13,6 +13,7 @@ const LIMIT_NAMES: Record<NonNullable<CapacityView['binding']>, string> = {
   descriptors: 'Open connections',
   cpu: 'Processor (CPU)',
   gemini: 'Gemini API quota',
+  network: 'Network (link or Wi-Fi)',
 };
 
 const EXHAUSTED_NAMES: Record<CapacityView['exhausted'][number], string> = {
@@ -98,6 +99,12 @@ function Figures({ c }: { c: CapacityView }) {
           <dd>{c.perStudent.bytes === null ? unmeasured : bytes(c.perStudent.bytes)}</dd>
           <dt>CPU per student</dt>
           <dd>{cpu === null ? unmeasured : `${cpu < 0.1 ? cpu.toFixed(3) : cpu.toFixed(2)}% of a core`}</dd>
+          <dt>Network sent</dt>
+          <dd data-testid="network">
+            {bitrate(c.network.sentBytesPerSec)} of {bitrate(c.network.linkBytesPerSec)}
+            {c.network.audioBytesPerSec > 0 && ` (narrated audio ${bitrate(c.network.audioBytesPerSec)})`}
+            {c.perStudent.sentBytesPerSec !== null && `; ${bitrate(c.perStudent.sentBytesPerSec)} per student`}
+          </dd>
           <dt>Response delay (p99)</dt>
           <dd data-testid="loop-p99">{c.process.loopP99Ms.toFixed(1)} ms</dd>
         </dl>

@@ -1,7 +1,7 @@
 // Deleting a student is not removing one: it erases their record from the computer, so it asks first.
 import type { StudentView } from '../../../shared/protocol/index.js';
 import { useDashboard } from './context.js';
-import { Modal } from './Modal.js';
+import { Confirm } from './Confirm.js';
 
 export function ConfirmDelete({
   student: s,
@@ -21,20 +21,16 @@ export function ConfirmDelete({
     onDeleted?.();
   };
   return (
-    <Modal title={`Delete ${s.name}'s record?`} onClose={onClose}>
+    <Confirm
+      title={`Delete ${s.name}'s record?`}
+      action="Delete for good"
+      onClose={onClose}
+      onConfirm={() => void erase()}
+    >
       <p>
         Their name, reading and questions are erased from this computer for good, and their tablet forgets them the next
         time it connects. To take them out of the lesson and keep their record, use <em>Remove</em> instead.
       </p>
-      <div class="modal-actions">
-        <span class="spacer" />
-        <button type="button" class="btn" onClick={onClose}>
-          Keep it
-        </button>
-        <button type="button" class="btn btn-danger" onClick={() => void erase()}>
-          Delete for good
-        </button>
-      </div>
-    </Modal>
+    </Confirm>
   );
 }

@@ -92,12 +92,7 @@ function FeedCard({ q, onOpen }: { q: FeedItem; onOpen: () => void }) {
       </header>
       <p class="feed-q clamp-1">{q.questionText}</p>
       <p class={`feed-a clamp-2 ${q.answer ? '' : 'muted'}`}>
-        {q.answer ||
-          (waiting
-            ? 'Waiting for your answer.'
-            : q.status === 'failed'
-              ? 'No answer could be produced.'
-              : 'Answer on its way…')}
+        {q.answer || (waiting ? 'Waiting for your answer.' : 'Answer on its way…')}
       </p>
       <footer class="feed-actions">
         {waiting ? (

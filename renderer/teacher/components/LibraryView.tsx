@@ -1,16 +1,18 @@
-// The book library: what the class can read, which book is assigned, and importing a new one
-// from a .txt file (read in the page, sent as text) or an .epub (sent as it is: the server reads
-// it, with its narration when it has one).
+// The book library: what the class can read, which book is assigned, importing a new one from a
+// .txt file (read in the page, sent as text) or an .epub (sent as it is: the server reads it, with
+// its narration when it has one), and deleting an imported one after asking.
 import { useState } from 'preact/hooks';
 import type { BookSummary } from '../../../shared/protocol/index.js';
 import { readBookFile, type BookFile } from '../lib/book-file.js';
 import { count } from '../lib/format.js';
 import { useDashboard } from './context.js';
 import { useBooks } from './books.js';
+import { Confirm } from './Confirm.js';
 
 export function LibraryView() {
   const { api, model, act, notify } = useDashboard();
   const { books, reload } = useBooks();
+  const [deleting, setDeleting] = useState<BookSummary | null>(null);
   const assigned = model.classroom?.bookId;
   const assign = async (book: BookSummary) => {
     const view = await act('assign the book', () => api.assignBook(book.id));
@@ -39,19 +41,66 @@ export function LibraryView() {
             <li key={b.id} class={`book ${b.id === assigned ? 'book-assigned' : ''}`} data-book-id={b.id}>
               <span class="book-title">{b.title}</span>
               <span class="muted">{count(b.wordCount)} words</span>
+              {b.narrated && <span class="tag">narrated</span>}
               <span class="spacer" />
               {b.id === assigned ? (
                 <span class="tag tag-ok">✓ Assigned to the class</span>
               ) : (
-                <button type="button" class="btn btn-small" onClick={() => void assign(b)}>
-                  Assign to class
-                </button>
+                <>
+                  <button type="button" class="btn btn-small" onClick={() => void assign(b)}>
+                    Assign to class
+                  </button>
+                  {!b.builtin && (
+                    <button
+                      type="button"
+                      class="btn btn-small btn-danger-quiet"
+                      aria-label={`Delete ${b.title}`}
+                      onClick={() => setDeleting(b)}
+                    >
+                      Delete…
+                    </button>
+                  )}
+                </>
               )}
             </li>
           ))}
         </ul>
       </section>
+      {deleting && <ConfirmDeleteBook book={deleting} onClose={() => setDeleting(null)} onDeleted={reload} />}
     </div>
+  );
+}
+
+/** Deleting a book takes it from every class on this server, with its audio: it asks first. */
+function ConfirmDeleteBook({
+  book,
+  onClose,
+  onDeleted,
+}: {
+  book: BookSummary;
+  onClose: () => void;
+  onDeleted: () => Promise<void>;
+}) {
+  const { api, act, notify } = useDashboard();
+  const erase = async () => {
+    onClose();
+    // The server refuses a book another class is reading, and says which: act shows that.
+    const ok = await act('delete the book', () => api.deleteBook(book.id).then(() => true));
+    if (!ok) return;
+    notify(`"${book.title}" is deleted from the library.`);
+    await onDeleted();
+  };
+  return (
+    <Confirm
+      title={`Delete "${book.title}"?`}
+      action="Delete the book"
+      onClose={onClose}
+      onConfirm={() => void erase()}
+    >
+      <p>
+        It goes from the library of every class on this computer{book.narrated ? ', with its narration audio' : ''}.
+      </p>
+    </Confirm>
   );
 }
 

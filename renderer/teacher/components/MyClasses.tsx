@@ -2,7 +2,7 @@
 // (its own live link and join QR code) while another is on screen, so a teacher with two groups
 // switches between them freely. With the admin token (the desktop app is the machine's admin) it
 // lists every class on the server and can create one; with a teacher's link, just that class.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ClassSession } from '../lib/class-session.js';
 import { useModel } from './hooks.js';
 import { Icon } from './Icon.js';
@@ -38,6 +38,9 @@ export function MyClasses({
       ))}
       {editing ? (
         <NameForm
+          // A new form when the name it starts from changes: its own state never lags the prop
+          // (an effect copying the prop in ran after paint, and could undo what was just typed).
+          key={`${editing}:${currentName}`}
           label={editing === 'create' ? 'New class name' : 'Class name'}
           initial={editing === 'create' ? '' : currentName}
           action={editing === 'create' ? 'Create' : 'Rename'}
@@ -129,7 +132,6 @@ function NameForm({
 }) {
   const [name, setName] = useState(initial);
   const [error, setError] = useState('');
-  useEffect(() => setName(initial), [initial]);
   return (
     <form
       class="field-inline my-classes-form"

@@ -26,8 +26,6 @@ export function QuestionState({ q }: { q: FeedItem }) {
           <span class="spinner" aria-hidden="true" /> Answering
         </span>
       );
-    case 'failed':
-      return <span class="qstate qstate-failed">✕ Failed</span>;
     case 'answered':
       return <span class="qstate qstate-done">✓ {q.source ? SOURCE[q.source] : 'Answered'}</span>;
   }

@@ -28,7 +28,7 @@ const GROUPS: { title: string; keys: string[] }[] = [
   },
   { title: 'Students', keys: ['speechInput', 'nameFilter', 'questionsPer5Min', 'definitionsPer5Min'] },
   { title: 'Limits', keys: ['llmMaxInFlight', 'geminiRequestsPerMinute', 'capacityReservePct'] },
-  { title: 'Network', keys: ['port', 'publicHost'] },
+  { title: 'Network', keys: ['port', 'publicHost', 'networkMbps'] },
 ];
 
 const LABELS: Record<string, string> = {
@@ -50,6 +50,7 @@ const LABELS: Record<string, string> = {
   capacityReservePct: 'Capacity kept in reserve (%)',
   port: 'Port',
   publicHost: 'Address in the QR code',
+  networkMbps: 'Link or Wi-Fi speed (Mbit/s, for the capacity panel)',
 };
 
 const CHOICE_LABELS: Record<string, string> = {

@@ -7,13 +7,16 @@ export function useModel(model: ClassModel): void {
   const [, setTick] = useState(0);
   useEffect(() => {
     let frame = 0;
-    const unsubscribe = model.subscribe(() => {
+    const render = () => {
       if (frame) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
         setTick((n) => n + 1);
       });
-    });
+    };
+    const unsubscribe = model.subscribe(render);
+    // A change between the first render and this effect (a SNAPSHOT landing meanwhile) was not heard.
+    render();
     return () => {
       unsubscribe();
       if (frame) cancelAnimationFrame(frame);

@@ -26,6 +26,13 @@ export function bytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(1)} GB`;
 }
 
+/** A rate in bytes per second as network people say it: "850 kbit/s", "12.5 Mbit/s". */
+export function bitrate(bytesPerSec: number): string {
+  const bits = bytesPerSec * 8;
+  if (bits < 1e6) return `${Math.round(bits / 1e3)} kbit/s`;
+  return `${(bits / 1e6).toFixed(bits < 1e7 ? 1 : 0)} Mbit/s`;
+}
+
 export function count(n: number): string {
   return n.toLocaleString();
 }

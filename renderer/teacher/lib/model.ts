@@ -104,7 +104,7 @@ export class ClassModel {
     for (const [id, item] of this.feed) {
       if (this.feed.size <= FEED_KEPT) break;
       // A question still waiting for an answer stays, however old.
-      if (item.status === 'answered' || item.status === 'failed') this.feed.delete(id);
+      if (item.status === 'answered') this.feed.delete(id);
     }
   }
 }

@@ -2,7 +2,7 @@
 // the worker keeps exactly the student page's files, and its build id, which names its cache,
 // changes whenever any of them does, so an update never serves the old code from the cache.
 import { describe, expect, it } from 'vitest';
-import { shellFiles, swShell, type OutputFile } from '../renderer/shared/sw-shell.js';
+import { shellFiles, swShell, type OutputFile } from '../../../../renderer/shared/sw-shell.js';
 
 const WORKER = `const BUILD='__READERAI_BUILD__';const SHELL=JSON.parse("__READERAI_SHELL__");`;
 

@@ -4,9 +4,9 @@
 // obscenity's English dataset applied to the code exactly as it is displayed.
 import { describe, expect, it } from 'vitest';
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
-import { CLASS_CODE_ALPHABET, CLASS_CODE_LENGTH, newClassCode } from '../server/classroom/ids.js';
-import { spellsRudeWord, WORDS } from '../server/classroom/code-words.js';
-import { spacedCode } from '../renderer/teacher/lib/format.js';
+import { CLASS_CODE_ALPHABET, CLASS_CODE_LENGTH, newClassCode } from '../../../../server/classroom/ids.js';
+import { spellsRudeWord, WORDS } from '../../../../server/classroom/code-words.js';
+import { spacedCode } from '../../../../renderer/teacher/lib/format.js';
 
 const obscenity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
 const GENERATED = 10_000;

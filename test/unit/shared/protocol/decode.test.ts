@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Kind, type TSchema } from '@sinclair/typebox';
-import { decodeClientMessage } from '../shared/protocol/decode.js';
-import { ClientPayloads, ErrorCode } from '../shared/protocol/index.js';
+import { decodeClientMessage } from '../../../../shared/protocol/decode.js';
+import { ClientPayloads, ErrorCode } from '../../../../shared/protocol/index.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 const params: fc.Parameters<unknown> = {

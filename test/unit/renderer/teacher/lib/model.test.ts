@@ -2,11 +2,11 @@
 // frames, which rows a windowed list renders, the chart's scale, and the capacity panel's words.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { ClassroomView, FeedItem, StudentView, TeacherMessage } from '../shared/protocol/index.js';
-import { ClassModel } from '../renderer/teacher/lib/model.js';
-import { rowWindow } from '../renderer/teacher/lib/windowing.js';
-import { niceCeiling } from '../renderer/teacher/lib/format.js';
-import { roomSentence } from '../renderer/teacher/lib/capacity-words.js';
+import type { ClassroomView, FeedItem, StudentView, TeacherMessage } from '../../../../../shared/protocol/index.js';
+import { ClassModel } from '../../../../../renderer/teacher/lib/model.js';
+import { rowWindow } from '../../../../../renderer/teacher/lib/windowing.js';
+import { niceCeiling } from '../../../../../renderer/teacher/lib/format.js';
+import { roomSentence } from '../../../../../renderer/teacher/lib/capacity-words.js';
 
 const classroom = (over: Partial<ClassroomView> = {}): ClassroomView => ({
   classId: 'c1',

@@ -2,10 +2,11 @@
 // arrives together; keep and retry on failure).
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { openDatabase } from '../server/store/db.js';
-import { GroupCommit } from '../server/store/group-commit.js';
-import { MIGRATIONS } from '../server/store/migrations.js';
-import { tempDir } from './support/server.js';
+import { openDatabase } from '../../../../server/store/db.js';
+import { GroupCommit } from '../../../../server/store/group-commit.js';
+import { MIGRATIONS } from '../../../../server/store/migrations.js';
+import { tempDir } from '../../../support/server.js';
+import { waitUntil } from '../../../../testkit/wait.js';
 
 interface Row {
   queued: boolean;
@@ -96,8 +97,7 @@ describe('group commit', () => {
     await tick();
     expect(saved).toHaveLength(0);
     expect(failures).toEqual([1]);
-    const deadline = Date.now() + 5000;
-    while (saved.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => saved.length >= 3, 5_000, 'the batch saved after the retry');
     expect(failures).toEqual([1, 2]);
     expect(recovered()).toBe(1);
     expect(saved.map(([id, , stored]) => [id, stored])).toEqual([
@@ -111,7 +111,7 @@ describe('group commit', () => {
 
 describe('checkpointer', () => {
   it('checkpoints the WAL from a worker thread while the main connection writes', async () => {
-    const { Checkpointer } = await import('../server/store/checkpointer.js');
+    const { Checkpointer } = await import('../../../../server/store/checkpointer.js');
     const db = openDatabase(join(tempDir(), 'cp.db'));
     const cp = new Checkpointer(db, { intervalMs: 50 });
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);

@@ -1,8 +1,8 @@
-// Narrated EPUB 3 fixtures, made by the tests: each word is synthesised on its own with espeak-ng
-// and the words joined with sox into one MP3, so every word's start and end in the audio is known
-// exactly (the sum of the WAV durations before it). The book has a word-level paragraph (one
-// <par> per word) and a phrase-level one (one <par> for the whole sentence), packed as an EPUB 3
-// whose chapter names its Media Overlay.
+// Narrated EPUB 3 fixtures, made by the tests and by the bench (--audio): each word is synthesised
+// on its own with espeak-ng and the words joined with sox into one MP3, so every word's start and
+// end in the audio is known exactly (the sum of the WAV durations before it). The book has a
+// word-level paragraph (one <par> per word) and a phrase-level one (one <par> for the whole
+// sentence), packed as an EPUB 3 whose chapter names its Media Overlay.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,9 +3,9 @@
 // room for tablets is used up. The same rules against a real server at a low descriptor limit are
 // in reliability-exhaustion.test.ts.
 import { describe, expect, it } from 'vitest';
-import { Admission, ANSWER_RESERVE, DASHBOARD_RESERVE } from '../server/guard/admission.js';
-import { errorCode, isTransient, resourceOf } from '../server/guard/resource.js';
-import { Pressure } from '../server/guard/pressure.js';
+import { Admission, ANSWER_RESERVE, DASHBOARD_RESERVE } from '../../../../server/guard/admission.js';
+import { errorCode, isTransient, resourceOf } from '../../../../server/guard/resource.js';
+import { Pressure } from '../../../../server/guard/pressure.js';
 
 class FakeSocket {
   destroyed = false;

@@ -9,7 +9,7 @@ import {
   CLASS_SETTINGS,
   teacherCannotSet,
   SETTINGS,
-} from '../server/config.js';
+} from '../../../server/config.js';
 
 const empty = { machine: {}, teacher: {}, environment: {}, flag: {}, locked: {} };
 

@@ -1,5 +1,5 @@
-// The headroom model and the per-student estimator (server/capacity/model.ts), and the planner's
-// rows built on them (bench/planner.ts): pure arithmetic, checked on worked examples and properties.
+// The headroom model and the per-student estimator (server/capacity/model.ts): pure arithmetic,
+// checked on worked examples and properties. The network bound: ./network-bound.test.ts.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -9,8 +9,7 @@ import {
   slope,
   type HeadroomInput,
   type LoadPoint,
-} from '../server/capacity/model.js';
-import { planRows } from '../bench/planner.js';
+} from '../../../../server/capacity/model.js';
 
 const GB = 1024 ** 3;
 
@@ -18,11 +17,12 @@ function input(over: Partial<HeadroomInput> = {}): HeadroomInput {
   return {
     students: 1000,
     reservePct: 25,
-    perStudent: { bytes: 10_000, cores: 0.00001, requestsPerMinute: 0.2, basis: 'live' },
+    perStudent: { bytes: 10_000, cores: 0.00001, requestsPerMinute: 0.2, sentBytesPerSec: null, basis: 'live' },
     memory: { availableBytes: 8 * GB, totalBytes: 16 * GB },
     descriptors: { open: 1100, limit: 20_000 },
     cpu: { usedCores: 0.01, usableCores: 1 },
     gemini: { enabled: true, quotaPerMinute: 1000, requestsPerMinute: 200 },
+    network: { linkBytesPerSec: 12_500_000, sentBytesPerSec: 0 },
     ...over,
   };
 }
@@ -51,7 +51,7 @@ describe('headroom', () => {
 
     const nothing = headroom(
       input({
-        perStudent: { bytes: null, cores: null, requestsPerMinute: null, basis: 'none' },
+        perStudent: { bytes: null, cores: null, requestsPerMinute: null, sentBytesPerSec: null, basis: 'none' },
         descriptors: { open: null, limit: null },
       }),
     );
@@ -75,7 +75,7 @@ describe('headroom', () => {
           const base = input({
             students,
             reservePct: reserve,
-            perStudent: { bytes, cores: 0.00002, requestsPerMinute: 0.1, basis: 'benchmark' },
+            perStudent: { bytes, cores: 0.00002, requestsPerMinute: 0.1, sentBytesPerSec: null, basis: 'benchmark' },
           });
           const h = headroom(base);
           const known = Object.values(h.bounds).filter((b): b is number => b !== null);
@@ -88,9 +88,11 @@ describe('headroom', () => {
     );
   });
 
-  it('counts one core at most for a Node process', () => {
+  it("counts one core per socket worker, at most the machine's", () => {
     expect(cpuCoresUsable(16)).toBe(1);
     expect(cpuCoresUsable(1)).toBe(1);
+    expect(cpuCoresUsable(16, 4)).toBe(4);
+    expect(cpuCoresUsable(2, 8)).toBe(2);
   });
 });
 
@@ -115,6 +117,7 @@ describe('estimatePerStudent', () => {
     rssBytes: 60e6 + 8000 * students,
     cpuCores: 0.002 + 0.00001 * students,
     requestsPerMinute: students * 0.2,
+    sentBytesPerSec: students * 40,
     ...over,
   });
   const profile = { bytesPerStudent: 7000, coresPerStudent: 0.00002, requestsPerStudentPerMinute: 0.2 };
@@ -137,7 +140,13 @@ describe('estimatePerStudent', () => {
 
   it('keeps the last live figures while steady without an idle point', () => {
     const steady = Array.from({ length: 30 }, () => point(2000));
-    const previous = { bytes: 8100, cores: 0.000011, requestsPerMinute: 0.2, basis: 'live' as const };
+    const previous = {
+      bytes: 8100,
+      cores: 0.000011,
+      requestsPerMinute: 0.2,
+      sentBytesPerSec: 40,
+      basis: 'live' as const,
+    };
     expect(estimatePerStudent(steady, null, previous, profile)).toMatchObject({
       basis: 'live',
       bytes: 8100,
@@ -151,12 +160,14 @@ describe('estimatePerStudent', () => {
       bytes: 7000,
       cores: 0.00002,
       requestsPerMinute: 0.2,
+      sentBytesPerSec: null,
       basis: 'benchmark',
     });
     expect(estimatePerStudent(few, point(0), null, null)).toEqual({
       bytes: null,
       cores: null,
       requestsPerMinute: null,
+      sentBytesPerSec: null,
       basis: 'none',
     });
   });
@@ -164,27 +175,5 @@ describe('estimatePerStudent', () => {
   it('never reports a negative cost when garbage collection shrinks memory during a ramp', () => {
     const window = [0, 1000, 2000].map((n, k) => point(n, { rssBytes: 200e6 - k * 10e6 }));
     expect(estimatePerStudent(window, null, null, null).bytes).toBe(0);
-  });
-});
-
-describe('planRows', () => {
-  it("gives each of the brief's sizes the students it holds, bound by its scarcest resource", () => {
-    const rows = planRows({
-      bytesPerStudent: 10_000,
-      coresPerStudent: 0.00001,
-      requestsPerStudentPerMinute: 0.2,
-      idleBytes: 100e6,
-      reservePct: 25,
-      fdLimit: 65_536,
-      geminiQuotaPerMinute: 1_000_000,
-    });
-    expect(rows.map((r) => r.name)).toEqual(['small', 'medium', 'large', 'extra large']);
-    const small = rows[0]!;
-    expect(small.bounds.memory).toBe(Math.floor((4 * GB * 0.75 - 100e6) / 10_000));
-    expect(small.bounds.cpu).toBe(75_000);
-    expect(small.bounds.descriptors).toBe(Math.floor(65_536 * 0.75));
-    expect(small.binding).toBe('descriptors');
-    // More memory does not add a core to a single Node process.
-    expect(rows[3]!.bounds.cpu).toBe(small.bounds.cpu);
   });
 });

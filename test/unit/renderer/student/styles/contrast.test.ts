@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const css = readFileSync(new URL('../renderer/student/styles/base.css', import.meta.url), 'utf8');
+const css = readFileSync(new URL('../../../../../renderer/student/styles/base.css', import.meta.url), 'utf8');
 
 function block(selector: string): Record<string, string> {
   const start = css.indexOf(`${selector} {`);
