@@ -11,7 +11,8 @@ import { request } from 'node:http';
 import { request as tlsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGemini } from '../testkit/fake-gemini.js';
-import { Fleet, loopbackAddress, waitUntil, wordAt } from '../testkit/fleet.js';
+import { Fleet, loopbackAddress, wordAt } from '../testkit/fleet.js';
+import { waitUntil } from '../testkit/wait.js';
 import type { TeacherPayload } from '../shared/protocol/index.js';
 import { startServer, tempDir, type RunningServer } from './support/server.js';
 import { classCodeOf, nextTeacherFrame, openTeacherSocket } from './support/reliability.js';
@@ -313,13 +314,7 @@ describe('one AI relay for every worker', () => {
     const answered = async (classId: string) =>
       (await admin<{ relay: { answeredByAi?: number } }>(server, '/api/teacher/stats', { classId })).body.relay
         .answeredByAi ?? 0;
-    for (const c of classes) {
-      let n = 0;
-      for (let i = 0; i < 50 && n < 2; i++) {
-        n = await answered(c.classId);
-        if (n < 2) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(n, `answers counted by worker ${c.worker}`).toBe(2);
-    }
+    for (const c of classes)
+      await waitUntil(async () => (await answered(c.classId)) === 2, 5_000, `answers counted by worker ${c.worker}`);
   });
 });

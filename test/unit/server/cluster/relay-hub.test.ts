@@ -80,27 +80,16 @@ describe('RelayHub', () => {
       { type: 'chunk', id: 1, text: 'for zero' },
       { type: 'stats', stats: { questions: 2 } },
     ]);
+    const batch = (text: string) => ({
+      type: 'relay',
+      batch: [
+        { type: 'chunk', id: 7, text },
+        { type: 'stats', stats: { questions: 2 } },
+      ],
+    });
     expect(sent).toEqual([
-      {
-        worker: 1,
-        m: {
-          type: 'relay',
-          batch: [
-            { type: 'chunk', id: 7, text: 'for one' },
-            { type: 'stats', stats: { questions: 2 } },
-          ],
-        },
-      },
-      {
-        worker: 0,
-        m: {
-          type: 'relay',
-          batch: [
-            { type: 'chunk', id: 7, text: 'for zero' },
-            { type: 'stats', stats: { questions: 2 } },
-          ],
-        },
-      },
+      { worker: 1, m: batch('for one') },
+      { worker: 0, m: batch('for zero') },
     ]);
   });
 
