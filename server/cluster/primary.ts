@@ -26,7 +26,7 @@ import type { Db } from '../store/db.js';
 import { CLASS_HEADER } from '../http/security.js';
 
 /** A join's JSON is a few hundred bytes; the primary reads at most this of one to route it. */
-export const JOIN_BODY_MAX = 16 * 1024;
+const JOIN_BODY_MAX = 16 * 1024;
 /** A whole request (headers and body) must arrive within this (as server/guard/plugin.ts). */
 const REQUEST_TIMEOUT_MS = 30_000;
 

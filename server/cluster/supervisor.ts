@@ -28,7 +28,6 @@ interface Slot {
   pid: number | null;
   startedAt: number;
   failures: number;
-  restarts: number;
   timer: NodeJS.Timeout | null;
 }
 
@@ -54,7 +53,6 @@ export class Supervisor {
       pid: null,
       startedAt: 0,
       failures: 0,
-      restarts: 0,
       timer: null,
     }));
   }
@@ -73,11 +71,6 @@ export class Supervisor {
 
   isReady(index: number): boolean {
     return this.slots[index]?.ready === true;
-  }
-
-  /** What IT and the tests see of each worker. */
-  view(): { index: number; pid: number | null; ready: boolean; restarts: number }[] {
-    return this.slots.map(({ index, pid, ready, restarts }) => ({ index, pid, ready, restarts }));
   }
 
   /** Sends to a ready worker; false if it is not (dead, restarting) or the channel is gone. */
@@ -154,7 +147,6 @@ export class Supervisor {
       return;
     }
     slot.failures = Date.now() - slot.startedAt >= STABLE_MS ? 1 : slot.failures + 1;
-    slot.restarts++;
     const delay = restartDelay(slot.failures);
     this.o.log(`socket worker ${slot.index} (pid ${slot.pid}) ended (${signal ?? code}); restarting in ${delay} ms`);
     slot.timer = setTimeout(() => this.spawn(slot), delay);
