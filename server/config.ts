@@ -22,6 +22,8 @@ interface Spec<K extends Kind> {
   max?: number;
   /** The only values a string may take. */
   choices?: readonly string[];
+  /** Why a string is not a value this setting takes, or null (checked after choices). */
+  check?: (value: string) => string | null;
   /** The teacher may change it from the dashboard's settings. */
   teacher?: boolean;
   /** May differ per class: saved for one class, changed with that class's teacher token. */
@@ -62,6 +64,17 @@ export const SETTINGS = {
     flag: 'public-host',
     teacher: true,
     doc: 'Address or name put in the join URL and QR code; empty finds the LAN address.',
+  }),
+  workers: spec({
+    kind: 'string',
+    default: 'auto',
+    env: 'READERAI_WORKERS',
+    flag: 'workers',
+    restart: true,
+    check: (v) => (parseWorkers(v) === null ? `must be auto or a whole number from 1 to ${MAX_WORKERS}` : null),
+    doc:
+      'Socket worker processes (each class lives on one); auto is one per core available to the server. ' +
+      'The desktop app runs 1.',
   }),
   dataDir: spec({
     kind: 'string',
@@ -423,6 +436,17 @@ export const SETTINGS = {
   }),
 };
 
+/** More socket workers than this is a typo, not a machine (each costs a process and its heap). */
+export const MAX_WORKERS = 64;
+
+/** The `workers` setting: 'auto', or a whole number 1..MAX_WORKERS; null for anything else. */
+export function parseWorkers(value: string): number | 'auto' | null {
+  if (value === 'auto') return 'auto';
+  if (!/^[0-9]+$/.test(value)) return null;
+  const n = Number(value);
+  return n >= 1 && n <= MAX_WORKERS ? n : null;
+}
+
 export type SettingKey = keyof typeof SETTINGS;
 type ValueOf<K extends SettingKey> = (typeof SETTINGS)[K]['default'];
 export type Settings = { [K in SettingKey]: ValueOf<K> };
@@ -453,6 +477,8 @@ export function coerce<K extends SettingKey>(key: K, raw: unknown, from: string)
       if (typeof raw !== 'string') throw bad('must be a string');
       const value = raw.trim();
       if (s.choices && !s.choices.includes(value)) throw bad(`must be one of ${s.choices.join(', ')}`);
+      const why = s.check?.(value) ?? null;
+      if (why !== null) throw bad(why);
       return value;
     }
     case 'boolean': {

@@ -1,12 +1,26 @@
 // The server process: reads the configuration, opens the app, listens, and shuts down gracefully.
 // Run headless with `npm run serve`; the desktop app forks this same file in a utilityProcess and
 // hears `server-started` over process.parentPort (or process.send under child_process.fork).
+// With `workers` > 1 this process is the primary (server/cluster/primary.ts) and forks this same
+// file again as each socket worker, which its environment tells apart (server/cluster/worker.ts).
 import { readFileSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from './app.js';
-import { ConfigError, envLayer, flagLayer, resolve, USAGE } from './config.js';
-import { createRelay } from './llm/index.js';
+import { ConfigError, envLayer, flagLayer, resolve, USAGE, type Layers, type Settings } from './config.js';
+import { workerCount } from './cluster/cores.js';
+import { ClassLookup } from './cluster/lookup.js';
+import { processPeers, type Peers } from './cluster/peers.js';
+import { Primary } from './cluster/primary.js';
+import { Supervisor } from './cluster/supervisor.js';
+import { privatePath, serveAsWorker, trustPrivateListener, workerRole } from './cluster/worker.js';
+import { aiStatusOf, resolveRoute } from './llm/route.js';
+import { SettingsService } from './settings.js';
+import { openDatabase } from './store/db.js';
+import { Store } from './store/store.js';
+import { createRelay, type RelayProxyOptions } from './llm/index.js';
+import { ipcRelayLink } from './cluster/relay-link.js';
+import { RelayHub } from './cluster/relay-hub.js';
 import type { AiStatus } from './llm/types.js';
 import { readMachineLayers } from './machine-layers.js';
 import { trustCertificates } from './net/ca-trust.js';
@@ -57,6 +71,37 @@ function adminToken(configured: string, dataDir: string): string {
 const pressure = new Pressure();
 installLastResort({ pressure });
 
+interface Tls {
+  cert: Buffer;
+  key: Buffer;
+  handshakeTimeout: number;
+}
+
+/** The graceful stop every role shares: once, and a second Ctrl-C means now. */
+function stopper(close: () => Promise<void>): (why: string) => void {
+  let stopping = false;
+  return (why) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`\n${why}: closing connections (code ${CloseCode.GOING_AWAY}) and saving…`);
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('Shutdown failed:', err);
+        process.exit(1);
+      },
+    );
+  };
+}
+
+function onStopSignals(stop: (why: string) => void): void {
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  onParentMessage((m) => {
+    if ((m as Partial<ParentToServer> | null)?.type === 'shutdown') stop('Asked to shut down');
+  });
+}
+
 async function main(): Promise<void> {
   const { layer: flag, help } = flagLayer(process.argv.slice(2));
   if (help) {
@@ -68,7 +113,7 @@ async function main(): Promise<void> {
   // Before the relay opens its first connection to Gemini.
   trustCertificates(settings.extraCaCerts);
   const token = adminToken(settings.adminToken, settings.dataDir);
-  const tls =
+  const tls: Tls | null =
     settings.tlsCert && settings.tlsKey
       ? {
           cert: readFileSync(settings.tlsCert),
@@ -77,66 +122,165 @@ async function main(): Promise<void> {
           handshakeTimeout: settings.headersTimeoutSeconds * 1000,
         }
       : null;
+  const context = { layers, dataDir: settings.dataDir, logLevel: settings.logLevel, token, tls };
 
-  const app = await buildApp(
-    {
-      dataDir: settings.dataDir,
-      layers,
-      adminToken: token,
-      tls: tls !== null,
-      createRelay,
-      pressure,
-    },
-    { logger: { level: settings.logLevel, stream: logStream(pressure) }, ...(tls ? { https: tls } : {}) },
-  );
+  const worker = workerRole(process.env);
+  if (worker) return runWorker(context, worker);
+  // Inside the desktop app the server is a utilityProcess: it cannot fork Node processes (the
+  // RunAsNode fuse is off) nor receive sockets, so it is always one process there.
+  const inElectron = parentPort !== undefined || process.versions.electron !== undefined;
+  const count = inElectron ? 1 : workerCount(settings.workers);
+  if (count > 1) return runPrimary(context, count);
+  return runSingle(context);
+}
 
-  let stopping = false;
-  const stop = async (why: string) => {
-    if (stopping) {
-      // A second Ctrl-C means now.
-      process.exit(1);
-    }
-    stopping = true;
-    console.log(`\n${why}: closing connections (code ${CloseCode.GOING_AWAY}) and saving…`);
-    try {
-      await app.close();
-      process.exit(0);
-    } catch (err) {
-      console.error('Shutdown failed:', err);
-      process.exit(1);
-    }
+interface Context {
+  layers: Omit<Layers, 'teacher'>;
+  dataDir: string;
+  logLevel: string;
+  token: string;
+  tls: Tls | null;
+}
+
+function appOptions(c: Context, peers?: Peers) {
+  return {
+    dataDir: c.dataDir,
+    layers: c.layers,
+    adminToken: c.token,
+    tls: c.tls !== null,
+    // A socket worker reaches the primary's one relay over IPC; alone, the relay is a thread here.
+    createRelay: peers ? (o: RelayProxyOptions) => createRelay({ ...o, openRelay: ipcRelayLink }) : createRelay,
+    pressure,
+    peers,
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  onParentMessage((m) => {
-    if ((m as Partial<ParentToServer> | null)?.type === 'shutdown') void stop('Asked to shut down');
+}
+
+/** One process for everything: the desktop app, `workers` = 1, and every test unless it asks for more. */
+async function runSingle(c: Context): Promise<void> {
+  const app = await buildApp(appOptions(c), {
+    logger: { level: c.logLevel, stream: logStream(pressure) },
+    ...(c.tls ? { https: c.tls } : {}),
   });
+  onStopSignals(stopper(() => app.close()));
 
   // The app has read the teacher's saved settings (a port chosen in the dashboard applies here).
   const live = app.settings.current;
   await app.listen({ port: live.port, host: live.host });
   const port = (app.server.address() as { port: number }).port;
-  const proto = tls ? 'https' : 'http';
   const first = app.classes.first();
   const view = first.classroom();
-  const dashboardUrl = `${proto}://127.0.0.1:${port}/teacher/#token=${token}`;
-  const schoolUrl = `${proto}://127.0.0.1:${port}/admin/#token=${token}`;
-  const { warning } = chooseHost(live.publicHost);
-  const clearText = clearTextWarning(live.teacherRemote, tls !== null);
-  const classCount = app.classes.all().length;
+  announce(c, live, port, {
+    name: first.name,
+    joinUrl: view.joinUrl,
+    classCode: view.classCode,
+    lessonOpen: view.lessonOpen,
+    classCount: app.classes.all().length,
+    ai: aiLine(app.relay.aiStatus()),
+    workers: 1,
+  });
+}
 
+/** A socket worker (server/cluster/worker.ts), forked by the primary. */
+async function runWorker(c: Context, me: { index: number; count: number; path: string; publicPort: number }) {
+  const app = await buildApp(appOptions(c, processPeers(me.index, me.count, me.publicPort)), {
+    logger: { level: c.logLevel, stream: logStream(pressure) },
+    trustProxy: trustPrivateListener,
+  });
+  await serveAsWorker(
+    app,
+    me,
+    stopper(() => app.close()),
+  );
+}
+
+/** The primary (server/cluster/primary.ts): migrations, the public port, N socket workers. */
+async function runPrimary(c: Context, count: number): Promise<void> {
+  const db = openDatabase(join(c.dataDir, 'readerai.db'));
+  const store = new Store(db);
+  const live = new SettingsService(store, c.layers).current;
+  let port = 0;
+  const path = (index: number) => privatePath(c.dataDir, index, process.pid);
+  const relay = new RelayHub({
+    send: (index, message) => workers.post(index, message),
+    log: (level, obj, msg) => console.error(`${level}: ${msg} ${JSON.stringify(obj)}`),
+  });
+  const workers = new Supervisor({
+    count,
+    argv: process.argv.slice(2),
+    env: (index) => ({
+      ...process.env,
+      READERAI_WORKER_INDEX: String(index),
+      READERAI_WORKER_COUNT: String(count),
+      READERAI_WORKER_PATH: path(index),
+      READERAI_WORKER_PUBLIC_PORT: String(port),
+    }),
+    log: (line) => console.error(line),
+    relay,
+  });
+  const primary = new Primary({ settings: live, adminToken: c.token, tls: c.tls, db, workers, path });
+  const close = async () => {
+    await primary.close();
+    await workers.stop();
+    await relay.close();
+    db.close();
+  };
+  onStopSignals(stopper(close));
+  port = await primary.listen(live.port, live.host);
+  try {
+    await workers.start();
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const lookup = new ClassLookup(db);
+  const first = lookup.describeFirst();
+  const host = first?.publicHost ?? chooseHost(live.publicHost).host;
+  announce(c, live, port, {
+    name: first?.name ?? '',
+    joinUrl: `${c.tls ? 'https' : 'http'}://${host}:${port}/join?code=${first?.classCode ?? ''}`,
+    classCode: first?.classCode ?? '',
+    lessonOpen: true,
+    classCount: lookup.all().length,
+    ai: aiLine(aiStatusOf(resolveRoute(live), live.geminiModel, false)),
+    workers: count,
+  });
+}
+
+/** The lines IT reads at start, and the desktop app's `server-started`. */
+function announce(
+  c: Context,
+  live: Settings,
+  port: number,
+  o: {
+    name: string;
+    joinUrl: string;
+    classCode: string;
+    lessonOpen: boolean;
+    classCount: number;
+    ai: string;
+    workers: number;
+  },
+): void {
+  const proto = c.tls ? 'https' : 'http';
+  const dashboardUrl = `${proto}://127.0.0.1:${port}/teacher/#token=${c.token}`;
+  const schoolUrl = `${proto}://127.0.0.1:${port}/admin/#token=${c.token}`;
+  const { warning } = chooseHost(live.publicHost);
+  const clearText = clearTextWarning(live.teacherRemote, c.tls !== null);
   console.log(
     [
       '',
       'ReaderAI Classroom is running.',
-      `  Students join at:   ${view.joinUrl}${classCount > 1 ? `  (first class, "${first.name}")` : ''}`,
-      `  Class code:         ${view.classCode}${view.lessonOpen ? '' : ' (no lesson open)'}`,
+      `  Students join at:   ${o.joinUrl}${o.classCount > 1 ? `  (first class, "${o.name}")` : ''}`,
+      `  Class code:         ${o.classCode}${o.lessonOpen ? '' : ' (no lesson open)'}`,
       `  Teacher dashboard:  ${dashboardUrl}`,
       `  School view (IT):   ${schoolUrl}`,
       `  (open these on this machine; they carry the admin token)`,
-      ...(classCount > 1 ? [`  Classes:            ${classCount} (each teacher's link is in the school view)`] : []),
-      `  Data folder:        ${settings.dataDir}`,
-      `  AI answers:         ${aiLine(app.relay.aiStatus())}`,
+      ...(o.classCount > 1
+        ? [`  Classes:            ${o.classCount} (each teacher's link is in the school view)`]
+        : []),
+      `  Data folder:        ${c.dataDir}`,
+      ...(o.workers > 1 ? [`  Socket workers:     ${o.workers} (each class lives on one; see docs/it.md)`] : []),
+      `  AI answers:         ${o.ai}`,
       ...(warning ? [`  Note: ${warning}`] : []),
       ...(clearText ? [`  Warning: ${clearText}`] : []),
       'Press Ctrl-C to stop.',
@@ -147,9 +291,9 @@ async function main(): Promise<void> {
     type: 'server-started',
     port,
     dashboardUrl,
-    joinUrl: view.joinUrl,
-    adminToken: token,
-    dataDir: settings.dataDir,
+    joinUrl: o.joinUrl,
+    adminToken: c.token,
+    dataDir: c.dataDir,
   });
 }
 

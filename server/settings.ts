@@ -75,11 +75,27 @@ export class SettingsService {
     private readonly store: Store,
     base: Omit<Layers, 'teacher' | 'class'>,
   ) {
-    this.layers = { ...base, teacher: savedLayer(store.settings(), () => true) };
-    for (const [classId, saved] of store.classSettings()) {
+    this.layers = { ...base, teacher: {} };
+    ({ settings: this.current, sources: this.sources } = this.readSaved());
+  }
+
+  private readSaved(): Resolved {
+    this.layers.teacher = savedLayer(this.store.settings(), () => true);
+    this.classLayers.clear();
+    for (const [classId, saved] of this.store.classSettings()) {
       this.classLayers.set(classId, savedLayer(saved, isClassSetting));
     }
-    ({ settings: this.current, sources: this.sources } = resolve(this.layers));
+    this.resolved.clear();
+    return resolve(this.layers);
+  }
+
+  /**
+   * Another socket worker saved settings (the database is shared): read them again and tell the
+   * listeners, as for a change made here, naming no class (any class's may have changed).
+   */
+  reload(): void {
+    ({ settings: this.current, sources: this.sources } = this.readSaved());
+    for (const listener of this.listeners) listener(this.current, null);
   }
 
   onChange(listener: (s: Settings, classId: string | null) => void): void {

@@ -464,7 +464,7 @@ describe('window follows the server state', () => {
 });
 
 describe('server environment, CSP and links', () => {
-  it('passes the data folder and saved key, and never ELECTRON_RUN_AS_NODE', () => {
+  it('passes the data folder and saved key, one process, and never ELECTRON_RUN_AS_NODE', () => {
     const env = serverEnvironment(
       { PATH: '/bin', ELECTRON_RUN_AS_NODE: '1', READERAI_LOG_LEVEL: 'info' },
       { dataDir: '/u', geminiKey: 'k' },
@@ -473,13 +473,18 @@ describe('server environment, CSP and links', () => {
       PATH: '/bin',
       READERAI_LOG_LEVEL: 'info',
       READERAI_DATA_DIR: '/u',
+      READERAI_WORKERS: '1',
       GEMINI_API_KEY: 'k',
     });
     expect(
-      serverEnvironment({ READERAI_DATA_DIR: '/it', GEMINI_API_KEY: 'env' }, { dataDir: '/u', geminiKey: null }),
+      serverEnvironment(
+        { READERAI_DATA_DIR: '/it', GEMINI_API_KEY: 'env', READERAI_WORKERS: '4' },
+        { dataDir: '/u', geminiKey: null },
+      ),
     ).toEqual({
       READERAI_DATA_DIR: '/it',
       GEMINI_API_KEY: 'env',
+      READERAI_WORKERS: '1',
     });
   });
 

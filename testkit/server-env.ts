@@ -14,6 +14,9 @@ export function serverEnv(dataDir: string, o: { port?: number; env?: Record<stri
     READERAI_DATA_DIR: dataDir,
     // A path that does not exist unless a test writes it: IT's real file never leaks in.
     READERAI_MACHINE_CONFIG: join(dataDir, 'no-machine-config.json'),
+    // One process, as before socket workers, unless the harness asks for more (READERAI_WORKERS
+    // in `env`: test/workers.test.ts, the bench's --workers).
+    READERAI_WORKERS: '1',
     ...o.env,
   };
 }

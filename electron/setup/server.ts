@@ -45,6 +45,8 @@ export function serverEnvironment(
   extra: { dataDir: string; geminiKey: string | null; vertexKey?: string | null },
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, READERAI_DATA_DIR: base.READERAI_DATA_DIR || extra.dataDir };
+  // One process: a utilityProcess cannot fork Node or take sockets (docs/it.md, socket workers).
+  env.READERAI_WORKERS = '1';
   // Would turn Electron-started helpers into plain Node; the server never needs it.
   delete env.ELECTRON_RUN_AS_NODE;
   if (extra.geminiKey) env.GEMINI_API_KEY = extra.geminiKey;

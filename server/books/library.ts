@@ -31,6 +31,7 @@ const AUDIO_FILE = /^[0-9a-f]{32}\.(mp3|m4a)$/;
 
 export class Library {
   private readonly books = new Map<string, LoadedBook>();
+  private readonly listeners: (() => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -44,10 +45,28 @@ export class Library {
       if (name.startsWith('.incoming-')) rmSync(join(folder, name), { recursive: true, force: true });
     }
     for (const story of STORIES) store.upsertBook({ ...story, builtin: true }, now);
-    for (const row of store.books()) {
+    this.reload();
+  }
+
+  /** Told after this process added or deleted a book (other socket workers must hear it). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Takes in the books another socket worker added or deleted (the database is shared). */
+  reload(): void {
+    const ids = new Set<string>();
+    for (const row of this.store.books()) {
+      ids.add(row.id);
+      if (this.books.has(row.id)) continue;
       const clips = row.narration ? (JSON.parse(row.narration) as StoredClip[]) : [];
       this.books.set(row.id, load(row.id, row.title, row.text, row.builtin, clips));
     }
+    for (const id of this.books.keys()) if (!ids.has(id)) this.books.delete(id);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 
   /** The book a new classroom starts with. */
@@ -75,6 +94,7 @@ export class Library {
     this.store.upsertBook({ id, title, text, builtin: false }, now);
     const book = load(id, title, text, false, []);
     this.books.set(id, book);
+    this.changed();
     return book;
   }
 
@@ -105,6 +125,7 @@ export class Library {
       }
       const book = load(id, imported.title, imported.text, false, imported.clips);
       this.books.set(id, book);
+      this.changed();
       return book;
     } finally {
       await rm(incoming, { recursive: true, force: true });
@@ -125,6 +146,7 @@ export class Library {
     }
     this.store.deleteBook(id);
     this.books.delete(id);
+    this.changed();
     await rm(join(this.folder, id), { recursive: true, force: true });
   }
 

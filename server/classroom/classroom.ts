@@ -100,7 +100,7 @@ export class Classroom {
     });
     this.feed.attach(this);
     this.list = new ClassRoster(row.id, d.store.rosters);
-    this.takeovers = new Takeovers(d.now);
+    this.takeovers = new Takeovers(d.now, row.id);
     this.loadRoster();
     if (this.lesson) this.desk.load(this.lesson.id, new Map([...this.students, ...this.removed]));
   }

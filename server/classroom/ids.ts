@@ -38,3 +38,18 @@ export function newToken(): string {
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
+
+/**
+ * A secret that names its class in the clear (`classId.secret`): dashboard tickets and takeover
+ * requests live in the memory of the class's socket worker, and the primary routes them by the
+ * prefix (server/cluster/route.ts). Knowing a class id gives nothing: the secret part is checked.
+ */
+export function classScoped(classId: string, secret: string): string {
+  return `${classId}.${secret}`;
+}
+
+/** The class a class-scoped secret names, or null if it names none. */
+export function scopeOf(scoped: string): string | null {
+  const dot = scoped.indexOf('.');
+  return dot > 0 ? scoped.slice(0, dot) : null;
+}

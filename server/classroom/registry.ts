@@ -9,8 +9,21 @@ import { Classroom, type ClassroomDeps, type JoinOutcome } from './classroom.js'
 import { hashToken, newClassCode, newId, newToken, normaliseClassCode } from './ids.js';
 import type { Student } from './student.js';
 
+/**
+ * With several socket workers (server/cluster/), the classes this process owns. Every other
+ * class is in the same database but served by another worker: this registry neither loads it
+ * nor gives out its code. `seeds` is the one worker that makes the first class of an empty server.
+ */
+export interface Placement {
+  owns(classId: string): boolean;
+  seeds: boolean;
+}
+
+const EVERY_CLASS: Placement = { owns: () => true, seeds: true };
+
 export type RegistryDeps = Omit<ClassroomDeps, 'joins' | 'nextStudentKey'> & {
   joinsPerMinutePerIp: number;
+  placement?: Placement;
 };
 
 /** How many fresh codes to draw before giving up: a clash is one in millions per draw. */
@@ -24,18 +37,24 @@ export class ClassRegistry {
   private readonly byTeacherToken = new Map<string, Classroom>();
   private readonly guard = new CodeGuard();
   private readonly deps: ClassroomDeps;
+  private readonly placement: Placement;
   private studentKeys = 1;
 
   constructor(d: RegistryDeps) {
-    const { joinsPerMinutePerIp, ...shared } = d;
+    const { joinsPerMinutePerIp, placement = EVERY_CLASS, ...shared } = d;
+    this.placement = placement;
     this.deps = {
       ...shared,
       joins: new AttemptLimiter(joinsPerMinutePerIp),
       nextStudentKey: () => this.studentKeys++,
     };
-    for (const row of d.store.classes()) this.add(new Classroom(row, this.deps));
-    // A new install (or one whose classes were all deleted) starts with one class, lesson open.
-    if (this.rooms.size === 0) this.create({ name: 'My class' });
+    for (const row of d.store.classes()) if (placement.owns(row.id)) this.add(new Classroom(row, this.deps));
+    this.seedIfEmpty();
+  }
+
+  /** A new install (or one whose classes were all deleted) starts with one class, lesson open. */
+  private seedIfEmpty(): void {
+    if (this.placement.seeds && this.deps.store.classes().length === 0) this.create({ name: 'My class' });
   }
 
   all(): Classroom[] {
@@ -158,7 +177,7 @@ export class ClassRegistry {
 
   create(o: { name: string; teacherName?: string | undefined }): Classroom {
     const row: ClassRow = {
-      id: newId(),
+      id: this.ownedId(),
       name: checkClassName(o.name),
       teacherName: (o.teacherName ?? '').trim().slice(0, CLASS_NAME_MAX),
       classCode: this.freshCode(),
@@ -196,7 +215,7 @@ export class ClassRegistry {
    * one class. Resolves once no file of the data folder holds its students' names or questions.
    */
   delete(room: Classroom): Promise<void> {
-    if (this.rooms.size === 1) {
+    if (this.deps.store.classes().length === 1) {
       throw new DomainError(ErrorCode.CONFLICT, 'This is the only class on the server; create another first.');
     }
     return this.erase(room);
@@ -211,7 +230,7 @@ export class ClassRegistry {
     const cutoff = this.deps.now() - days * DAY_MS;
     const old = this.all().filter((room) => room.lastUsedAt() < cutoff);
     const erased = old.map((room) => this.erase(room));
-    if (this.rooms.size === 0) this.create({ name: 'My class' });
+    this.seedIfEmpty();
     return Promise.all(erased).then(() => old.length);
   }
 
@@ -265,10 +284,19 @@ export class ClassRegistry {
     return undefined;
   }
 
+  /** A new class id that this worker owns (one draw when it owns every class, N on average of N). */
+  private ownedId(): string {
+    for (;;) {
+      const id = newId();
+      if (this.placement.owns(id)) return id;
+    }
+  }
+
   private freshCode(): string {
     for (let i = 0; i < CODE_DRAWS; i++) {
       const code = newClassCode();
-      if (!this.withCode(code)) return code;
+      // Another worker's class may hold it: the database knows every class's code.
+      if (!this.withCode(code) && !this.deps.store.codeInUse(code)) return code;
     }
     throw new DomainError(ErrorCode.SERVER_BUSY, 'Could not find a free class code; please try again.');
   }

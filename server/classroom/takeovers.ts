@@ -3,7 +3,7 @@
 import type { TakeoverView } from '../../shared/protocol/index.js';
 import { ErrorCode } from '../../shared/protocol/codes.js';
 import { DomainError } from '../errors.js';
-import { newId, newToken } from './ids.js';
+import { classScoped, newId, newToken } from './ids.js';
 import type { Student } from './student.js';
 
 /** A request nobody decided is dropped after this (the tablet is told to tap its name again). */
@@ -27,7 +27,10 @@ export interface Takeover {
 export class Takeovers {
   private readonly byId = new Map<string, Takeover>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly classId: string,
+  ) {}
 
   /** A new request for the student's name; an earlier one for the same student is dropped. */
   ask(student: Student): Takeover {
@@ -42,7 +45,7 @@ export class Takeovers {
     }
     const t: Takeover = {
       id: newId(),
-      secret: newToken(),
+      secret: classScoped(this.classId, newToken()),
       student,
       at: this.now(),
       decision: 'waiting',

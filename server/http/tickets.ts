@@ -3,6 +3,7 @@
 // and puts the ticket (not the token) in the socket URL, where it is useless a moment later. Each
 // ticket opens the feed of the class whose token asked for it, and no other.
 import { randomBytes } from 'node:crypto';
+import { classScoped } from '../classroom/ids.js';
 
 export class Tickets {
   private readonly live = new Map<string, { classId: string; expires: number }>();
@@ -11,7 +12,9 @@ export class Tickets {
 
   issue(classId: string, now = Date.now()): string {
     for (const [t, { expires }] of this.live) if (expires <= now) this.live.delete(t);
-    const ticket = randomBytes(24).toString('base64url');
+    // The class is named in the clear so that, with several socket workers, the upgrade reaches
+    // the worker that issued the ticket (server/cluster/route.ts).
+    const ticket = classScoped(classId, randomBytes(24).toString('base64url'));
     this.live.set(ticket, { classId, expires: now + this.ttlMs });
     return ticket;
   }

@@ -29,8 +29,30 @@ import type {
 } from './types.js';
 import { OfflineDictionary } from './wordnet.js';
 
+/**
+ * The relay's end as the proxy sees it: a worker thread here, or with socket workers the one relay
+ * thread of the primary process, reached over IPC (server/cluster/relay-link.ts). Either way it
+ * takes ToRelay messages, answers in FromRelay batches, and ends with 'exit'.
+ */
+export interface RelayLink {
+  postMessage(message: ToRelay): void;
+  on(event: 'message', listener: (batch: FromRelay[]) => void): unknown;
+  on(event: 'error', listener: (err: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  once(event: 'exit', listener: (code: number) => void): unknown;
+  terminate(): unknown;
+  unref(): void;
+}
+
+/** The relay in a worker thread of this process. */
+export function relayThread(data: RelayWorkerData): Worker {
+  return new Worker(workerUrl(import.meta.url, 'relay-worker'), { workerData: data, name: 'ai-relay' });
+}
+
 export interface RelayProxyOptions {
   getSettings: () => Settings;
+  /** Starts the relay (default: a worker thread of this process, relayThread). */
+  openRelay?: (data: RelayWorkerData) => RelayLink;
   /** The classroom's SQLite file: the worker keeps the definition cache in it. */
   database: RelayDatabase;
   log?: RelayLog;
@@ -64,7 +86,7 @@ interface OpenDefine {
 }
 
 export class RelayProxy implements Relay {
-  private worker: Worker | null = null;
+  private worker: RelayLink | null = null;
   private startedAt = 0;
   private restarts = 0;
   private restartDelayMs = RESTART_FIRST_MS;
@@ -197,9 +219,9 @@ export class RelayProxy implements Relay {
     return this.closing;
   }
 
-  /** The worker running now (tests end it to play a crash). */
+  /** The worker thread running now (tests end it to play a crash); null when reached over IPC. */
   get thread(): Worker | null {
-    return this.worker;
+    return this.worker instanceof Worker ? this.worker : null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -210,7 +232,7 @@ export class RelayProxy implements Relay {
       database: this.o.database,
       carriedStats: this.restarts > 0 ? this.workerStats : undefined,
     };
-    const worker = new Worker(workerUrl(import.meta.url, 'relay-worker'), { workerData: data, name: 'ai-relay' });
+    const worker = (this.o.openRelay ?? relayThread)(data);
     // The server's shutdown closes the relay; a forgotten one must not keep the process alive.
     worker.unref();
     this.worker = worker;
@@ -256,7 +278,7 @@ export class RelayProxy implements Relay {
     return { ...rest, book };
   }
 
-  private receive(from: Worker, m: FromRelay): void {
+  private receive(from: RelayLink, m: FromRelay): void {
     if (from !== this.worker) return;
     switch (m.type) {
       case 'queued': {
@@ -310,7 +332,7 @@ export class RelayProxy implements Relay {
     }
   }
 
-  private exited(worker: Worker, code: number): void {
+  private exited(worker: RelayLink, code: number): void {
     if (worker !== this.worker) return;
     this.worker = null;
     // On close the relay stops its calls without a word to the student, as it always has.

@@ -9,7 +9,9 @@ import { Library } from '../books/library.js';
 import { Outbox } from '../classroom/outbox.js';
 import { ClassRegistry } from '../classroom/registry.js';
 import type { Student } from '../classroom/student.js';
+import type { Peers } from '../cluster/peers.js';
 import type { Layers } from '../config.js';
+import type { Change } from '../cluster/messages.js';
 import type { RelayDatabase } from '../llm/relay-messages.js';
 import type { Relay } from '../llm/types.js';
 import { chooseHost, hostAddresses } from '../net/lan.js';
@@ -40,6 +42,8 @@ export interface ClassroomPluginOptions {
   now?: () => number;
   /** How often retention looks for classes past their time (default hourly). */
   retentionCheckMs?: number;
+  /** With several socket workers: this worker's share of the classes (server/cluster/). */
+  peers?: Peers | undefined;
 }
 
 const RETENTION_CHECK_MS = 3_600_000;
@@ -56,6 +60,8 @@ declare module 'fastify' {
     hub: StudentHub;
     relay: Relay;
     outbox: Outbox;
+    /** Which socket worker this process is (index 0 of 1 without workers), for IT's figures. */
+    worker: { index: number; count: number; pid: number };
     /** The base of every link this server hands out (join and teacher links) for a host. */
     baseUrl(host: string): string;
   }
@@ -63,8 +69,10 @@ declare module 'fastify' {
 
 async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions): Promise<void> {
   const file = join(o.dataDir, 'readerai.db');
+  const peers = o.peers;
   const store = new Store(openDatabase(file));
-  const checkpointer = new Checkpointer(store.db);
+  // One process checkpoints the shared file: the only one, or socket worker 0.
+  const checkpointer = new Checkpointer(store.db, { periodic: !peers || peers.index === 0 });
   const settings = new SettingsService(store, o.layers);
   const library = new Library(store, join(o.dataDir, 'books'));
   const outbox = new Outbox(settings.current.maxBufferedKb * 1024);
@@ -76,7 +84,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   const now = o.now ?? Date.now;
   const interfaces = o.interfaces;
   const detectedHost = () => chooseHost(settings.current.publicHost, interfaces?.()).host;
-  const port = () => (app.server.address() as AddressInfo | null)?.port ?? settings.current.port;
+  const port = () => peers?.publicPort ?? (app.server.address() as AddressInfo | null)?.port ?? settings.current.port;
   const baseUrl = (host: string) => `${o.tls ? 'https' : 'http'}://${host}:${port()}`;
   // One group commit for the whole server: progress from every class shares each transaction.
   // (Its callbacks run after a commit, when `classes` below exists.)
@@ -107,6 +115,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     hosts: () => hostAddresses(interfaces?.()),
     defaultHost: detectedHost,
     now,
+    ...(peers ? { placement: { owns: peers.owns, seeds: peers.index === 0 } } : {}),
   });
   const hub = new StudentHub({
     classes,
@@ -124,6 +133,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   settings.onChange((_, classId) => {
     for (const room of classes.all()) if (classId === null || room.id === classId) room.feed.classroomChanged();
   });
+  if (peers) shareChanges(peers, { settings, library });
 
   const heartbeat = setInterval(() => hub.heartbeatTick(settings.current.heartbeatSeconds), 1000);
   heartbeat.unref();
@@ -150,6 +160,7 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
   app.decorate('relay', relay);
   app.decorate('outbox', outbox);
   app.decorate('baseUrl', baseUrl);
+  app.decorate('worker', { index: peers?.index ?? 0, count: peers?.count ?? 1, pid: process.pid });
 
   // Graceful stop: tell every tablet and dashboard we are going away (1001), commit what is
   // pending, close the database. preClose runs before the server stops accepting and waits.
@@ -165,6 +176,29 @@ async function classroomPlugin(app: FastifyInstance, o: ClassroomPluginOptions):
     await relay.close();
     await checkpointer.stop();
     store.db.close();
+  });
+}
+
+/**
+ * What one worker changes in the shared database, the others read again: saved settings and the
+ * book library. (A class is made, changed and deleted only by the worker that owns it.) A reload
+ * is not told on (it would echo back and forth).
+ */
+function shareChanges(peers: Peers, o: { settings: SettingsService; library: Library }): void {
+  let hearing = false;
+  const tell = (change: Change) => () => {
+    if (!hearing) peers.tell(change);
+  };
+  o.settings.onChange(tell('settings'));
+  o.library.onChange(tell('library'));
+  peers.hear((change) => {
+    hearing = true;
+    try {
+      if (change === 'settings') o.settings.reload();
+      else o.library.reload();
+    } finally {
+      hearing = false;
+    }
   });
 }
 

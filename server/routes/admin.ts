@@ -95,6 +95,7 @@ const admin: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, o) => {
       warnings: warning ? [warning] : [],
       dataDir: o.dataDir,
       retentionDays: app.settings.current.retentionDays,
+      workers: app.worker.count,
     };
   });
 };

@@ -280,9 +280,10 @@ const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) 
   );
 
   app.delete('/books/:id', { schema: { params: IdParams, response: { 200: Ok } } }, async ({ params }) => {
-    const inUseBy = o.classes
-      .all()
-      .filter((r) => r.bookId === params.id && !r.archived)
+    // From the database: with several socket workers, other workers' classes count too.
+    const inUseBy = app.store
+      .classes()
+      .filter((r) => r.bookId === params.id && r.archivedAt === null)
       .map((r) => `"${r.name}"`);
     await app.library.delete(params.id, inUseBy);
     return ok;
@@ -317,6 +318,8 @@ const teacher: FastifyPluginAsyncTypebox<TeacherRoutesOptions> = async (app, o) 
       checkpoints: app.checkpointer.stats,
       droppedSlowTablets: app.outbox.dropped,
       audio: { ...o.audioStats },
+      // These figures are this class's socket worker's (each worker has its own relay and writer).
+      worker: app.worker,
     };
   });
 

@@ -19,9 +19,18 @@ export class Checkpointer {
 
   constructor(
     private readonly db: Db,
-    options: { intervalMs?: number } = {},
+    /**
+     * `periodic: false`: this process never checkpoints on its own (neither the worker nor
+     * SQLite's automatic ones); another process sharing the file does (server/cluster/: socket
+     * worker 0). truncate() and the last checkpoint at stop still run here.
+     */
+    options: { intervalMs?: number; periodic?: boolean } = {},
   ) {
     db.pragma('wal_autocheckpoint = 0');
+    if (options.periodic === false) {
+      this.worker = null;
+      return;
+    }
     this.worker = new Worker(workerUrl(import.meta.url, 'checkpoint-worker'), {
       workerData: { file: db.name, intervalMs: options.intervalMs ?? 1000 },
     });

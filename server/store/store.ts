@@ -99,6 +99,7 @@ export class Store {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       classes: p(`SELECT * FROM classes ORDER BY created_at, rowid`),
+      codeInUse: p(`SELECT 1 FROM classes WHERE class_code = ?`),
       insertClass: p(
         `INSERT INTO classes (id, name, teacher_name, class_code, teacher_token, book_id, join_locked, public_host,
            created_at, archived_at)
@@ -210,6 +211,11 @@ export class Store {
   /** Every class, oldest first (the first is the one the admin token acts on). */
   classes(): ClassRow[] {
     return (this.s.classes.all() as Record<string, unknown>[]).map(toClass);
+  }
+
+  /** Whether any class (whichever worker serves it) has this code. */
+  codeInUse(code: string): boolean {
+    return this.s.codeInUse.get(code) !== undefined;
   }
 
   insertClass(row: ClassRow): void {

@@ -427,6 +427,8 @@ export const ServerView = Type.Object({
   dataDir: Type.String(),
   /** Days after a class's last lesson before its records are erased; 0 keeps them until deleted. */
   retentionDays: Type.Integer({ minimum: 0 }),
+  /** Socket worker processes serving the classes (1: one process; docs/it.md, socket workers). */
+  workers: Type.Integer({ minimum: 1 }),
 });
 export type ServerView = Static<typeof ServerView>;
 

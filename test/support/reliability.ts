@@ -1,6 +1,7 @@
 // Helpers shared by the reliability and security suites (test/reliability-*, test/security-*):
 // a whole class of tablets, the teacher's live socket, and raw HTTP from a chosen source address.
 import { request } from 'node:http';
+import type WebSocket from 'ws';
 import type { ServerType, TeacherPayload, TeacherType } from '../../shared/protocol/index.js';
 import { teacherApi, type RunningServer } from './server.js';
 import { join, TestTablet } from './student-client.js';
@@ -38,10 +39,14 @@ export async function joinTablet(server: RunningServer, name: string, localAddre
 export async function openTeacherSocket(
   server: RunningServer,
   headers: Record<string, string> = {},
+  options: WebSocket.ClientOptions = {},
 ): Promise<TestTablet> {
   const { status, body } = await teacherApi<{ ticket: string }>(server, '/ticket', { method: 'POST' });
   if (status !== 200) throw new Error(`ticket: ${status}`);
-  return TestTablet.open(`${server.wsBase}/ws/teacher?ticket=${encodeURIComponent(body.ticket)}`, { headers });
+  return TestTablet.open(`${server.wsBase}/ws/teacher?ticket=${encodeURIComponent(body.ticket)}`, {
+    ...options,
+    headers,
+  });
 }
 
 /** Waits for a teacher frame (TestTablet records any JSON frame; only its types are the student's). */
